@@ -1,0 +1,395 @@
+package sphere
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// relClose reports whether got is within rel·|want| of want.
+func relClose(got, want, rel float64) bool {
+	return math.Abs(got-want) <= rel*math.Abs(want)
+}
+
+func TestProp31BoundsD3(t *testing.T) {
+	// SCIENCE §5.1: for d = 3 the bounds reduce to 2/(3M) and 4/√M.
+	for m := 2; m <= 1000; m++ {
+		lower, upper := Prop31Bounds(m, 3)
+		wantL, wantU := 2/(3*float64(m)), 4/math.Sqrt(float64(m))
+		if !relClose(lower, wantL, 1e-12) {
+			t.Errorf("Prop31Bounds(%d, 3) lower = %.17g, want 2/(3M) = %.17g", m, lower, wantL)
+		}
+		if !relClose(upper, wantU, 1e-12) {
+			t.Errorf("Prop31Bounds(%d, 3) upper = %.17g, want 4/√M = %.17g", m, upper, wantU)
+		}
+	}
+}
+
+func TestProp31BoundsD2(t *testing.T) {
+	// By hand, d = 2, M = 4: Γ(3/2) = √π/2, Γ(1) = Γ(2) = 1, exponents 1 and 2.
+	//   upper = 2 · (2√π/4) · (√π/2)       = π/2
+	//   lower = ½ · ((√π/4) · (√π/2))²    = ½ · (π/8)² = π²/128
+	lower, upper := Prop31Bounds(4, 2)
+	if want := math.Pi / 2; !relClose(upper, want, 1e-14) {
+		t.Errorf("Prop31Bounds(4, 2) upper = %.17g, want π/2 = %.17g", upper, want)
+	}
+	if want := math.Pi * math.Pi / 128; !relClose(lower, want, 1e-14) {
+		t.Errorf("Prop31Bounds(4, 2) lower = %.17g, want π²/128 = %.17g", lower, want)
+	}
+}
+
+func TestProp31BoundsLargeD(t *testing.T) {
+	// Γ(d/2) overflows float64 for d > 343; the bounds must stay finite and
+	// keep lower < upper.
+	for _, d := range []int{100, 343, 344, 1000, 100000} {
+		for _, m := range []int{2, 10, 1 << 20} {
+			lower, upper := Prop31Bounds(m, d)
+			if math.IsNaN(lower) || math.IsInf(lower, 0) || math.IsNaN(upper) || math.IsInf(upper, 0) {
+				t.Fatalf("Prop31Bounds(%d, %d) = %v, %v, want finite", m, d, lower, upper)
+			}
+			if !(0 < lower && lower < upper) {
+				t.Errorf("Prop31Bounds(%d, %d) = %v, %v, want 0 < lower < upper", m, d, lower, upper)
+			}
+		}
+	}
+}
+
+func TestProp31BoundsBadInput(t *testing.T) {
+	for _, c := range []struct{ m, d int }{{1, 3}, {0, 3}, {2, 1}, {2, 0}, {-1, -1}} {
+		lower, upper := Prop31Bounds(c.m, c.d)
+		if !math.IsNaN(lower) || !math.IsNaN(upper) {
+			t.Errorf("Prop31Bounds(%d, %d) = %v, %v, want NaN, NaN", c.m, c.d, lower, upper)
+		}
+	}
+}
+
+func TestProp31BoundsHoldForOptimalCodes(t *testing.T) {
+	// 3-D: the Tammes table.
+	for _, e := range Tammes() {
+		delta := 1 - math.Cos(e.AngleDeg*math.Pi/180)
+		lower, upper := Prop31Bounds(e.M, 3)
+		if !(lower <= delta && delta <= upper) {
+			t.Errorf("M=%d: Δ* = 1 − cos %.7g° = %.6g not in Prop 3.1 bounds [%.6g, %.6g]",
+				e.M, e.AngleDeg, delta, lower, upper)
+		}
+	}
+	// 2-D: the regular polygons.
+	for m := 2; m <= 500; m++ {
+		delta := OptimalDeltaMin2D(m)
+		lower, upper := Prop31Bounds(m, 2)
+		if !(lower <= delta && delta <= upper) {
+			t.Errorf("M=%d: 2-D Δ* = %.6g not in Prop 3.1 bounds [%.6g, %.6g]", m, delta, lower, upper)
+		}
+	}
+}
+
+func TestTammesValues(t *testing.T) {
+	deg := func(c float64) float64 { return math.Acos(c) * 180 / math.Pi }
+	tests := []struct {
+		m      int
+		want   float64
+		tol    float64
+		proven bool
+		why    string
+	}{
+		{2, 180, 0, true, "antipodal"},
+		{3, 120, 0, true, "triangle on a great circle"},
+		{4, deg(-1.0 / 3), 1e-6, true, "tetrahedron: arccos(−1/3)"},
+		{5, 90, 0, true, "90°"},
+		{6, 90, 0, true, "octahedron: 90°"},
+		{9, deg(1.0 / 3), 1e-6, true, "arccos(1/3)"},
+		{11, deg(1 / math.Sqrt(5)), 1e-6, true, "same angle as the icosahedron"},
+		{12, deg(1 / math.Sqrt(5)), 1e-6, true, "icosahedron: arccos(1/√5) = arctan 2"},
+		{12, 63.4349488, 1e-7, true, "icosahedron, SCIENCE §5.2"},
+		{13, 57.1367031, 0, true, "Musin–Tarasov"},
+		{24, 43.6907671, 0, true, "snub cube"},
+		{30, 38.5971159, 0, false, "best known"},
+		{130, 18.5103522, 0, false, "best known"},
+	}
+	for _, tc := range tests {
+		got, proven, ok := TammesAngleDeg(tc.m)
+		if !ok {
+			t.Errorf("TammesAngleDeg(%d): not found", tc.m)
+			continue
+		}
+		if math.Abs(got-tc.want) > tc.tol {
+			t.Errorf("TammesAngleDeg(%d) = %.10g, want %.10g ± %g (%s)", tc.m, got, tc.want, tc.tol, tc.why)
+		}
+		if proven != tc.proven {
+			t.Errorf("TammesAngleDeg(%d) proven = %v, want %v", tc.m, proven, tc.proven)
+		}
+	}
+	// arccos(1/√5) is also the angle between two adjacent icosahedron
+	// vertices (0, ±1, ±φ) and (±1, ±φ, 0): cos = φ/(1+φ²) = 1/√5.
+	phi := (1 + math.Sqrt(5)) / 2
+	if c := phi / (1 + phi*phi); math.Abs(c-1/math.Sqrt(5)) > 1e-15 {
+		t.Errorf("icosahedron neighbour cosine %.17g, want 1/√5", c)
+	}
+	// And arccos(1/√5) = arctan(2).
+	if a, b := deg(1/math.Sqrt(5)), math.Atan(2)*180/math.Pi; math.Abs(a-b) > 1e-12 {
+		t.Errorf("arccos(1/√5) = %.15g°, arctan 2 = %.15g°", a, b)
+	}
+	for _, m := range []int{0, 1, 15, 23, 25, 131} {
+		if deg, proven, ok := TammesAngleDeg(m); ok || proven || deg != 0 {
+			t.Errorf("TammesAngleDeg(%d) = %v, %v, %v, want 0, false, false", m, deg, proven, ok)
+		}
+	}
+}
+
+func TestTammesTable(t *testing.T) {
+	tab := Tammes()
+	wantM := []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 24, 30, 50, 100, 130}
+	if len(tab) != len(wantM) {
+		t.Fatalf("len(Tammes()) = %d, want %d", len(tab), len(wantM))
+	}
+	for k, e := range tab {
+		if e.M != wantM[k] {
+			t.Errorf("Tammes()[%d].M = %d, want %d", k, e.M, wantM[k])
+		}
+		if wantProven := e.M <= 14 || e.M == 24; e.Proven != wantProven {
+			t.Errorf("M=%d: Proven = %v, want %v", e.M, e.Proven, wantProven)
+		}
+		if e.Source == "" {
+			t.Errorf("M=%d: empty Source", e.M)
+		}
+		if k > 0 && e.AngleDeg > tab[k-1].AngleDeg {
+			t.Errorf("M=%d: angle %v larger than for M=%d (%v); θ*_M cannot grow with M",
+				e.M, e.AngleDeg, tab[k-1].M, tab[k-1].AngleDeg)
+		}
+		if got, proven, ok := TammesAngleDeg(e.M); !ok || got != e.AngleDeg || proven != e.Proven {
+			t.Errorf("TammesAngleDeg(%d) = %v, %v, %v, disagrees with Tammes() row %+v", e.M, got, proven, ok, e)
+		}
+	}
+	// The result is a copy: changing it does not change the table.
+	tab[0].AngleDeg = -1
+	if got, _, _ := TammesAngleDeg(2); got != 180 {
+		t.Errorf("after modifying a copy, TammesAngleDeg(2) = %v, want 180", got)
+	}
+	if again := Tammes(); again[0].AngleDeg != 180 {
+		t.Errorf("after modifying a copy, Tammes()[0].AngleDeg = %v, want 180", again[0].AngleDeg)
+	}
+}
+
+func TestRegularPolygon(t *testing.T) {
+	for m := 2; m <= 64; m++ {
+		for _, phase := range []float64{0, 0.3, -2.1} {
+			u := RegularPolygon(nil, m, phase)
+			if len(u) != 2*m {
+				t.Fatalf("RegularPolygon(nil, %d, %v): len %d, want %d", m, phase, len(u), 2*m)
+			}
+			for k := 0; k < m; k++ {
+				if n := math.Hypot(u[2*k], u[2*k+1]); math.Abs(n-1) > 1e-15 {
+					t.Errorf("m=%d phase=%v: |point %d| = %.17g, want 1", m, phase, k, n)
+				}
+				wantAngle := 2*math.Pi*float64(k)/float64(m) + phase
+				if d := math.Remainder(math.Atan2(u[2*k+1], u[2*k])-wantAngle, 2*math.Pi); math.Abs(d) > 1e-12 {
+					t.Errorf("m=%d phase=%v: point %d at angle off by %g rad", m, phase, k, d)
+				}
+			}
+			maxCos, i, j, ok := ClosestPair(u, m, 2)
+			if !ok {
+				t.Fatalf("ClosestPair(polygon %d): ok = false", m)
+			}
+			if want := math.Cos(2 * math.Pi / float64(m)); math.Abs(maxCos-want) > 1e-12 {
+				t.Errorf("m=%d phase=%v: ClosestPair maxCos = %.17g, want cos(2π/m) = %.17g", m, phase, maxCos, want)
+			}
+			if i >= j {
+				t.Errorf("m=%d: ClosestPair pair (%d, %d), want i < j", m, i, j)
+			}
+			if got, want := DeltaMin(maxCos), OptimalDeltaMin2D(m); math.Abs(got-want) > 1e-12 {
+				t.Errorf("m=%d phase=%v: DeltaMin = %.17g, want OptimalDeltaMin2D = %.17g", m, phase, got, want)
+			}
+			if got, want := AngleDeg(maxCos), OptimalAngle2DDeg(m); math.Abs(got-want) > 1e-5 {
+				t.Errorf("m=%d phase=%v: AngleDeg(maxCos) = %.12g, want OptimalAngle2DDeg = %.12g", m, phase, got, want)
+			}
+		}
+	}
+}
+
+func TestRegularPolygonBuffer(t *testing.T) {
+	buf := make([]float64, 10, 16)
+	got := RegularPolygon(buf, 4, 0)
+	if len(got) != 8 || &got[0] != &buf[0] {
+		t.Fatalf("RegularPolygon with a large enough dst: len %d, reused %v; want len 8, reused", len(got), &got[0] == &buf[0])
+	}
+	want := []float64{1, 0, 0, 1, -1, 0, 0, -1}
+	for k := range want {
+		if math.Abs(got[k]-want[k]) > 1e-15 {
+			t.Errorf("square[%d] = %v, want %v", k, got[k], want[k])
+		}
+	}
+	small := make([]float64, 3)
+	if got := RegularPolygon(small, 4, 0); len(got) != 8 || &got[0] == &small[0] {
+		t.Errorf("RegularPolygon with a small dst: len %d, want 8 in a new slice", len(got))
+	}
+	if got := RegularPolygon(nil, 0, 0); len(got) != 0 {
+		t.Errorf("RegularPolygon(nil, 0, 0) len %d, want 0", len(got))
+	}
+}
+
+func TestOptimal2D(t *testing.T) {
+	tests := []struct {
+		m         int
+		angle     float64
+		deltaMin  float64
+		tolerance float64
+	}{
+		{2, 180, 2, 1e-15},
+		{3, 120, 1.5, 1e-15},
+		{4, 90, 1, 1e-15},
+		{6, 60, 0.5, 1e-15},
+		{8, 45, 1 - math.Sqrt2/2, 1e-15},
+		{12, 30, 1 - math.Sqrt(3)/2, 1e-15},
+	}
+	for _, tc := range tests {
+		if got := OptimalAngle2DDeg(tc.m); math.Abs(got-tc.angle) > 1e-12 {
+			t.Errorf("OptimalAngle2DDeg(%d) = %v, want %v", tc.m, got, tc.angle)
+		}
+		if got := OptimalDeltaMin2D(tc.m); math.Abs(got-tc.deltaMin) > tc.tolerance {
+			t.Errorf("OptimalDeltaMin2D(%d) = %.17g, want %.17g", tc.m, got, tc.deltaMin)
+		}
+	}
+}
+
+func TestClosestPair(t *testing.T) {
+	s := 1 / math.Sqrt2
+	tests := []struct {
+		name   string
+		u      []float64
+		m, dim int
+		cos    float64
+		i, j   int
+		ok     bool
+	}{
+		{
+			name: "hand example: rows 1 and 3 are 45° apart, the rest 90° or more",
+			u: []float64{
+				1, 0, 0,
+				0, 1, 0,
+				0, 0, -1,
+				0, s, s,
+			},
+			m: 4, dim: 3, cos: s, i: 1, j: 3, ok: true,
+		},
+		{
+			name: "ties go to the first pair in row-major order",
+			u:    []float64{1, 0, 0, 1, -1, 0, 0, -1}, // square: four pairs at 90°
+			m:    4, dim: 2, cos: 0, i: 0, j: 1, ok: true,
+		},
+		{
+			name: "two antipodal points",
+			u:    []float64{0, 1, 0, -1},
+			m:    2, dim: 2, cos: -1, i: 0, j: 1, ok: true,
+		},
+		{
+			name: "duplicate points",
+			u:    []float64{1, 0, 0, 1, 0, 1},
+			m:    3, dim: 2, cos: 1, i: 1, j: 2, ok: true,
+		},
+		{
+			name: "extra values past m·dim are ignored",
+			u:    []float64{1, 0, -1, 0, 1, 0},
+			m:    2, dim: 2, cos: -1, i: 0, j: 1, ok: true,
+		},
+		{name: "one point", u: []float64{1, 0}, m: 1, dim: 2},
+		{name: "no points", u: nil, m: 0, dim: 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cos, i, j, ok := ClosestPair(tc.u, tc.m, tc.dim)
+			if math.Abs(cos-tc.cos) > 1e-15 || i != tc.i || j != tc.j || ok != tc.ok {
+				t.Errorf("ClosestPair = %v, %d, %d, %v; want %v, %d, %d, %v", cos, i, j, ok, tc.cos, tc.i, tc.j, tc.ok)
+			}
+		})
+	}
+}
+
+func TestClosestPairRandomAgainstBruteForce(t *testing.T) {
+	// Property: ClosestPair agrees with a direct search written differently
+	// (via angles), on seeded random unit vectors.
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 200; trial++ {
+		m, dim := 2+rng.IntN(20), 2+rng.IntN(6)
+		u := make([]float64, m*dim)
+		for r := 0; r < m; r++ {
+			var n float64
+			for k := 0; k < dim; k++ {
+				x := rng.NormFloat64()
+				u[r*dim+k] = x
+				n += x * x
+			}
+			n = math.Sqrt(n)
+			for k := 0; k < dim; k++ {
+				u[r*dim+k] /= n
+			}
+		}
+		minAngle, bi, bj := math.Inf(1), -1, -1
+		for a := 0; a < m; a++ {
+			for b := a + 1; b < m; b++ {
+				var dot float64
+				for k := 0; k < dim; k++ {
+					dot += u[a*dim+k] * u[b*dim+k]
+				}
+				if ang := AngleDeg(dot); ang < minAngle {
+					minAngle, bi, bj = ang, a, b
+				}
+			}
+		}
+		cos, i, j, ok := ClosestPair(u, m, dim)
+		if !ok || i != bi || j != bj || math.Abs(AngleDeg(cos)-minAngle) > 1e-9 {
+			t.Fatalf("trial %d (m=%d, dim=%d): ClosestPair = %v, %d, %d, %v; brute force angle %v° at (%d, %d)",
+				trial, m, dim, cos, i, j, ok, minAngle, bi, bj)
+		}
+	}
+}
+
+func TestDeltaMin(t *testing.T) {
+	for _, c := range []struct{ cos, want float64 }{{1, 0}, {0, 1}, {-1, 2}, {0.5, 0.5}} {
+		if got := DeltaMin(c.cos); got != c.want {
+			t.Errorf("DeltaMin(%v) = %v, want %v", c.cos, got, c.want)
+		}
+	}
+}
+
+func TestAngleDeg(t *testing.T) {
+	tests := []struct{ c, want float64 }{
+		{1 + 1e-15, 0},
+		{1, 0},
+		{2, 0},
+		{-1 - 1e-15, 180},
+		{-1, 180},
+		{-7, 180},
+		{0, 90},
+		{0.5, 60},
+		{-0.5, 120},
+		{math.Sqrt2 / 2, 45},
+	}
+	for _, tc := range tests {
+		if got := AngleDeg(tc.c); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("AngleDeg(%v) = %.17g, want %v", tc.c, got, tc.want)
+		}
+	}
+	if got := AngleDeg(1 + 1e-15); got != 0 {
+		t.Errorf("AngleDeg(1+1e-15) = %v, want exactly 0", got)
+	}
+	if got := AngleDeg(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("AngleDeg(NaN) = %v, want NaN", got)
+	}
+}
+
+// sink keeps benchmark results alive so the work is not optimised away.
+var sink float64
+
+func BenchmarkClosestPair(b *testing.B) {
+	const m, dim = 64, 16
+	rng := rand.New(rand.NewPCG(3, 4))
+	u := make([]float64, m*dim)
+	for k := range u {
+		u[k] = rng.NormFloat64()
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, _, _, _ := ClosestPair(u, m, dim)
+		sink += c
+	}
+}
