@@ -1,0 +1,219 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+
+	"hoplab/internal/sim/separation"
+)
+
+// Space chooses where the landscape is drawn (SCIENCE §4).
+type Space int
+
+const (
+	// FeatureSpace draws the Hopfield model of the normalised feature
+	// memories u_μ on a grid in feature space, as the paper's figures do:
+	// E(q) = ½‖q‖² − β⁻¹Ψ*(β U q), q ← Uᵀ Sep(β U q). Needs D_Φ = 2.
+	FeatureSpace Space = iota
+	// InputSpace draws the KHM over input space with unnormalised features:
+	// E_K(x) = ½‖Φ(x)‖² − β⁻¹Ψ*(β Φ(Ξ)Φ(x)), x ← Ξᵀ Sep(β Φ(Ξ)Φ(x)). Needs d = 2.
+	InputSpace
+)
+
+// Rect is an axis-aligned box of the plane.
+type Rect struct{ XMin, XMax, YMin, YMax float64 }
+
+// GridSpec places the evaluation grid.
+type GridSpec struct {
+	// NX, NY ≥ 2 are the numbers of grid points along x and y.
+	NX, NY int
+	// Bounds, if not nil, fixes the grid box. Otherwise the box is the
+	// bounding box of the view's memory points widened by Margin on every
+	// side; an axis along which all points coincide and Margin is 0 is
+	// widened by ±0.5 so that it keeps a width.
+	Bounds *Rect
+	// Margin ≥ 0 widens the automatic box.
+	Margin float64
+}
+
+// FrameSettings say what to draw for one snapshot.
+type FrameSettings struct {
+	Space Space
+	// Beta is the inverse temperature β > 0.
+	Beta float64
+	// Separations are the maps to draw, one panel each (at least one).
+	Separations []separation.Map
+	// Steps ≥ 1 is the number of synchronous retrieval updates per grid point.
+	Steps int
+	// Tolerance > 0: a cell gets label μ when its final state is strictly
+	// within this distance of the view's point of memory μ (the nearest such
+	// one, the lowest index on ties); otherwise it is -1 ("white").
+	Tolerance float64
+	// SupportEps ≥ 0: softmax entries above it count toward the support;
+	// other maps count entries > 0.
+	SupportEps float64
+	Grid       GridSpec
+}
+
+// Panel is the landscape of one separation map on the grid. Cell (i, j)
+// sits at (XS[j], YS[i]) and is stored at index i·NX + j.
+type Panel struct {
+	Separation separation.Map
+	// Energy at the cell, without additive constants (SCIENCE §9).
+	Energy []float64
+	// Labels: the memory the cell's query is retrieved to, or -1.
+	Labels []int32
+	// Support: the number of non-zero entries of the last probability vector.
+	Support []int32
+	// Unlabeled is the number of cells labelled -1.
+	Unlabeled int
+}
+
+// UnlabeledFraction is the fraction of cells labelled -1.
+func (p *Panel) UnlabeledFraction() float64 {
+	if len(p.Labels) == 0 {
+		return 0
+	}
+	return float64(p.Unlabeled) / float64(len(p.Labels))
+}
+
+// Frame is one rendered snapshot. Render reuses its buffers when they are
+// large enough, so a caller that keeps a Frame renders without allocating.
+type Frame struct {
+	Iteration int
+	Space     Space
+	// Points are the M memories as drawn in this view (M×2 row-major): u_μ
+	// in the feature view, ξ_μ in the input view.
+	Points []float64
+	// XS (NX) and YS (NY) are the grid coordinates.
+	XS, YS []float64
+	Panels []Panel
+}
+
+// CheckFrame reports the first problem of fs for this run and iteration t
+// as a *FieldError, or nil.
+func (r *Run) CheckFrame(t int, fs *FrameSettings) error {
+	if t < 0 || t > r.Iterations() {
+		return fieldErr("snapshots", "iteration %d is outside 0..%d", t, r.Iterations())
+	}
+	switch fs.Space {
+	case FeatureSpace:
+		if r.k != 2 {
+			return fieldErr("view.space", "the feature view needs D_Φ = 2, the feature map has D_Φ = %d", r.k)
+		}
+	case InputSpace:
+		if r.d != 2 {
+			return fieldErr("view.space", "the input view needs d = 2, the memories have d = %d", r.d)
+		}
+	default:
+		return fieldErr("view.space", "unknown space %d", fs.Space)
+	}
+	if !positive(fs.Beta) {
+		return fieldErr("beta", "must be a finite number > 0")
+	}
+	if len(fs.Separations) == 0 {
+		return fieldErr("separations", "at least one separation map is required")
+	}
+	if fs.Steps < 1 {
+		return fieldErr("retrieval.steps", "must be ≥ 1")
+	}
+	if !positive(fs.Tolerance) {
+		return fieldErr("retrieval.tolerance", "must be a finite number > 0")
+	}
+	if !finite(fs.SupportEps) || fs.SupportEps < 0 {
+		return fieldErr("retrieval.supportEps", "must be a finite number ≥ 0")
+	}
+	g := &fs.Grid
+	if g.NX < 2 {
+		return fieldErr("view.grid.nx", "must be ≥ 2")
+	}
+	if g.NY < 2 {
+		return fieldErr("view.grid.ny", "must be ≥ 2")
+	}
+	if b := g.Bounds; b != nil {
+		for _, c := range []struct {
+			name string
+			v    float64
+		}{{"xmin", b.XMin}, {"xmax", b.XMax}, {"ymin", b.YMin}, {"ymax", b.YMax}} {
+			if !finite(c.v) {
+				return fieldErr("view.grid."+c.name, "must be a finite number")
+			}
+		}
+		if b.XMin >= b.XMax {
+			return fieldErr("view.grid.xmax", "must be greater than xmin")
+		}
+		if b.YMin >= b.YMax {
+			return fieldErr("view.grid.ymax", "must be greater than ymin")
+		}
+	}
+	if !finite(g.Margin) || g.Margin < 0 {
+		return fieldErr("view.grid.margin", "must be a finite number ≥ 0")
+	}
+	return nil
+}
+
+// Render evaluates the landscape after t steps on the grid for every map in
+// fs and writes it into dst, reusing dst's buffers. Work is split into
+// chunks of grid rows that runner may execute concurrently; the result does
+// not depend on the runner. A runner error (for example a cancelled
+// context) is returned and leaves dst incomplete.
+func (r *Run) Render(dst *Frame, t int, fs FrameSettings, runner Runner) error {
+	if err := r.CheckFrame(t, &fs); err != nil {
+		return err
+	}
+	rd := &r.render
+	rd.prepare(r, t, &fs, dst)
+	if err := runner.Run(len(rd.chunks), rd); err != nil {
+		return err
+	}
+	rd.finish()
+	return nil
+}
+
+// String names the space as the scenario does.
+func (s Space) String() string {
+	switch s {
+	case FeatureSpace:
+		return "feature"
+	case InputSpace:
+		return "input"
+	}
+	return fmt.Sprintf("Space(%d)", int(s))
+}
+
+// linspace fills dst with n ≥ 2 evenly spaced values from lo to hi, both
+// included, computed as numpy.linspace does: lo + j·step, last value hi.
+func linspace(dst []float64, lo, hi float64) {
+	n := len(dst)
+	step := (hi - lo) / float64(n-1)
+	for j := range dst {
+		dst[j] = float64(j)*step + lo
+	}
+	dst[n-1] = hi
+}
+
+// box returns the automatic grid box around the points (M×2).
+func box(points []float64, margin float64) Rect {
+	b := Rect{XMin: math.Inf(1), XMax: math.Inf(-1), YMin: math.Inf(1), YMax: math.Inf(-1)}
+	for i := 0; i < len(points); i += 2 {
+		b.XMin, b.XMax = min(b.XMin, points[i]), max(b.XMax, points[i])
+		b.YMin, b.YMax = min(b.YMin, points[i+1]), max(b.YMax, points[i+1])
+	}
+	widen := func(lo, hi float64) (float64, float64) {
+		lo, hi = lo-margin, hi+margin
+		if lo == hi {
+			lo, hi = lo-0.5, hi+0.5
+		}
+		return lo, hi
+	}
+	b.XMin, b.XMax = widen(b.XMin, b.XMax)
+	b.YMin, b.YMax = widen(b.YMin, b.YMax)
+	return b
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

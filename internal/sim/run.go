@@ -1,0 +1,158 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"hoplab/internal/sim/sphere"
+)
+
+// kaimingStream is the second word of the PCG state used for random initial
+// maps; with the seed as first word it fixes the stream on every machine.
+const kaimingStream = 0x9e3779b97f4a7c15
+
+// State is the U-Hop+ state after some number of optimiser steps.
+type State struct {
+	// Iteration t: the number of optimiser steps taken.
+	Iteration int
+	// W is the D_Φ×d weight matrix W_t, row-major.
+	W []float64
+	// B is the bias b_t (zeros for a linear map).
+	B []float64
+	// Loss is L(W_t, b_t) in the run's loss form; NaN when M < 2.
+	Loss float64
+	// DeltaMin is 1 − max_{μ≠ν} u_μ·u_ν for the normalised features u; NaN when M < 2.
+	DeltaMin float64
+	// MinAngleDeg is the angle of the closest pair, in degrees; NaN when M < 2.
+	MinAngleDeg float64
+}
+
+// Run is one U-Hop+ run: the memories, the feature map and its trajectory.
+// It keeps every state from the initial map on, so any earlier iteration can
+// be shown again. A Run is not safe for concurrent use.
+type Run struct {
+	m, d, k int
+	affine  bool
+	form    LossForm
+	tau     float64
+	x       []float64 // memories, M×d row-major (normalised if asked)
+
+	w, b   []float64 // current parameters
+	gw, gb []float64 // gradient at the current parameters
+	optW   *optimizer
+	optB   *optimizer
+	lw     *lossWork
+	traj   []State
+
+	render renderer
+}
+
+// New validates s and returns a run at iteration 0. An invalid setting gives
+// a *FieldError.
+func New(s Settings) (*Run, error) {
+	m, d, k, err := s.validate()
+	if err != nil {
+		return nil, err
+	}
+	r := &Run{
+		m: m, d: d, k: k,
+		affine: s.FeatureMap.Affine,
+		form:   s.UHop.Loss,
+		tau:    s.UHop.Tau,
+		x:      make([]float64, m*d),
+		w:      make([]float64, k*d),
+		b:      make([]float64, k),
+		gw:     make([]float64, k*d),
+		gb:     make([]float64, k),
+		optW:   newOptimizer(s.UHop, k*d),
+		optB:   newOptimizer(s.UHop, k),
+		lw:     newLossWork(m, d, k),
+	}
+	for mu, row := range s.Memories {
+		copy(r.x[mu*d:], row)
+		if s.NormalizeMemories {
+			n := math.Sqrt(dot(row, row))
+			for j := range d {
+				r.x[mu*d+j] /= n
+			}
+		}
+	}
+	fm := s.FeatureMap
+	switch {
+	case fm.W != nil:
+		for i, row := range fm.W {
+			copy(r.w[i*d:], row)
+		}
+	case fm.Init == InitIdentity:
+		for i := range k {
+			r.w[i*d+i] = 1
+		}
+	case fm.Init == InitRandom:
+		rng := rand.New(rand.NewPCG(fm.Seed, kaimingStream))
+		std := math.Sqrt(2 / float64(d))
+		for i := range r.w {
+			r.w[i] = rng.NormFloat64() * std
+		}
+	}
+	copy(r.b, fm.B)
+	r.record()
+	return r, nil
+}
+
+// record appends the state of the current parameters to the trajectory and
+// leaves their gradient in gw, gb for the next Step.
+func (r *Run) record() {
+	st := State{
+		Iteration:   len(r.traj),
+		W:           append([]float64(nil), r.w...),
+		B:           append([]float64(nil), r.b...),
+		Loss:        math.NaN(),
+		DeltaMin:    math.NaN(),
+		MinAngleDeg: math.NaN(),
+	}
+	if r.m >= 2 {
+		st.Loss = r.lw.lossAndGrad(r.form, r.tau, r.x, r.w, r.b, r.gw, r.gb)
+		maxCos, _, _, _ := sphere.ClosestPair(r.lw.u, r.m, r.k)
+		st.DeltaMin = sphere.DeltaMin(maxCos)
+		st.MinAngleDeg = sphere.AngleDeg(maxCos)
+	}
+	r.traj = append(r.traj, st)
+}
+
+// Step takes one U-Hop+ optimiser step with all M memories (SCIENCE §6):
+// W ← W − update(∂L/∂W), and b likewise for an affine map. With M < 2 there
+// is no pair to separate, the gradient is zero and the map stays put.
+func (r *Run) Step() {
+	if r.m >= 2 {
+		r.optW.update(r.w, r.gw)
+		if r.affine {
+			r.optB.update(r.b, r.gb)
+		}
+	}
+	r.record()
+}
+
+// Iterations reports the number of steps taken so far.
+func (r *Run) Iterations() int { return len(r.traj) - 1 }
+
+// State returns a copy of the state after t steps, 0 ≤ t ≤ Iterations().
+func (r *Run) State(t int) State {
+	st := r.traj[t]
+	st.W = append([]float64(nil), st.W...)
+	st.B = append([]float64(nil), st.B...)
+	return st
+}
+
+// Dims reports M, d and D_Φ.
+func (r *Run) Dims() (m, d, k int) { return r.m, r.d, r.k }
+
+// Memories returns a copy of the memories as used (normalised if asked), M×d row-major.
+func (r *Run) Memories() []float64 { return append([]float64(nil), r.x...) }
+
+// Features writes the normalised feature memories u_μ = Φ_t(ξ_μ)/‖Φ_t(ξ_μ)‖
+// after t steps into dst (M×D_Φ row-major, grown if needed) and returns it.
+func (r *Run) Features(dst []float64, t int) []float64 {
+	st := &r.traj[t]
+	r.lw.features(r.x, st.W, st.B)
+	return append(dst[:0], r.lw.u...)
+}
