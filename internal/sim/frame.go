@@ -90,24 +90,39 @@ type Frame struct {
 	Panels []Panel
 }
 
-// CheckFrame reports the first problem of fs for this run and iteration t
-// as a *FieldError, or nil.
+// CheckFrame reports the first problem of drawing snapshot t with fs as a
+// *FieldError, or nil: t must be in 0..Iterations(), the feature view needs
+// D_Φ = 2, the input view d = 2, and fs must pass CheckFrameSettings.
 func (r *Run) CheckFrame(t int, fs *FrameSettings) error {
 	if t < 0 || t > r.Iterations() {
 		return fieldErr("snapshots", "iteration %d is outside 0..%d", t, r.Iterations())
 	}
-	switch fs.Space {
+	if err := checkSpace(fs.Space, r.d, r.k); err != nil {
+		return err
+	}
+	return CheckFrameSettings(fs)
+}
+
+// checkSpace checks that the view fits input dimension d and feature dimension k.
+func checkSpace(space Space, d, k int) error {
+	switch space {
 	case FeatureSpace:
-		if r.k != 2 {
-			return fieldErr("view.space", "the feature view needs D_Φ = 2, the feature map has D_Φ = %d", r.k)
+		if k != 2 {
+			return fieldErr("view.space", "the feature view needs D_Φ = 2, the feature map has D_Φ = %d", k)
 		}
 	case InputSpace:
-		if r.d != 2 {
-			return fieldErr("view.space", "the input view needs d = 2, the memories have d = %d", r.d)
+		if d != 2 {
+			return fieldErr("view.space", "the input view needs d = 2, the memories have d = %d", d)
 		}
 	default:
-		return fieldErr("view.space", "unknown space %d", fs.Space)
+		return fieldErr("view.space", "unknown space %d", space)
 	}
+	return nil
+}
+
+// CheckFrameSettings reports the first problem of fs that does not depend on
+// the run (β, maps, retrieval, grid) as a *FieldError, or nil.
+func CheckFrameSettings(fs *FrameSettings) error {
 	if !positive(fs.Beta) {
 		return fieldErr("beta", "must be a finite number > 0")
 	}

@@ -95,6 +95,26 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // positive reports whether v is finite and > 0.
 func positive(v float64) bool { return finite(v) && v > 0 }
 
+// Check reports the first invalid setting of s as a *FieldError, or nil. It
+// does no other work; New runs the same checks.
+func (s *Settings) Check() error {
+	_, _, _, err := s.validate()
+	return err
+}
+
+// CheckFrame reports whether fs can be drawn for runs of s: the settings of
+// both, and that the view fits the dimensions (see Run.CheckFrame).
+func (s *Settings) CheckFrame(fs *FrameSettings) error {
+	_, d, k, err := s.validate()
+	if err != nil {
+		return err
+	}
+	if err := checkSpace(fs.Space, d, k); err != nil {
+		return err
+	}
+	return CheckFrameSettings(fs)
+}
+
 // validate checks s and returns the dimensions M, d, D_Φ.
 func (s *Settings) validate() (m, d, k int, err error) {
 	m = len(s.Memories)
