@@ -1,0 +1,132 @@
+// Command server runs hoplab's HTTP server: the start page, the embedded
+// assets and the JSON API of shared/API.md.
+//
+// Usage:
+//
+//	server [-addr host:port] [-workers n]
+//
+// -addr (default 127.0.0.1:8080; the environment variable HOPLAB_ADDR is
+// used when the flag is not given) is the listen address; with port 0 the
+// system picks a free port. On start the server logs a line containing
+// "listening on http://HOST:PORT" with the real address. SIGINT or SIGTERM
+// shut it down gracefully.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"hoplab/internal/api"
+	"hoplab/internal/workpool"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+// Server timeouts. WriteTimeout exceeds api.Limits.RunTimeout, so a run
+// that ends in time can still be written.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 90 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 10 * time.Second
+)
+
+// run parses args (args[0] is the program name), serves until ctx is done
+// and then shuts down gracefully. Logs go to stderr; -h prints the usage to
+// stdout.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fset.SetOutput(io.Discard) // Parse's errors are returned; the usage is printed below
+	addr := fset.String("addr", "127.0.0.1:8080", "listen `address` host:port (env HOPLAB_ADDR when the flag is not given)")
+	workers := fset.Int("workers", runtime.NumCPU(), "`number` of CPU workers shared by all computations")
+	if err := fset.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fset.SetOutput(stdout)
+			fset.Usage()
+			return nil
+		}
+		fset.SetOutput(stderr)
+		fset.Usage()
+		return err
+	}
+	if fset.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fset.Args())
+	}
+	addrSet := false
+	fset.Visit(func(f *flag.Flag) { addrSet = addrSet || f.Name == "addr" })
+	if env := getenv("HOPLAB_ADDR"); !addrSet && env != "" {
+		*addr = env
+	}
+	if *workers < 1 {
+		return fmt.Errorf("-workers must be at least 1, not %d", *workers)
+	}
+
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	pool := workpool.New(*workers)
+
+	// Requests get a base context of their own, not ctx: a signal lets the
+	// running requests finish; only a shutdown that times out cancels them.
+	baseCtx, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
+	srv := &http.Server{
+		Handler:           api.NewHandler(api.Config{Logger: logger, Pool: pool}),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("listening on http://"+ln.Addr().String(), "workers", pool.Workers())
+
+	select {
+	case err := <-serveErr: // Serve failed before any shutdown
+		pool.Close()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	logger.Info("shutting down", "timeout", shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// Requests still running: stop their computations and drop their
+		// connections. They may still be returning, so the pool is left
+		// to the process exit rather than closed under them.
+		cancelRequests()
+		srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-serveErr // http.ErrServerClosed
+	pool.Close()
+	logger.Info("stopped")
+	return nil
+}

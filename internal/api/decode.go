@@ -1,0 +1,202 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// decodeScenario decodes body, which must be exactly one JSON object with
+// only the fields of Scenario (white space around it is fine). Errors are
+// *apiError: invalid_json, unknown_field or invalid_field (a wrong type,
+// with the field's path).
+func decodeScenario(body []byte) (*Scenario, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var sc *Scenario
+	if err := dec.Decode(&sc); err != nil {
+		return nil, decodeError(body, err)
+	}
+	if sc == nil {
+		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON, message: "the body must be a JSON object (a scenario), not null"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON,
+			message: fmt.Sprintf("unexpected data after the scenario object at byte %d; send exactly one JSON object", dec.InputOffset())}
+	}
+	return sc, nil
+}
+
+// decodeError turns an error of json.Decoder.Decode into an *apiError.
+func decodeError(body []byte, err error) *apiError {
+	bad := func(code, field, format string, args ...any) *apiError {
+		return &apiError{status: http.StatusBadRequest, code: code, field: field, message: fmt.Sprintf(format, args...)}
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return bad(codeInvalidJSON, "", "the body is empty; send a JSON object (a scenario)")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return bad(codeInvalidJSON, "", "the JSON ends too early")
+	case errors.As(err, &syn):
+		line, col := position(body, syn.Offset)
+		return bad(codeInvalidJSON, "", "malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syn.Error(), "json: "))
+	case errors.As(err, &typ):
+		field := strings.ReplaceAll(typ.Field, ".[", "[")
+		if field == "" {
+			return bad(codeInvalidJSON, "", "the body must be a JSON object (a scenario), not %s", typ.Value)
+		}
+		want, got := describeType(typ.Type), typ.Value
+		if num, ok := strings.CutPrefix(got, "number "); ok {
+			got = num // "must be an integer, not 1.5"
+			if want == "a number" {
+				want = "a number within the range of float64 (±1.8e308)"
+			}
+		}
+		return bad(codeInvalidField, field, "must be %s, not %s", want, got)
+	}
+	// encoding/json reports an unknown key only by name, as
+	// `json: unknown field "name"`; find where it is.
+	if quoted, ok := strings.CutPrefix(err.Error(), `json: unknown field `); ok {
+		name, uerr := strconv.Unquote(quoted) // the key as encoding/json quoted it with %q
+		if uerr != nil {
+			name = quoted
+		}
+		path := unknownFieldPath(body, name)
+		return bad(codeUnknownField, path, "unknown field %q; see the scenario fields in API.md (names are camelCase)", name)
+	}
+	return bad(codeInvalidJSON, "", "%s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// position returns the 1-based line and column of the byte that a
+// json.SyntaxError with this Offset (the bytes read, the bad one included)
+// complains about.
+func position(body []byte, offset int64) (line, col int) {
+	i := int(min(max(offset-1, 0), int64(len(body)))) // index of the bad byte
+	before := body[:i]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = i - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// describeType says in words what a Go type of the scenario expects.
+func describeType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case reflect.TypeFor[Matrix]():
+		return "an array of arrays of numbers"
+	case reflect.TypeFor[Vector]():
+		return "an array of numbers"
+	case reflect.TypeFor[Ints]():
+		return "an array of integers"
+	case reflect.TypeFor[Strings]():
+		return "an array of strings"
+	}
+	switch t.Kind() {
+	case reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int64:
+		return "an integer"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Struct:
+		return "an object"
+	}
+	return t.String()
+}
+
+// unknownFieldPath returns the path of the first key called name in body
+// that is not a field of the scenario object it sits in, or name itself if
+// there is none. body is valid JSON up to that key (the decoder got that
+// far). Only objects of the scenario's struct types are searched; keys
+// inside "ui" are free.
+func unknownFieldPath(body []byte, name string) string {
+	type frame struct {
+		t      reflect.Type // Go type of this object or array; nil when not part of Scenario
+		object bool
+		path   string // path of this object or array
+		index  int    // next element index of an array
+		key    string // key of the next value of an object
+		hasKey bool   // key was read and its value not yet
+	}
+	var stack []frame
+	// value accounts for the next value in the innermost container and
+	// returns its Go type and path.
+	value := func() (reflect.Type, string) {
+		if len(stack) == 0 {
+			return reflect.TypeFor[Scenario](), ""
+		}
+		f := &stack[len(stack)-1]
+		if f.object {
+			f.hasKey = false
+			t := fieldType(f.t, f.key)
+			if f.path == "" {
+				return t, f.key
+			}
+			return t, f.path + "." + f.key
+		}
+		p := f.path + "[" + strconv.Itoa(f.index) + "]"
+		f.index++
+		return nil, p
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return name
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if k, ok := tok.(string); ok && len(stack) > 0 && stack[len(stack)-1].object && !stack[len(stack)-1].hasKey {
+			f := &stack[len(stack)-1]
+			if k == name && f.t != nil && f.t.Kind() == reflect.Struct && fieldType(f.t, k) == nil {
+				if f.path == "" {
+					return k
+				}
+				return f.path + "." + k
+			}
+			f.key, f.hasKey = k, true
+			continue
+		}
+		t, p := value()
+		if d, ok := tok.(json.Delim); ok { // '{' or '['
+			stack = append(stack, frame{t: t, object: d == '{', path: p})
+		}
+	}
+}
+
+// fieldType returns the type (pointers removed) of the field of the struct
+// type t with the JSON key, matched as encoding/json matches keys
+// (case-insensitively), or nil when t is nil, not a struct, or has no such
+// field.
+func fieldType(t reflect.Type, key string) reflect.Type {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "" || !strings.EqualFold(tag, key) {
+			continue
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		return ft
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package api
+
+import "time"
+
+// Limits bound the work and the memory of one request. They are checked
+// after decoding and before any computation starts; a request beyond one of
+// them gets 400 limit_exceeded (413 body_too_large for the body) with a
+// message that names the limit and the offending value.
+//
+// Upper bounds apply to values that are otherwise valid: a value that is
+// not even in its mathematical domain (a negative β, nx = 1) is reported as
+// invalid_field by the engine's own checks instead.
+type Limits struct {
+	// MaxBodyBytes is the largest request body accepted (413 beyond).
+	MaxBodyBytes int64
+	// MaxMemories bounds M, the number of memories (field "memories").
+	MaxMemories int
+	// MaxInputDim bounds d, the length of a memory (field "memories").
+	MaxInputDim int
+	// MaxFeatureDim bounds D_Φ (field "featureMap.dim").
+	MaxFeatureDim int
+	// MaxIterations bounds N, the number of U-Hop+ steps (field "uhop.iterations").
+	MaxIterations int
+	// MaxAbsValue bounds |v| for every number of memories, featureMap.W,
+	// featureMap.b, the explicit grid bounds and the grid margin.
+	MaxAbsValue float64
+	// MaxBeta bounds the inverse temperature β (field "beta").
+	MaxBeta float64
+	// MaxLR bounds the learning rate (field "uhop.lr").
+	MaxLR float64
+	// MinTau and MaxTau bound the loss temperature τ > 0 (field "uhop.tau").
+	MinTau, MaxTau float64
+	// MaxMomentum bounds the SGD momentum (field "uhop.momentum").
+	MaxMomentum float64
+	// MaxTolerance bounds the retrieval tolerance (field "retrieval.tolerance").
+	MaxTolerance float64
+	// MaxSupportEps bounds the softmax support threshold (field "retrieval.supportEps").
+	MaxSupportEps float64
+	// MaxRetrievalSteps bounds the retrieval updates per grid point (field "retrieval.steps").
+	MaxRetrievalSteps int
+	// MaxGridSide bounds nx and ny (fields "view.grid.nx", "view.grid.ny").
+	MaxGridSide int
+	// MaxGridCells bounds nx·ny (field "view.grid").
+	MaxGridCells int
+	// MaxSeparations bounds the number of separation maps (field "separations").
+	MaxSeparations int
+	// MaxSnapshots bounds the number of rendered snapshots (field "snapshots").
+	MaxSnapshots int
+	// MaxOutputCells bounds the grid cells of the response,
+	// nx·ny·len(separations)·len(snapshots) (field "snapshots").
+	MaxOutputCells int
+	// MaxTrainWork bounds the arithmetic of training,
+	// N·(M·d·D_Φ + M²·D_Φ) (field "uhop.iterations").
+	MaxTrainWork int64
+	// MaxTrajectoryValues bounds the numbers of the returned trajectory,
+	// (N+1)·(D_Φ·d + D_Φ) (field "uhop.iterations").
+	MaxTrajectoryValues int64
+	// MaxRenderWork bounds the arithmetic of rendering,
+	// nx·ny·len(snapshots)·steps·M·Σ cost(separation), where cost is 1 for
+	// softmax, entmax15 and sparsemax and 64 for a bisection map "entmax:α"
+	// (field "retrieval.steps").
+	MaxRenderWork int64
+	// MaxConcurrentRuns bounds the computations running at once; a run
+	// beyond it gets 503 busy with Retry-After.
+	MaxConcurrentRuns int
+	// RunTimeout bounds the time of one computation; beyond it the run is
+	// stopped and answered with 503 timeout.
+	RunTimeout time.Duration
+}
+
+// DefaultLimits returns the limits of the public server. They keep the
+// largest allowed request to a few seconds of CPU and tens of MiB of memory.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxBodyBytes:        8 << 20,
+		MaxMemories:         512,
+		MaxInputDim:         512,
+		MaxFeatureDim:       512,
+		MaxIterations:       10000,
+		MaxAbsValue:         1e6,
+		MaxBeta:             1e6,
+		MaxLR:               1e3,
+		MinTau:              1e-4,
+		MaxTau:              1e4,
+		MaxMomentum:         1e3,
+		MaxTolerance:        1e6,
+		MaxSupportEps:       1,
+		MaxRetrievalSteps:   1000,
+		MaxGridSide:         1024,
+		MaxGridCells:        262144,
+		MaxSeparations:      8,
+		MaxSnapshots:        64,
+		MaxOutputCells:      1 << 20,
+		MaxTrainWork:        2e9,
+		MaxTrajectoryValues: 1 << 20,
+		MaxRenderWork:       4e9,
+		MaxConcurrentRuns:   8,
+		RunTimeout:          60 * time.Second,
+	}
+}
+
+// bisectionCost is the render cost of an "entmax:α" map relative to the
+// exact maps: its bisection evaluates the map about this many times.
+const bisectionCost = 64

@@ -1,0 +1,109 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"hoplab/web/templates"
+)
+
+// handleIndex serves the start page.
+func (s *server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := templates.Index(indexView(s.limits, r)).Render(r.Context(), &buf); err != nil {
+		s.log.Error("rendering the start page failed", "err", err)
+		writeError(w, &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "rendering the page failed"})
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	w.Write(buf.Bytes())
+}
+
+// handleHealth serves GET /healthz.
+func handleHealth(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.Write([]byte(`{"status":"ok"}` + "\n"))
+}
+
+// curlScenario is the scenario of the start page's example: three memories,
+// twenty U-Hop+ steps, the default views.
+const curlScenario = `{"memories": [[1, 0], [0.8, 0.6], [-0.6, 0.8]], "uhop": {"iterations": 20}}`
+
+// indexView is the start page's view model for a request to this server.
+func indexView(lim Limits, r *http.Request) templates.IndexView {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	runURL := scheme + "://" + r.Host + "/api/v1/run"
+	return templates.IndexView{
+		Title:  "hoplab",
+		RunURL: runURL,
+		CurlExample: "curl -sS " + runURL + " \\\n" +
+			"  -H 'Content-Type: application/json' \\\n" +
+			"  -d '" + curlScenario + "'",
+		Limits: limitRows(lim),
+	}
+}
+
+// limitRows lists lim for people, in the order of the scenario's fields.
+func limitRows(lim Limits) []templates.LimitRow {
+	return []templates.LimitRow{
+		{What: "request body", Value: formatBytes(lim.MaxBodyBytes) + " (413 beyond)"},
+		{What: "memories M", Value: strconv.Itoa(lim.MaxMemories), Field: "memories"},
+		{What: "memory length d", Value: strconv.Itoa(lim.MaxInputDim), Field: "memories[i]"},
+		{What: "|value| of every number in memories, W, b, grid bounds and margin", Value: formatFloat(lim.MaxAbsValue)},
+		{What: "β", Value: formatFloat(lim.MaxBeta), Field: "beta"},
+		{What: "separation maps (distinct)", Value: strconv.Itoa(lim.MaxSeparations), Field: "separations"},
+		{What: "feature dimension D_Φ", Value: strconv.Itoa(lim.MaxFeatureDim), Field: "featureMap.dim"},
+		{What: "U-Hop+ iterations N", Value: strconv.Itoa(lim.MaxIterations), Field: "uhop.iterations"},
+		{What: "learning rate", Value: formatFloat(lim.MaxLR), Field: "uhop.lr"},
+		{What: "momentum", Value: formatFloat(lim.MaxMomentum), Field: "uhop.momentum"},
+		{What: "loss temperature τ", Value: formatFloat(lim.MinTau) + " … " + formatFloat(lim.MaxTau), Field: "uhop.tau"},
+		{What: "retrieval steps", Value: strconv.Itoa(lim.MaxRetrievalSteps), Field: "retrieval.steps"},
+		{What: "retrieval tolerance", Value: formatFloat(lim.MaxTolerance), Field: "retrieval.tolerance"},
+		{What: "softmax support threshold", Value: formatFloat(lim.MaxSupportEps), Field: "retrieval.supportEps"},
+		{What: "grid side nx, ny", Value: strconv.Itoa(lim.MaxGridSide), Field: "view.grid.nx, view.grid.ny"},
+		{What: "grid cells nx·ny", Value: strconv.Itoa(lim.MaxGridCells), Field: "view.grid"},
+		{What: "snapshots", Value: strconv.Itoa(lim.MaxSnapshots), Field: "snapshots"},
+		{What: "output cells nx·ny·separations·snapshots", Value: strconv.Itoa(lim.MaxOutputCells), Field: "snapshots"},
+		{What: "training work N·(M·d·D_Φ + M²·D_Φ)", Value: formatFloat(float64(lim.MaxTrainWork)), Field: "uhop.iterations"},
+		{What: "trajectory numbers (N+1)·(D_Φ·d + D_Φ)", Value: strconv.FormatInt(lim.MaxTrajectoryValues, 10), Field: "uhop.iterations"},
+		{What: fmt.Sprintf("rendering work nx·ny·snapshots·steps·M·Σ cost (cost 1 per exact map, %d per entmax:α)", bisectionCost),
+			Value: formatFloat(float64(lim.MaxRenderWork)), Field: "retrieval.steps"},
+		{What: "computations at once (503 busy beyond)", Value: strconv.Itoa(lim.MaxConcurrentRuns)},
+		{What: "time per computation (503 timeout beyond)", Value: lim.RunTimeout.String()},
+	}
+}
+
+// formatFloat writes v short, with a plain exponent: 1e6, 0.0001, 2e9.
+func formatFloat(v float64) string {
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	mant, exp, ok := strings.Cut(s, "e")
+	if !ok {
+		return s
+	}
+	sign := ""
+	if exp[0] == '-' {
+		sign = "-"
+	}
+	return mant + "e" + sign + strings.TrimLeft(exp[1:], "0")
+}
+
+// formatBytes writes n in MiB or KiB when it is a whole number of them.
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

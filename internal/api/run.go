@@ -1,0 +1,188 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"hoplab/internal/sim"
+	"hoplab/internal/workpool"
+)
+
+// handleRun serves POST /api/v1/run: decode and check the scenario, then,
+// holding one of the MaxConcurrentRuns slots, run U-Hop+ for N steps,
+// render the snapshots and stream the Result.
+func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
+	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+		writeError(w, err)
+		return
+	}
+	body, aerr := s.readBody(w, r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	sc, err := decodeScenario(body)
+	if err != nil {
+		writeError(w, asAPIError(err))
+		return
+	}
+	p, err := resolve(sc, s.limits)
+	if err != nil {
+		writeError(w, asAPIError(err))
+		return
+	}
+
+	select {
+	case s.sem <- struct{}{}:
+		defer func() { <-s.sem }()
+	default:
+		w.Header().Set("Retry-After", "1")
+		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: codeBusy,
+			message: fmt.Sprintf("the server is running %d computations already; retry in a second", cap(s.sem))})
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), s.limits.RunTimeout)
+	defer cancel()
+	res, err := s.compute(ctx, p)
+	switch {
+	case err == nil:
+	case r.Context().Err() != nil:
+		s.log.Info("run abandoned: the client went away", "path", r.URL.Path, "err", err)
+		return
+	case errors.Is(err, context.DeadlineExceeded):
+		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: codeTimeout,
+			message: fmt.Sprintf("the computation took longer than %v and was stopped; ask for less work", s.limits.RunTimeout)})
+		return
+	default:
+		e := asAPIError(err)
+		if e.status >= 500 {
+			s.log.Error("run failed", "err", err)
+		}
+		writeError(w, e)
+		return
+	}
+
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	if err := writeResult(w, res); err != nil {
+		s.log.Info("writing the result failed", "err", err)
+	}
+}
+
+// compute runs the plan: it checks the engine's rules, takes N U-Hop+ steps
+// and renders every snapshot. It stops early, with ctx.Err(), once ctx is
+// done: between steps, and between the chunks of a rendering.
+func (s *server) compute(ctx context.Context, p *plan) (*result, error) {
+	run, err := p.start()
+	if err != nil {
+		return nil, err
+	}
+	for run.Iterations() < p.iterations {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		run.Step()
+		if s.afterStep != nil {
+			s.afterStep(ctx, run.Iterations())
+		}
+	}
+	res := &result{
+		trajectory: make([]sim.State, p.iterations+1),
+		frames:     make([]sim.Frame, len(p.snapshots)),
+	}
+	for t := range res.trajectory {
+		res.trajectory[t] = run.State(t)
+	}
+	runner := s.runner(ctx)
+	for i, t := range p.snapshots {
+		if err := run.Render(&res.frames[i], t, p.frame, runner); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// runner returns the sim.Runner for a computation under ctx.
+func (s *server) runner(ctx context.Context) sim.Runner {
+	if s.pool == nil {
+		return serialRunner{ctx}
+	}
+	return poolRunner{pool: s.pool, ctx: ctx}
+}
+
+// poolRunner runs a rendering's chunks on the shared worker pool and stops
+// handing out chunks once ctx is done.
+type poolRunner struct {
+	pool *workpool.Pool
+	ctx  context.Context
+}
+
+// Run implements sim.Runner.
+func (r poolRunner) Run(n int, task sim.Task) error {
+	return r.pool.Do(r.ctx, n, task.RunChunk)
+}
+
+// serialRunner runs the chunks on the calling goroutine, checking ctx
+// between them.
+type serialRunner struct{ ctx context.Context }
+
+// Run implements sim.Runner.
+func (r serialRunner) Run(n int, task sim.Task) error {
+	for i := range n {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		task.RunChunk(i)
+	}
+	return r.ctx.Err()
+}
+
+// readBody reads the request body, at most Limits.MaxBodyBytes of it.
+func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+	limit := s.limits.MaxBodyBytes
+	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, code: codeBodyTooLarge,
+		message: fmt.Sprintf("the body exceeds the limit of %d bytes (MaxBodyBytes)", limit)}
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, tooLarge
+		}
+		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON, message: "reading the body failed: " + err.Error()}
+	}
+	return body, nil
+}
+
+// checkContentType accepts "application/json", optionally with
+// charset=utf-8 (JSON is UTF-8, RFC 8259).
+func checkContentType(v string) *apiError {
+	bad := &apiError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMediaType,
+		message: fmt.Sprintf("send the scenario with Content-Type: application/json, not %q", v)}
+	mt, params, err := mime.ParseMediaType(v)
+	if err != nil || mt != "application/json" {
+		return bad
+	}
+	for name, value := range params {
+		if name != "charset" || !strings.EqualFold(value, "utf-8") {
+			return bad
+		}
+	}
+	return nil
+}
+
+// asAPIError returns err as an *apiError; an unexpected error becomes 500.
+func asAPIError(err error) *apiError {
+	if e, ok := errors.AsType[*apiError](err); ok {
+		return e
+	}
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "internal error"}
+}

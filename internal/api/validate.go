@@ -1,0 +1,378 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+
+	"hoplab/internal/sim"
+	"hoplab/internal/sim/separation"
+)
+
+// API.md defaults of the scenario fields.
+const (
+	defaultBeta       = 20
+	defaultLR         = 0.1
+	defaultTau        = 1
+	defaultSteps      = 5
+	defaultTolerance  = 0.001
+	defaultSupportEps = 0.01
+	defaultGridSide   = 100
+	defaultMargin     = 0.1
+	maxSeed           = 1 << 53 // seeds stay exact in JavaScript numbers
+)
+
+var defaultSeparations = []separation.Map{separation.Softmax(), separation.Entmax15(), separation.Sparsemax()}
+
+// plan is a scenario with its defaults applied, checked against the API's
+// own rules and the Limits, in the engine's vocabulary.
+type plan struct {
+	settings   sim.Settings
+	frame      sim.FrameSettings
+	iterations int   // N
+	snapshots  []int // iterations to render, each in 0..N
+}
+
+// resolve applies the API.md defaults to sc and checks what only the API
+// knows: enums, integer ranges, explicit bounds given all four or none,
+// snapshots in 0..N, and the Limits; then the engine's own rules
+// (sim.Settings.Check and the frame checks). Errors are *apiError.
+func resolve(sc *Scenario, lim Limits) (*plan, error) {
+	p := &plan{}
+	s, fs := &p.settings, &p.frame
+
+	// memories
+	if sc.Memories == nil {
+		return nil, invalid("memories", "is required: an array of M memories, each an array of d numbers")
+	}
+	mem := [][]float64(*sc.Memories)
+	if len(mem) > lim.MaxMemories {
+		return nil, overLimit("memories", "M = %d memories exceed the limit of %d (MaxMemories)", len(mem), lim.MaxMemories)
+	}
+	for i, row := range mem {
+		if len(row) > lim.MaxInputDim {
+			return nil, overLimit(fmt.Sprintf("memories[%d]", i), "d = %d coordinates exceed the limit of %d (MaxInputDim)", len(row), lim.MaxInputDim)
+		}
+		if err := checkAbs(row, fmt.Sprintf("memories[%d]", i), lim); err != nil {
+			return nil, err
+		}
+	}
+	s.Memories = mem
+	m, d := len(mem), 0
+	if m > 0 {
+		d = len(mem[0])
+	}
+	s.NormalizeMemories = valueOr(sc.NormalizeMemories, true)
+
+	// beta
+	fs.Beta = valueOr(sc.Beta, defaultBeta)
+	if fs.Beta > lim.MaxBeta {
+		return nil, overLimit("beta", "β = %g exceeds the limit of %g (MaxBeta)", fs.Beta, lim.MaxBeta)
+	}
+
+	// separations
+	fs.Separations = defaultSeparations
+	if sc.Separations != nil {
+		names := *sc.Separations
+		if len(names) > lim.MaxSeparations {
+			return nil, overLimit("separations", "%d separation maps exceed the limit of %d (MaxSeparations)", len(names), lim.MaxSeparations)
+		}
+		fs.Separations = make([]separation.Map, len(names))
+		for i, name := range names {
+			field := fmt.Sprintf("separations[%d]", i)
+			sep, err := separation.Parse(name)
+			if err != nil {
+				return nil, invalid(field, "%s", strings.TrimPrefix(err.Error(), "separation: "))
+			}
+			for j, prev := range fs.Separations[:i] {
+				if prev == sep {
+					return nil, invalid(field, "%q repeats separations[%d]", name, j)
+				}
+			}
+			fs.Separations[i] = sep
+		}
+	}
+
+	// featureMap
+	fm := valueOr(sc.FeatureMap, FeatureMap{})
+	k := d
+	if fm.Dim != nil {
+		if *fm.Dim < 1 {
+			return nil, invalid("featureMap.dim", "must be an integer ≥ 1")
+		}
+		k = *fm.Dim
+	}
+	if k > lim.MaxFeatureDim {
+		return nil, overLimit("featureMap.dim", "D_Φ = %d exceeds the limit of %d (MaxFeatureDim)", k, lim.MaxFeatureDim)
+	}
+	s.FeatureMap.Dim = k
+	s.FeatureMap.Affine = valueOr(fm.Affine, false)
+	switch init := valueOr(fm.Init, "identity"); init {
+	case "identity":
+		s.FeatureMap.Init = sim.InitIdentity
+	case "random":
+		s.FeatureMap.Init = sim.InitRandom
+	default:
+		return nil, invalid("featureMap.init", "unknown init %q: want \"identity\" or \"random\"", init)
+	}
+	seed := valueOr(fm.Seed, 1)
+	if seed < 0 || seed > maxSeed {
+		return nil, invalid("featureMap.seed", "must be an integer in 0..2^53, not %d", seed)
+	}
+	s.FeatureMap.Seed = uint64(seed)
+	if fm.W != nil {
+		w := [][]float64(*fm.W)
+		for i, row := range w {
+			if err := checkAbs(row, fmt.Sprintf("featureMap.W[%d]", i), lim); err != nil {
+				return nil, err
+			}
+		}
+		s.FeatureMap.W = w
+	}
+	if fm.B != nil {
+		b := []float64(*fm.B)
+		if err := checkAbs(b, "featureMap.b", lim); err != nil {
+			return nil, err
+		}
+		s.FeatureMap.B = b
+	}
+
+	// uhop
+	uh := valueOr(sc.UHop, UHop{})
+	p.iterations = valueOr(uh.Iterations, 0)
+	if p.iterations < 0 {
+		return nil, invalid("uhop.iterations", "must be an integer ≥ 0")
+	}
+	if p.iterations > lim.MaxIterations {
+		return nil, overLimit("uhop.iterations", "N = %d exceeds the limit of %d (MaxIterations)", p.iterations, lim.MaxIterations)
+	}
+	switch opt := valueOr(uh.Optimizer, "adam"); opt {
+	case "adam":
+		s.UHop.Optimizer = sim.Adam
+	case "sgd":
+		s.UHop.Optimizer = sim.SGD
+	default:
+		return nil, invalid("uhop.optimizer", "unknown optimizer %q: want \"adam\" or \"sgd\"", opt)
+	}
+	s.UHop.LR = valueOr(uh.LR, defaultLR)
+	if s.UHop.LR > lim.MaxLR {
+		return nil, overLimit("uhop.lr", "learning rate %g exceeds the limit of %g (MaxLR)", s.UHop.LR, lim.MaxLR)
+	}
+	s.UHop.Momentum = valueOr(uh.Momentum, 0)
+	if s.UHop.Momentum > lim.MaxMomentum {
+		return nil, overLimit("uhop.momentum", "momentum %g exceeds the limit of %g (MaxMomentum)", s.UHop.Momentum, lim.MaxMomentum)
+	}
+	s.UHop.Tau = valueOr(uh.Tau, defaultTau)
+	if tau := s.UHop.Tau; (tau > 0 && tau < lim.MinTau) || tau > lim.MaxTau {
+		return nil, overLimit("uhop.tau", "τ = %g is outside the limits %g..%g (MinTau, MaxTau)", tau, lim.MinTau, lim.MaxTau)
+	}
+	switch loss := valueOr(uh.Loss, "pairs"); loss {
+	case "pairs":
+		s.UHop.Loss = sim.LossPairs
+	case "paper":
+		s.UHop.Loss = sim.LossPaper
+	default:
+		return nil, invalid("uhop.loss", "unknown loss %q: want \"pairs\" or \"paper\"", loss)
+	}
+
+	// retrieval
+	rt := valueOr(sc.Retrieval, Retrieval{})
+	fs.Steps = valueOr(rt.Steps, defaultSteps)
+	if fs.Steps > lim.MaxRetrievalSteps {
+		return nil, overLimit("retrieval.steps", "%d steps exceed the limit of %d (MaxRetrievalSteps)", fs.Steps, lim.MaxRetrievalSteps)
+	}
+	fs.Tolerance = valueOr(rt.Tolerance, defaultTolerance)
+	if fs.Tolerance > lim.MaxTolerance {
+		return nil, overLimit("retrieval.tolerance", "%g exceeds the limit of %g (MaxTolerance)", fs.Tolerance, lim.MaxTolerance)
+	}
+	fs.SupportEps = valueOr(rt.SupportEps, defaultSupportEps)
+	if fs.SupportEps > lim.MaxSupportEps {
+		return nil, overLimit("retrieval.supportEps", "%g exceeds the limit of %g (MaxSupportEps)", fs.SupportEps, lim.MaxSupportEps)
+	}
+
+	// view
+	v := valueOr(sc.View, View{})
+	switch space := valueOr(v.Space, "feature"); space {
+	case "feature":
+		fs.Space = sim.FeatureSpace
+	case "input":
+		fs.Space = sim.InputSpace
+	default:
+		return nil, invalid("view.space", "unknown space %q: want \"feature\" or \"input\"", space)
+	}
+	if err := resolveGrid(&fs.Grid, valueOr(v.Grid, Grid{}), lim); err != nil {
+		return nil, err
+	}
+
+	// snapshots
+	if sc.Snapshots == nil {
+		p.snapshots = []int{0, p.iterations}
+		if p.iterations == 0 {
+			p.snapshots = p.snapshots[:1] // [0, N] with N = 0 is the one snapshot 0
+		}
+	} else {
+		p.snapshots = *sc.Snapshots
+		if len(p.snapshots) > lim.MaxSnapshots {
+			return nil, overLimit("snapshots", "%d snapshots exceed the limit of %d (MaxSnapshots)", len(p.snapshots), lim.MaxSnapshots)
+		}
+		for i, t := range p.snapshots {
+			if t < 0 || t > p.iterations {
+				return nil, invalid(fmt.Sprintf("snapshots[%d]", i), "iteration %d is outside 0..%d (uhop.iterations)", t, p.iterations)
+			}
+		}
+	}
+
+	if ui := bytes.TrimSpace(sc.UI); len(ui) > 0 && ui[0] != '{' && !bytes.Equal(ui, []byte("null")) {
+		return nil, invalid("ui", "must be an object")
+	}
+
+	if err := p.checkEngine(); err != nil {
+		return nil, err
+	}
+	if err := p.checkWork(m, d, k, lim); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkEngine applies the engine's own rules to the settings and the view.
+// With no snapshot nothing is drawn, so the view need not fit the
+// dimensions (a trajectory of a high-dimensional map is a valid request);
+// its other settings are still checked.
+func (p *plan) checkEngine() error {
+	var err error
+	if len(p.snapshots) == 0 {
+		if err = p.settings.Check(); err == nil {
+			err = sim.CheckFrameSettings(&p.frame)
+		}
+	} else {
+		err = p.settings.CheckFrame(&p.frame)
+	}
+	if err != nil {
+		return engineError(err)
+	}
+	return nil
+}
+
+// resolveGrid fills g from the scenario's view.grid.
+func resolveGrid(g *sim.GridSpec, sg Grid, lim Limits) error {
+	g.NX = valueOr(sg.NX, defaultGridSide)
+	g.NY = valueOr(sg.NY, defaultGridSide)
+	if g.NX > lim.MaxGridSide {
+		return overLimit("view.grid.nx", "nx = %d exceeds the limit of %d (MaxGridSide)", g.NX, lim.MaxGridSide)
+	}
+	if g.NY > lim.MaxGridSide {
+		return overLimit("view.grid.ny", "ny = %d exceeds the limit of %d (MaxGridSide)", g.NY, lim.MaxGridSide)
+	}
+	if g.NX > 0 && g.NY > 0 && g.NX*g.NY > lim.MaxGridCells {
+		return overLimit("view.grid", "nx·ny = %d cells exceed the limit of %d (MaxGridCells)", g.NX*g.NY, lim.MaxGridCells)
+	}
+	bounds := []struct {
+		name string
+		v    *float64
+	}{{"xmin", sg.XMin}, {"xmax", sg.XMax}, {"ymin", sg.YMin}, {"ymax", sg.YMax}}
+	given := 0
+	for _, b := range bounds {
+		if b.v != nil {
+			given++
+		}
+	}
+	switch given {
+	case 0:
+	case len(bounds):
+		for _, b := range bounds {
+			if math.Abs(*b.v) > lim.MaxAbsValue {
+				return overLimit("view.grid."+b.name, "|%g| exceeds the limit of %g on absolute values (MaxAbsValue)", *b.v, lim.MaxAbsValue)
+			}
+		}
+		g.Bounds = &sim.Rect{XMin: *sg.XMin, XMax: *sg.XMax, YMin: *sg.YMin, YMax: *sg.YMax}
+	default:
+		for _, b := range bounds {
+			if b.v == nil {
+				return invalid("view.grid."+b.name, "is missing: give all four of xmin, xmax, ymin, ymax, or none")
+			}
+		}
+	}
+	g.Margin = valueOr(sg.Margin, defaultMargin)
+	if math.Abs(g.Margin) > lim.MaxAbsValue {
+		return overLimit("view.grid.margin", "|%g| exceeds the limit of %g on absolute values (MaxAbsValue)", g.Margin, lim.MaxAbsValue)
+	}
+	return nil
+}
+
+// checkWork checks the limits on the size of the answer and on the work,
+// for M memories of length d and feature dimension k. Every factor has
+// been bounded, so the products fit in an int64.
+func (p *plan) checkWork(m, d, k int, lim Limits) error {
+	fs := &p.frame
+	nx, ny := int64(max(fs.Grid.NX, 0)), int64(max(fs.Grid.NY, 0))
+	nsep, nsnap := int64(len(fs.Separations)), int64(len(p.snapshots))
+	if cells := nx * ny * nsep * nsnap; cells > int64(lim.MaxOutputCells) {
+		return overLimit("snapshots", "nx·ny·separations·snapshots = %d·%d·%d·%d = %d output cells exceed the limit of %d (MaxOutputCells)",
+			nx, ny, nsep, nsnap, cells, lim.MaxOutputCells)
+	}
+	n, m64, d64, k64 := int64(p.iterations), int64(m), int64(d), int64(k)
+	if work := n * (m64*d64*k64 + m64*m64*k64); work > lim.MaxTrainWork {
+		return overLimit("uhop.iterations", "training work N·(M·d·D_Φ + M²·D_Φ) = %d exceeds the limit of %d (MaxTrainWork)", work, lim.MaxTrainWork)
+	}
+	if values := (n + 1) * (k64*d64 + k64); values > lim.MaxTrajectoryValues {
+		return overLimit("uhop.iterations", "the trajectory has (N+1)·(D_Φ·d + D_Φ) = %d numbers, beyond the limit of %d (MaxTrajectoryValues)", values, lim.MaxTrajectoryValues)
+	}
+	cost := int64(0)
+	for _, sep := range fs.Separations {
+		cost += separationCost(sep)
+	}
+	if work := nx * ny * nsnap * int64(max(fs.Steps, 0)) * m64 * cost; work > lim.MaxRenderWork {
+		return overLimit("retrieval.steps", "rendering work nx·ny·snapshots·steps·M·Σcost(separation) = %d exceeds the limit of %d (MaxRenderWork)", work, lim.MaxRenderWork)
+	}
+	return nil
+}
+
+// separationCost is the relative cost of evaluating sep once.
+func separationCost(sep separation.Map) int64 {
+	if strings.HasPrefix(sep.Name(), "entmax:") {
+		return bisectionCost
+	}
+	return 1
+}
+
+// start creates the run at iteration 0. resolve has checked everything, so
+// an error here is the engine's, not the request's.
+func (p *plan) start() (*sim.Run, error) {
+	run, err := sim.New(p.settings)
+	if err != nil {
+		return nil, engineError(err)
+	}
+	return run, nil
+}
+
+// engineError turns an error of the engine's checks into an *apiError.
+func engineError(err error) error {
+	var fe *sim.FieldError
+	if errors.As(err, &fe) {
+		return invalid(fe.Field, "%s", fe.Msg)
+	}
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "the engine failed: " + err.Error()}
+}
+
+// checkAbs checks |v| ≤ MaxAbsValue for each value of row, whose path is
+// field.
+func checkAbs(row []float64, field string, lim Limits) error {
+	for j, v := range row {
+		if math.Abs(v) > lim.MaxAbsValue {
+			return overLimit(fmt.Sprintf("%s[%d]", field, j), "|%g| exceeds the limit of %g on absolute values (MaxAbsValue)", v, lim.MaxAbsValue)
+		}
+	}
+	return nil
+}
+
+// valueOr returns *p, or def when p is nil (the field was absent or null).
+func valueOr[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}

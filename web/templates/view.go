@@ -1,0 +1,27 @@
+// Package templates holds hoplab's templ components. Components take the
+// small view-model structs of this package, never domain types, so a page
+// can be rendered and tested without the engine.
+package templates
+
+// IndexView is what the start page shows.
+type IndexView struct {
+	// Title is the page title and main heading.
+	Title string
+	// RunURL is the absolute URL of POST /api/v1/run on this server.
+	RunURL string
+	// CurlExample is a shell command that posts a small scenario to RunURL.
+	CurlExample string
+	// Limits are the request limits of the API, one row each.
+	Limits []LimitRow
+}
+
+// LimitRow is one request limit of the API.
+type LimitRow struct {
+	// What the limit bounds, in words.
+	What string
+	// Value is the limit, formatted for reading.
+	Value string
+	// Field is the scenario field reported when the limit is exceeded
+	// ("" when the limit is not about one field).
+	Field string
+}
