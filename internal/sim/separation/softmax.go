@@ -10,7 +10,7 @@ func softmax(p, z []float64, wantPsi bool) float64 {
 	m := maxOf(z)
 	var s float64
 	for i, v := range z {
-		e := math.Exp(v - m)
+		e := expNonPositive(v - m)
 		p[i] = e
 		s += e
 	}

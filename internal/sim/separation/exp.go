@@ -1,0 +1,49 @@
+package separation
+
+import (
+	"math"
+	"math/big"
+)
+
+// expTable[j] = 2^(j/32), correctly rounded. It is computed once, from five
+// square roots of 2^j in 256-bit arithmetic, and never written again.
+var expTable = func() (t [32]float64) {
+	for j := range t {
+		v := new(big.Float).SetPrec(256).SetInt64(1 << j)
+		for range 5 {
+			v.Sqrt(v)
+		}
+		t[j], _ = v.Float64()
+	}
+	return t
+}()
+
+const (
+	expInvLn2x32 = 32 / math.Ln2
+	// ln2/32 split in two: expLn2d32Hi has its low 32 mantissa bits zero,
+	// so k·expLn2d32Hi is exact for the |k| < 2^15 used here.
+	expLn2d32Hi = 0x1.62e42fefa0000p-6
+	expLn2d32Lo = 0x1.cf79abc9e3b3ap-45
+	// expMinArg is the smallest argument expNonPositive reduces itself;
+	// below it the result is subnormal or 0 and math.Exp takes over.
+	expMinArg = -708.0
+)
+
+// expNonPositive returns e^x for x ≤ 0, within 1 ulp of the exact value
+// (as math.Exp), in portable Go arithmetic, so its results do not depend on
+// the machine's assembly routines.
+//
+// Method: x = (32k' + j)·ln2/32 + r with |r| ≤ ln2/64, then
+// e^x = 2^k' · 2^(j/32) · e^r with e^r − 1 from its Taylor polynomial of
+// degree 6 (truncation error < r⁷/7! ≈ 3e-18).
+func expNonPositive(x float64) float64 {
+	if !(x >= expMinArg) {
+		return math.Exp(x) // tiny, zero or NaN
+	}
+	k := int64(math.RoundToEven(x * expInvLn2x32))
+	fk := float64(k)
+	r := (x - fk*expLn2d32Hi) - fk*expLn2d32Lo
+	t := expTable[k&31]
+	em1 := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+	return (t + t*em1) * math.Float64frombits(uint64(1023+(k>>5))<<52)
+}
