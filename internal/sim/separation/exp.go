@@ -29,21 +29,42 @@ const (
 	expMinArg = -708.0
 )
 
-// expNonPositive returns e^x for x ≤ 0, within 1 ulp of the exact value
-// (as math.Exp), in portable Go arithmetic, so its results do not depend on
-// the machine's assembly routines.
+// expShifted writes dst[i] = e^(src[i] − shift) and returns their sum, for
+// src[i] ≤ shift (softmax's exponentials after subtracting the maximum).
+// Each value is within 1 ulp of the exact one, as math.Exp's, and is
+// computed in portable Go arithmetic, so results do not depend on the
+// machine's assembly routines. The loop holds the whole computation so that
+// no call is made per entry.
 //
 // Method: x = (32k' + j)·ln2/32 + r with |r| ≤ ln2/64, then
 // e^x = 2^k' · 2^(j/32) · e^r with e^r − 1 from its Taylor polynomial of
-// degree 6 (truncation error < r⁷/7! ≈ 3e-18).
-func expNonPositive(x float64) float64 {
-	if !(x >= expMinArg) {
-		return math.Exp(x) // tiny, zero or NaN
+// degree 6 (truncation error < r⁷/7! ≈ 3e-18). k = 32k' + j is x·32/ln2
+// rounded to the nearest integer (halves away from zero). Below −708 the
+// result would be subnormal or 0 and math.Exp computes it.
+func expShifted(dst, src []float64, shift float64) (sum float64) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		x := v - shift
+		var e float64
+		if x >= expMinArg {
+			k := int64(x*expInvLn2x32 - 0.5)
+			fk := float64(k)
+			r := (x - fk*expLn2d32Hi) - fk*expLn2d32Lo
+			t := expTable[k&31]
+			em1 := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
+			e = (t + t*em1) * math.Float64frombits(uint64(1023+(k>>5))<<52)
+		} else {
+			e = math.Exp(x) // tiny, zero or NaN
+		}
+		dst[i] = e
+		sum += e
 	}
-	k := int64(math.RoundToEven(x * expInvLn2x32))
-	fk := float64(k)
-	r := (x - fk*expLn2d32Hi) - fk*expLn2d32Lo
-	t := expTable[k&31]
-	em1 := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
-	return (t + t*em1) * math.Float64frombits(uint64(1023+(k>>5))<<52)
+	return sum
+}
+
+// expNonPositive returns e^x for x ≤ 0 as expShifted computes it.
+func expNonPositive(x float64) float64 {
+	var e [1]float64
+	expShifted(e[:], []float64{x}, 0)
+	return e[0]
 }

@@ -8,12 +8,7 @@ import "math"
 func softmax(p, z []float64, wantPsi bool) float64 {
 	p = p[:len(z)]
 	m := maxOf(z)
-	var s float64
-	for i, v := range z {
-		e := expNonPositive(v - m)
-		p[i] = e
-		s += e
-	}
+	s := expShifted(p, z, m)
 	inv := 1 / s
 	for i := range p {
 		p[i] *= inv
