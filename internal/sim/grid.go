@@ -20,11 +20,13 @@ const maxChunks = 64
 //
 // feature view: A = βU, c = 0, G = I, h = 0, P = U;
 // input view:   A = βFW, c = βFb, G = W, h = b, P = Ξ, with F = Φ(Ξ) unnormalised.
+//
+// A and P are kept as separate x and y columns of length M, so that the
+// per-cell loops index them without bounds checks.
 type renderer struct {
-	m       int
-	keys    []float64 // A, M×2
+	ax, ay  []float64 // A's columns
 	offs    []float64 // c, M
-	pts     []float64 // P, M×2 (aliases the frame's Points)
+	px, py  []float64 // P's columns
 	energyG []float64 // G, rows×2
 	energyH []float64 // h, rows
 	beta    float64
@@ -34,6 +36,9 @@ type renderer struct {
 	rows    int     // grid rows per chunk
 	frame   *Frame
 	chunks  []chunkWork
+	// fixed[pi][μ] reports that P_μ is a fixed point of panel pi's update
+	// with Sep(z(P_μ)) = e_μ exactly; see cell.
+	fixed [][]bool
 }
 
 // chunkWork is the scratch and partial result of one chunk.
@@ -54,16 +59,17 @@ func (rd *renderer) prepare(r *Run, t int, fs *FrameSettings, dst *Frame) {
 	m, k := r.m, r.k
 	r.lw.features(r.x, st.W, st.B)
 
-	rd.m, rd.beta, rd.steps, rd.tol, rd.eps = m, fs.Beta, fs.Steps, fs.Tolerance, fs.SupportEps
-	rd.keys = grow(rd.keys, 2*m)
+	rd.beta, rd.steps, rd.tol, rd.eps = fs.Beta, fs.Steps, fs.Tolerance, fs.SupportEps
+	rd.ax, rd.ay = grow(rd.ax, m), grow(rd.ay, m)
+	rd.px, rd.py = grow(rd.px, m), grow(rd.py, m)
 	rd.offs = grow(rd.offs, m)
 	dst.Iteration, dst.Space = t, fs.Space
 	dst.Points = grow(dst.Points, 2*m)
 	switch fs.Space {
 	case FeatureSpace:
 		copy(dst.Points, r.lw.u)
-		for i, u := range r.lw.u {
-			rd.keys[i] = fs.Beta * u
+		for mu := range m {
+			rd.ax[mu], rd.ay[mu] = fs.Beta*r.lw.u[2*mu], fs.Beta*r.lw.u[2*mu+1]
 		}
 		clear(rd.offs)
 		rd.energyG, rd.energyH = identity2, zero2
@@ -77,11 +83,13 @@ func (rd *renderer) prepare(r *Run, t int, fs *FrameSettings, dst *Frame) {
 				a1 += fv * st.W[2*i+1]
 				c += fv * st.B[i]
 			}
-			rd.keys[2*mu], rd.keys[2*mu+1], rd.offs[mu] = fs.Beta*a0, fs.Beta*a1, fs.Beta*c
+			rd.ax[mu], rd.ay[mu], rd.offs[mu] = fs.Beta*a0, fs.Beta*a1, fs.Beta*c
 		}
 		rd.energyG, rd.energyH = st.W, st.B
 	}
-	rd.pts = dst.Points
+	for mu := range m {
+		rd.px[mu], rd.py[mu] = dst.Points[2*mu], dst.Points[2*mu+1]
+	}
 
 	g := fs.Grid
 	b := box(dst.Points, g.Margin)
@@ -116,6 +124,25 @@ func (rd *renderer) prepare(r *Run, t int, fs *FrameSettings, dst *Frame) {
 		}
 		cw.unlabeled = grow(cw.unlabeled, len(fs.Separations))
 	}
+
+	rd.fixed = grow(rd.fixed, len(fs.Separations))
+	cw := &rd.chunks[0]
+	for pi, sep := range fs.Separations {
+		rd.fixed[pi] = grow(rd.fixed[pi], m)
+		for mu := range m {
+			for nu := range m {
+				cw.z[nu] = rd.ax[nu]*rd.px[mu] + rd.ay[nu]*rd.py[mu] + rd.offs[nu]
+			}
+			sep.Sep(cw.p, cw.z, cw.ws)
+			oneHot := cw.p[mu] == 1
+			for nu, v := range cw.p {
+				if nu != mu && v != 0 {
+					oneHot = false
+				}
+			}
+			rd.fixed[pi][mu] = oneHot
+		}
+	}
 }
 
 // finish adds up the chunks' counts of unlabelled cells.
@@ -147,7 +174,7 @@ func (rd *renderer) RunChunk(ci int) {
 		for i := i0; i < i1; i++ {
 			y := f.YS[i]
 			for j, x := range f.XS {
-				e, qx, qy, support := rd.cell(p.Separation, eps, x, y, cw)
+				e, qx, qy, support := rd.cell(p.Separation, rd.fixed[pi], eps, x, y, cw)
 				label := rd.label(qx, qy)
 				p.Energy[i*nx+j], p.Labels[i*nx+j], p.Support[i*nx+j] = e, label, support
 				if label < 0 {
@@ -167,11 +194,14 @@ func (rd *renderer) RunChunk(ci int) {
 // update's. Should an update return exactly its input, q is a fixed point
 // of the deterministic map q ← T(q): every later state and probability
 // vector would be the same, so the loop stops early with the same result.
-func (rd *renderer) cell(sep separation.Map, eps, x, y float64, cw *chunkWork) (energy, qx, qy float64, support int32) {
-	keys, offs, pts := rd.keys, rd.offs, rd.pts
-	z, p := cw.z, cw.p
+// The same holds, one update sooner, when p = e_μ exactly (so q = P_μ) and
+// fixed[μ] says that P_μ maps to itself with Sep(z(P_μ)) = e_μ.
+func (rd *renderer) cell(sep separation.Map, fixed []bool, eps, x, y float64, cw *chunkWork) (energy, qx, qy float64, support int32) {
+	z, p := cw.z, cw.p[:len(cw.z)]
+	ax, ay, offs := rd.ax[:len(z)], rd.ay[:len(z)], rd.offs[:len(z)]
+	px, py := rd.px[:len(z)], rd.py[:len(z)]
 	for mu := range z {
-		z[mu] = keys[2*mu]*x + keys[2*mu+1]*y + offs[mu]
+		z[mu] = ax[mu]*x + ay[mu]*y + offs[mu]
 	}
 	psi := sep.SepPsi(p, z, cw.ws)
 	half := 0.0
@@ -184,19 +214,21 @@ func (rd *renderer) cell(sep separation.Map, eps, x, y float64, cw *chunkWork) (
 	qx, qy = x, y
 	for s := 1; ; s++ {
 		nx, ny := 0.0, 0.0
+		nonzero, last := 0, 0
 		for mu, pm := range p {
 			if pm != 0 {
-				nx += pm * pts[2*mu]
-				ny += pm * pts[2*mu+1]
+				nx += pm * px[mu]
+				ny += pm * py[mu]
+				nonzero, last = nonzero+1, mu
 			}
 		}
-		fixed := nx == qx && ny == qy
+		settled := nx == qx && ny == qy || nonzero == 1 && p[last] == 1 && fixed[last]
 		qx, qy = nx, ny
-		if s == rd.steps || fixed {
+		if s == rd.steps || settled {
 			break
 		}
 		for mu := range z {
-			z[mu] = keys[2*mu]*qx + keys[2*mu+1]*qy + offs[mu]
+			z[mu] = ax[mu]*qx + ay[mu]*qy + offs[mu]
 		}
 		sep.Sep(p, z, cw.ws)
 	}
@@ -211,11 +243,11 @@ func (rd *renderer) cell(sep separation.Map, eps, x, y float64, cw *chunkWork) (
 // label returns the index of the view point nearest to (qx, qy) if it is
 // strictly within rd.tol, else -1. Ties go to the lowest index.
 func (rd *renderer) label(qx, qy float64) int32 {
-	pts := rd.pts
+	px, py := rd.px, rd.py[:len(rd.px)]
 	label := int32(-1)
 	best := math.Inf(1)
-	for mu := range rd.m {
-		dx, dy := qx-pts[2*mu], qy-pts[2*mu+1]
+	for mu := range px {
+		dx, dy := qx-px[mu], qy-py[mu]
 		if d2 := dx*dx + dy*dy; d2 < best {
 			best, label = d2, int32(mu)
 		}
