@@ -1,5 +1,5 @@
 // Command server runs hoplab's HTTP server: the start page, the embedded
-// assets and the JSON API of shared/API.md.
+// assets and the JSON API of docs/api.md.
 //
 // Usage:
 //

@@ -70,7 +70,7 @@ func decodeError(body []byte, err error) *apiError {
 			name = quoted
 		}
 		path := unknownFieldPath(body, name)
-		return bad(codeUnknownField, path, "unknown field %q; see the scenario fields in API.md (names are camelCase)", name)
+		return bad(codeUnknownField, path, "unknown field %q; see the scenario fields in docs/api.md (names are camelCase)", name)
 	}
 	return bad(codeInvalidJSON, "", "%s", strings.TrimPrefix(err.Error(), "json: "))
 }

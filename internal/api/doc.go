@@ -1,5 +1,5 @@
 // Package api is hoplab's HTTP layer: the routes, the JSON scenario
-// contract of shared/API.md (strict decoding, validation, limits), the
+// contract of docs/api.md (strict decoding, validation, limits), the
 // streaming Result encoder, and the start page.
 //
 // A request to POST /api/v1/run goes through four stages, and only the last

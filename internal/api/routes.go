@@ -29,7 +29,7 @@ type Config struct {
 //	GET  /             the start page
 //	GET  /healthz      200 {"status":"ok"}
 //	GET  /static/*     embedded assets (ETag, revalidated on every use)
-//	POST /api/v1/run   run a scenario (shared/API.md)
+//	POST /api/v1/run   run a scenario (docs/api.md)
 //
 // Every error is a JSON body {"error": {"code", "message", "field"}}. GET
 // routes answer HEAD too.

@@ -8,7 +8,7 @@ import (
 )
 
 // Scenario is the request body of POST /api/v1/run, field for field the
-// table of shared/API.md. Every field is a pointer: nil means the field was
+// table of docs/api.md. Every field is a pointer: nil means the field was
 // absent (or null), and then the API.md default applies. memories has no
 // default, so it is required.
 type Scenario struct {
