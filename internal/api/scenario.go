@@ -57,6 +57,9 @@ type Retrieval struct {
 type View struct {
 	Space *string `json:"space,omitempty"`
 	Grid  *Grid   `json:"grid,omitempty"`
+	// PaperSoftmaxEnergy (extension) draws softmax energies without the
+	// 1/β, as the authors' Figure 1 does.
+	PaperSoftmaxEnergy *bool `json:"paperSoftmaxEnergy,omitempty"`
 }
 
 // Grid is the scenario's "view.grid" object.

@@ -203,6 +203,7 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	default:
 		return nil, invalid("view.space", "unknown space %q: want \"feature\" or \"input\"", space)
 	}
+	fs.PaperSoftmaxEnergy = valueOr(v.PaperSoftmaxEnergy, false)
 	if err := resolveGrid(&fs.Grid, valueOr(v.Grid, Grid{}), lim); err != nil {
 		return nil, err
 	}

@@ -280,7 +280,7 @@ func TestResolveExplicit(t *testing.T) {
 		"featureMap": {"dim": 2, "affine": true, "init": "random", "seed": 42, "W": [[1, 0, 0], [0, -0.5, 1]], "b": [0.5, -0.5]},
 		"uhop": {"iterations": 3, "optimizer": "sgd", "lr": 0.01, "momentum": 0.9, "tau": 0.5, "loss": "paper"},
 		"retrieval": {"steps": 2, "tolerance": 0.1, "supportEps": 0},
-		"view": {"space": "feature", "grid": {"nx": 2, "ny": 3, "xmin": -1, "xmax": 1, "ymin": -2, "ymax": 2, "margin": 0}},
+		"view": {"space": "feature", "paperSoftmaxEnergy": true, "grid": {"nx": 2, "ny": 3, "xmin": -1, "xmax": 1, "ymin": -2, "ymax": 2, "margin": 0}},
 		"snapshots": [3, 0, 3], "ui": {"k": 1}}`
 	sc, err := decodeScenario([]byte(body))
 	if err != nil {
@@ -300,13 +300,14 @@ func TestResolveExplicit(t *testing.T) {
 			UHop: sim.UHopSettings{Optimizer: sim.SGD, LR: 0.01, Momentum: 0.9, Tau: 0.5, Loss: sim.LossPaper},
 		},
 		frame: sim.FrameSettings{
-			Space:       sim.FeatureSpace,
-			Beta:        0.5,
-			Separations: []separation.Map{entmax, separation.Sparsemax()},
-			Steps:       2,
-			Tolerance:   0.1,
-			SupportEps:  0,
-			Grid:        sim.GridSpec{NX: 2, NY: 3, Bounds: &sim.Rect{XMin: -1, XMax: 1, YMin: -2, YMax: 2}, Margin: 0},
+			Space:              sim.FeatureSpace,
+			PaperSoftmaxEnergy: true,
+			Beta:               0.5,
+			Separations:        []separation.Map{entmax, separation.Sparsemax()},
+			Steps:              2,
+			Tolerance:          0.1,
+			SupportEps:         0,
+			Grid:               sim.GridSpec{NX: 2, NY: 3, Bounds: &sim.Rect{XMin: -1, XMax: 1, YMin: -2, YMax: 2}, Margin: 0},
 		},
 		iterations: 3,
 		snapshots:  []int{3, 0, 3},

@@ -53,6 +53,11 @@ type FrameSettings struct {
 	// other maps count entries > 0.
 	SupportEps float64
 	Grid       GridSpec
+	// PaperSoftmaxEnergy draws softmax panels as the authors' contours.py
+	// does, ½‖q‖² − Ψ*(z) = ½‖q‖² − log Σ exp(β q·u_μ) without the factor
+	// 1/β (SCIENCE §4, discrepancy 1), so that Figure 1 can be redrawn as
+	// published. Other maps, labels and support are unaffected.
+	PaperSoftmaxEnergy bool
 }
 
 // Panel is the landscape of one separation map on the grid. Cell (i, j)

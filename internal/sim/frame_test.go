@@ -402,3 +402,38 @@ func TestGridPlacement(t *testing.T) {
 		t.Errorf("degenerate box %+v", b)
 	}
 }
+
+// TestPaperSoftmaxEnergy checks the authors' softmax panel:
+// energy2(q) = ½‖q‖² + β(E(q) − ½‖q‖²) (SCIENCE §4), with labels, support
+// and the other maps unchanged.
+func TestPaperSoftmaxEnergy(t *testing.T) {
+	run := randomRun(t, rand.New(rand.NewPCG(21, 22)), 4, 2, 2, true, 2)
+	fs := FrameSettings{Space: FeatureSpace, Beta: 20, Separations: []separation.Map{mustMap(t, "softmax"), mustMap(t, "sparsemax")},
+		Steps: 5, Tolerance: 1e-3, SupportEps: 0.01, Grid: GridSpec{NX: 9, NY: 7, Margin: 0.1}}
+	var plain, paper Frame
+	if err := run.Render(&plain, 2, fs, Serial{}); err != nil {
+		t.Fatal(err)
+	}
+	fs.PaperSoftmaxEnergy = true
+	if err := run.Render(&paper, 2, fs, Serial{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, y := range plain.YS {
+		for j, x := range plain.XS {
+			c := i*len(plain.XS) + j
+			half := 0.5 * (x*x + y*y)
+			want := half + fs.Beta*(plain.Panels[0].Energy[c]-half)
+			if got := paper.Panels[0].Energy[c]; math.Abs(got-want) > 1e-12*(1+math.Abs(want)) {
+				t.Fatalf("(%g,%g): paper energy %v, want %v", x, y, got, want)
+			}
+			if paper.Panels[1].Energy[c] != plain.Panels[1].Energy[c] {
+				t.Fatalf("(%g,%g): sparsemax energy changed", x, y)
+			}
+			for pi := range 2 {
+				if paper.Panels[pi].Labels[c] != plain.Panels[pi].Labels[c] || paper.Panels[pi].Support[c] != plain.Panels[pi].Support[c] {
+					t.Fatalf("(%g,%g): labels or support changed", x, y)
+				}
+			}
+		}
+	}
+}

@@ -24,18 +24,19 @@ const maxChunks = 64
 // A and P are kept as separate x and y columns of length M, so that the
 // per-cell loops index them without bounds checks.
 type renderer struct {
-	ax, ay  []float64 // A's columns
-	offs    []float64 // c, M
-	px, py  []float64 // P's columns
-	energyG []float64 // G, rows×2
-	energyH []float64 // h, rows
-	beta    float64
-	steps   int
-	tol     float64
-	eps     float64 // support threshold for softmax
-	rows    int     // grid rows per chunk
-	frame   *Frame
-	chunks  []chunkWork
+	ax, ay       []float64 // A's columns
+	offs         []float64 // c, M
+	px, py       []float64 // P's columns
+	energyG      []float64 // G, rows×2
+	energyH      []float64 // h, rows
+	beta         float64
+	paperSoftmax bool // PaperSoftmaxEnergy
+	steps        int
+	tol          float64
+	eps          float64 // support threshold for softmax
+	rows         int     // grid rows per chunk
+	frame        *Frame
+	chunks       []chunkWork
 	// fixed[pi][μ] reports that P_μ is a fixed point of panel pi's update
 	// with Sep(z(P_μ)) = e_μ exactly; see cell.
 	fixed [][]bool
@@ -60,6 +61,7 @@ func (rd *renderer) prepare(r *Run, t int, fs *FrameSettings, dst *Frame) {
 	r.lw.features(r.x, st.W, st.B)
 
 	rd.beta, rd.steps, rd.tol, rd.eps = fs.Beta, fs.Steps, fs.Tolerance, fs.SupportEps
+	rd.paperSoftmax = fs.PaperSoftmaxEnergy
 	rd.ax, rd.ay = grow(rd.ax, m), grow(rd.ay, m)
 	rd.px, rd.py = grow(rd.px, m), grow(rd.py, m)
 	rd.offs = grow(rd.offs, m)
@@ -166,15 +168,18 @@ func (rd *renderer) RunChunk(ci int) {
 	cw := &rd.chunks[ci]
 	for pi := range f.Panels {
 		p := &f.Panels[pi]
-		eps := 0.0
+		eps, psiDivisor := 0.0, rd.beta
 		if p.Separation.IsSoftmax() {
 			eps = rd.eps
+			if rd.paperSoftmax {
+				psiDivisor = 1
+			}
 		}
 		unlabeled := 0
 		for i := i0; i < i1; i++ {
 			y := f.YS[i]
 			for j, x := range f.XS {
-				e, qx, qy, support := rd.cell(p.Separation, rd.fixed[pi], eps, x, y, cw)
+				e, qx, qy, support := rd.cell(p.Separation, rd.fixed[pi], eps, psiDivisor, x, y, cw)
 				label := rd.label(qx, qy)
 				p.Energy[i*nx+j], p.Labels[i*nx+j], p.Support[i*nx+j] = e, label, support
 				if label < 0 {
@@ -186,7 +191,9 @@ func (rd *renderer) RunChunk(ci int) {
 	}
 }
 
-// cell evaluates one grid point q₀ = (x, y): its energy, the state
+// cell evaluates one grid point q₀ = (x, y): its energy ½‖G q₀ + h‖² −
+// Ψ*(z(q₀))/psiDivisor (psiDivisor is β, or 1 for the paper's softmax
+// panels), the state
 // q_T = (qx, qy) after rd.steps retrieval updates and the support size of
 // the last probability vector, which cell leaves in cw.p.
 //
@@ -196,7 +203,7 @@ func (rd *renderer) RunChunk(ci int) {
 // vector would be the same, so the loop stops early with the same result.
 // The same holds, one update sooner, when p = e_μ exactly (so q = P_μ) and
 // fixed[μ] says that P_μ maps to itself with Sep(z(P_μ)) = e_μ.
-func (rd *renderer) cell(sep separation.Map, fixed []bool, eps, x, y float64, cw *chunkWork) (energy, qx, qy float64, support int32) {
+func (rd *renderer) cell(sep separation.Map, fixed []bool, eps, psiDivisor, x, y float64, cw *chunkWork) (energy, qx, qy float64, support int32) {
 	z, p := cw.z, cw.p[:len(cw.z)]
 	ax, ay, offs := rd.ax[:len(z)], rd.ay[:len(z)], rd.offs[:len(z)]
 	px, py := rd.px[:len(z)], rd.py[:len(z)]
@@ -209,7 +216,7 @@ func (rd *renderer) cell(sep separation.Map, fixed []bool, eps, x, y float64, cw
 		phi := rd.energyG[2*r]*x + rd.energyG[2*r+1]*y + h
 		half += phi * phi
 	}
-	energy = 0.5*half - psi/rd.beta
+	energy = 0.5*half - psi/psiDivisor
 
 	qx, qy = x, y
 	for s := 1; ; s++ {
