@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -375,13 +374,7 @@ func TestCheckFrame(t *testing.T) {
 		fs := good()
 		c.edit(&fs)
 		err := c.run.CheckFrame(c.t, &fs)
-		var fe *FieldError
-		switch {
-		case c.field == "" && err != nil:
-			t.Errorf("%s: unexpected error %v", c.name, err)
-		case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
-			t.Errorf("%s: error %v, want one for field %q", c.name, err, c.field)
-		}
+		checkFieldError(t, c.name, err, c.field)
 	}
 }
 

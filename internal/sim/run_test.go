@@ -47,13 +47,20 @@ func TestSettingsErrors(t *testing.T) {
 		s := good()
 		c.edit(&s)
 		_, err := New(s)
-		var fe *FieldError
-		switch {
-		case c.field == "" && err != nil:
-			t.Errorf("%s: unexpected error %v", c.name, err)
-		case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
-			t.Errorf("%s: error %v, want one for field %q", c.name, err, c.field)
-		}
+		checkFieldError(t, c.name, err, c.field)
+	}
+}
+
+// checkFieldError reports err unless it is nil for field "" or a
+// *FieldError for field.
+func checkFieldError(t *testing.T, name string, err error, field string) {
+	t.Helper()
+	var fe *FieldError
+	switch {
+	case field == "" && err != nil:
+		t.Errorf("%s: unexpected error %v", name, err)
+	case field != "" && (!errors.As(err, &fe) || fe.Field != field):
+		t.Errorf("%s: error %v, want one for field %q", name, err, field)
 	}
 }
 
