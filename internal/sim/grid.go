@@ -15,7 +15,7 @@ const maxChunks = 64
 // allocating. Both views reduce to the same 2-D form: for a grid point q,
 //
 //	scores  z_μ = A_μ·q + c_μ                    (A, c already scaled by β)
-//	energy  E(q) = ½‖G q + h‖² − β⁻¹ Ψ*(z)
+//	energy  E(q) = ½‖G q + h‖² − β⁻¹ Ψ*(z)         (no β⁻¹ for PaperSoftmaxEnergy)
 //	update  q ← Σ_μ p_μ P_μ,  p = Sep(z)
 //
 // feature view: A = βU, c = 0, G = I, h = 0, P = U;
@@ -191,11 +191,11 @@ func (rd *renderer) RunChunk(ci int) {
 	}
 }
 
-// cell evaluates one grid point q₀ = (x, y): its energy ½‖G q₀ + h‖² −
-// Ψ*(z(q₀))/psiDivisor (psiDivisor is β, or 1 for the paper's softmax
-// panels), the state
-// q_T = (qx, qy) after rd.steps retrieval updates and the support size of
-// the last probability vector, which cell leaves in cw.p.
+// cell evaluates one grid point q₀ = (x, y): its energy
+// ½‖G q₀ + h‖² − Ψ*(z(q₀))/psiDivisor (psiDivisor is β, or 1 for the
+// paper's softmax panels), the state q_T = (qx, qy) after rd.steps retrieval
+// updates, and the support size of the last probability vector, which cell
+// leaves in cw.p.
 //
 // The probability vector of the energy, Sep(z(q₀)), is also the first
 // update's. Should an update return exactly its input, q is a fixed point
