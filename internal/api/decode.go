@@ -26,6 +26,11 @@ func decodeScenario(body []byte) (*Scenario, error) {
 	if sc == nil {
 		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON, message: "the body must be a JSON object (a scenario), not null"}
 	}
+	if path, want, found := miscasedKey(body); found {
+		key := path[strings.LastIndexByte(path, '.')+1:]
+		return nil, &apiError{status: http.StatusBadRequest, code: codeUnknownField, field: path,
+			message: fmt.Sprintf("unknown field %q; did you mean %q? (names are case-sensitive camelCase)", key, want)}
+	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON,
 			message: fmt.Sprintf("unexpected data after the scenario object at byte %d; send exactly one JSON object", dec.InputOffset())}
@@ -117,11 +122,38 @@ func describeType(t reflect.Type) string {
 }
 
 // unknownFieldPath returns the path of the first key called name in body
-// that is not a field of the scenario object it sits in, or name itself if
-// there is none. body is valid JSON up to that key (the decoder got that
-// far). Only objects of the scenario's struct types are searched; keys
-// inside "ui" are free.
+// that is not a field of the scenario object it sits in (as encoding/json
+// matches keys, case-insensitively), or name itself if there is none. body
+// is valid JSON up to that key (the decoder got that far).
 func unknownFieldPath(body []byte, name string) string {
+	path, _, found := findKey(body, func(parent reflect.Type, key string) bool {
+		return key == name && fieldType(parent, key, false) == nil
+	})
+	if !found {
+		return name
+	}
+	return path
+}
+
+// miscasedKey finds the first key of body that names a scenario field only
+// when case is ignored ("Beta" for "beta"), which encoding/json would accept
+// silently. It returns the key's path and the field's real name.
+func miscasedKey(body []byte) (path, want string, found bool) {
+	path, parent, found := findKey(body, func(parent reflect.Type, key string) bool {
+		return fieldType(parent, key, true) == nil && fieldType(parent, key, false) != nil
+	})
+	if !found {
+		return "", "", false
+	}
+	key := path[strings.LastIndexByte(path, '.')+1:]
+	return path, jsonName(parent, key), true
+}
+
+// findKey walks the JSON in body and returns the path of the first object
+// key for which match(the object's struct type, key) is true, with that
+// struct type. Only objects of the scenario's struct types are searched;
+// keys inside "ui" are free. A syntax error ends the walk.
+func findKey(body []byte, match func(parent reflect.Type, key string) bool) (path string, parent reflect.Type, found bool) {
 	type frame struct {
 		t      reflect.Type // Go type of this object or array; nil when not part of Scenario
 		object bool
@@ -140,7 +172,7 @@ func unknownFieldPath(body []byte, name string) string {
 		f := &stack[len(stack)-1]
 		if f.object {
 			f.hasKey = false
-			t := fieldType(f.t, f.key)
+			t := fieldType(f.t, f.key, false)
 			if f.path == "" {
 				return t, f.key
 			}
@@ -154,7 +186,7 @@ func unknownFieldPath(body []byte, name string) string {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return name
+			return "", nil, false
 		}
 		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
 			stack = stack[:len(stack)-1]
@@ -162,11 +194,11 @@ func unknownFieldPath(body []byte, name string) string {
 		}
 		if k, ok := tok.(string); ok && len(stack) > 0 && stack[len(stack)-1].object && !stack[len(stack)-1].hasKey {
 			f := &stack[len(stack)-1]
-			if k == name && f.t != nil && f.t.Kind() == reflect.Struct && fieldType(f.t, k) == nil {
+			if f.t != nil && f.t.Kind() == reflect.Struct && match(f.t, k) {
 				if f.path == "" {
-					return k
+					return k, f.t, true
 				}
-				return f.path + "." + k
+				return f.path + "." + k, f.t, true
 			}
 			f.key, f.hasKey = k, true
 			continue
@@ -179,24 +211,39 @@ func unknownFieldPath(body []byte, name string) string {
 }
 
 // fieldType returns the type (pointers removed) of the field of the struct
-// type t with the JSON key, matched as encoding/json matches keys
-// (case-insensitively), or nil when t is nil, not a struct, or has no such
-// field.
-func fieldType(t reflect.Type, key string) reflect.Type {
-	if t == nil || t.Kind() != reflect.Struct {
+// type t with the JSON key, matched exactly or, if not exact, as
+// encoding/json matches keys (case-insensitively); nil when t is nil, not a
+// struct, or has no such field.
+func fieldType(t reflect.Type, key string, exact bool) reflect.Type {
+	f, ok := field(t, key, exact)
+	if !ok {
 		return nil
+	}
+	ft := f.Type
+	for ft.Kind() == reflect.Pointer {
+		ft = ft.Elem()
+	}
+	return ft
+}
+
+// jsonName returns the JSON name of the field of struct type t that key
+// names when case is ignored.
+func jsonName(t reflect.Type, key string) string {
+	f, _ := field(t, key, false)
+	tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return tag
+}
+
+func field(t reflect.Type, key string, exact bool) (reflect.StructField, bool) {
+	if t == nil || t.Kind() != reflect.Struct {
+		return reflect.StructField{}, false
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if tag == "" || !strings.EqualFold(tag, key) {
-			continue
+		if tag != "" && (tag == key || !exact && strings.EqualFold(tag, key)) {
+			return f, true
 		}
-		ft := f.Type
-		for ft.Kind() == reflect.Pointer {
-			ft = ft.Elem()
-		}
-		return ft
 	}
-	return nil
+	return reflect.StructField{}, false
 }

@@ -11,6 +11,19 @@ import (
 	"hoplab/internal/sim/separation"
 )
 
+// TestKeysAreCaseSensitive: a key that names a field only when case is
+// ignored is refused with a hint, while keys inside "ui" are free.
+func TestKeysAreCaseSensitive(t *testing.T) {
+	if _, err := decodeScenario([]byte(`{"memories": [[1, 0]], "ui": {"Beta": 1, "VIEW": {}}}`)); err != nil {
+		t.Errorf("ui keys: %v", err)
+	}
+	_, err := decodeScenario([]byte(`{"memories": [[1, 0]], "uhop": {"Tau": 2}}`))
+	e, ok := err.(*apiError)
+	if !ok || e.code != codeUnknownField || e.field != "uhop.Tau" || !strings.Contains(e.message, `did you mean "tau"?`) {
+		t.Errorf("miscased key: %v", err)
+	}
+}
+
 // TestRunRejects posts invalid scenarios, one problem each, and checks the
 // status, the error code and the field path of the answer.
 func TestRunRejects(t *testing.T) {
@@ -45,6 +58,9 @@ func TestRunRejects(t *testing.T) {
 		{"unknown retrieval field", obj(two, `"retrieval": {"step": 3}`), 400, codeUnknownField, "retrieval.step"},
 		{"unknown view.grid field", obj(two, `"view": {"grid": {"nz": 3}}`), 400, codeUnknownField, "view.grid.nz"},
 		{"unknown key after the same key in ui", obj(two, `"ui": {"foo": 1}`, `"foo": 2`), 400, codeUnknownField, "foo"},
+		{"miscased key", obj(two, `"Beta": 3`), 400, codeUnknownField, "Beta"},
+		{"miscased nested key", obj(two, `"view": {"grid": {"NX": 3}}`), 400, codeUnknownField, "view.grid.NX"},
+		{"miscased object key", obj(two, `"featuremap": {"dim": 2}`), 400, codeUnknownField, "featuremap"},
 
 		// memories
 		{"memories missing", `{}`, 400, codeInvalidField, "memories"},
