@@ -207,3 +207,15 @@ func (tb *tab) checkConsole(t *testing.T, allowed func(chromedp.ConsoleMessage) 
 		}
 	}
 }
+
+// open navigates the tab to path on the test server and waits until the
+// page's main element is visible.
+func (tb *tab) open(t *testing.T, path string) {
+	t.Helper()
+	if err := chromedp.Do(tb.ctx,
+		chromedp.Navigate(srv.url+path),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="page"]`)),
+	); err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+}

@@ -73,13 +73,7 @@ func TestHealthz(t *testing.T) {
 
 func TestIndexPage(t *testing.T) {
 	tb := newTab(t)
-
-	if err := chromedp.Do(tb.ctx,
-		chromedp.Navigate(srv.url+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="page"]`)),
-	); err != nil {
-		t.Fatalf("load /: %v", err)
-	}
+	tb.open(t, "/")
 
 	title, err := chromedp.Run(tb.ctx, chromedp.Title())
 	if err != nil {
@@ -165,12 +159,7 @@ type apiErrorBody struct {
 
 func TestRunAPIFromBrowser(t *testing.T) {
 	tb := newTab(t)
-	if err := chromedp.Do(tb.ctx,
-		chromedp.Navigate(srv.url+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="page"]`)),
-	); err != nil {
-		t.Fatalf("load /: %v", err)
-	}
+	tb.open(t, "/")
 
 	t.Run("valid", func(t *testing.T) {
 		const nx, ny = 8, 8
