@@ -71,9 +71,9 @@ func TestHealthz(t *testing.T) {
 	}
 }
 
-func TestIndexPage(t *testing.T) {
+func TestAboutPage(t *testing.T) {
 	tb := newTab(t)
-	tb.open(t, "/")
+	tb.open(t, "/about")
 
 	title, err := chromedp.Run(tb.ctx, chromedp.Title())
 	if err != nil {
@@ -90,7 +90,7 @@ func TestIndexPage(t *testing.T) {
 	if err := os.MkdirAll(artifactsDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(artifactsDir, "index.png")
+	path := filepath.Join(artifactsDir, "about.png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ type apiErrorBody struct {
 
 func TestRunAPIFromBrowser(t *testing.T) {
 	tb := newTab(t)
-	tb.open(t, "/")
+	tb.open(t, "/about")
 
 	t.Run("valid", func(t *testing.T) {
 		const nx, ny = 8, 8

@@ -7,20 +7,50 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"hoplab/web/templates"
 )
 
-// handleIndex serves the start page.
-func (s *server) handleIndex(w http.ResponseWriter, r *http.Request) {
+// Paths of the pages and of the live endpoint.
+const (
+	explorerPath = "/"
+	aboutPath    = "/about"
+	livePath     = "/api/v1/live"
+)
+
+// pageSecurityPolicy lets pages load only this server's scripts, styles
+// and connections: no inline script can run.
+const pageSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// handleExplorer serves the live explorer.
+func (s *server) handleExplorer(w http.ResponseWriter, r *http.Request) {
+	s.renderPage(w, r, "explorer", templates.Explorer(templates.ExplorerView{
+		Title:     "hoplab: modern Hopfield networks, live",
+		LivePath:  livePath,
+		AboutPath: aboutPath,
+	}))
+}
+
+// handleAbout serves the page about the JSON API and its limits.
+func (s *server) handleAbout(w http.ResponseWriter, r *http.Request) {
+	s.renderPage(w, r, "about", templates.Index(indexView(s.limits, r)))
+}
+
+// renderPage renders a page into memory and writes it, or a 500 when the
+// rendering fails.
+func (s *server) renderPage(w http.ResponseWriter, r *http.Request, name string, c templ.Component) {
 	var buf bytes.Buffer
-	if err := templates.Index(indexView(s.limits, r)).Render(r.Context(), &buf); err != nil {
-		s.log.Error("rendering the start page failed", "err", err)
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.log.Error("rendering a page failed", "page", name, "err", err)
 		writeError(w, &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "rendering the page failed"})
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Security-Policy", pageSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
 	w.Write(buf.Bytes())
 }
 

@@ -26,7 +26,8 @@ type Config struct {
 
 // NewHandler returns hoplab's HTTP handler:
 //
-//	GET  /             the start page
+//	GET  /             the live explorer
+//	GET  /about        the JSON API and its limits
 //	GET  /healthz      200 {"status":"ok"}
 //	GET  /static/*     embedded assets (ETag, revalidated on every use)
 //	POST /api/v1/run   run a scenario (docs/api.md)
@@ -77,7 +78,8 @@ func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed(r))
 
-	r.Get("/", s.handleIndex)
+	r.Get(explorerPath, s.handleExplorer)
+	r.Get(aboutPath, s.handleAbout)
 	r.Get("/healthz", handleHealth)
 	r.Get("/static/*", s.static.ServeHTTP)
 	r.Post("/api/v1/run", s.handleRun)

@@ -366,10 +366,10 @@ func TestPages(t *testing.T) {
 		t.Errorf("HEAD /healthz: %d", rec.Code)
 	}
 
-	rec = request(h, http.MethodGet, "/", "", "")
+	rec = request(h, http.MethodGet, aboutPath, "", "")
 	page := rec.Body.String()
 	if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
-		t.Fatalf("GET /: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+		t.Fatalf("GET /about: %d %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
 	for _, want := range []string{
 		"<title>hoplab</title>", `data-testid="intro"`, "Hu, Wu and Liu", "NeurIPS 2024",

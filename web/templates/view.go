@@ -25,3 +25,13 @@ type LimitRow struct {
 	// ("" when the limit is not about one field).
 	Field string
 }
+
+// ExplorerView is what the live explorer page needs from the server.
+type ExplorerView struct {
+	// Title is the page title.
+	Title string
+	// LivePath is the path of the live websocket endpoint ("/api/v1/live").
+	LivePath string
+	// AboutPath is the path of the page about the JSON API and its limits.
+	AboutPath string
+}
