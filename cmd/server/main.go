@@ -93,8 +93,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// running requests finish; only a shutdown that times out cancels them.
 	baseCtx, cancelRequests := context.WithCancel(context.Background())
 	defer cancelRequests()
+	handler := api.NewHandler(api.Config{Logger: logger, Pool: pool})
 	srv := &http.Server{
-		Handler:           api.NewHandler(api.Config{Logger: logger, Pool: pool}),
+		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -103,6 +104,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
+	// Shutdown does not see the hijacked connections of live sessions:
+	// they are told to close (1001) when it starts, and waited for below.
+	srv.RegisterOnShutdown(handler.CloseSessions)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	logger.Info("listening on http://"+ln.Addr().String(), "workers", pool.Workers())
@@ -126,6 +130,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	<-serveErr // http.ErrServerClosed
+	if err := handler.WaitSessions(shutdownCtx); err != nil {
+		cancelRequests()
+		return fmt.Errorf("shutdown: live sessions still open: %w", err)
+	}
 	pool.Close()
 	logger.Info("stopped")
 	return nil

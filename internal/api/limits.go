@@ -66,6 +66,25 @@ type Limits struct {
 	// RunTimeout bounds the time of one computation; beyond it the run is
 	// stopped and answered with 503 timeout.
 	RunTimeout time.Duration
+
+	// Live sessions (docs/protocol.md). The limits above apply to their
+	// scenarios too; MaxRenderWork then bounds one frame of both views.
+
+	// MaxLiveSessions bounds the websocket sessions open at once; an
+	// upgrade beyond it gets 503 busy.
+	MaxLiveSessions int
+	// MaxMessageBytes bounds one client message; a larger one closes the
+	// connection with status 1009.
+	MaxMessageBytes int64
+	// MaxLiveMemories bounds M in a live session (field "memories").
+	MaxLiveMemories int
+	// MaxLiveGridSide bounds nx and ny in a live session.
+	MaxLiveGridSide int
+	// MinSpeed and MaxSpeed bound the playing speed in iterations per second.
+	MinSpeed, MaxSpeed float64
+	// LiveWriteTimeout bounds the writing of one message; a client that
+	// takes longer loses its session.
+	LiveWriteTimeout time.Duration
 }
 
 // DefaultLimits returns the limits of the public server. They keep the
@@ -96,6 +115,13 @@ func DefaultLimits() Limits {
 		MaxRenderWork:       4e9,
 		MaxConcurrentRuns:   8,
 		RunTimeout:          60 * time.Second,
+		MaxLiveSessions:     32,
+		MaxMessageBytes:     1 << 20,
+		MaxLiveMemories:     64,
+		MaxLiveGridSide:     256,
+		MinSpeed:            0.1,
+		MaxSpeed:            1000,
+		LiveWriteTimeout:    10 * time.Second,
 	}
 }
 

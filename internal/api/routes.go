@@ -31,12 +31,30 @@ type Config struct {
 //	GET  /healthz      200 {"status":"ok"}
 //	GET  /static/*     embedded assets (ETag, revalidated on every use)
 //	POST /api/v1/run   run a scenario (docs/api.md)
+//	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
 //
 // Every error is a JSON body {"error": {"code", "message", "field"}}. GET
 // routes answer HEAD too.
-func NewHandler(cfg Config) http.Handler {
-	return newServer(cfg).routes(nil)
+func NewHandler(cfg Config) *Handler {
+	s := newServer(cfg)
+	return &Handler{Handler: s.routes(nil), srv: s}
 }
+
+// Handler is hoplab's HTTP handler. Its live sessions outlive the requests
+// that opened them, so a server shutting down must also call CloseSessions
+// and WaitSessions.
+type Handler struct {
+	http.Handler
+	srv *server
+}
+
+// CloseSessions refuses new live sessions and closes the open ones with
+// status 1001 (going away). It does not wait; it suits
+// http.Server.RegisterOnShutdown.
+func (h *Handler) CloseSessions() { h.srv.live.closeAll() }
+
+// WaitSessions waits until every live session has ended, or ctx is done.
+func (h *Handler) WaitSessions(ctx context.Context) error { return h.srv.live.wait(ctx) }
 
 // server holds the handler's dependencies and shared state.
 type server struct {
@@ -47,6 +65,8 @@ type server struct {
 	// sem holds one token per running computation; its capacity is
 	// Limits.MaxConcurrentRuns.
 	sem chan struct{}
+	// live tracks the open live sessions.
+	live liveSessions
 
 	// afterStep, when not nil, is called after each U-Hop+ step with the
 	// computation's context and the number of steps taken (a test hook).
@@ -83,6 +103,7 @@ func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r.Get("/healthz", handleHealth)
 	r.Get("/static/*", s.static.ServeHTTP)
 	r.Post("/api/v1/run", s.handleRun)
+	r.Get(livePath, s.handleLive) // no timeout or compression middleware: the session is long-lived
 
 	if extra != nil {
 		extra(r)

@@ -212,6 +212,11 @@ func linspace(dst []float64, lo, hi float64) {
 	dst[n-1] = hi
 }
 
+// AutoBox returns the grid box that a GridSpec without Bounds gets around
+// the points (M×2 row-major): their bounding box widened by margin on every
+// side, and by ±0.5 along an axis that would otherwise have no width.
+func AutoBox(points []float64, margin float64) Rect { return box(points, margin) }
+
 // box returns the automatic grid box around the points (M×2).
 func box(points []float64, margin float64) Rect {
 	b := Rect{XMin: math.Inf(1), XMax: math.Inf(-1), YMin: math.Inf(1), YMax: math.Inf(-1)}

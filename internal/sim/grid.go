@@ -56,6 +56,17 @@ var zero2 = []float64{0, 0}
 // prepare reduces snapshot t of r to the form above and sizes dst and the
 // scratch for fs. fs has been checked.
 func (rd *renderer) prepare(r *Run, t int, fs *FrameSettings, dst *Frame) {
+	m := r.m
+	dst.Iteration, dst.Space = t, fs.Space
+	dst.Points = grow(dst.Points, 2*m)
+	rd.reduce(r, t, fs, dst.Points)
+	rd.prepareGrid(fs, dst)
+}
+
+// reduce sets the model part of rd (A, c, P, G, h and the retrieval
+// settings) for snapshot t of r in fs's view, and writes the view's
+// memory points into points (2M).
+func (rd *renderer) reduce(r *Run, t int, fs *FrameSettings, points []float64) {
 	st := &r.traj[t]
 	m, k := r.m, r.k
 	r.lw.features(r.x, st.W, st.B)
@@ -65,18 +76,16 @@ func (rd *renderer) prepare(r *Run, t int, fs *FrameSettings, dst *Frame) {
 	rd.ax, rd.ay = grow(rd.ax, m), grow(rd.ay, m)
 	rd.px, rd.py = grow(rd.px, m), grow(rd.py, m)
 	rd.offs = grow(rd.offs, m)
-	dst.Iteration, dst.Space = t, fs.Space
-	dst.Points = grow(dst.Points, 2*m)
 	switch fs.Space {
 	case FeatureSpace:
-		copy(dst.Points, r.lw.u)
+		copy(points, r.lw.u)
 		for mu := range m {
 			rd.ax[mu], rd.ay[mu] = fs.Beta*r.lw.u[2*mu], fs.Beta*r.lw.u[2*mu+1]
 		}
 		clear(rd.offs)
 		rd.energyG, rd.energyH = identity2, zero2
 	case InputSpace:
-		copy(dst.Points, r.x)
+		copy(points, r.x)
 		for mu := range m {
 			f := r.lw.f[mu*k : mu*k+k]
 			a0, a1, c := 0.0, 0.0, 0.0
@@ -90,9 +99,14 @@ func (rd *renderer) prepare(r *Run, t int, fs *FrameSettings, dst *Frame) {
 		rd.energyG, rd.energyH = st.W, st.B
 	}
 	for mu := range m {
-		rd.px[mu], rd.py[mu] = dst.Points[2*mu], dst.Points[2*mu+1]
+		rd.px[mu], rd.py[mu] = points[2*mu], points[2*mu+1]
 	}
+}
 
+// prepareGrid places the grid of fs around dst.Points, sizes dst's panels
+// and the chunks' scratch, and finds the exact fixed points of each map.
+func (rd *renderer) prepareGrid(fs *FrameSettings, dst *Frame) {
+	m := len(rd.px)
 	g := fs.Grid
 	b := box(dst.Points, g.Margin)
 	if g.Bounds != nil {

@@ -1,0 +1,291 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// closeTimeout bounds the closing handshake of a session.
+const closeTimeout = 5 * time.Second
+
+// liveSessions tracks the open live sessions, so that a shutdown can close
+// them: http.Server.Shutdown does not see hijacked connections.
+type liveSessions struct {
+	mu      sync.Mutex // guards closing and cancels
+	closing bool
+	cancels map[*context.CancelCauseFunc]struct{}
+	wg      sync.WaitGroup
+}
+
+// errGoingAway is the cause of sessions cancelled by a shutdown.
+var errGoingAway = errors.New("the server is shutting down")
+
+// add registers a session's cancel function; it reports false when the
+// server is shutting down or MaxLiveSessions are open.
+func (ls *liveSessions) add(cancel *context.CancelCauseFunc, max int) (ok, full bool) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.closing {
+		return false, false
+	}
+	if len(ls.cancels) >= max {
+		return false, true
+	}
+	if ls.cancels == nil {
+		ls.cancels = map[*context.CancelCauseFunc]struct{}{}
+	}
+	ls.cancels[cancel] = struct{}{}
+	ls.wg.Add(1)
+	return true, false
+}
+
+// sessionsOpen returns the number of open sessions.
+func (ls *liveSessions) sessionsOpen() int {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return len(ls.cancels)
+}
+
+// remove unregisters a session that has ended.
+func (ls *liveSessions) remove(cancel *context.CancelCauseFunc) {
+	ls.mu.Lock()
+	delete(ls.cancels, cancel)
+	ls.mu.Unlock()
+	ls.wg.Done()
+}
+
+// closeAll refuses new sessions and ends the open ones with 1001.
+func (ls *liveSessions) closeAll() {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	ls.closing = true
+	for cancel := range ls.cancels {
+		(*cancel)(errGoingAway)
+	}
+}
+
+// wait waits until every session has ended, or ctx is done.
+func (ls *liveSessions) wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		ls.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// handleLive serves GET /api/v1/live: it upgrades to a websocket and runs
+// one session (docs/protocol.md) until the client leaves or the server
+// shuts down.
+func (s *server) handleLive(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	ok, full := s.live.add(&cancel, s.limits.MaxLiveSessions)
+	if !ok {
+		w.Header().Set("Retry-After", "1")
+		msg := "the server is shutting down"
+		if full {
+			msg = fmt.Sprintf("the server has %d live sessions open already; retry later", s.limits.MaxLiveSessions)
+		}
+		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: codeBusy, message: msg})
+		return
+	}
+	defer s.live.remove(&cancel)
+
+	// Same-origin browsers and clients without an Origin header only
+	// (coder/websocket's default). No compression: frames are deflated
+	// already.
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		s.log.Info("live: the upgrade failed", "err", err)
+		return // Accept has written the HTTP error
+	}
+	conn.SetReadLimit(s.limits.MaxMessageBytes)
+	s.log.Info("live: session opened", "remote", r.RemoteAddr)
+
+	in := make(chan []byte, 8)
+	out := newOutbox()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { // reader: its Read is ended by closing conn, never by a context
+		defer wg.Done()
+		s.readLive(ctx, cancel, conn, in, out)
+	}()
+	go func() {
+		defer wg.Done()
+		s.writeLive(ctx, cancel, conn, out)
+	}()
+
+	status, reason := s.runSession(ctx, in, out)
+	cancel(nil)
+	closeCtxErr := context.Cause(ctx)
+	if errors.Is(closeCtxErr, errGoingAway) {
+		status, reason = websocket.StatusGoingAway, "server shutting down"
+	}
+	closeConn(conn, status, reason)
+	wg.Wait()
+	s.log.Info("live: session closed", "remote", r.RemoteAddr, "why", closeCtxErr)
+}
+
+// runSession sends the hello and runs the session's loop until ctx is
+// done. A panic ends the session with status 1011 instead of the server.
+func (s *server) runSession(ctx context.Context, in <-chan []byte, out *outbox) (status websocket.StatusCode, reason string) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("live: panic in a session", "panic", fmt.Sprint(v))
+			status, reason = websocket.StatusInternalError, "internal error; it has been logged"
+		}
+	}()
+	hello, err := json.Marshal(s.helloMsg())
+	if err != nil {
+		panic("api: the hello message cannot be encoded: " + err.Error())
+	}
+	out.putReply(hello)
+	newSession(s, ctx, in, out).loop()
+	return websocket.StatusNormalClosure, ""
+}
+
+// closeConn closes conn with a close handshake bounded by closeTimeout.
+func closeConn(conn *websocket.Conn, status websocket.StatusCode, reason string) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		conn.Close(status, reason) // an error means the peer is gone already
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeTimeout):
+		conn.CloseNow()
+		<-done
+	}
+}
+
+// readLive reads text messages into in until the connection fails or
+// closes, then cancels the session. A binary message is answered with an
+// error at once.
+func (s *server) readLive(ctx context.Context, cancel context.CancelCauseFunc, conn *websocket.Conn, in chan<- []byte, out *outbox) {
+	for {
+		typ, data, err := conn.Read(context.Background())
+		if err != nil {
+			cancel(fmt.Errorf("reading: %w", err))
+			return
+		}
+		if typ != websocket.MessageText {
+			if b, err := json.Marshal(errorMsg{Type: "error", Code: codeInvalidJSON,
+				Message: "control messages are JSON text messages; binary messages are not accepted"}); err == nil {
+				out.putReply(b)
+			}
+			continue
+		}
+		select {
+		case in <- data:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// writeLive writes what out holds until ctx is done or a write fails; each
+// write has Limits.LiveWriteTimeout.
+func (s *server) writeLive(ctx context.Context, cancel context.CancelCauseFunc, conn *websocket.Conn, out *outbox) {
+	write := func(typ websocket.MessageType, data []byte) bool {
+		wctx, done := context.WithTimeout(context.Background(), s.limits.LiveWriteTimeout)
+		defer done()
+		if err := conn.Write(wctx, typ, data); err != nil {
+			cancel(fmt.Errorf("writing: %w", err))
+			return false
+		}
+		return true
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-out.wake:
+		}
+		for {
+			b, ok := out.take()
+			if !ok {
+				break
+			}
+			for _, r := range b.replies {
+				if !write(websocket.MessageText, r) {
+					return
+				}
+			}
+			if b.state != nil && !write(websocket.MessageText, b.state) {
+				return
+			}
+			if b.metrics != nil {
+				data, err := json.Marshal(b.metrics)
+				if err != nil {
+					cancel(fmt.Errorf("encoding metrics: %w", err))
+					return
+				}
+				if !write(websocket.MessageText, data) {
+					return
+				}
+			}
+			if b.frame != nil {
+				if !write(websocket.MessageBinary, b.frame) {
+					return
+				}
+				out.giveBack(b.frame)
+			}
+		}
+	}
+}
+
+// helloMsg is the first message of every session.
+func (s *server) helloMsg() any {
+	lim := s.limits
+	type limits struct {
+		MaxMessageBytes   int64   `json:"maxMessageBytes"`
+		MaxSessions       int     `json:"maxSessions"`
+		MaxMemories       int     `json:"maxMemories"`
+		MaxGridSide       int     `json:"maxGridSide"`
+		MaxIterations     int     `json:"maxIterations"`
+		MinSpeed          float64 `json:"minSpeed"`
+		MaxSpeed          float64 `json:"maxSpeed"`
+		MaxBeta           float64 `json:"maxBeta"`
+		MaxAbsValue       float64 `json:"maxAbsValue"`
+		MaxLR             float64 `json:"maxLR"`
+		MinTau            float64 `json:"minTau"`
+		MaxTau            float64 `json:"maxTau"`
+		MaxMomentum       float64 `json:"maxMomentum"`
+		MaxRetrievalSteps int     `json:"maxRetrievalSteps"`
+		MaxTolerance      float64 `json:"maxTolerance"`
+		MaxSeparations    int     `json:"maxSeparations"`
+	}
+	return struct {
+		Type          string   `json:"type"`
+		Protocol      int      `json:"protocol"`
+		Limits        limits   `json:"limits"`
+		Presets       []preset `json:"presets"`
+		DefaultPreset string   `json:"defaultPreset"`
+	}{
+		Type: "hello", Protocol: protocolVersion,
+		Limits: limits{
+			MaxMessageBytes: lim.MaxMessageBytes, MaxSessions: lim.MaxLiveSessions,
+			MaxMemories: lim.MaxLiveMemories, MaxGridSide: lim.MaxLiveGridSide,
+			MaxIterations: lim.MaxIterations, MinSpeed: lim.MinSpeed, MaxSpeed: lim.MaxSpeed,
+			MaxBeta: lim.MaxBeta, MaxAbsValue: lim.MaxAbsValue, MaxLR: lim.MaxLR,
+			MinTau: lim.MinTau, MaxTau: lim.MaxTau, MaxMomentum: lim.MaxMomentum,
+			MaxRetrievalSteps: lim.MaxRetrievalSteps, MaxTolerance: lim.MaxTolerance,
+			MaxSeparations: lim.MaxSeparations,
+		},
+		Presets: presets, DefaultPreset: defaultPreset,
+	}
+}

@@ -1,0 +1,739 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"time"
+
+	"hoplab/internal/sim"
+)
+
+// playTick is how often a playing session looks at the clock to advance.
+const playTick = 10 * time.Millisecond
+
+// defaultSpeed is the playing speed of a new session, in iterations per second.
+const defaultSpeed = 10
+
+// featureBox is the feature view's grid box: around the unit circle, where
+// the normalised features u_μ live.
+var featureBox = sim.Rect{XMin: -1.25, XMax: 1.25, YMin: -1.25, YMax: 1.25}
+
+// session is the state of one live session (docs/protocol.md). Everything
+// but in, out and ctx is owned by the goroutine running loop; a reader
+// goroutine feeds in and a writer goroutine drains out.
+type session struct {
+	srv *server
+	log *slog.Logger
+	lim Limits
+	ctx context.Context // done when the session ends
+	in  <-chan []byte   // text messages, in order of arrival
+	out *outbox
+
+	loaded    bool
+	sc        *Scenario // canonical (every field explicit); uhop.iterations is stale, t is the truth
+	plan      *plan
+	run       *sim.Run
+	t         int
+	epoch     uint32
+	seq       uint32 // of the last message handled
+	playing   bool
+	speed     float64
+	playBase  int       // t when playing started or the speed changed
+	playStart time.Time // and when
+	views     []sim.Space
+	// metricsSent counts the iterations of this epoch whose metrics are
+	// sent (or pending in out).
+	metricsSent int
+
+	stateDirty, frameDirty bool
+
+	frames    [2]sim.Frame
+	framePtrs []*sim.Frame
+	features  []float64
+	enc       frameEncoder
+}
+
+func newSession(srv *server, ctx context.Context, in <-chan []byte, out *outbox) *session {
+	return &session{srv: srv, log: srv.log, lim: srv.limits, ctx: ctx, in: in, out: out, speed: defaultSpeed}
+}
+
+// loop runs the session until ctx is done: it applies messages, advances
+// while playing and renders a frame whenever the state changed and the
+// previous frame has been taken by the writer.
+func (s *session) loop() {
+	ticker := time.NewTicker(playTick)
+	defer ticker.Stop()
+	for {
+		var tick <-chan time.Time
+		if s.playing {
+			tick = ticker.C
+		}
+		var freed <-chan struct{}
+		if s.frameDirty {
+			freed = s.out.freed
+		}
+		select {
+		case <-s.ctx.Done():
+			return
+		case data := <-s.in:
+			s.handle(data)
+			for more := true; more; { // apply everything that has arrived: the newest state wins
+				select {
+				case data := <-s.in:
+					s.handle(data)
+				default:
+					more = false
+				}
+			}
+		case now := <-tick:
+			s.advance(now)
+		case <-freed:
+		}
+		s.flush()
+	}
+}
+
+// handle decodes and applies one message; a refused message gets an error
+// reply and changes nothing else.
+func (s *session) handle(data []byte) {
+	m, err := decodeMessage(data)
+	seq := uint32(0)
+	if m != nil {
+		seq = m.seq
+		s.seq = seq
+	}
+	if err == nil {
+		err = s.apply(m)
+	}
+	if err == nil {
+		s.stateDirty = true // the state message acknowledges every applied message by its seq
+		return
+	}
+	{
+		if s.ctx.Err() != nil {
+			return // the session is ending; nobody will read the error
+		}
+		e := asAPIError(err)
+		if e.code == codeInternal {
+			s.log.Error("live session: internal error", "err", err)
+		}
+		s.reply(errorMsg{Type: "error", Seq: seq, Code: e.code, Message: e.message, Field: e.field})
+	}
+}
+
+// apply carries out one decoded message.
+func (s *session) apply(m *message) error {
+	switch m.typ {
+	case msgLoad:
+		v, err := m.integer("protocol", 0, 1<<31)
+		if err != nil {
+			return err
+		}
+		if v != protocolVersion {
+			return &apiError{code: codeProtocolMismatch, field: "protocol",
+				message: fmt.Sprintf("this server speaks protocol %d, not %d", protocolVersion, v)}
+		}
+		sc, err := decodeScenario(m.raw("scenario"))
+		if err != nil {
+			return err
+		}
+		s.pause()
+		return s.setScenario(sc)
+	case msgPreset:
+		name, err := m.str("name")
+		if err != nil {
+			return err
+		}
+		p, ok := findPreset(name)
+		if !ok {
+			return invalid("name", "unknown preset %q: want one of %v", name, presetNames())
+		}
+		seed := int64(1)
+		if m.has("seed") {
+			if seed, err = m.integer("seed", 0, maxSeed); err != nil {
+				return err
+			}
+		}
+		sc, err := decodeScenario([]byte(p.scenario(seed)))
+		if err != nil {
+			return &apiError{code: codeInternal, message: "preset " + name + " is broken: " + err.Error()}
+		}
+		s.pause()
+		return s.setScenario(sc)
+	}
+
+	if !s.loaded {
+		return &apiError{code: codeNotLoaded, message: fmt.Sprintf("send a %q or %q message first", msgLoad, msgPreset)}
+	}
+	switch m.typ {
+	case msgPatch:
+		return s.patch(m)
+	case msgMove, msgAdd, msgRemove:
+		return s.editMemories(m)
+	case msgPlay:
+		if s.t >= s.maxT(s.plan) {
+			return overLimit("t", "iteration %d is the last this scenario may reach (uhop.iterations limits)", s.t)
+		}
+		if !s.playing {
+			s.playing, s.playBase, s.playStart = true, s.t, time.Now()
+			s.stateDirty = true
+		}
+	case msgPause:
+		s.pause()
+	case msgStep:
+		s.pause()
+		return s.goTo(s.t+1, "t")
+	case msgBack:
+		s.pause()
+		if s.t > 0 {
+			s.t--
+			s.stateDirty, s.frameDirty = true, true
+		}
+	case msgGoto:
+		t, err := m.integer("t", 0, int64(s.lim.MaxIterations))
+		if err != nil {
+			return err
+		}
+		s.pause()
+		return s.goTo(int(t), "t")
+	case msgReset:
+		s.pause()
+		run, err := s.plan.start()
+		if err != nil {
+			return err
+		}
+		s.run, s.t = run, 0
+		s.newEpoch()
+	case msgReseed:
+		seed := int64(s.plan.settings.FeatureMap.Seed) + 1
+		if m.has("seed") {
+			var err error
+			if seed, err = m.integer("seed", 0, maxSeed); err != nil {
+				return err
+			}
+		}
+		sc := *s.sc
+		fm := *sc.FeatureMap
+		fm.Init, fm.Seed, fm.W, fm.B = ptr("random"), ptr(seed%(maxSeed+1)), nil, nil
+		sc.FeatureMap = &fm
+		sc.UHop = &UHop{Iterations: ptr(0), Optimizer: sc.UHop.Optimizer, LR: sc.UHop.LR, Momentum: sc.UHop.Momentum, Tau: sc.UHop.Tau, Loss: sc.UHop.Loss}
+		s.pause()
+		return s.setScenario(&sc)
+	case msgSpeed:
+		v, err := m.number("itersPerSecond")
+		if err != nil {
+			return err
+		}
+		if v < s.lim.MinSpeed || v > s.lim.MaxSpeed {
+			return overLimit("itersPerSecond", "%g iterations per second is outside %g … %g (MinSpeed, MaxSpeed)", v, s.lim.MinSpeed, s.lim.MaxSpeed)
+		}
+		s.speed, s.playBase, s.playStart = v, s.t, time.Now()
+		s.stateDirty = true
+	case msgViews:
+		return s.setViews(m)
+	case msgProbe:
+		return s.probe(m)
+	}
+	return nil
+}
+
+// pause stops playing.
+func (s *session) pause() {
+	if s.playing {
+		s.playing = false
+		s.stateDirty = true
+	}
+}
+
+// goTo shows iteration t, computing the trajectory up to it.
+func (s *session) goTo(t int, field string) error {
+	if maxT := s.maxT(s.plan); t > maxT {
+		return overLimit(field, "iteration %d is beyond %d, the last this scenario may reach (MaxIterations, MaxTrainWork, MaxTrajectoryValues)", t, maxT)
+	}
+	if err := s.stepRun(s.run, t); err != nil {
+		return err
+	}
+	if t != s.t {
+		s.t = t
+		s.stateDirty, s.frameDirty = true, true
+	}
+	return nil
+}
+
+// advance moves a playing session to the iteration its clock has reached.
+func (s *session) advance(now time.Time) {
+	target := s.playBase + int(now.Sub(s.playStart).Seconds()*s.speed)
+	if maxT := s.maxT(s.plan); target >= maxT {
+		target = maxT
+		s.pause()
+	}
+	if target > s.t {
+		if err := s.goTo(target, "t"); err != nil {
+			s.pause()
+			s.replyError(0, err)
+		}
+	}
+}
+
+// stepRun takes U-Hop+ steps until run has computed iteration t, checking
+// ctx between steps.
+func (s *session) stepRun(run *sim.Run, t int) error {
+	for i := 0; run.Iterations() < t; i++ {
+		if i%256 == 0 {
+			if err := s.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		run.Step()
+	}
+	return nil
+}
+
+// setScenario makes sc the session's scenario if it passes every check,
+// with t = its uhop.iterations. The trajectory is recomputed from W₀ (a
+// new epoch) only when a training setting changed.
+func (s *session) setScenario(sc *Scenario) error {
+	p, err := s.resolveLive(sc)
+	if err != nil {
+		return err
+	}
+	run, rebuild := s.run, s.plan == nil || !reflect.DeepEqual(p.settings, s.plan.settings)
+	if rebuild {
+		if run, err = p.start(); err != nil {
+			return err
+		}
+	}
+	if err := s.stepRun(run, p.iterations); err != nil {
+		return err
+	}
+	_, d, _ := run.Dims()
+	if p.frame.Grid.Bounds == nil && d == 2 {
+		box := sim.AutoBox(run.Memories(), p.frame.Grid.Margin)
+		p.frame.Grid.Bounds = &box
+	}
+	s.plan, s.run, s.t = p, run, p.iterations
+	s.sc = canonical(p, sc, p.iterations)
+	s.loaded = true
+	s.stateDirty, s.frameDirty = true, true
+	if rebuild {
+		s.newEpoch()
+	}
+	return nil
+}
+
+// newEpoch notes that the trajectory was recomputed from W₀.
+func (s *session) newEpoch() {
+	s.epoch++
+	s.metricsSent = 0
+	s.stateDirty, s.frameDirty = true, true
+}
+
+// resolveLive checks sc as docs/api.md does, without its snapshots (live
+// sessions draw their own views), and then against the live limits.
+func (s *session) resolveLive(sc *Scenario) (*plan, error) {
+	cp := *sc
+	cp.Snapshots = &Ints{}
+	p, err := resolve(&cp, s.lim)
+	if err != nil {
+		return nil, err
+	}
+	m := len(p.settings.Memories)
+	if m > s.lim.MaxLiveMemories {
+		return nil, overLimit("memories", "M = %d memories exceed the limit of %d of live sessions (MaxLiveMemories)", m, s.lim.MaxLiveMemories)
+	}
+	g := &p.frame.Grid
+	if g.NX > s.lim.MaxLiveGridSide {
+		return nil, overLimit("view.grid.nx", "nx = %d exceeds the limit of %d of live sessions (MaxLiveGridSide)", g.NX, s.lim.MaxLiveGridSide)
+	}
+	if g.NY > s.lim.MaxLiveGridSide {
+		return nil, overLimit("view.grid.ny", "ny = %d exceeds the limit of %d of live sessions (MaxLiveGridSide)", g.NY, s.lim.MaxLiveGridSide)
+	}
+	cost := int64(0)
+	for _, sep := range p.frame.Separations {
+		cost += separationCost(sep)
+	}
+	if work := int64(g.NX) * int64(g.NY) * 2 * int64(p.frame.Steps) * int64(m) * cost; work > s.lim.MaxRenderWork {
+		return nil, overLimit("retrieval.steps", "rendering one frame of both views, nx·ny·2·steps·M·Σcost(separation) = %d, exceeds the limit of %d (MaxRenderWork)", work, s.lim.MaxRenderWork)
+	}
+	if maxT := s.maxT(p); p.iterations > maxT {
+		return nil, overLimit("uhop.iterations", "iteration %d is beyond %d, the last this scenario may reach", p.iterations, maxT)
+	}
+	return p, nil
+}
+
+// maxT is the last iteration the limits allow for p's dimensions: N ≤
+// MaxIterations, N·(M·d·D_Φ + M²·D_Φ) ≤ MaxTrainWork and (N+1)·(D_Φ·d +
+// D_Φ) ≤ MaxTrajectoryValues, as POST /api/v1/run checks them.
+func (s *session) maxT(p *plan) int {
+	m := int64(len(p.settings.Memories))
+	d := int64(0)
+	if m > 0 {
+		d = int64(len(p.settings.Memories[0]))
+	}
+	k := int64(p.settings.FeatureMap.Dim)
+	maxT := int64(s.lim.MaxIterations)
+	if perStep := m*d*k + m*m*k; perStep > 0 {
+		maxT = min(maxT, s.lim.MaxTrainWork/perStep)
+	}
+	if perState := k*d + k; perState > 0 {
+		maxT = min(maxT, s.lim.MaxTrajectoryValues/perState-1)
+	}
+	return int(max(maxT, 0))
+}
+
+// patch applies a JSON merge patch to the scenario.
+func (s *session) patch(m *message) error {
+	patch, err := decodeAny(m.raw("scenario"))
+	if err != nil {
+		return invalid("scenario", "is not valid JSON: %v", err)
+	}
+	if _, ok := patch.(map[string]any); !ok {
+		return invalid("scenario", "must be an object: a JSON merge patch of the scenario")
+	}
+	cur := *s.sc
+	cur.UHop = ptr(*s.sc.UHop)
+	cur.UHop.Iterations = ptr(s.t)
+	base, err := json.Marshal(&cur)
+	if err != nil {
+		return err
+	}
+	target, err := decodeAny(base)
+	if err != nil {
+		return err
+	}
+	merged, err := json.Marshal(mergePatch(target, patch))
+	if err != nil {
+		return err
+	}
+	sc, err := decodeScenario(merged)
+	if err != nil {
+		return err
+	}
+	if s.playing && (sc.UHop == nil || sc.UHop.Iterations == nil || *sc.UHop.Iterations != s.t) {
+		s.pause()
+	}
+	return s.setScenario(sc)
+}
+
+// editMemories moves, adds or removes a memory (d = 2 only).
+func (s *session) editMemories(m *message) error {
+	mem := *s.sc.Memories
+	if len(mem) > 0 && len(mem[0]) != 2 {
+		return invalid("memories", "memories can be edited in the plane only; these have d = %d", len(mem[0]))
+	}
+	point := func() ([]float64, error) {
+		x, err := m.number("x")
+		if err != nil {
+			return nil, err
+		}
+		y, err := m.number("y")
+		if err != nil {
+			return nil, err
+		}
+		return []float64{x, y}, nil
+	}
+	next := make(Matrix, 0, len(mem)+1)
+	switch m.typ {
+	case msgMove:
+		i, err := m.integer("i", 0, int64(len(mem)-1))
+		if err != nil {
+			return err
+		}
+		p, err := point()
+		if err != nil {
+			return err
+		}
+		next = append(next, mem...)
+		next[i] = p
+	case msgAdd:
+		p, err := point()
+		if err != nil {
+			return err
+		}
+		next = append(append(next, mem...), p)
+	case msgRemove:
+		i, err := m.integer("i", 0, int64(len(mem)-1))
+		if err != nil {
+			return err
+		}
+		if len(mem) == 1 {
+			return invalid("i", "the last memory cannot be removed")
+		}
+		next = append(append(next, mem[:i]...), mem[i+1:]...)
+	}
+	sc := *s.sc
+	sc.Memories = &next
+	sc.UHop = ptr(*s.sc.UHop)
+	sc.UHop.Iterations = ptr(s.t)
+	return s.setScenario(&sc)
+}
+
+// setViews chooses the views the frames carry.
+func (s *session) setViews(m *message) error {
+	names, err := m.strings("views")
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		return invalid("views", "choose at least one view: \"input\", \"feature\"")
+	}
+	var views []sim.Space
+	for i, name := range names {
+		var v sim.Space
+		switch name {
+		case "input":
+			v = sim.InputSpace
+		case "feature":
+			v = sim.FeatureSpace
+		default:
+			return invalid(fmt.Sprintf("views[%d]", i), "unknown view %q: want \"input\" or \"feature\"", name)
+		}
+		for _, prev := range views {
+			if prev == v {
+				return invalid(fmt.Sprintf("views[%d]", i), "%q is listed twice", name)
+			}
+		}
+		views = append(views, v)
+	}
+	s.views = views
+	s.stateDirty, s.frameDirty = true, true
+	return nil
+}
+
+// availableViews lists the views the run's dimensions allow, input first.
+func (s *session) availableViews() []sim.Space {
+	_, d, k := s.run.Dims()
+	var out []sim.Space
+	if d == 2 {
+		out = append(out, sim.InputSpace)
+	}
+	if k == 2 {
+		out = append(out, sim.FeatureSpace)
+	}
+	return out
+}
+
+// shownViews lists the views the frames carry: those asked for (all by
+// default) that the dimensions allow, input first.
+func (s *session) shownViews() []sim.Space {
+	var out []sim.Space
+	for _, v := range s.availableViews() {
+		if s.views == nil || containsSpace(s.views, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func containsSpace(list []sim.Space, v sim.Space) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// frameSettings returns the settings of view space.
+func (s *session) frameSettings(space sim.Space) sim.FrameSettings {
+	fs := s.plan.frame
+	fs.Space = space
+	if space == sim.FeatureSpace {
+		box := featureBox
+		fs.Grid.Bounds = &box
+	}
+	return fs
+}
+
+// probe answers a probe message with the query's retrieval paths.
+func (s *session) probe(m *message) error {
+	name, err := m.str("space")
+	if err != nil {
+		return err
+	}
+	var space sim.Space
+	switch name {
+	case "input":
+		space = sim.InputSpace
+	case "feature":
+		space = sim.FeatureSpace
+	default:
+		return invalid("space", "unknown view %q: want \"input\" or \"feature\"", name)
+	}
+	x, err := m.number("x")
+	if err != nil {
+		return err
+	}
+	y, err := m.number("y")
+	if err != nil {
+		return err
+	}
+	paths, err := s.run.Probe(s.t, s.frameSettings(space), x, y)
+	if err != nil {
+		return engineError(err)
+	}
+	msg := probeMsg{Type: "probe", Seq: m.seq, Space: name, X: x, Y: y, T: s.t, Epoch: s.epoch, Paths: make([]probePathMsg, len(paths))}
+	for i, p := range paths {
+		energy := make([]nullableFloat, len(p.Energy))
+		for j, e := range p.Energy {
+			energy[j] = nullableFloat(e)
+		}
+		msg.Paths[i] = probePathMsg{Separation: p.Separation.Name(), Points: p.Points, Energy: energy, Support: p.Support, Label: p.Label}
+	}
+	s.reply(msg)
+	return nil
+}
+
+// flush hands the writer what changed: the state, new metrics and, when
+// the previous frame has been taken, a new frame.
+func (s *session) flush() {
+	if !s.loaded || s.ctx.Err() != nil {
+		return
+	}
+	if s.stateDirty {
+		s.stateDirty = false
+		if b, err := json.Marshal(s.stateMsg()); err != nil {
+			s.log.Error("live session: encoding the state failed", "err", err)
+		} else {
+			s.out.putState(b)
+		}
+	}
+	if n := s.run.Iterations() + 1; s.metricsSent < n {
+		mm := &metricsMsg{Type: "metrics", Epoch: s.epoch, From: s.metricsSent}
+		for t := s.metricsSent; t < n; t++ {
+			st := s.run.State(t)
+			mm.Loss = append(mm.Loss, nullableFloat(st.Loss))
+			mm.DeltaMin = append(mm.DeltaMin, nullableFloat(st.DeltaMin))
+			mm.MinAngleDeg = append(mm.MinAngleDeg, nullableFloat(st.MinAngleDeg))
+		}
+		s.metricsSent = n
+		s.out.putMetrics(mm)
+	}
+	if s.frameDirty && s.out.frameSlotFree() {
+		frame, err := s.renderFrame(s.out.takeSpare())
+		if err != nil {
+			if s.ctx.Err() == nil {
+				s.log.Error("live session: rendering failed", "err", err)
+				s.replyError(s.seq, err)
+			}
+			s.frameDirty = false
+			return
+		}
+		s.frameDirty = false
+		s.out.putFrame(frame)
+	}
+}
+
+// renderFrame renders the shown views at t and encodes the frame into dst.
+func (s *session) renderFrame(dst []byte) ([]byte, error) {
+	m, d, k := s.run.Dims()
+	views := s.shownViews()
+	s.framePtrs = s.framePtrs[:0]
+	runner := s.srv.runner(s.ctx)
+	for i, space := range views {
+		if err := s.run.Render(&s.frames[i], s.t, s.frameSettings(space), runner); err != nil {
+			return nil, err
+		}
+		s.framePtrs = append(s.framePtrs, &s.frames[i])
+	}
+	var input, feature []float64
+	if d == 2 {
+		input = s.run.Memories()
+	}
+	if k == 2 {
+		s.features = s.run.Features(s.features, s.t)
+		feature = s.features
+	}
+	st := s.run.State(s.t)
+	h := frameHeader{seq: s.seq, epoch: s.epoch, t: s.t, iterations: s.run.Iterations(), m: m,
+		loss: st.Loss, deltaMin: st.DeltaMin, minAngleDeg: st.MinAngleDeg}
+	return s.enc.encode(dst, h, input, feature, s.framePtrs), nil
+}
+
+// reply queues an error or probe message.
+func (s *session) reply(msg any) {
+	b, err := json.Marshal(msg)
+	if err != nil {
+		s.log.Error("live session: encoding a reply failed", "err", err)
+		return
+	}
+	s.out.putReply(b)
+}
+
+// replyError queues err as an error message.
+func (s *session) replyError(seq uint32, err error) {
+	e := asAPIError(err)
+	s.reply(errorMsg{Type: "error", Seq: seq, Code: e.code, Message: e.message, Field: e.field})
+}
+
+// stateMsg is the session's "state" message.
+func (s *session) stateMsg() *stateMsg {
+	m, d, k := s.run.Dims()
+	sc := *s.sc
+	sc.UHop = ptr(*s.sc.UHop)
+	sc.UHop.Iterations = ptr(s.t)
+	msg := &stateMsg{Type: "state", Seq: s.seq, Epoch: s.epoch, T: s.t, Iterations: s.run.Iterations(),
+		MaxT: s.maxT(s.plan), Playing: s.playing, Speed: s.speed,
+		Views: spaceNames(s.shownViews()), AvailableViews: spaceNames(s.availableViews()),
+		Separations: []string(*sc.Separations), Scenario: &sc}
+	msg.Dims.M, msg.Dims.D, msg.Dims.K = m, d, k
+	return msg
+}
+
+func spaceNames(spaces []sim.Space) []string {
+	out := make([]string, len(spaces))
+	for i, v := range spaces {
+		out[i] = v.String()
+	}
+	return out
+}
+
+// Server → client text messages (docs/protocol.md).
+type (
+	stateMsg struct {
+		Type           string   `json:"type"`
+		Seq            uint32   `json:"seq"`
+		Epoch          uint32   `json:"epoch"`
+		T              int      `json:"t"`
+		Iterations     int      `json:"iterations"`
+		MaxT           int      `json:"maxT"`
+		Playing        bool     `json:"playing"`
+		Speed          float64  `json:"speed"`
+		Views          []string `json:"views"`
+		AvailableViews []string `json:"availableViews"`
+		Separations    []string `json:"separations"`
+		Dims           struct {
+			M int `json:"m"`
+			D int `json:"d"`
+			K int `json:"k"`
+		} `json:"dims"`
+		Scenario *Scenario `json:"scenario"`
+	}
+	errorMsg struct {
+		Type    string `json:"type"`
+		Seq     uint32 `json:"seq"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field"`
+	}
+	probeMsg struct {
+		Type  string         `json:"type"`
+		Seq   uint32         `json:"seq"`
+		Space string         `json:"space"`
+		X     float64        `json:"x"`
+		Y     float64        `json:"y"`
+		T     int            `json:"t"`
+		Epoch uint32         `json:"epoch"`
+		Paths []probePathMsg `json:"paths"`
+	}
+	probePathMsg struct {
+		Separation string          `json:"separation"`
+		Points     [][2]float64    `json:"points"`
+		Energy     []nullableFloat `json:"energy"`
+		Support    []int           `json:"support"`
+		Label      int             `json:"label"`
+	}
+)

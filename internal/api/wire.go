@@ -1,0 +1,208 @@
+package api
+
+import (
+	"compress/flate"
+	"encoding/binary"
+	"math"
+	"slices"
+
+	"hoplab/internal/sim"
+)
+
+// Binary frame layout, docs/protocol.md "Frames".
+const (
+	frameMagic        = "HOPF"
+	frameHeaderLen    = 64
+	frameEncoding     = 1 // deflate, RFC 1951
+	flagInputPoints   = 1 << 0
+	flagFeaturePoints = 1 << 1
+	labelNone         = 255 // the label byte of a white cell
+	maxWireLabel      = 254 // labels above this cannot be sent; MaxLiveMemories keeps M below it
+	energyLevels      = 65535
+	viewBlockHeader   = 8 + 4*8 // space byte, 7 reserved, the box
+	panelHeaderLen    = 3 * 8
+)
+
+// frameHeader holds the header fields of a frame besides the layout's own.
+type frameHeader struct {
+	seq, epoch    uint32
+	t, iterations int
+	m             int
+	loss          float64
+	deltaMin      float64
+	minAngleDeg   float64
+}
+
+// frameEncoder writes frames. It keeps its buffers and its compressor, so
+// that encoding allocates nothing once warm. Not safe for concurrent use.
+type frameEncoder struct {
+	body  []byte
+	q     []uint16
+	sink  appendWriter
+	flate *flate.Writer
+}
+
+// appendWriter is an io.Writer that appends to b.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+// encode appends the frame of h, the points and views to dst[:0] and
+// returns it. inputPoints and featurePoints (2M each) may be nil; every
+// view has the same grid size and the same number of panels, and M ≤
+// maxWireLabel+1.
+func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoints []float64, views []*sim.Frame) []byte {
+	nx, ny, panels := 0, 0, 0
+	if len(views) > 0 {
+		nx, ny, panels = len(views[0].XS), len(views[0].YS), len(views[0].Panels)
+	}
+
+	// The body, uncompressed.
+	b := e.body[:0]
+	flags := byte(0)
+	if inputPoints != nil {
+		flags |= flagInputPoints
+		b = appendFloats(b, inputPoints)
+	}
+	if featurePoints != nil {
+		flags |= flagFeaturePoints
+		b = appendFloats(b, featurePoints)
+	}
+	for _, f := range views {
+		space := byte(0)
+		if f.Space == sim.InputSpace {
+			space = 1
+		}
+		b = append(b, space, 0, 0, 0, 0, 0, 0, 0)
+		b = appendFloats(b, []float64{f.XS[0], f.XS[nx-1], f.YS[0], f.YS[ny-1]})
+		for pi := range f.Panels {
+			lo, hi := energyRange(f.Panels[pi].Energy)
+			b = appendFloat(b, lo)
+			b = appendFloat(b, hi)
+			b = appendFloat(b, f.Panels[pi].UnlabeledFraction())
+		}
+		for pi := range f.Panels {
+			p := &f.Panels[pi]
+			b = e.appendEnergy(b, p.Energy, nx, ny)
+			for _, l := range p.Labels {
+				if l < 0 || l > maxWireLabel {
+					b = append(b, labelNone)
+				} else {
+					b = append(b, byte(l))
+				}
+			}
+			for _, s := range p.Support {
+				b = append(b, byte(min(max(s, 0), 255)))
+			}
+		}
+	}
+	e.body = b
+
+	out := append(dst[:0], frameMagic...)
+	out = binary.LittleEndian.AppendUint16(out, protocolVersion)
+	out = binary.LittleEndian.AppendUint16(out, frameHeaderLen)
+	out = binary.LittleEndian.AppendUint32(out, h.seq)
+	out = binary.LittleEndian.AppendUint32(out, h.epoch)
+	out = binary.LittleEndian.AppendUint32(out, uint32(h.t))
+	out = binary.LittleEndian.AppendUint32(out, uint32(h.iterations))
+	out = binary.LittleEndian.AppendUint16(out, uint16(h.m))
+	out = append(out, byte(len(views)), byte(panels))
+	out = binary.LittleEndian.AppendUint16(out, uint16(nx))
+	out = binary.LittleEndian.AppendUint16(out, uint16(ny))
+	out = appendFloat(out, h.loss)
+	out = appendFloat(out, h.deltaMin)
+	out = appendFloat(out, h.minAngleDeg)
+	out = append(out, flags, frameEncoding, 0, 0)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(b)))
+
+	e.sink.b = out
+	if e.flate == nil {
+		e.flate, _ = flate.NewWriter(&e.sink, flate.BestSpeed) // BestSpeed is a valid level: no error
+	} else {
+		e.flate.Reset(&e.sink)
+	}
+	// Writes to an appendWriter cannot fail.
+	_, _ = e.flate.Write(b)
+	_ = e.flate.Close()
+	out = e.sink.b
+	e.sink.b = nil
+	return out
+}
+
+// appendEnergy quantises energy (nx·ny, row-major) to 16 bits over its
+// range and appends the plane predictor's residuals, low bytes then high
+// bytes (docs/protocol.md, "Energy").
+func (e *frameEncoder) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
+	lo, hi := energyRange(energy)
+	scale := 0.0
+	if hi > lo {
+		scale = energyLevels / (hi - lo)
+	}
+	q := grow(e.q, len(energy))
+	e.q = q
+	for i, v := range energy {
+		if !(v >= lo) { // NaN
+			q[i] = 0
+			continue
+		}
+		q[i] = uint16(min(math.Round((v-lo)*scale), energyLevels))
+	}
+	start := len(b)
+	b = slices.Grow(b, 2*len(q))[:start+2*len(q)]
+	lows, highs := b[start:start+len(q)], b[start+len(q):]
+	for i := range ny {
+		row := q[i*nx : i*nx+nx]
+		for j, v := range row {
+			var left, below, belowLeft uint16
+			if j > 0 {
+				left = row[j-1]
+			}
+			if i > 0 {
+				below = q[(i-1)*nx+j]
+				if j > 0 {
+					belowLeft = q[(i-1)*nx+j-1]
+				}
+			}
+			r := v - (left + below - belowLeft)
+			lows[i*nx+j], highs[i*nx+j] = byte(r), byte(r>>8)
+		}
+	}
+	return b
+}
+
+// energyRange returns the least and the greatest finite value of energy
+// (0, 0 when there is none).
+func energyRange(energy []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range energy {
+		if !math.IsInf(v, 0) && !math.IsNaN(v) {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	if lo > hi {
+		return 0, 0
+	}
+	return lo, hi
+}
+
+func appendFloat(b []byte, v float64) []byte {
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+}
+
+func appendFloats(b []byte, vs []float64) []byte {
+	for _, v := range vs {
+		b = appendFloat(b, v)
+	}
+	return b
+}
+
+// grow returns s with length n, reallocated only when its capacity is short.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

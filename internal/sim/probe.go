@@ -1,0 +1,87 @@
+package sim
+
+import "hoplab/internal/sim/separation"
+
+// ProbePath is the retrieval of one query by one separation map, step by
+// step, in the view's coordinates.
+type ProbePath struct {
+	Separation separation.Map
+	// Points are q₀ (the query), q₁, …, q_T after each of the T = Steps
+	// updates, T+1 rows of (x, y).
+	Points [][2]float64
+	// Energy[s] is the panel's energy at Points[s], as a grid cell at that
+	// point would get it.
+	Energy []float64
+	// Support[s] is the support size of the probability vector of update
+	// s+1, Sep(z(q_s)), counted as the grid counts it (softmax entries above
+	// SupportEps, other maps entries > 0); T entries.
+	Support []int
+	// Label is the memory q_T is retrieved to (within Tolerance of its view
+	// point, the nearest; lowest index on ties), or -1: the label a grid
+	// cell at q₀ gets.
+	Label int
+}
+
+// Probe retrieves the query (x, y) of fs's view after t steps with every map
+// of fs, for all fs.Steps updates (no early stop; the grid's early stop
+// never changes a result). fs.Grid is not used. Errors are those of
+// CheckFrame, as *FieldError.
+func (r *Run) Probe(t int, fs FrameSettings, x, y float64) ([]ProbePath, error) {
+	fs.Grid = GridSpec{NX: 2, NY: 2} // the grid is not drawn; any valid one passes the check
+	if err := r.CheckFrame(t, &fs); err != nil {
+		return nil, err
+	}
+	if !finite(x) || !finite(y) {
+		return nil, fieldErr("probe", "the query must be finite, not (%g, %g)", x, y)
+	}
+	var rd renderer
+	points := make([]float64, 2*r.m)
+	rd.reduce(r, t, &fs, points)
+	m := r.m
+	z, p := make([]float64, m), make([]float64, m)
+	ws := separation.NewWorkspace(m)
+	paths := make([]ProbePath, len(fs.Separations))
+	for i, sep := range fs.Separations {
+		eps, psiDivisor := 0.0, rd.beta
+		if sep.IsSoftmax() {
+			eps = rd.eps
+			if rd.paperSoftmax {
+				psiDivisor = 1
+			}
+		}
+		path := ProbePath{Separation: sep}
+		qx, qy := x, y
+		for s := 0; ; s++ {
+			for mu := range z {
+				z[mu] = rd.ax[mu]*qx + rd.ay[mu]*qy + rd.offs[mu]
+			}
+			psi := sep.SepPsi(p, z, ws)
+			half := 0.0
+			for row, h := range rd.energyH {
+				phi := rd.energyG[2*row]*qx + rd.energyG[2*row+1]*qy + h
+				half += phi * phi
+			}
+			path.Points = append(path.Points, [2]float64{qx, qy})
+			path.Energy = append(path.Energy, 0.5*half-psi/psiDivisor)
+			if s == rd.steps {
+				break
+			}
+			support := 0
+			nx, ny := 0.0, 0.0
+			for mu, pm := range p {
+				if pm != 0 {
+					nx += pm * rd.px[mu]
+					ny += pm * rd.py[mu]
+				}
+				if pm > eps {
+					support++
+				}
+			}
+			path.Support = append(path.Support, support)
+			qx, qy = nx, ny
+		}
+		path.Label = int(rd.label(qx, qy))
+		paths[i] = path
+	}
+	return paths, nil
+}
