@@ -76,7 +76,7 @@ func TestLiveFrameMatchesEngine(t *testing.T) {
 			if gp.energyMin != lo || gp.energyMax != hi || gp.unlabeled != wp.UnlabeledFraction() {
 				t.Errorf("%v panel %d header %+v", space, pi, gp)
 			}
-			tol := (hi-lo)/131070 + 1e-12*math.Max(math.Abs(lo), math.Abs(hi))
+			tol := (hi-lo)/(2*energyLevels) + 1e-12*math.Max(math.Abs(lo), math.Abs(hi))
 			for c := range wp.Energy {
 				if math.Abs(gp.energy[c]-wp.Energy[c]) > tol {
 					t.Fatalf("%v panel %d cell %d: energy %g, engine %g (tolerance %g)", space, pi, c, gp.energy[c], wp.Energy[c], tol)

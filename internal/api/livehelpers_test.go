@@ -41,7 +41,7 @@ func startLive(t *testing.T, lim Limits) (*server, string) {
 
 // liveClient is a real websocket client of a live session.
 type liveClient struct {
-	t    *testing.T
+	t    testing.TB
 	conn *websocket.Conn
 	seq  uint32
 	// hello is the session's first message.
@@ -88,7 +88,7 @@ type probeJSON struct {
 }
 
 // dialLive opens a session and reads its hello.
-func dialLive(t *testing.T, url string) *liveClient {
+func dialLive(t testing.TB, url string) *liveClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
 	defer cancel()
@@ -264,7 +264,7 @@ func (c *liveClient) expectError(seq uint32) errorMsg {
 	return errorMsg{}
 }
 
-func mustUnmarshal(t *testing.T, data []byte, v any) {
+func mustUnmarshal(t testing.TB, data []byte, v any) {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(v); err != nil {
@@ -314,9 +314,11 @@ func decodeWireFrame(data []byte) (*wireFrame, error) {
 		compressedBytes: len(data),
 	}
 	nviews, npanels, flags := int(data[26]), int(data[27]), data[56]
-	if data[57] != 1 || data[58] != 0 || data[59] != 0 {
-		return nil, fmt.Errorf("encoding %d, reserved %d %d", data[57], data[58], data[59])
+	bits := int(data[58])
+	if data[57] != 1 || bits < 1 || bits > 16 || data[59] != 0 {
+		return nil, fmt.Errorf("encoding %d, energy bits %d, reserved %d", data[57], data[58], data[59])
 	}
+	levels := float64(int(1)<<bits - 1)
 	body, err := io.ReadAll(flate.NewReader(bytes.NewReader(data[64:])))
 	if err != nil {
 		return nil, err
@@ -373,7 +375,7 @@ func decodeWireFrame(data []byte) (*wireFrame, error) {
 			off += 2 * cells
 			p.energy = make([]float64, cells)
 			for c, v := range q {
-				p.energy[c] = p.energyMin + float64(v)*(p.energyMax-p.energyMin)/65535
+				p.energy[c] = p.energyMin + float64(v)*(p.energyMax-p.energyMin)/levels
 			}
 			p.labels = body[off : off+cells]
 			off += cells

@@ -16,10 +16,11 @@ const (
 	frameEncoding     = 1 // deflate, RFC 1951
 	flagInputPoints   = 1 << 0
 	flagFeaturePoints = 1 << 1
-	labelNone         = 255 // the label byte of a white cell
-	maxWireLabel      = 254 // labels above this cannot be sent; MaxLiveMemories keeps M below it
-	energyLevels      = 65535
-	viewBlockHeader   = 8 + 4*8 // space byte, 7 reserved, the box
+	labelNone         = 255               // the label byte of a white cell
+	maxWireLabel      = 254               // labels above this cannot be sent; MaxLiveMemories keeps M below it
+	energyBits        = 12                // the energy's quantisation
+	energyLevels      = 1<<energyBits - 1 // the largest quantised energy
+	viewBlockHeader   = 8 + 4*8           // space byte, 7 reserved, the box
 	panelHeaderLen    = 3 * 8
 )
 
@@ -115,7 +116,7 @@ func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoi
 	out = appendFloat(out, h.loss)
 	out = appendFloat(out, h.deltaMin)
 	out = appendFloat(out, h.minAngleDeg)
-	out = append(out, flags, frameEncoding, 0, 0)
+	out = append(out, flags, frameEncoding, energyBits, 0)
 	out = binary.LittleEndian.AppendUint32(out, uint32(len(b)))
 
 	e.sink.b = out
@@ -132,7 +133,7 @@ func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoi
 	return out
 }
 
-// appendEnergy quantises energy (nx·ny, row-major) to 16 bits over its
+// appendEnergy quantises energy (nx·ny, row-major) to energyBits over its
 // range and appends the plane predictor's residuals, low bytes then high
 // bytes (docs/protocol.md, "Energy").
 func (e *frameEncoder) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {

@@ -1,0 +1,198 @@
+package api
+
+import (
+	"context"
+	"math"
+	"net/http/httptest"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"hoplab/internal/workpool"
+)
+
+// The live benchmarks run a real server on loopback with a pool of one
+// worker per CPU, as cmd/server does, and a real websocket client, at the
+// defaults of the issue: the default preset (M = 8), input and feature
+// views, a 128×128 grid, three panels.
+//
+//	go test ./internal/api -run '^$' -bench Live -benchtime 300x
+
+var benchWorkers = runtime.GOMAXPROCS(0)
+
+// startBenchLive serves the routes over loopback for a benchmark and
+// opens a session.
+func startBenchLive(b *testing.B) (*liveClient, func()) {
+	b.Helper()
+	pool := workpool.New(benchWorkers)
+	s := newServer(Config{Pool: pool})
+	ts := httptest.NewServer(s.routes(nil))
+	c := dialLive(b, "ws"+strings.TrimPrefix(ts.URL, "http")+livePath)
+	return c, func() {
+		c.conn.CloseNow()
+		s.live.closeAll()
+		ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+		defer cancel()
+		if err := s.live.wait(ctx); err != nil {
+			b.Errorf("sessions did not end: %v", err)
+		}
+		ts.Close()
+		pool.Close()
+	}
+}
+
+// benchFrame is a frame's arrival: its seq, t, size and time.
+type benchFrame struct {
+	seq   uint32
+	t     int
+	bytes int
+	at    time.Time
+}
+
+// readFrames reads until the connection closes, sending each frame's
+// arrival on out (text messages are skipped).
+func readFrames(conn *websocket.Conn, out chan<- benchFrame) {
+	defer close(out)
+	for {
+		typ, data, err := conn.Read(context.Background())
+		if err != nil {
+			return
+		}
+		if typ != websocket.MessageBinary {
+			continue
+		}
+		at := time.Now()
+		f, err := decodeWireFrame(data)
+		if err != nil {
+			return
+		}
+		out <- benchFrame{seq: f.seq, t: f.t, bytes: len(data), at: at}
+	}
+}
+
+// BenchmarkLiveDrag drags memory 0 around a circle as the page does: the
+// pointer moves every 1/60 s, and the client keeps at most one move in
+// flight, sending the newest pointer position when the frame of the
+// previous move has arrived (positions in between are never drawn). For
+// every move sent it measures the time from the pointer event of that
+// position to the first frame that reflects it, and reports the p50 and
+// p99 of that latency, and the largest frame. b.N is the number of moves
+// sent.
+func BenchmarkLiveDrag(b *testing.B) {
+	c, stop := startBenchLive(b)
+	defer stop()
+	frames := make(chan benchFrame, 1024)
+	c.send(`{"type": "preset", "name": "clustered"}`)
+	go readFrames(c.conn, frames)
+	waitSeq(b, frames, c.seq)
+
+	const interval = time.Second / 60
+	var latencies []float64
+	maxBytes := 0
+	start := time.Now()
+	pointer := func(now time.Time) (x, y float64, at time.Time) {
+		k := int(now.Sub(start) / interval) // the newest pointer event
+		a := 2 * math.Pi * float64(k) / 240
+		return math.Cos(a), math.Sin(a), start.Add(time.Duration(k) * interval)
+	}
+	b.ResetTimer()
+	for range b.N {
+		x, y, at := pointer(time.Now())
+		seq := c.send(`{"type": "move", "i": 0, "x": ` + jsonFloat(x) + `, "y": ` + jsonFloat(y) + `}`)
+		for done := false; !done; {
+			select {
+			case f, ok := <-frames:
+				if !ok {
+					b.Fatal("the connection closed")
+				}
+				maxBytes = max(maxBytes, f.bytes)
+				if f.seq >= seq {
+					latencies = append(latencies, float64(f.at.Sub(at))/float64(time.Millisecond))
+					done = true
+				}
+			case <-time.After(liveTimeout):
+				b.Fatalf("no frame for move %d", seq)
+			}
+		}
+		// The next pointer event comes at the next tick of the 60 Hz clock.
+		next := start.Add((time.Since(start)/interval + 1) * interval)
+		if c.seq == seq { // wait for it unless it has happened already
+			time.Sleep(time.Until(next))
+		}
+	}
+	b.StopTimer()
+	slices.Sort(latencies)
+	b.ReportMetric(percentile(latencies, 0.50), "p50-ms")
+	b.ReportMetric(percentile(latencies, 0.99), "p99-ms")
+	b.ReportMetric(float64(maxBytes), "max-frame-bytes")
+}
+
+// BenchmarkLivePlay plays the default preset at 1000 iterations per second
+// and measures the frames per second that reach the client, and their size.
+func BenchmarkLivePlay(b *testing.B) {
+	c, stop := startBenchLive(b)
+	defer stop()
+	frames := make(chan benchFrame, 1024)
+	c.send(`{"type": "preset", "name": "clustered"}`)
+	go readFrames(c.conn, frames)
+	waitSeq(b, frames, c.seq)
+	c.send(`{"type": "speed", "itersPerSecond": 1000}`)
+	c.send(`{"type": "play"}`)
+	waitSeq(b, frames, c.seq)
+
+	b.ResetTimer()
+	start := time.Now()
+	total, maxBytes, lastT := 0, 0, -1
+	for range b.N {
+		select {
+		case f, ok := <-frames:
+			if !ok {
+				b.Fatal("the connection closed")
+			}
+			if f.t < lastT {
+				b.Fatalf("frame t = %d after t = %d while playing: time went backwards", f.t, lastT)
+			}
+			lastT = f.t
+			total += f.bytes
+			maxBytes = max(maxBytes, f.bytes)
+		case <-time.After(liveTimeout):
+			b.Fatal("no frame while playing")
+		}
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "frames/s")
+	b.ReportMetric(float64(total)/float64(b.N), "mean-frame-bytes")
+	b.ReportMetric(float64(maxBytes), "max-frame-bytes")
+}
+
+// percentile returns the q-quantile of sorted values (nearest rank).
+func percentile(sorted []float64, q float64) float64 {
+	if len(sorted) == 0 {
+		return math.NaN()
+	}
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// waitSeq waits for a frame that reflects seq.
+func waitSeq(b *testing.B, frames <-chan benchFrame, seq uint32) {
+	b.Helper()
+	for {
+		select {
+		case f, ok := <-frames:
+			if !ok {
+				b.Fatal("the connection closed")
+			}
+			if f.seq >= seq {
+				return
+			}
+		case <-time.After(liveTimeout):
+			b.Fatalf("no frame for seq %d", seq)
+		}
+	}
+}
