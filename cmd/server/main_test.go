@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // guard bounds every wait of these tests; no test waits for it to pass.
@@ -120,7 +122,23 @@ func TestServeAndShutDown(t *testing.T) {
 		t.Errorf("result: %d states, snapshots %+v; want 4 states and snapshots 0 and 3 with 3 panels", len(res.Trajectory), res.Snapshots)
 	}
 
+	// A live session stays open until the shutdown closes it with 1001.
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.url, "http")+"/api/v1/live", nil)
+	if err != nil {
+		t.Fatalf("dial the live endpoint: %v", err)
+	}
+	defer conn.CloseNow()
+	if typ, hello, err := conn.Read(ctx); err != nil || typ != websocket.MessageText || !strings.Contains(string(hello), `"type":"hello"`) {
+		t.Fatalf("live hello: %v %s", err, hello)
+	}
+
 	s.cancel()
+	_, _, err = conn.Read(ctx)
+	if websocket.CloseStatus(err) != websocket.StatusGoingAway {
+		t.Errorf("the live session ended with %v, want close status 1001", err)
+	}
 	select {
 	case err := <-s.done:
 		s.done <- err // for the cleanup
