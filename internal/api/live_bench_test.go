@@ -196,3 +196,28 @@ func waitSeq(b *testing.B, frames <-chan benchFrame, seq uint32) {
 		}
 	}
 }
+
+// BenchmarkLiveFrame is the server's work for one frame at the defaults,
+// without the network: rendering both views on the pool and encoding.
+func BenchmarkLiveFrame(b *testing.B) {
+	pool := workpool.New(benchWorkers)
+	defer pool.Close()
+	s := newServer(Config{Pool: pool})
+	sess := newSession(s, context.Background(), nil, newOutbox())
+	pr, _ := findPreset(defaultPreset)
+	sc, err := decodeScenario([]byte(pr.scenario(1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sess.setScenario(sc); err != nil {
+		b.Fatal(err)
+	}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		if buf, err = sess.renderFrame(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(buf)), "frame-bytes")
+}
