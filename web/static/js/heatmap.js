@@ -1,0 +1,83 @@
+/**
+ * The raster of one panel: energy through the colour map, blended with the
+ * basin colours, one pixel per grid cell.
+ *
+ * The pixels are written into one reused ImageData, put on a small offscreen
+ * canvas (nx × ny) and drawn scaled onto the panel without smoothing, so each
+ * cell is a crisp square. Nothing is allocated per frame unless the grid size
+ * changes.
+ */
+
+import {colormapLUT} from './colormap.js';
+import {memoryRGB} from './palette.js';
+
+const LUT = colormapLUT();
+
+/** Basin colour of every label byte: memory colours for 0…254, white for 255. */
+const BASIN = (() => {
+  const t = new Uint8Array(256 * 3);
+  for (let l = 0; l < 256; l++) t.set(memoryRGB(l === 255 ? -1 : l), 3 * l);
+  return t;
+})();
+
+export class Heatmap {
+  constructor() {
+    this.canvas = document.createElement('canvas');
+    this.ctx = this.canvas.getContext('2d');
+    this.image = null;
+  }
+
+  /**
+   * paint fills the raster from one panel. Row 0 of the grid (ymin) becomes
+   * the bottom row of the image. Colour of cell k:
+   *
+   *     c = (1 − a)·viridis((E_k − energyMin)/(energyMax − energyMin)) + a·basin(label_k)
+   *
+   * with a = basinOpacity clamped to [0, 1].
+   * @param {import('./frame.js').Panel} panel
+   * @param {number} nx
+   * @param {number} ny
+   * @param {number} basinOpacity
+   */
+  paint(panel, nx, ny, basinOpacity) {
+    if (!this.image || this.image.width !== nx || this.image.height !== ny) {
+      this.canvas.width = nx;
+      this.canvas.height = ny;
+      this.image = this.ctx.createImageData(nx, ny);
+    }
+    const px = this.image.data;
+    const {energy, labels, energyMin, energyMax} = panel;
+    const inv = energyMax > energyMin ? 255 / (energyMax - energyMin) : 0;
+    const a = Math.min(Math.max(Number(basinOpacity) || 0, 0), 1);
+    const b = 1 - a;
+    for (let i = 0; i < ny; i++) {
+      let o = (ny - 1 - i) * nx * 4;
+      for (let j = 0, k = i * nx; j < nx; j++, k++, o += 4) {
+        const t = (energy[k] - energyMin) * inv;
+        const c = 3 * (t > 0 ? (t < 255 ? (t + 0.5) | 0 : 255) : 0);
+        if (a > 0) {
+          const l = 3 * labels[k];
+          px[o] = b * LUT[c] + a * BASIN[l];
+          px[o + 1] = b * LUT[c + 1] + a * BASIN[l + 1];
+          px[o + 2] = b * LUT[c + 2] + a * BASIN[l + 2];
+        } else {
+          px[o] = LUT[c];
+          px[o + 1] = LUT[c + 1];
+          px[o + 2] = LUT[c + 2];
+        }
+        px[o + 3] = 255;
+      }
+    }
+    this.ctx.putImageData(this.image, 0, 0);
+  }
+
+  /**
+   * draw puts the raster on ctx over the rectangle (left, top, width, height)
+   * of the current coordinates, without smoothing.
+   */
+  draw(ctx, left, top, width, height) {
+    if (!this.image) return;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.canvas, left, top, width, height);
+  }
+}

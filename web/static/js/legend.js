@@ -1,0 +1,71 @@
+/**
+ * The colour bar under a panel: the colour map from the panel's minimum to its
+ * maximum energy (each panel has its own range), with the map's name.
+ */
+
+import {COLORMAP_NAME, colormapLUT} from './colormap.js';
+import {formatNumber} from './viewport.js';
+
+export class EnergyLegend {
+  /**
+   * @param {HTMLElement} parent the legend is appended to it
+   * @param {string} testid data-testid of the legend element
+   */
+  constructor(parent, testid) {
+    this.el = document.createElement('div');
+    this.el.className = 'energy-legend';
+    this.el.dataset.testid = testid;
+    this.el.title = `Colour scale of this panel: ${COLORMAP_NAME}, from its lowest energy (dark) to its highest (bright)`;
+
+    this.bar = document.createElement('canvas');
+    this.bar.className = 'energy-legend__bar';
+    this.bar.width = 256;
+    this.bar.height = 1;
+    this.bar.setAttribute('aria-hidden', 'true');
+    const ctx = this.bar.getContext('2d');
+    const img = ctx.createImageData(256, 1);
+    const lut = colormapLUT();
+    for (let k = 0; k < 256; k++) {
+      img.data.set([lut[3 * k], lut[3 * k + 1], lut[3 * k + 2], 255], 4 * k);
+    }
+    ctx.putImageData(img, 0, 0);
+
+    this.min = span('energy-legend__min');
+    this.name = span('energy-legend__name');
+    this.name.textContent = `energy · ${COLORMAP_NAME}`;
+    this.max = span('energy-legend__max');
+    this.el.append(this.bar, this.min, this.name, this.max);
+    parent.append(this.el);
+    this.text = '';
+  }
+
+  /**
+   * update shows a range; NaN values show as '–'. The DOM is touched only
+   * when the printed text changes.
+   * @param {number} min
+   * @param {number} max
+   */
+  update(min, max) {
+    const lo = formatNumber(min);
+    const hi = formatNumber(max);
+    const text = `${lo}|${hi}`;
+    if (text === this.text) return;
+    this.text = text;
+    this.min.textContent = lo;
+    this.max.textContent = hi;
+  }
+
+  /** align lines the bar up with the plot: insets from the canvas's left and right, CSS px. */
+  align(left, right) {
+    const l = `${left}px`;
+    const r = `${right}px`;
+    if (this.el.style.paddingLeft !== l) this.el.style.paddingLeft = l;
+    if (this.el.style.paddingRight !== r) this.el.style.paddingRight = r;
+  }
+}
+
+function span(className) {
+  const el = document.createElement('span');
+  el.className = className;
+  return el;
+}

@@ -1,0 +1,473 @@
+/**
+ * PanelView: one panel of the explorer, the landscape of one separation in one
+ * space (input or feature), drawn on a canvas with its colour bar below.
+ *
+ * The view draws what render is given and nothing else; user actions go out
+ * as events through emit (see the class doc). The one piece of state it keeps
+ * is the memory being dragged, drawn at the pointer until the server's frames
+ * catch up.
+ */
+
+import {drawFeatureGuides, drawPairAngle, drawUnitCircle} from './feature.js';
+import {Heatmap} from './heatmap.js';
+import {EnergyLegend} from './legend.js';
+import {drawAxes, drawCrosshair, drawProbePath, textHalo} from './overlays.js';
+import {drawMarker, INK} from './palette.js';
+import {Viewport} from './viewport.js';
+
+/** Marker radius in CSS px, and for crowded panels (more than 16 memories). */
+const MARKER_RADIUS = 6;
+const MARKER_RADIUS_CROWDED = 4.5;
+/** A press within this many CSS px of a marker's centre grabs it. */
+const HIT_RADIUS = 10;
+/** A press that moves less than this (CSS px) is a click, not a drag. */
+const DRAG_THRESHOLD = 3;
+/** How long a released memory stays where it was dropped if no new epoch arrives (ms). */
+const DROP_HOLD_MS = 1500;
+
+const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
+
+/**
+ * A PanelView owns a <div class="panel-view"> appended to its container,
+ * holding <canvas data-testid="canvas-{space}-{panelIndex}"> and the legend
+ * <div data-testid="legend-{space}-{panelIndex}">.
+ *
+ * Events (emit(ev), at most one move and one hover per animation frame):
+ *   {type: 'select', i}          press on a marker (i), or click on empty space (i = null)
+ *   {type: 'move', i, x, y}      while dragging a marker (interactive panels), once more on
+ *                                release; x, y are clamped to the view's box. A press
+ *                                that does not move 3 px sends no move.
+ *   {type: 'add', x, y}          double-click on empty space (interactive panels)
+ *   {type: 'hover', space, x, y} the pointer moves over the canvas (also over the tick gutters)
+ *   {type: 'hover', space: null} the pointer left the canvas
+ *   {type: 'probe', space, x, y} Shift+press anywhere on the plot (any panel)
+ */
+export class PanelView {
+  /**
+   * @param {HTMLElement} container
+   * @param {{space: 'input'|'feature', panelIndex: number, interactive?: boolean,
+   *   emit?: (ev: object) => void}} opts interactive (memory dragging and adding)
+   *   is honoured in the input space only.
+   */
+  constructor(container, {space, panelIndex, interactive = false, emit = () => {}}) {
+    if (space !== 'input' && space !== 'feature') throw new Error(`panel: space ${space}, want input or feature`);
+    this.space = space;
+    this.panelIndex = panelIndex;
+    this.interactive = Boolean(interactive) && space === 'input';
+    this.emit = emit;
+
+    this.root = document.createElement('div');
+    this.root.className = 'panel-view';
+    this.root.dataset.space = space;
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'panel-view__canvas';
+    this.canvas.dataset.testid = `canvas-${space}-${panelIndex}`;
+    this.canvas.dataset.cursor = 'crosshair';
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', `${space} space landscape`);
+    this.root.append(this.canvas);
+    this.legend = new EnergyLegend(this.root, `legend-${space}-${panelIndex}`);
+    container.append(this.root);
+
+    this.ctx = this.canvas.getContext('2d');
+    this.vp = new Viewport();
+    this.heat = new Heatmap();
+    this.painted = {panel: null, opacity: NaN};
+    this.frame = null;
+    this.ui = null;
+    this.cssW = 0;
+    this.cssH = 0;
+    this.devW = 0;
+    this.devH = 0;
+    this.labelColor = INK;
+    this.ariaSep = null;
+
+    this.drag = null; // {i, pointerId, px0, py0, ox, oy, x, y, moved}
+    this.press = null; // {pointerId, px, py}: a press on empty space
+    this.dropped = null; // {i, x, y, epoch}: a released drag awaiting its frame
+    this.dropTimer = 0;
+    this.outMove = false;
+    this.outHover = null;
+    this.dirty = false;
+    this.raf = 0;
+
+    this.onFrame = this.onFrame.bind(this);
+    this.handlers = {
+      pointerdown: (e) => this.onPointerDown(e),
+      pointermove: (e) => this.onPointerMove(e),
+      pointerup: (e) => this.onPointerUp(e, false),
+      pointercancel: (e) => this.onPointerUp(e, true),
+      pointerleave: () => this.onPointerLeave(),
+      dblclick: (e) => this.onDblClick(e),
+    };
+    for (const [type, fn] of Object.entries(this.handlers)) this.canvas.addEventListener(type, fn);
+
+    this.resizeObserver = new ResizeObserver((entries) => this.onResize(entries[entries.length - 1]));
+    try {
+      this.resizeObserver.observe(this.canvas, {box: 'device-pixel-content-box'});
+    } catch {
+      this.resizeObserver.observe(this.canvas);
+    }
+  }
+
+  /**
+   * render draws frame as seen through ui. It is cheap enough to call on
+   * every frame: the heatmap is recomputed only when the panel or the basin
+   * opacity changed, into reused buffers.
+   * @param {import('./frame.js').Frame|null} frame
+   * @param {{separations?: string[], basinOpacity?: number, selected?: number|null,
+   *   hover?: {space: string, x: number, y: number}|null,
+   *   probe?: {space: string, x: number, y: number, paths: object[]}|null}} ui
+   */
+  render(frame, ui) {
+    this.frame = frame;
+    this.ui = ui || {};
+    this.dirty = false;
+    this.draw();
+  }
+
+  /**
+   * toClient gives the client (viewport) CSS coordinates of world point
+   * (x, y) of this panel's space, or null before the first frame with this
+   * panel's view has been drawn.
+   * @param {number} x
+   * @param {number} y
+   * @returns {{x: number, y: number} | null}
+   */
+  toClient(x, y) {
+    if (!this.vp.valid || !(this.cssW > 0)) return null;
+    const r = this.canvas.getBoundingClientRect();
+    return {x: r.left + (this.vp.px(x) * r.width) / this.cssW, y: r.top + (this.vp.py(y) * r.height) / this.cssH};
+  }
+
+  /** destroy removes the panel from the page and stops all its work. */
+  destroy() {
+    this.resizeObserver.disconnect();
+    for (const [type, fn] of Object.entries(this.handlers)) this.canvas.removeEventListener(type, fn);
+    if (this.raf) cancelAnimationFrame(this.raf);
+    clearTimeout(this.dropTimer);
+    this.raf = 0;
+    this.root.remove();
+    this.frame = null;
+  }
+
+  // --- drawing ---
+
+  draw() {
+    if (!this.sizeBackingStore()) return;
+    const {ctx, frame, vp} = this;
+    const ui = this.ui || {};
+    const dpr = this.devW / this.cssW;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.cssW, this.cssH);
+    this.updateAria(ui);
+
+    const view = frame && frame.views.find((v) => v.space === this.space);
+    const panel = view && view.panels[this.panelIndex];
+    if (!panel) {
+      vp.valid = false;
+      this.legend.update(NaN, NaN);
+      this.drawEmpty(frame ? `no ${this.space} view in this frame` : 'waiting for the first frame');
+      return;
+    }
+    vp.layout(this.cssW, this.cssH, dpr, view.box, frame.nx, frame.ny);
+    this.legend.align(vp.left, this.cssW - vp.left - vp.width);
+    this.legend.update(panel.energyMin, panel.energyMax);
+
+    const opacity = Number(ui.basinOpacity) || 0;
+    if (this.painted.panel !== panel || this.painted.opacity !== opacity) {
+      this.heat.paint(panel, frame.nx, frame.ny, opacity);
+      this.painted = {panel, opacity};
+    }
+    this.heat.draw(ctx, vp.left, vp.top, vp.width, vp.height);
+    drawAxes(ctx, vp, this.labelColor);
+
+    const points = this.space === 'input' ? frame.inputPoints : frame.featurePoints;
+    const m = points ? frame.m : 0;
+    const pair = this.space === 'feature' ? drawFeatureGuides(ctx, vp, points, m) : null;
+    if (this.space === 'input' && onUnitCircle(points, m)) drawUnitCircle(ctx, vp);
+
+    if (ui.hover && ui.hover.space === this.space && !this.drag) {
+      drawCrosshair(ctx, vp, ui.hover.x, ui.hover.y);
+    }
+    if (points) this.drawMarkers(points, m, ui.selected);
+
+    const probe = ui.probe;
+    if (probe && probe.space === this.space && Array.isArray(probe.paths) && Array.isArray(ui.separations)) {
+      const sep = ui.separations[this.panelIndex];
+      const path = probe.paths.find((p) => p.separation === sep);
+      if (path) drawProbePath(ctx, vp, path);
+    }
+    if (pair) drawPairAngle(ctx, vp, points, pair);
+  }
+
+  /** drawMarkers draws the memories, the selected one last; a dragged one at the pointer. */
+  drawMarkers(points, m, selected) {
+    const {ctx, vp} = this;
+    const r = m > 16 ? MARKER_RADIUS_CROWDED : MARKER_RADIUS;
+    const sel = Number.isInteger(selected) && selected >= 0 && selected < m ? selected : -1;
+    const moving = this.movingMemory();
+    if (moving) {
+      drawMarker(ctx, moving.i, vp.px(points[2 * moving.i]), vp.py(points[2 * moving.i + 1]), r, {ghost: true});
+    }
+    for (let i = 0; i < m; i++) {
+      if (i === sel) continue;
+      const [x, y] = this.markerAt(points, i, moving);
+      drawMarker(ctx, i, vp.px(x), vp.py(y), r);
+    }
+    if (sel >= 0) {
+      const [x, y] = this.markerAt(points, sel, moving);
+      const cx = vp.px(x);
+      const cy = vp.py(y);
+      drawMarker(ctx, sel, cx, cy, r, {selected: true});
+      const name = (this.space === 'input' ? 'ξ' : 'u') + subscript(sel);
+      ctx.save();
+      ctx.font = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
+      ctx.textBaseline = 'bottom';
+      ctx.textAlign = cx > vp.left + vp.width - 28 ? 'right' : 'left';
+      const dx = ctx.textAlign === 'right' ? -2.2 * r : 2.2 * r;
+      textHalo(ctx, name, cx + dx * 0.6, cy - 1.3 * r, '#ffffff', INK);
+      ctx.restore();
+    }
+  }
+
+  /** The memory shown away from its frame position (dragged or just dropped), or null. */
+  movingMemory() {
+    if (this.space !== 'input') return null;
+    if (this.drag && this.drag.moved) return this.drag;
+    const d = this.dropped;
+    if (d && this.frame && this.frame.epoch === d.epoch && d.i < this.frame.m) return d;
+    this.dropped = null;
+    return null;
+  }
+
+  markerAt(points, i, moving) {
+    if (moving && moving.i === i) return [moving.x, moving.y];
+    return [points[2 * i], points[2 * i + 1]];
+  }
+
+  drawEmpty(text) {
+    const {ctx} = this;
+    ctx.save();
+    ctx.fillStyle = 'rgba(29, 31, 36, 0.05)';
+    ctx.fillRect(0.5, 0.5, this.cssW - 1, this.cssH - 1);
+    ctx.fillStyle = this.labelColor;
+    ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, this.cssW / 2, this.cssH / 2);
+    ctx.restore();
+  }
+
+  updateAria(ui) {
+    const sep = Array.isArray(ui.separations) ? ui.separations[this.panelIndex] : undefined;
+    if (sep === this.ariaSep) return;
+    this.ariaSep = sep;
+    const what = `Energy landscape and basins of attraction in ${this.space} space`;
+    this.canvas.setAttribute('aria-label', sep ? `${what}, ${sep}` : what);
+  }
+
+  /**
+   * sizeBackingStore gives the canvas one backing pixel per device pixel of
+   * its CSS box. It returns false while the canvas has no size (not laid
+   * out or hidden).
+   */
+  sizeBackingStore() {
+    if (!(this.cssW > 0)) {
+      const r = this.canvas.getBoundingClientRect();
+      if (!(r.width > 0 && r.height > 0)) return false;
+      this.setSize(r.width, r.height, Math.round(r.width * devicePixelRatio), Math.round(r.height * devicePixelRatio));
+    }
+    if (this.canvas.width !== this.devW || this.canvas.height !== this.devH) {
+      this.canvas.width = this.devW;
+      this.canvas.height = this.devH;
+    }
+    return true;
+  }
+
+  setSize(cssW, cssH, devW, devH) {
+    this.cssW = cssW;
+    this.cssH = cssH;
+    this.devW = Math.max(1, devW);
+    this.devH = Math.max(1, devH);
+    this.labelColor = getComputedStyle(this.canvas).color || INK;
+  }
+
+  onResize(entry) {
+    if (!entry) return;
+    const css = entry.contentBoxSize && entry.contentBoxSize[0];
+    const cssW = css ? css.inlineSize : entry.contentRect.width;
+    const cssH = css ? css.blockSize : entry.contentRect.height;
+    const dev = entry.devicePixelContentBoxSize && entry.devicePixelContentBoxSize[0];
+    if (!(cssW > 0 && cssH > 0)) return;
+    const devW = dev ? dev.inlineSize : Math.round(cssW * devicePixelRatio);
+    const devH = dev ? dev.blockSize : Math.round(cssH * devicePixelRatio);
+    if (cssW === this.cssW && cssH === this.cssH && devW === this.devW && devH === this.devH) return;
+    this.setSize(cssW, cssH, devW, devH);
+    this.requestDraw();
+  }
+
+  requestDraw() {
+    this.dirty = true;
+    this.schedule();
+  }
+
+  schedule() {
+    if (!this.raf) this.raf = requestAnimationFrame(this.onFrame);
+  }
+
+  /** onFrame sends the coalesced events, then redraws if nothing else did. */
+  onFrame() {
+    this.raf = 0;
+    if (this.outMove && this.drag) {
+      this.outMove = false;
+      this.emit({type: 'move', i: this.drag.i, x: this.drag.x, y: this.drag.y});
+    }
+    if (this.outHover) {
+      const ev = this.outHover;
+      this.outHover = null;
+      this.emit(ev);
+    }
+    if (this.dirty) {
+      this.dirty = false;
+      this.draw();
+    }
+  }
+
+  // --- pointer input ---
+
+  /** local converts a pointer event to canvas CSS pixels. */
+  local(e) {
+    const r = this.canvas.getBoundingClientRect();
+    return {
+      px: ((e.clientX - r.left) * this.cssW) / (r.width || 1),
+      py: ((e.clientY - r.top) * this.cssH) / (r.height || 1),
+    };
+  }
+
+  /** hit gives the memory whose marker is nearest to (px, py) within HIT_RADIUS, or null. */
+  hit(px, py) {
+    const frame = this.frame;
+    const points = frame && (this.space === 'input' ? frame.inputPoints : frame.featurePoints);
+    if (!points || !this.vp.valid) return null;
+    const moving = this.movingMemory();
+    let best = null;
+    let bestD = HIT_RADIUS;
+    for (let i = 0; i < frame.m; i++) {
+      const [x, y] = this.markerAt(points, i, moving);
+      const d = Math.hypot(this.vp.px(x) - px, this.vp.py(y) - py);
+      if (d <= bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  onPointerDown(e) {
+    if (e.button !== 0 || !this.vp.valid) return;
+    const {px, py} = this.local(e);
+    const x = this.vp.wx(px);
+    const y = this.vp.wy(py);
+    if (e.shiftKey) {
+      e.preventDefault();
+      if (this.vp.contains(px, py)) this.emit({type: 'probe', space: this.space, x, y});
+      return;
+    }
+    const i = this.hit(px, py);
+    if (i === null) {
+      this.press = {pointerId: e.pointerId, px, py};
+      return;
+    }
+    e.preventDefault();
+    this.emit({type: 'select', i});
+    if (!this.interactive) return;
+    const points = this.frame.inputPoints;
+    const [mx, my] = this.markerAt(points, i, this.movingMemory());
+    this.canvas.setPointerCapture(e.pointerId);
+    this.drag = {i, pointerId: e.pointerId, px0: px, py0: py, ox: mx - x, oy: my - y, x: mx, y: my, moved: false};
+    this.dropped = null;
+    this.setCursor('grabbing');
+  }
+
+  onPointerMove(e) {
+    if (!this.vp.valid) return;
+    const {px, py} = this.local(e);
+    const x = this.vp.wx(px);
+    const y = this.vp.wy(py);
+    const drag = this.drag;
+    if (drag && e.pointerId === drag.pointerId) {
+      if (!drag.moved && Math.hypot(px - drag.px0, py - drag.py0) < DRAG_THRESHOLD) return;
+      drag.moved = true;
+      drag.x = this.vp.clampX(x + drag.ox);
+      drag.y = this.vp.clampY(y + drag.oy);
+      this.outMove = true;
+      this.outHover = {type: 'hover', space: this.space, x: drag.x, y: drag.y};
+      this.requestDraw();
+      return;
+    }
+    this.outHover = {type: 'hover', space: this.space, x, y};
+    this.schedule();
+    const i = this.hit(px, py);
+    this.setCursor(i === null ? 'crosshair' : this.interactive ? 'grab' : 'pointer');
+  }
+
+  onPointerUp(e, cancelled) {
+    const drag = this.drag;
+    if (drag && e.pointerId === drag.pointerId) {
+      this.drag = null;
+      if (this.canvas.hasPointerCapture(e.pointerId)) this.canvas.releasePointerCapture(e.pointerId);
+      this.setCursor('grab');
+      if (drag.moved) {
+        this.outMove = false;
+        this.emit({type: 'move', i: drag.i, x: drag.x, y: drag.y});
+        this.dropped = {i: drag.i, x: drag.x, y: drag.y, epoch: this.frame ? this.frame.epoch : -1};
+        clearTimeout(this.dropTimer);
+        this.dropTimer = setTimeout(() => {
+          this.dropped = null;
+          this.requestDraw();
+        }, DROP_HOLD_MS);
+        this.requestDraw();
+      }
+      return;
+    }
+    const press = this.press;
+    this.press = null;
+    if (cancelled || !press || press.pointerId !== e.pointerId) return;
+    const {px, py} = this.local(e);
+    if (Math.hypot(px - press.px, py - press.py) < DRAG_THRESHOLD && this.vp.contains(px, py)) {
+      this.emit({type: 'select', i: null});
+    }
+  }
+
+  onPointerLeave() {
+    if (this.drag) return; // captured: the drag goes on outside the canvas
+    this.outHover = null;
+    this.emit({type: 'hover', space: null});
+  }
+
+  onDblClick(e) {
+    if (!this.interactive || e.shiftKey || !this.vp.valid) return;
+    const {px, py} = this.local(e);
+    if (!this.vp.contains(px, py) || this.hit(px, py) !== null) return;
+    e.preventDefault();
+    this.emit({type: 'add', x: this.vp.clampX(this.vp.wx(px)), y: this.vp.clampY(this.vp.wy(py))});
+  }
+
+  setCursor(c) {
+    if (this.canvas.dataset.cursor !== c) this.canvas.dataset.cursor = c;
+  }
+}
+
+/** onUnitCircle tells whether all m points have norm 1 (normalised memories). */
+function onUnitCircle(points, m) {
+  if (!points || m === 0) return false;
+  for (let i = 0; i < m; i++) {
+    if (Math.abs(Math.hypot(points[2 * i], points[2 * i + 1]) - 1) > 1e-6) return false;
+  }
+  return true;
+}
+
+function subscript(n) {
+  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
+}
