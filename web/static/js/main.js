@@ -1,0 +1,94 @@
+// main.js: the live explorer's entry point. It makes the store, opens the
+// session and wires every part of the page to them:
+//
+//   websocket messages ─┐
+//   controls, keys,     ├─→ actions ─→ store (reduce) ─→ subscribers draw
+//   panel pointer events┘      │
+//                              └─→ protocol messages to the session
+//
+// Nothing but the reducer changes the state, and nothing but the
+// subscribers touch the DOM after start-up.
+
+import {bindCharts} from './charts.js';
+import {createConnection, PROTOCOL} from './connection.js';
+import {byTestId} from './dom.js';
+import {createEditing} from './editing.js';
+import {bindErrors} from './errors.js';
+import {controlFor} from './fields.js';
+import {bindInspector} from './inspector.js';
+import {bindKeyboard} from './keyboard.js';
+import {bindPanels} from './panels.js';
+import {bindParams} from './params.js';
+import {bindPermalink, readHash} from './permalink.js';
+import {bindPresets} from './presets.js';
+import {createStore, initialState, reduce} from './store.js';
+import {installTestHook} from './testhook.js';
+import {bindTransport} from './transport.js';
+
+function start() {
+  const store = createStore(initialState(), reduce);
+  const {dispatch, getState} = store;
+
+  // The permalink this page was opened with, read once; its page-only
+  // settings apply at once.
+  const link = readHash(location.hash, (message) => dispatch({type: 'general-error', message}));
+  if (link && typeof link.ui.basinOpacity === 'number' && link.ui.basinOpacity >= 0 && link.ui.basinOpacity <= 1) {
+    dispatch({type: 'opacity', value: link.ui.basinOpacity});
+  }
+
+  const conn = createConnection({
+    path: document.body.dataset.livePath,
+    store,
+    initial: () => link,
+    fieldOf: (msg) => controlFor(msg.field),
+  });
+  const send = conn.send;
+
+  const editing = createEditing({store, send});
+  const server = () => getState().server;
+
+  // actions are the page's commands, shared by buttons and keys.
+  const actions = {
+    togglePlay: () => server() && send({type: server().playing ? 'pause' : 'play'}),
+    step: () => server() && send({type: 'step'}),
+    back: () => server() && server().t > 0 && send({type: 'back'}),
+    reset: () => server() && send({type: 'reset'}),
+    reseed: () => server() && send({type: 'reseed'}),
+    speed: (v) => server() && v !== server().speed && send({type: 'speed', itersPerSecond: v}),
+    goto: (t) => server() && t !== server().t && send({type: 'goto', t}),
+    preset(name, seed) {
+      send(seed === undefined ? {type: 'preset', name} : {type: 'preset', name, seed});
+      dispatch({type: 'preset', name});
+    },
+    load(l) {
+      send({type: 'load', protocol: PROTOCOL, scenario: l.scenario});
+      if (Array.isArray(l.ui.views) && l.ui.views.length) send({type: 'views', views: l.ui.views});
+      if (typeof l.ui.speed === 'number') send({type: 'speed', itersPerSecond: l.ui.speed});
+      dispatch({type: 'preset', name: null});
+    },
+    removeSelected: () => editing.removeSelected(),
+    clearProbe: () => editing.clearProbe(),
+  };
+
+  bindErrors(store);
+  bindTransport({store, actions});
+  bindParams({store, send});
+  bindPresets({store, actions});
+  bindKeyboard(actions);
+  const panels = bindPanels({store, onPanelEvent: editing.onPanelEvent});
+  bindInspector({store, actions});
+  bindCharts({store});
+  bindPermalink({store, onLink: (l) => actions.load(l)});
+  installTestHook({store, toClient: panels.toClient});
+
+  // The status light.
+  const status = byTestId('status');
+  const words = {connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', offline: 'offline'};
+  store.subscribe((s, prev) => {
+    if (s.status === prev.status) return;
+    status.textContent = words[s.status] || s.status;
+    status.dataset.status = s.status;
+  });
+}
+
+start();

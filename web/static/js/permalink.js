@@ -1,0 +1,127 @@
+// permalink.js: the whole state of the page lives in its URL, so any view
+// is a link. The hash is #s=<base64url of JSON {scenario, ui}>: scenario is
+// the session's scenario (whose uhop.iterations is the iteration on show),
+// ui the page-only settings {views, speed, basinOpacity}. The hash follows
+// the state (history.replaceState, debounced, so the back button is not
+// flooded); "copy link" copies it; "export scenario" downloads the scenario
+// JSON, which POST /api/v1/run accepts as it is.
+
+import {byTestId} from './dom.js';
+
+const DEBOUNCE_MS = 250;
+
+/** encodeLink writes {scenario, ui} as base64url JSON. */
+export function encodeLink(payload) {
+  const bytes = new TextEncoder().encode(JSON.stringify(payload));
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** decodeLink reads what encodeLink wrote; it throws on malformed input. */
+export function decodeLink(s) {
+  const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  const v = JSON.parse(new TextDecoder('utf-8', {fatal: true}).decode(bytes));
+  if (!v || typeof v !== 'object' || !v.scenario || typeof v.scenario !== 'object') {
+    throw new Error('the link holds no scenario');
+  }
+  return {scenario: v.scenario, ui: v.ui && typeof v.ui === 'object' ? v.ui : {}};
+}
+
+/**
+ * readHash returns the permalink of a location hash, or null when it holds
+ * none. A malformed link is reported through onError and ignored.
+ * @param {string} hash location.hash
+ * @param {(msg: string) => void} onError
+ */
+export function readHash(hash, onError) {
+  const m = /^#s=([A-Za-z0-9_-]+)$/.exec(hash || '');
+  if (!m) return null;
+  try {
+    return decodeLink(m[1]);
+  } catch (err) {
+    onError(`The link's scenario cannot be read (${err.message}); showing the default preset.`);
+    return null;
+  }
+}
+
+/** linkPayload is what the link and the exported file carry. */
+export function linkPayload(s) {
+  return {
+    scenario: s.server.scenario,
+    ui: {views: s.server.views, speed: s.server.speed, basinOpacity: s.ui.basinOpacity},
+  };
+}
+
+/**
+ * bindPermalink keeps the hash current and wires the copy and export
+ * buttons. onLink is called when the user pastes another link into the
+ * address bar of this tab.
+ * @param {{store: object, onLink: (link: {scenario: object, ui: object}) => void}} deps
+ */
+export function bindPermalink({store, onLink}) {
+  let written = location.hash;
+  let timer = 0;
+
+  function write() {
+    const s = store.getState();
+    if (!s.server) return;
+    const hash = `#s=${encodeLink(linkPayload(s))}`;
+    if (hash === written) return;
+    written = hash;
+    history.replaceState(history.state, '', hash);
+  }
+
+  store.subscribe((s, prev) => {
+    if (!s.server || (s.server === prev.server && s.ui.basinOpacity === prev.ui.basinOpacity)) return;
+    clearTimeout(timer);
+    timer = setTimeout(write, DEBOUNCE_MS);
+  });
+
+  addEventListener('hashchange', () => {
+    if (location.hash === written) return;
+    const link = readHash(location.hash, (message) => store.dispatch({type: 'general-error', message}));
+    written = location.hash;
+    if (link) onLink(link);
+  });
+
+  const copy = byTestId('copy-link');
+  copy.addEventListener('click', async () => {
+    write();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      flash(copy, 'copied');
+    } catch {
+      // No clipboard (insecure context, or permission refused): show the
+      // link so it can be copied by hand.
+      store.dispatch({type: 'general-error', message: `Copy this link: ${location.href}`});
+    }
+  });
+
+  byTestId('export').addEventListener('click', () => {
+    const s = store.getState();
+    if (!s.server) return;
+    const {scenario, ui} = linkPayload(s);
+    const blob = new Blob([JSON.stringify({...scenario, ui}, null, 2) + '\n'], {type: 'application/json'});
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `hoplab-scenario-t${s.server.t}.json`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
+}
+
+// flash shows a word on a button for a moment.
+function flash(btn, word) {
+  const old = btn.textContent;
+  btn.textContent = word;
+  btn.disabled = true;
+  setTimeout(() => {
+    btn.textContent = old;
+    btn.disabled = false;
+  }, 1200);
+}

@@ -1,0 +1,193 @@
+// store.js: the page's single state object and the only place it changes.
+//
+// Data flows one way: server messages and UI events become actions,
+// dispatch(action) runs the reducer to get the next state, and every
+// subscriber is told so it can draw what it is given. The reducer never
+// touches the DOM or the network and never mutates the previous state:
+// each slice it changes is a new object, so subscribers can compare slices
+// by identity to skip work.
+
+/** Separation maps the page knows by name, in their canonical order. */
+export const KNOWN_SEPARATIONS = ['softmax', 'entmax15', 'sparsemax'];
+
+/** Views in row order. */
+export const VIEW_ORDER = ['input', 'feature'];
+
+/**
+ * initialState is the state before the websocket says anything.
+ * @returns {object}
+ */
+export function initialState() {
+  return {
+    status: 'connecting', // connecting | live | reconnecting | offline
+    hello: null, // the server's hello: {limits, presets, defaultPreset}
+    server: null, // the latest `state` message
+    frame: null, // the newest decoded frame, with .separations added
+    drawn: {frames: 0, seq: 0, frame: null}, // frames painted; the last one and its seq
+    metrics: {epoch: -1, loss: [], deltaMin: [], minAngleDeg: []},
+    // Unlabeled fractions by map name, then by iteration, from frames.
+    unlabeled: {epoch: -1, bySep: {}},
+    ui: {basinOpacity: 0.45, selected: null, hover: null, activePreset: null},
+    probe: null, // {space, x, y, seq (of the request), paths|null, replySeq}
+    errors: {fields: {}, general: null}, // field name → message
+    lastError: null, // the last error message from the server
+  };
+}
+
+/**
+ * createStore holds one state and tells subscribers about each change.
+ * An action dispatched while subscribers are being told about another one
+ * waits until all of them have been told, so every subscriber sees the
+ * changes in order and never an older state after a newer one.
+ * @param {object} state the first state
+ * @param {(state: object, action: object) => object} reducer
+ */
+export function createStore(state, reducer) {
+  const subs = new Set();
+  const queue = [];
+  let busy = false;
+  return {
+    getState: () => state,
+    /** dispatch applies one action; subscribers run after the change. */
+    dispatch(action) {
+      queue.push(action);
+      if (busy) return;
+      busy = true;
+      try {
+        while (queue.length > 0) {
+          const a = queue.shift();
+          const next = reducer(state, a);
+          if (next === state) continue;
+          const prev = state;
+          state = next;
+          for (const fn of subs) fn(state, prev, a);
+        }
+      } catch (err) {
+        queue.length = 0;
+        throw err;
+      } finally {
+        busy = false;
+      }
+    },
+    /** subscribe calls fn(state, prev, action) after every change; returns an unsubscribe. */
+    subscribe(fn) {
+      subs.add(fn);
+      return () => subs.delete(fn);
+    },
+  };
+}
+
+/**
+ * reduce is the page's reducer: (state, action) → next state.
+ * @param {object} s
+ * @param {object} a
+ */
+export function reduce(s, a) {
+  switch (a.type) {
+    case 'status':
+      return s.status === a.status ? s : {...s, status: a.status};
+    case 'hello':
+      return {...s, hello: a.hello};
+    case 'state':
+      return onState(s, a.msg);
+    case 'metrics':
+      return {...s, metrics: mergeMetrics(s.metrics, a.msg)};
+    case 'frame':
+      return {...s, frame: a.frame, unlabeled: addUnlabeled(s.unlabeled, a.frame)};
+    case 'drawn':
+      return {...s, drawn: {frames: s.drawn.frames + 1, seq: a.frame.seq, frame: a.frame}};
+    case 'hover':
+      return {...s, ui: {...s.ui, hover: a.hover}};
+    case 'select':
+      return s.ui.selected === a.i ? s : {...s, ui: {...s.ui, selected: a.i}};
+    case 'opacity':
+      return {...s, ui: {...s.ui, basinOpacity: a.value}};
+    case 'preset': {
+      // A new scenario: field errors are moot; page-side messages stay.
+      const general = s.errors.general && s.errors.general.seq === Infinity ? s.errors.general : null;
+      return {...s, ui: {...s.ui, activePreset: a.name, selected: null}, errors: {fields: {}, general}};
+    }
+    case 'probe-request': {
+      const same = s.probe && sameQuery(s.probe, a);
+      return {...s, probe: {space: a.space, x: a.x, y: a.y, seq: a.seq, paths: same ? s.probe.paths : null, replySeq: same ? s.probe.replySeq : 0}};
+    }
+    case 'probe-reply':
+      if (!s.probe || !sameQuery(s.probe, a.msg)) return s;
+      return {...s, probe: {...s.probe, paths: a.msg.paths, replySeq: a.msg.seq ?? 0}};
+    case 'probe-clear':
+      return {...s, probe: null};
+    case 'field-error':
+      return {...s, errors: {...s.errors, fields: {...s.errors.fields, [a.name]: a.message}}};
+    case 'field-ok': {
+      if (!(a.name in s.errors.fields)) return s;
+      const fields = {...s.errors.fields};
+      delete fields[a.name];
+      return {...s, errors: {...s.errors, fields}};
+    }
+    case 'server-error':
+      return onServerError(s, a.msg, a.name);
+    case 'general-error':
+      // A page-side error (no seq) stays until dismissed.
+      return {...s, errors: {...s.errors, general: a.message ? {message: a.message, seq: a.seq ?? Infinity} : null}};
+    default:
+      throw new Error(`store: unknown action ${a.type}`);
+  }
+}
+
+function sameQuery(p, q) {
+  return p.space === q.space && p.x === q.x && p.y === q.y;
+}
+
+// onState takes a `state` message. A server's general error goes away once
+// a later message has been applied; the selection goes when its memory does.
+function onState(s, msg) {
+  let {errors, ui} = s;
+  if (errors.general && msg.seq > errors.general.seq) {
+    errors = {...errors, general: null};
+  }
+  const m = msg.dims ? msg.dims.m : 0;
+  if (ui.selected !== null && ui.selected >= m) {
+    ui = {...ui, selected: null};
+  }
+  return {...s, server: msg, errors, ui};
+}
+
+// onServerError files a server error next to its control (name) when there
+// is one, else in the general area.
+function onServerError(s, msg, name) {
+  const text = msg.message || msg.code || 'error';
+  const errors = name
+    ? {...s.errors, fields: {...s.errors.fields, [name]: text}}
+    : {...s.errors, general: {message: text, seq: msg.seq ?? 0}};
+  return {...s, errors, lastError: {...msg}};
+}
+
+// mergeMetrics writes a `metrics` message's arrays from index `from`; a new
+// epoch starts the curves again.
+function mergeMetrics(cur, msg) {
+  const fresh = msg.epoch !== cur.epoch;
+  const out = {epoch: msg.epoch};
+  for (const key of ['loss', 'deltaMin', 'minAngleDeg']) {
+    const base = fresh ? [] : cur[key].slice(0, msg.from);
+    while (base.length < msg.from) base.push(null);
+    out[key] = base.concat(msg[key] || []);
+  }
+  return out;
+}
+
+// addUnlabeled records the unlabeled fraction of each panel of a frame at
+// its iteration, from the input view when the frame has one, else the
+// feature view. A new epoch starts again.
+function addUnlabeled(cur, frame) {
+  const view = frame.views.find((v) => v.space === 'input') || frame.views[0];
+  if (!view) return cur;
+  const fresh = frame.epoch !== cur.epoch;
+  const bySep = fresh ? {} : {...cur.bySep};
+  view.panels.forEach((p, i) => {
+    const name = frame.separations[i] ?? `map ${i + 1}`;
+    const byT = fresh || !bySep[name] ? new Map() : new Map(bySep[name]);
+    byT.set(frame.t, p.unlabeledFraction);
+    bySep[name] = byT;
+  });
+  return {epoch: frame.epoch, bySep};
+}

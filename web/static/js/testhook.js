@@ -1,0 +1,91 @@
+// testhook.js: window.__hoplab, a small read-only view of the page for
+// tests and curious people at the console. Every property is a getter over
+// the store; objects and arrays are frozen copies, so nothing read here
+// can change the page. Frame data (memories, metrics) are those of the
+// newest painted frame, so they match the pixels on the canvases.
+
+/**
+ * installTestHook defines window.__hoplab.
+ * @param {{store: object, toClient: (x: number, y: number) => ({x: number, y: number}|null)}} deps
+ */
+export function installTestHook({store, toClient}) {
+  const st = () => store.getState();
+  const hook = {
+    /** frames: frames painted so far. */
+    get frames() {
+      return st().drawn.frames;
+    },
+    /** iteration: the iteration on show, t. */
+    get iteration() {
+      return st().server?.t ?? null;
+    },
+    /** iterations: the iterations computed so far. */
+    get iterations() {
+      return st().server?.iterations ?? null;
+    },
+    get epoch() {
+      return st().server?.epoch ?? null;
+    },
+    /** seq: the last client seq that a painted frame reflects. */
+    get seq() {
+      return st().drawn.seq;
+    },
+    get status() {
+      return st().status;
+    },
+    get playing() {
+      return st().server?.playing ?? false;
+    },
+    /** memories: [[x, y], …] in input space, from the newest painted frame. */
+    get memories() {
+      const p = st().drawn.frame?.inputPoints;
+      if (!p) return Object.freeze([]);
+      const out = [];
+      for (let i = 0; i + 1 < p.length; i += 2) out.push(Object.freeze([p[i], p[i + 1]]));
+      return Object.freeze(out);
+    },
+    /** metrics of the newest painted frame; NaN (M < 2) reads as null. */
+    get metrics() {
+      const f = st().drawn.frame;
+      if (!f) return null;
+      const num = (v) => (Number.isFinite(v) ? v : null);
+      const view = f.views.find((v) => v.space === 'input') || f.views[0];
+      const unl = {};
+      if (view) view.panels.forEach((p, i) => (unl[f.separations[i] ?? String(i)] = p.unlabeledFraction));
+      return Object.freeze({
+        t: f.t,
+        epoch: f.epoch,
+        loss: num(f.loss),
+        deltaMin: num(f.deltaMin),
+        minAngleDeg: num(f.minAngleDeg),
+        unlabeledFraction: Object.freeze(unl),
+      });
+    },
+    /** scenario: a copy of the session's scenario. */
+    get scenario() {
+      const s = st().server?.scenario;
+      return s ? deepFreeze(structuredClone(s)) : null;
+    },
+    get selected() {
+      return st().ui.selected;
+    },
+    get lastError() {
+      const e = st().lastError;
+      return e ? Object.freeze({...e}) : null;
+    },
+    /** toClient maps input-space (x, y) to client pixels on the main canvas. */
+    toClient(x, y) {
+      const p = toClient(x, y);
+      return p ? Object.freeze({x: p.x, y: p.y}) : null;
+    },
+  };
+  Object.defineProperty(window, '__hoplab', {value: Object.freeze(hook), enumerable: false, configurable: false, writable: false});
+}
+
+function deepFreeze(v) {
+  if (v && typeof v === 'object') {
+    for (const k of Object.keys(v)) deepFreeze(v[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
