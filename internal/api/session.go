@@ -650,7 +650,7 @@ func (s *session) renderFrame(dst []byte) ([]byte, error) {
 	st := s.run.State(s.t)
 	h := frameHeader{seq: s.seq, epoch: s.epoch, t: s.t, iterations: s.run.Iterations(), m: m,
 		loss: st.Loss, deltaMin: st.DeltaMin, minAngleDeg: st.MinAngleDeg}
-	return s.enc.encode(dst, h, input, feature, s.framePtrs), nil
+	return s.enc.encode(dst, h, input, feature, s.framePtrs, runner)
 }
 
 // reply queues an error or probe message.

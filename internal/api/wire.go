@@ -34,12 +34,28 @@ type frameHeader struct {
 	minAngleDeg   float64
 }
 
-// frameEncoder writes frames. It keeps its buffers and its compressor, so
-// that encoding allocates nothing once warm. Not safe for concurrent use.
+// frameEncoder writes frames. The body is built and compressed in
+// segments, one per view (the points go with the first), which a
+// sim.Runner may encode concurrently: each segment is its own run of
+// deflate blocks, all but the last ended by a flush (an empty stored block)
+// rather than a final block, so that their concatenation is one valid
+// deflate stream (RFC 1951 §3.2.3; pigz does the same). The encoder keeps
+// its buffers and compressors, so that encoding allocates nothing once
+// warm. Not safe for concurrent use.
 type frameEncoder struct {
-	body  []byte
+	segs [2]segment
+
+	// The frame being encoded, for RunChunk.
+	inputPoints, featurePoints []float64
+	views                      []*sim.Frame
+	nsegs                      int
+}
+
+// segment is one part of a frame's body.
+type segment struct {
+	body  []byte // uncompressed
 	q     []uint16
-	sink  appendWriter
+	out   appendWriter // compressed
 	flate *flate.Writer
 }
 
@@ -51,56 +67,33 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// encode appends the frame of h, the points and views to dst[:0] and
-// returns it. inputPoints and featurePoints (2M each) may be nil; every
-// view has the same grid size and the same number of panels, and M ≤
-// maxWireLabel+1.
-func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoints []float64, views []*sim.Frame) []byte {
+// encode appends the frame of h, the points and views (at most two) to
+// dst[:0] and returns it. inputPoints and featurePoints (2M each) may be
+// nil; every view has the same grid size and the same number of panels,
+// and M ≤ maxWireLabel+1. runner encodes the segments; its error (a
+// cancelled context) is returned.
+func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoints []float64, views []*sim.Frame, runner sim.Runner) ([]byte, error) {
 	nx, ny, panels := 0, 0, 0
 	if len(views) > 0 {
 		nx, ny, panels = len(views[0].XS), len(views[0].YS), len(views[0].Panels)
 	}
-
-	// The body, uncompressed.
-	b := e.body[:0]
 	flags := byte(0)
 	if inputPoints != nil {
 		flags |= flagInputPoints
-		b = appendFloats(b, inputPoints)
 	}
 	if featurePoints != nil {
 		flags |= flagFeaturePoints
-		b = appendFloats(b, featurePoints)
 	}
-	for _, f := range views {
-		space := byte(0)
-		if f.Space == sim.InputSpace {
-			space = 1
-		}
-		b = append(b, space, 0, 0, 0, 0, 0, 0, 0)
-		b = appendFloats(b, []float64{f.XS[0], f.XS[nx-1], f.YS[0], f.YS[ny-1]})
-		for pi := range f.Panels {
-			lo, hi := energyRange(f.Panels[pi].Energy)
-			b = appendFloat(b, lo)
-			b = appendFloat(b, hi)
-			b = appendFloat(b, f.Panels[pi].UnlabeledFraction())
-		}
-		for pi := range f.Panels {
-			p := &f.Panels[pi]
-			b = e.appendEnergy(b, p.Energy, nx, ny)
-			for _, l := range p.Labels {
-				if l < 0 || l > maxWireLabel {
-					b = append(b, labelNone)
-				} else {
-					b = append(b, byte(l))
-				}
-			}
-			for _, s := range p.Support {
-				b = append(b, byte(min(max(s, 0), 255)))
-			}
-		}
+	e.inputPoints, e.featurePoints, e.views = inputPoints, featurePoints, views
+	e.nsegs = max(len(views), 1)
+	defer func() { e.inputPoints, e.featurePoints, e.views = nil, nil, nil }()
+	if err := runner.Run(e.nsegs, e); err != nil {
+		return nil, err
 	}
-	e.body = b
+	bodyLen := 0
+	for i := range e.nsegs {
+		bodyLen += len(e.segs[i].body)
+	}
 
 	out := append(dst[:0], frameMagic...)
 	out = binary.LittleEndian.AppendUint16(out, protocolVersion)
@@ -117,33 +110,89 @@ func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoi
 	out = appendFloat(out, h.deltaMin)
 	out = appendFloat(out, h.minAngleDeg)
 	out = append(out, flags, frameEncoding, energyBits, 0)
-	out = binary.LittleEndian.AppendUint32(out, uint32(len(b)))
+	out = binary.LittleEndian.AppendUint32(out, uint32(bodyLen))
+	for i := range e.nsegs {
+		out = append(out, e.segs[i].out.b...)
+	}
+	return out, nil
+}
 
-	e.sink.b = out
-	if e.flate == nil {
-		e.flate, _ = flate.NewWriter(&e.sink, flate.BestSpeed) // BestSpeed is a valid level: no error
+// RunChunk builds and compresses segment i: the points and view 0, or
+// view 1. It implements sim.Task.
+func (e *frameEncoder) RunChunk(i int) {
+	sg := &e.segs[i]
+	b := sg.body[:0]
+	if i == 0 {
+		if e.inputPoints != nil {
+			b = appendFloats(b, e.inputPoints)
+		}
+		if e.featurePoints != nil {
+			b = appendFloats(b, e.featurePoints)
+		}
+	}
+	if i < len(e.views) {
+		b = sg.appendView(b, e.views[i])
+	}
+	sg.body = b
+
+	sg.out.b = sg.out.b[:0]
+	if sg.flate == nil {
+		sg.flate, _ = flate.NewWriter(&sg.out, flate.BestSpeed) // BestSpeed is a valid level: no error
 	} else {
-		e.flate.Reset(&e.sink)
+		sg.flate.Reset(&sg.out)
 	}
 	// Writes to an appendWriter cannot fail.
-	_, _ = e.flate.Write(b)
-	_ = e.flate.Close()
-	out = e.sink.b
-	e.sink.b = nil
-	return out
+	_, _ = sg.flate.Write(b)
+	if i == e.nsegs-1 {
+		_ = sg.flate.Close() // the final block
+	} else {
+		_ = sg.flate.Flush() // ends on a byte boundary with no final block
+	}
+}
+
+// appendView appends the view block of f (docs/protocol.md, "Frames").
+func (sg *segment) appendView(b []byte, f *sim.Frame) []byte {
+	nx, ny := len(f.XS), len(f.YS)
+	space := byte(0)
+	if f.Space == sim.InputSpace {
+		space = 1
+	}
+	b = append(b, space, 0, 0, 0, 0, 0, 0, 0)
+	b = appendFloats(b, []float64{f.XS[0], f.XS[nx-1], f.YS[0], f.YS[ny-1]})
+	for pi := range f.Panels {
+		lo, hi := energyRange(f.Panels[pi].Energy)
+		b = appendFloat(b, lo)
+		b = appendFloat(b, hi)
+		b = appendFloat(b, f.Panels[pi].UnlabeledFraction())
+	}
+	for pi := range f.Panels {
+		p := &f.Panels[pi]
+		b = sg.appendEnergy(b, p.Energy, nx, ny)
+		for _, l := range p.Labels {
+			if l < 0 || l > maxWireLabel {
+				b = append(b, labelNone)
+			} else {
+				b = append(b, byte(l))
+			}
+		}
+		for _, s := range p.Support {
+			b = append(b, byte(min(max(s, 0), 255)))
+		}
+	}
+	return b
 }
 
 // appendEnergy quantises energy (nx·ny, row-major) to energyBits over its
 // range and appends the plane predictor's residuals, low bytes then high
 // bytes (docs/protocol.md, "Energy").
-func (e *frameEncoder) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
+func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
 	lo, hi := energyRange(energy)
 	scale := 0.0
 	if hi > lo {
 		scale = energyLevels / (hi - lo)
 	}
-	q := grow(e.q, len(energy))
-	e.q = q
+	q := grow(sg.q, len(energy))
+	sg.q = q
 	for i, v := range energy {
 		if !(v >= lo) { // NaN
 			q[i] = 0
