@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -814,4 +815,28 @@ func TestExplorerBadLinks(t *testing.T) {
 	other := openExplorerAt(t, "/#s="+hash)
 	other.waitFor(t, "the default preset after a refused link", `__hoplab.memories.length === 8 && document.querySelector('[data-testid="error"]').textContent.includes('refused')`)
 	other.checkConsole(t, nil)
+}
+
+// TestExplorerDeepLink opens a link to the clustered preset at iteration
+// 150: the page computes the trajectory up to it and paints that frame, with
+// the memories spread from 10° to more than 20°. Its screenshot is the
+// README's.
+func TestExplorerDeepLink(t *testing.T) {
+	mem := make([]string, 8)
+	for i := range mem {
+		a := float64(i) * 10 * math.Pi / 180
+		mem[i] = fmt.Sprintf("[%v, %v]", math.Cos(a), math.Sin(a))
+	}
+	link := fmt.Sprintf(`{"scenario": {"memories": [%s], "beta": 20,
+		"featureMap": {"dim": 2, "affine": true, "init": "identity"},
+		"uhop": {"iterations": 150, "optimizer": "adam", "lr": 0.02, "tau": 0.1, "loss": "pairs"},
+		"view": {"grid": {"nx": 128, "ny": 128, "xmin": -1.5, "xmax": 1.5, "ymin": -1.5, "ymax": 1.5}}},
+		"ui": {"views": ["input", "feature"], "speed": 10, "basinOpacity": 0.5}}`, strings.Join(mem, ", "))
+	tb := openExplorerAt(t, "/#s="+base64.RawURLEncoding.EncodeToString([]byte(link)))
+	tb.waitIteration(t, 150)
+	if m := tb.metrics(t); m.MinAngleDeg == nil || *m.MinAngleDeg <= 20 {
+		t.Errorf("at t = 150 the minimum angle is %v, want more than 20°", m.MinAngleDeg)
+	}
+	tb.saveScreenshot(t, "explorer-readme.png", chromedp.FullScreenshot(100))
+	tb.checkConsole(t, nil)
 }
