@@ -37,7 +37,7 @@ var presets = []preset{
 		Title: "Clustered memories",
 		Description: "Eight memories crowded into a 70° arc, 10° apart. Press play: U-Hop+ trains the affine map Φ so that " +
 			"their features spread out on the circle. The minimum angle climbs, with a few setbacks where Adam overshoots, " +
-			"from 10° to about 26° by iteration 150 and 27.5° later, short of the optimal 45° (dashed) that an affine map of the plane does not reach here; " +
+			"from 10° to about 26° by iteration 150 and settles near 27.5°, short of the optimal 45° (dashed line); " +
 			"the white metastable regions of the 1.5-entmax and sparsemax feature panels shrink to almost nothing, while softmax at β = 20 " +
 			"still mixes neighbours that far apart (raise β to see it retrieve). The input view stays mostly white: its kernel scores " +
 			"use the unnormalised features Wξ + b, which stay close together.",
