@@ -140,8 +140,7 @@ func (s *session) apply(m *message) error {
 		if err != nil {
 			return err
 		}
-		s.pause()
-		return s.setScenario(sc)
+		return s.setScenarioAndPause(sc)
 	case msgPreset:
 		name, err := m.str("name")
 		if err != nil {
@@ -161,8 +160,7 @@ func (s *session) apply(m *message) error {
 		if err != nil {
 			return &apiError{code: codeInternal, message: "preset " + name + " is broken: " + err.Error()}
 		}
-		s.pause()
-		return s.setScenario(sc)
+		return s.setScenarioAndPause(sc)
 	}
 
 	if !s.loaded {
@@ -184,8 +182,10 @@ func (s *session) apply(m *message) error {
 	case msgPause:
 		s.pause()
 	case msgStep:
+		if err := s.goTo(s.t+1, "t"); err != nil {
+			return err
+		}
 		s.pause()
-		return s.goTo(s.t+1, "t")
 	case msgBack:
 		s.pause()
 		if s.t > 0 {
@@ -197,8 +197,10 @@ func (s *session) apply(m *message) error {
 		if err != nil {
 			return err
 		}
+		if err := s.goTo(int(t), "t"); err != nil {
+			return err
+		}
 		s.pause()
-		return s.goTo(int(t), "t")
 	case msgReset:
 		s.pause()
 		run, err := s.plan.start()
@@ -220,8 +222,7 @@ func (s *session) apply(m *message) error {
 		fm.Init, fm.Seed, fm.W, fm.B = ptr("random"), ptr(seed%(maxSeed+1)), nil, nil
 		sc.FeatureMap = &fm
 		sc.UHop = &UHop{Iterations: ptr(0), Optimizer: sc.UHop.Optimizer, LR: sc.UHop.LR, Momentum: sc.UHop.Momentum, Tau: sc.UHop.Tau, Loss: sc.UHop.Loss}
-		s.pause()
-		return s.setScenario(&sc)
+		return s.setScenarioAndPause(&sc)
 	case msgSpeed:
 		v, err := m.number("itersPerSecond")
 		if err != nil {
@@ -321,6 +322,16 @@ func (s *session) setScenario(sc *Scenario) error {
 	if rebuild {
 		s.newEpoch()
 	}
+	return nil
+}
+
+// setScenarioAndPause is setScenario followed, if it succeeds, by a pause:
+// a refused scenario leaves the session as it was, playing or not.
+func (s *session) setScenarioAndPause(sc *Scenario) error {
+	if err := s.setScenario(sc); err != nil {
+		return err
+	}
+	s.pause()
 	return nil
 }
 
