@@ -1,0 +1,66 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+)
+
+// FuzzLiveMessage feeds arbitrary control messages to a loaded session (no
+// network) and renders after each: nothing may panic, every refused
+// message must get exactly one error reply, and the session must keep a
+// valid scenario.
+func FuzzLiveMessage(f *testing.F) {
+	for _, seed := range []string{
+		`{"type": "step"}`, `{"type": "back"}`, `{"type": "goto", "t": 3}`, `{"type": "reset"}`,
+		`{"type": "reseed", "seed": 9}`, `{"type": "play"}`, `{"type": "pause"}`,
+		`{"type": "move", "i": 0, "x": 0.3, "y": -0.2}`, `{"type": "add", "x": 1, "y": 1}`, `{"type": "remove", "i": 2}`,
+		`{"type": "patch", "scenario": {"beta": 3, "separations": ["entmax:1.3"]}}`,
+		`{"type": "patch", "scenario": {"view": {"grid": {"xmin": null}}}}`,
+		`{"type": "patch", "scenario": {"featureMap": {"dim": 3}}}`,
+		`{"type": "views", "views": ["feature"]}`, `{"type": "speed", "itersPerSecond": 3}`,
+		`{"type": "probe", "space": "feature", "x": 0.1, "y": 0.9}`,
+		`{"type": "preset", "name": "random", "seed": 4}`,
+		`{"type": "load", "protocol": 1, "scenario": {"memories": [[1, 0, 0], [0, 1, 0]], "featureMap": {"dim": 2, "init": "random"}}}`,
+		`{"seq": 4294967295, "type": "move", "i": 0, "x": 1e308, "y": 0}`, `[]`, `{"type": null}`, `{`,
+	} {
+		f.Add([]byte(seed))
+	}
+	lim := DefaultLimits()
+	lim.MaxLiveGridSide = 12
+	lim.MaxIterations = 50
+	lim.MaxRenderWork = 1e6
+	s := newServer(Config{Limits: lim})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out := newOutbox()
+		sess := newSession(s, context.Background(), nil, out)
+		sess.handle([]byte(`{"type": "load", "protocol": 1, "scenario": {"memories": [[1, 0], [0, 1], [-1, 0.5]], "view": {"grid": {"nx": 8, "ny": 6}}}}`))
+		sess.flush()
+		if !sess.loaded {
+			t.Fatal("the base scenario was refused")
+		}
+		out.take()
+		sess.handle(data)
+		sess.flush()
+		b, _ := out.take()
+		errorsSent := 0
+		for _, r := range b.replies {
+			var m struct{ Type string }
+			if err := json.Unmarshal(r, &m); err != nil {
+				t.Fatalf("reply %s is not JSON: %v", r, err)
+			}
+			if m.Type == "error" {
+				errorsSent++
+			}
+		}
+		if errorsSent > 1 {
+			t.Fatalf("%d error replies to one message", errorsSent)
+		}
+		if errorsSent == 0 && b.state == nil {
+			t.Fatalf("message %q got neither an error nor a state", data)
+		}
+		if _, err := sess.resolveLive(sess.sc); err != nil {
+			t.Fatalf("the session's scenario is no longer valid: %v", err)
+		}
+	})
+}
