@@ -39,6 +39,16 @@ function tMarker(getT) {
   };
 }
 
+/**
+ * tickLabels writes axis ticks with as many decimals as their spacing
+ * needs, so that a loss moving in its fifth decimal gets distinct labels.
+ */
+function tickLabels(u, splits) {
+  const step = splits.length > 1 ? Math.abs(splits[1] - splits[0]) : 0;
+  const decimals = step > 0 ? Math.min(8, Math.max(0, 1 - Math.floor(Math.log10(step)))) : 2;
+  return splits.map((v) => (v == null ? '' : v.toFixed(decimals)));
+}
+
 function makeChart(el, series, yLabel, getT, yRange) {
   const opts = {
     width: Math.max(200, el.clientWidth),
@@ -46,7 +56,7 @@ function makeChart(el, series, yLabel, getT, yRange) {
     scales: {x: {time: false}, y: yRange ? {range: yRange} : {}},
     axes: [
       {label: 'iteration t', labelSize: 18, size: 34, font: '11px system-ui', labelFont: '11px system-ui', incrs: ITERATION_STEPS},
-      {label: yLabel, labelSize: 18, size: 46, font: '11px system-ui', labelFont: '11px system-ui'},
+      {label: yLabel, labelSize: 18, size: 46, font: '11px system-ui', labelFont: '11px system-ui', values: tickLabels},
     ],
     legend: {live: true},
     cursor: {drag: {x: false, y: false}},
