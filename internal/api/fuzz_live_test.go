@@ -33,7 +33,7 @@ func FuzzLiveMessage(f *testing.F) {
 	s := newServer(Config{Limits: lim})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out := newOutbox()
-		sess := newSession(s, context.Background(), nil, out)
+		sess := newSession(context.Background(), s, nil, out)
 		sess.handle([]byte(`{"type": "load", "protocol": 1, "scenario": {"memories": [[1, 0], [0, 1], [-1, 0.5]], "view": {"grid": {"nx": 8, "ny": 6}}}}`))
 		sess.flush()
 		if !sess.loaded {

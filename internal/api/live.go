@@ -153,7 +153,7 @@ func (s *server) runSession(ctx context.Context, in <-chan []byte, out *outbox) 
 		panic("api: the hello message cannot be encoded: " + err.Error())
 	}
 	out.putReply(hello)
-	newSession(s, ctx, in, out).loop()
+	newSession(ctx, s, in, out).loop()
 	return websocket.StatusNormalClosure, ""
 }
 

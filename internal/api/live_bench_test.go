@@ -223,7 +223,7 @@ func BenchmarkLiveFrame(b *testing.B) {
 	pool := workpool.New(benchWorkers)
 	defer pool.Close()
 	s := newServer(Config{Pool: pool})
-	sess := newSession(s, context.Background(), nil, newOutbox())
+	sess := newSession(context.Background(), s, nil, newOutbox())
 	pr, _ := findPreset(defaultPreset)
 	sc, err := decodeScenario([]byte(pr.scenario(1)))
 	if err != nil {

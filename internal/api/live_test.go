@@ -35,7 +35,7 @@ func TestLiveFrameMatchesEngine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the state's scenario does not decode: %v", err)
 	}
-	sess := newSession(s, context.Background(), nil, nil)
+	sess := newSession(context.Background(), s, nil, nil)
 	p, err := sess.resolveLive(sc)
 	if err != nil {
 		t.Fatalf("the state's scenario is refused: %v", err)

@@ -1,9 +1,6 @@
 package api
 
-import (
-	"encoding/json"
-	"sync"
-)
+import "sync"
 
 // maxPendingReplies bounds the error and probe replies waiting to be
 // written. A client that makes the server produce more than that before it
@@ -139,28 +136,3 @@ func (o *outbox) giveBack(frame []byte) {
 	}
 	o.mu.Unlock()
 }
-
-// metricsMsg is the "metrics" message: the trajectory's numbers for
-// iterations From, From+1, … of one epoch.
-type metricsMsg struct {
-	Type        string          `json:"type"`
-	Epoch       uint32          `json:"epoch"`
-	From        int             `json:"from"`
-	Loss        []nullableFloat `json:"loss"`
-	DeltaMin    []nullableFloat `json:"deltaMin"`
-	MinAngleDeg []nullableFloat `json:"minAngleDeg"`
-}
-
-// nullableFloat is a float64 written as JSON null when it is not finite.
-type nullableFloat float64
-
-// MarshalJSON implements json.Marshaler.
-func (f nullableFloat) MarshalJSON() ([]byte, error) {
-	v := float64(f)
-	if v != v || v > maxFinite || v < -maxFinite {
-		return []byte("null"), nil
-	}
-	return json.Marshal(v)
-}
-
-const maxFinite = 1.7976931348623157e308

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"reflect"
 	"time"
@@ -41,9 +40,9 @@ type session struct {
 	seq       uint32 // of the last message handled
 	playing   bool
 	speed     float64
-	playBase  int       // t when playing started or the speed changed
-	playStart time.Time // and when
-	views     []sim.Space
+	playBase  int         // t when playing started or the speed changed
+	playStart time.Time   // and when
+	views     []sim.Space // the views asked for; nil: every view the dimensions allow
 	// metricsSent counts the iterations of this epoch whose metrics are
 	// sent (or pending in out).
 	metricsSent int
@@ -56,7 +55,7 @@ type session struct {
 	enc       frameEncoder
 }
 
-func newSession(srv *server, ctx context.Context, in <-chan []byte, out *outbox) *session {
+func newSession(ctx context.Context, srv *server, in <-chan []byte, out *outbox) *session {
 	return &session{srv: srv, log: srv.log, lim: srv.limits, ctx: ctx, in: in, out: out, speed: defaultSpeed}
 }
 
@@ -122,123 +121,6 @@ func (s *session) handle(data []byte) {
 		}
 		s.reply(errorMsg{Type: "error", Seq: seq, Code: e.code, Message: e.message, Field: e.field})
 	}
-}
-
-// apply carries out one decoded message.
-func (s *session) apply(m *message) error {
-	switch m.typ {
-	case msgLoad:
-		v, err := m.integer("protocol", 0, 1<<31)
-		if err != nil {
-			return err
-		}
-		if v != protocolVersion {
-			return &apiError{code: codeProtocolMismatch, field: "protocol",
-				message: fmt.Sprintf("this server speaks protocol %d, not %d", protocolVersion, v)}
-		}
-		sc, err := decodeScenario(m.raw("scenario"))
-		if err != nil {
-			return err
-		}
-		return s.setScenarioAndPause(sc)
-	case msgPreset:
-		name, err := m.str("name")
-		if err != nil {
-			return err
-		}
-		p, ok := findPreset(name)
-		if !ok {
-			return invalid("name", "unknown preset %q: want one of %v", name, presetNames())
-		}
-		seed := int64(1)
-		if m.has("seed") {
-			if seed, err = m.integer("seed", 0, maxSeed); err != nil {
-				return err
-			}
-		}
-		sc, err := decodeScenario([]byte(p.scenario(seed)))
-		if err != nil {
-			return &apiError{code: codeInternal, message: "preset " + name + " is broken: " + err.Error()}
-		}
-		return s.setScenarioAndPause(sc)
-	}
-
-	if !s.loaded {
-		return &apiError{code: codeNotLoaded, message: fmt.Sprintf("send a %q or %q message first", msgLoad, msgPreset)}
-	}
-	switch m.typ {
-	case msgPatch:
-		return s.patch(m)
-	case msgMove, msgAdd, msgRemove:
-		return s.editMemories(m)
-	case msgPlay:
-		if s.t >= s.maxT(s.plan) {
-			return overLimit("t", "iteration %d is the last this scenario may reach (uhop.iterations limits)", s.t)
-		}
-		if !s.playing {
-			s.playing, s.playBase, s.playStart = true, s.t, time.Now()
-			s.stateDirty = true
-		}
-	case msgPause:
-		s.pause()
-	case msgStep:
-		if err := s.goTo(s.t+1, "t"); err != nil {
-			return err
-		}
-		s.pause()
-	case msgBack:
-		s.pause()
-		if s.t > 0 {
-			s.t--
-			s.stateDirty, s.frameDirty = true, true
-		}
-	case msgGoto:
-		t, err := m.integer("t", 0, int64(s.lim.MaxIterations))
-		if err != nil {
-			return err
-		}
-		if err := s.goTo(int(t), "t"); err != nil {
-			return err
-		}
-		s.pause()
-	case msgReset:
-		s.pause()
-		run, err := s.plan.start()
-		if err != nil {
-			return err
-		}
-		s.run, s.t = run, 0
-		s.newEpoch()
-	case msgReseed:
-		seed := int64(s.plan.settings.FeatureMap.Seed) + 1
-		if m.has("seed") {
-			var err error
-			if seed, err = m.integer("seed", 0, maxSeed); err != nil {
-				return err
-			}
-		}
-		sc := *s.sc
-		fm := *sc.FeatureMap
-		fm.Init, fm.Seed, fm.W, fm.B = ptr("random"), ptr(seed%(maxSeed+1)), nil, nil
-		sc.FeatureMap = &fm
-		sc.UHop = &UHop{Iterations: ptr(0), Optimizer: sc.UHop.Optimizer, LR: sc.UHop.LR, Momentum: sc.UHop.Momentum, Tau: sc.UHop.Tau, Loss: sc.UHop.Loss}
-		return s.setScenarioAndPause(&sc)
-	case msgSpeed:
-		v, err := m.number("itersPerSecond")
-		if err != nil {
-			return err
-		}
-		if v < s.lim.MinSpeed || v > s.lim.MaxSpeed {
-			return overLimit("itersPerSecond", "%g iterations per second is outside %g … %g (MinSpeed, MaxSpeed)", v, s.lim.MinSpeed, s.lim.MaxSpeed)
-		}
-		s.speed, s.playBase, s.playStart = v, s.t, time.Now()
-		s.stateDirty = true
-	case msgViews:
-		return s.setViews(m)
-	case msgProbe:
-		return s.probe(m)
-	}
-	return nil
 }
 
 // pause stops playing.
@@ -395,125 +277,6 @@ func (s *session) maxT(p *plan) int {
 	return int(max(maxT, 0))
 }
 
-// patch applies a JSON merge patch to the scenario.
-func (s *session) patch(m *message) error {
-	patch, err := decodeAny(m.raw("scenario"))
-	if err != nil {
-		return invalid("scenario", "is not valid JSON: %v", err)
-	}
-	if _, ok := patch.(map[string]any); !ok {
-		return invalid("scenario", "must be an object: a JSON merge patch of the scenario")
-	}
-	cur := *s.sc
-	cur.UHop = ptr(*s.sc.UHop)
-	cur.UHop.Iterations = ptr(s.t)
-	base, err := json.Marshal(&cur)
-	if err != nil {
-		return err
-	}
-	target, err := decodeAny(base)
-	if err != nil {
-		return err
-	}
-	merged, err := json.Marshal(mergePatch(target, patch))
-	if err != nil {
-		return err
-	}
-	sc, err := decodeScenario(merged)
-	if err != nil {
-		return err
-	}
-	if s.playing && (sc.UHop == nil || sc.UHop.Iterations == nil || *sc.UHop.Iterations != s.t) {
-		s.pause()
-	}
-	return s.setScenario(sc)
-}
-
-// editMemories moves, adds or removes a memory (d = 2 only).
-func (s *session) editMemories(m *message) error {
-	mem := *s.sc.Memories
-	if len(mem) > 0 && len(mem[0]) != 2 {
-		return invalid("memories", "memories can be edited in the plane only; these have d = %d", len(mem[0]))
-	}
-	point := func() ([]float64, error) {
-		x, err := m.number("x")
-		if err != nil {
-			return nil, err
-		}
-		y, err := m.number("y")
-		if err != nil {
-			return nil, err
-		}
-		return []float64{x, y}, nil
-	}
-	next := make(Matrix, 0, len(mem)+1)
-	switch m.typ {
-	case msgMove:
-		i, err := m.integer("i", 0, int64(len(mem)-1))
-		if err != nil {
-			return err
-		}
-		p, err := point()
-		if err != nil {
-			return err
-		}
-		next = append(next, mem...)
-		next[i] = p
-	case msgAdd:
-		p, err := point()
-		if err != nil {
-			return err
-		}
-		next = append(append(next, mem...), p)
-	case msgRemove:
-		i, err := m.integer("i", 0, int64(len(mem)-1))
-		if err != nil {
-			return err
-		}
-		if len(mem) == 1 {
-			return invalid("i", "the last memory cannot be removed")
-		}
-		next = append(append(next, mem[:i]...), mem[i+1:]...)
-	}
-	sc := *s.sc
-	sc.Memories = &next
-	sc.UHop = ptr(*s.sc.UHop)
-	sc.UHop.Iterations = ptr(s.t)
-	return s.setScenario(&sc)
-}
-
-// setViews chooses the views the frames carry.
-func (s *session) setViews(m *message) error {
-	names, err := m.strings("views")
-	if err != nil {
-		return err
-	}
-	if len(names) == 0 {
-		return invalid("views", "choose at least one view: \"input\", \"feature\"")
-	}
-	var views []sim.Space
-	for i, name := range names {
-		var v sim.Space
-		switch name {
-		case "input":
-			v = sim.InputSpace
-		case "feature":
-			v = sim.FeatureSpace
-		default:
-			return invalid(fmt.Sprintf("views[%d]", i), "unknown view %q: want \"input\" or \"feature\"", name)
-		}
-		for _, prev := range views {
-			if prev == v {
-				return invalid(fmt.Sprintf("views[%d]", i), "%q is listed twice", name)
-			}
-		}
-		views = append(views, v)
-	}
-	s.views = views
-	s.stateDirty, s.frameDirty = true, true
-	return nil
-}
-
 // availableViews lists the views the run's dimensions allow, input first.
 func (s *session) availableViews() []sim.Space {
 	_, d, k := s.run.Dims()
@@ -557,45 +320,6 @@ func (s *session) frameSettings(space sim.Space) sim.FrameSettings {
 		fs.Grid.Bounds = &box
 	}
 	return fs
-}
-
-// probe answers a probe message with the query's retrieval paths.
-func (s *session) probe(m *message) error {
-	name, err := m.str("space")
-	if err != nil {
-		return err
-	}
-	var space sim.Space
-	switch name {
-	case "input":
-		space = sim.InputSpace
-	case "feature":
-		space = sim.FeatureSpace
-	default:
-		return invalid("space", "unknown view %q: want \"input\" or \"feature\"", name)
-	}
-	x, err := m.number("x")
-	if err != nil {
-		return err
-	}
-	y, err := m.number("y")
-	if err != nil {
-		return err
-	}
-	paths, err := s.run.Probe(s.t, s.frameSettings(space), x, y)
-	if err != nil {
-		return engineError(err)
-	}
-	msg := probeMsg{Type: "probe", Seq: m.seq, Space: name, X: x, Y: y, T: s.t, Epoch: s.epoch, Paths: make([]probePathMsg, len(paths))}
-	for i, p := range paths {
-		energy := make([]nullableFloat, len(p.Energy))
-		for j, e := range p.Energy {
-			energy[j] = nullableFloat(e)
-		}
-		msg.Paths[i] = probePathMsg{Separation: p.Separation.Name(), Points: p.Points, Energy: energy, Support: p.Support, Label: p.Label}
-	}
-	s.reply(msg)
-	return nil
 }
 
 // flush hands the writer what changed: the state, new metrics and, when
@@ -701,50 +425,3 @@ func spaceNames(spaces []sim.Space) []string {
 	}
 	return out
 }
-
-// Server → client text messages (docs/protocol.md).
-type (
-	stateMsg struct {
-		Type           string   `json:"type"`
-		Seq            uint32   `json:"seq"`
-		Epoch          uint32   `json:"epoch"`
-		T              int      `json:"t"`
-		Iterations     int      `json:"iterations"`
-		MaxT           int      `json:"maxT"`
-		Playing        bool     `json:"playing"`
-		Speed          float64  `json:"speed"`
-		Views          []string `json:"views"`
-		AvailableViews []string `json:"availableViews"`
-		Separations    []string `json:"separations"`
-		Dims           struct {
-			M int `json:"m"`
-			D int `json:"d"`
-			K int `json:"k"`
-		} `json:"dims"`
-		Scenario *Scenario `json:"scenario"`
-	}
-	errorMsg struct {
-		Type    string `json:"type"`
-		Seq     uint32 `json:"seq"`
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Field   string `json:"field"`
-	}
-	probeMsg struct {
-		Type  string         `json:"type"`
-		Seq   uint32         `json:"seq"`
-		Space string         `json:"space"`
-		X     float64        `json:"x"`
-		Y     float64        `json:"y"`
-		T     int            `json:"t"`
-		Epoch uint32         `json:"epoch"`
-		Paths []probePathMsg `json:"paths"`
-	}
-	probePathMsg struct {
-		Separation string          `json:"separation"`
-		Points     [][2]float64    `json:"points"`
-		Energy     []nullableFloat `json:"energy"`
-		Support    []int           `json:"support"`
-		Label      int             `json:"label"`
-	}
-)

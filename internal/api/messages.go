@@ -1,0 +1,75 @@
+package api
+
+import "encoding/json"
+
+// Server → client text messages (docs/protocol.md).
+type (
+	stateMsg struct {
+		Type           string   `json:"type"`
+		Seq            uint32   `json:"seq"`
+		Epoch          uint32   `json:"epoch"`
+		T              int      `json:"t"`
+		Iterations     int      `json:"iterations"`
+		MaxT           int      `json:"maxT"`
+		Playing        bool     `json:"playing"`
+		Speed          float64  `json:"speed"`
+		Views          []string `json:"views"`
+		AvailableViews []string `json:"availableViews"`
+		Separations    []string `json:"separations"`
+		Dims           struct {
+			M int `json:"m"`
+			D int `json:"d"`
+			K int `json:"k"`
+		} `json:"dims"`
+		Scenario *Scenario `json:"scenario"`
+	}
+	errorMsg struct {
+		Type    string `json:"type"`
+		Seq     uint32 `json:"seq"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field"`
+	}
+	probeMsg struct {
+		Type  string         `json:"type"`
+		Seq   uint32         `json:"seq"`
+		Space string         `json:"space"`
+		X     float64        `json:"x"`
+		Y     float64        `json:"y"`
+		T     int            `json:"t"`
+		Epoch uint32         `json:"epoch"`
+		Paths []probePathMsg `json:"paths"`
+	}
+	probePathMsg struct {
+		Separation string          `json:"separation"`
+		Points     [][2]float64    `json:"points"`
+		Energy     []nullableFloat `json:"energy"`
+		Support    []int           `json:"support"`
+		Label      int             `json:"label"`
+	}
+)
+
+// metricsMsg is the "metrics" message: the trajectory's numbers for
+// iterations From, From+1, … of one epoch.
+type metricsMsg struct {
+	Type        string          `json:"type"`
+	Epoch       uint32          `json:"epoch"`
+	From        int             `json:"from"`
+	Loss        []nullableFloat `json:"loss"`
+	DeltaMin    []nullableFloat `json:"deltaMin"`
+	MinAngleDeg []nullableFloat `json:"minAngleDeg"`
+}
+
+// nullableFloat is a float64 written as JSON null when it is not finite.
+type nullableFloat float64
+
+// MarshalJSON implements json.Marshaler.
+func (f nullableFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if v != v || v > maxFinite || v < -maxFinite {
+		return []byte("null"), nil
+	}
+	return json.Marshal(v)
+}
+
+const maxFinite = 1.7976931348623157e308
