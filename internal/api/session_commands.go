@@ -226,14 +226,9 @@ func (s *session) setViews(m *message) error {
 	}
 	var views []sim.Space
 	for i, name := range names {
-		var v sim.Space
-		switch name {
-		case "input":
-			v = sim.InputSpace
-		case "feature":
-			v = sim.FeatureSpace
-		default:
-			return invalid(fmt.Sprintf("views[%d]", i), "unknown view %q: want \"input\" or \"feature\"", name)
+		v, err := parseSpace(name, fmt.Sprintf("views[%d]", i))
+		if err != nil {
+			return err
 		}
 		for _, prev := range views {
 			if prev == v {
@@ -253,14 +248,9 @@ func (s *session) probe(m *message) error {
 	if err != nil {
 		return err
 	}
-	var space sim.Space
-	switch name {
-	case "input":
-		space = sim.InputSpace
-	case "feature":
-		space = sim.FeatureSpace
-	default:
-		return invalid("space", "unknown view %q: want \"input\" or \"feature\"", name)
+	space, err := parseSpace(name, "space")
+	if err != nil {
+		return err
 	}
 	x, err := m.number("x")
 	if err != nil {

@@ -195,14 +195,11 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 
 	// view
 	v := valueOr(sc.View, View{})
-	switch space := valueOr(v.Space, "feature"); space {
-	case "feature":
-		fs.Space = sim.FeatureSpace
-	case "input":
-		fs.Space = sim.InputSpace
-	default:
-		return nil, invalid("view.space", "unknown space %q: want \"feature\" or \"input\"", space)
+	space, err := parseSpace(valueOr(v.Space, "feature"), "view.space")
+	if err != nil {
+		return nil, err
 	}
+	fs.Space = space
 	fs.PaperSoftmaxEnergy = valueOr(v.PaperSoftmaxEnergy, false)
 	if err := resolveGrid(&fs.Grid, valueOr(v.Grid, Grid{}), lim); err != nil {
 		return nil, err
@@ -368,6 +365,18 @@ func checkAbs(row []float64, field string, lim Limits) error {
 		}
 	}
 	return nil
+}
+
+// parseSpace reads a view's name, "feature" or "input"; field names the
+// member that holds it, for the error.
+func parseSpace(name, field string) (sim.Space, error) {
+	switch name {
+	case "feature":
+		return sim.FeatureSpace, nil
+	case "input":
+		return sim.InputSpace, nil
+	}
+	return 0, invalid(field, "unknown view %q: want \"feature\" or \"input\"", name)
 }
 
 // valueOr returns *p, or def when p is nil (the field was absent or null).
