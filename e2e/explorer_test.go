@@ -206,7 +206,14 @@ func (tb *tab) canvasPixels(t *testing.T, name string) int {
 	var n int
 	tb.eval(t, fmt.Sprintf(`(() => {
 		const c = document.querySelector('[data-testid="canvas-input-0"]');
-		const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+		// Read through a copy made for reading, so the page's own canvas
+		// keeps its GPU-friendly mode (and Chromium does not warn).
+		const copy = document.createElement('canvas');
+		copy.width = c.width;
+		copy.height = c.height;
+		const ctx = copy.getContext('2d', {willReadFrequently: true});
+		ctx.drawImage(c, 0, 0);
+		const d = ctx.getImageData(0, 0, c.width, c.height).data;
 		(window.__e2ePixels ||= {})[%q] = new Uint8ClampedArray(d);
 		return d.length / 4;
 	})()`, name), &n)
