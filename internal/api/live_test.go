@@ -383,3 +383,24 @@ func TestLiveLimits(t *testing.T) {
 		t.Errorf("%d goroutines before, %d after the sessions ended:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TestEnergyRange checks the quantisation range: the least and greatest
+// finite energy, with infinities and NaN ignored, and (0, 0) without any.
+func TestEnergyRange(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, c := range []struct {
+		energy []float64
+		lo, hi float64
+	}{
+		{nil, 0, 0},
+		{[]float64{nan, inf, -inf}, 0, 0},
+		{[]float64{3}, 3, 3},
+		{[]float64{2, -1, 5, 0.5}, -1, 5},
+		{[]float64{-inf, 1, nan, -2, inf, 4, nan}, -2, 4},
+		{[]float64{-1e308, 1e308}, -1e308, 1e308},
+	} {
+		if lo, hi := energyRange(c.energy); lo != c.lo || hi != c.hi {
+			t.Errorf("energyRange(%v) = %v, %v, want %v, %v", c.energy, lo, hi, c.lo, c.hi)
+		}
+	}
+}

@@ -228,8 +228,14 @@ func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
 func energyRange(energy []float64) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, v := range energy {
-		if !math.IsInf(v, 0) && !math.IsNaN(v) {
-			lo, hi = min(lo, v), max(hi, v)
+		if v-v != 0 { // ±Inf or NaN
+			continue
+		}
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
 		}
 	}
 	if lo > hi {

@@ -83,3 +83,45 @@ func BenchmarkStep(b *testing.B) {
 		run.Step()
 	}
 }
+
+// clusteredRun holds the explorer's default preset: 8 unit memories 10°
+// apart on a 70° arc and the affine identity map. Hardly any query of it
+// settles before the last retrieval step, which makes it the renderer's
+// worst case.
+func clusteredRun(tb testing.TB) *Run {
+	mem := make([][]float64, 8)
+	for i := range mem {
+		a := float64(i) * 10 * math.Pi / 180
+		mem[i] = []float64{math.Cos(a), math.Sin(a)}
+	}
+	r, err := New(Settings{
+		Memories: mem, NormalizeMemories: true,
+		FeatureMap: FeatureMapSettings{Affine: true, Init: InitIdentity},
+		UHop:       UHopSettings{Optimizer: Adam, LR: 0.02, Tau: 0.1},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// BenchmarkClusteredFramesSerial renders the explorer's default frame, the
+// standard three panels on [−1.5, 1.5]² in both the input and the feature
+// view, on one goroutine: the CPU time one live frame costs.
+func BenchmarkClusteredFramesSerial(b *testing.B) {
+	run := clusteredRun(b)
+	fs := standardFrameSettings(b)
+	fs.Grid.Bounds = &Rect{-1.5, 1.5, -1.5, 1.5}
+	var input, feature Frame
+	b.ReportAllocs()
+	for b.Loop() {
+		fs.Space = InputSpace
+		if err := run.Render(&input, 0, fs, Serial{}); err != nil {
+			b.Fatal(err)
+		}
+		fs.Space = FeatureSpace
+		if err := run.Render(&feature, 0, fs, Serial{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -42,10 +42,12 @@ type renderer struct {
 	fixed [][]bool
 }
 
-// chunkWork is the scratch and partial result of one chunk.
+// chunkWork is the scratch and partial result of one chunk. Its two lanes
+// hold the scores and probabilities of the two cells that cellPair
+// evaluates side by side.
 type chunkWork struct {
-	z, p      []float64
-	ws        *separation.Workspace
+	z, p      [2][]float64
+	ws        [2]*separation.Workspace
 	wsSize    int
 	unlabeled []int // per panel
 }
@@ -133,25 +135,24 @@ func (rd *renderer) prepareGrid(fs *FrameSettings, dst *Frame) {
 	rd.chunks = grow(rd.chunks, (g.NY+rd.rows-1)/rd.rows)
 	for i := range rd.chunks {
 		cw := &rd.chunks[i]
-		cw.z = grow(cw.z, m)
-		cw.p = grow(cw.p, m)
-		if cw.ws == nil || cw.wsSize < m {
-			cw.ws, cw.wsSize = separation.NewWorkspace(m), m
+		if cw.wsSize < m {
+			cw.ws[0], cw.ws[1], cw.wsSize = separation.NewWorkspace(m), separation.NewWorkspace(m), m
+		}
+		for l := range cw.z {
+			cw.z[l], cw.p[l] = grow(cw.z[l], m), grow(cw.p[l], m)
 		}
 		cw.unlabeled = grow(cw.unlabeled, len(fs.Separations))
 	}
 
 	rd.fixed = grow(rd.fixed, len(fs.Separations))
-	cw := &rd.chunks[0]
+	z, p, ws := rd.chunks[0].z[0], rd.chunks[0].p[0], rd.chunks[0].ws[0]
 	for pi, sep := range fs.Separations {
 		rd.fixed[pi] = grow(rd.fixed[pi], m)
 		for mu := range m {
-			for nu := range m {
-				cw.z[nu] = rd.ax[nu]*rd.px[mu] + rd.ay[nu]*rd.py[mu] + rd.offs[nu]
-			}
-			sep.Sep(cw.p, cw.z, cw.ws)
-			oneHot := cw.p[mu] == 1
-			for nu, v := range cw.p {
+			rd.scores(z, rd.px[mu], rd.py[mu])
+			sep.Sep(p, z, ws)
+			oneHot := p[mu] == 1
+			for nu, v := range p {
 				if nu != mu && v != 0 {
 					oneHot = false
 				}
@@ -174,6 +175,8 @@ func (rd *renderer) finish() {
 
 // RunChunk evaluates grid rows [ci·rows, (ci+1)·rows) of every panel. It
 // implements Task; it writes only to those rows and to chunk ci's scratch.
+// Cells go in pairs of neighbours (cellPair), the last one of an odd row
+// alone (cell); both give every cell the same result.
 func (rd *renderer) RunChunk(ci int) {
 	f := rd.frame
 	nx := len(f.XS)
@@ -182,83 +185,184 @@ func (rd *renderer) RunChunk(ci int) {
 	cw := &rd.chunks[ci]
 	for pi := range f.Panels {
 		p := &f.Panels[pi]
-		eps, psiDivisor := 0.0, rd.beta
-		if p.Separation.IsSoftmax() {
-			eps = rd.eps
+		k := panelKernel{sep: p.Separation, fixed: rd.fixed[pi], psiDivisor: rd.beta}
+		if k.sep.IsSoftmax() {
+			k.eps = rd.eps
 			if rd.paperSoftmax {
-				psiDivisor = 1
+				k.psiDivisor = 1
 			}
 		}
 		unlabeled := 0
 		for i := i0; i < i1; i++ {
 			y := f.YS[i]
-			for j, x := range f.XS {
-				e, qx, qy, support := rd.cell(p.Separation, rd.fixed[pi], eps, psiDivisor, x, y, cw)
-				label := rd.label(qx, qy)
-				p.Energy[i*nx+j], p.Labels[i*nx+j], p.Support[i*nx+j] = e, label, support
-				if label < 0 {
-					unlabeled++
+			row := i * nx
+			for j := 0; j < nx; j += 2 {
+				if j+1 == nx {
+					unlabeled += rd.store(p, row+j, rd.cell(&k, f.XS[j], y, cw))
+					break
 				}
+				c0, c1 := rd.cellPair(&k, f.XS[j], f.XS[j+1], y, cw)
+				unlabeled += rd.store(p, row+j, c0) + rd.store(p, row+j+1, c1)
 			}
 		}
 		cw.unlabeled[pi] = unlabeled
 	}
 }
 
-// cell evaluates one grid point q₀ = (x, y): its energy
+// store writes cell c, labelled, into p at index at, and returns 1 if it is
+// unlabelled, else 0.
+func (rd *renderer) store(p *Panel, at int, c cellResult) int {
+	label := rd.label(c.qx, c.qy)
+	p.Energy[at], p.Labels[at], p.Support[at] = c.energy, label, c.support
+	if label < 0 {
+		return 1
+	}
+	return 0
+}
+
+// panelKernel is what a cell needs to know about its panel: the map, which
+// view points are exact fixed points of it (see cell), the support
+// threshold and the divisor of Ψ* in the energy.
+type panelKernel struct {
+	sep             separation.Map
+	fixed           []bool
+	eps, psiDivisor float64
+}
+
+// cellResult is what a cell yields: its energy, its state q_T after the
+// retrieval updates, and the support size of the last probability vector.
+type cellResult struct {
+	energy, qx, qy float64
+	support        int32
+}
+
+// cell evaluates one grid point q₀ = (x, y) with lane 0 of cw: its energy
 // ½‖G q₀ + h‖² − Ψ*(z(q₀))/psiDivisor (psiDivisor is β, or 1 for the
-// paper's softmax panels), the state q_T = (qx, qy) after rd.steps retrieval
-// updates, and the support size of the last probability vector, which cell
-// leaves in cw.p.
+// paper's softmax panels), the state q_T after rd.steps retrieval updates,
+// and the support size of the last probability vector.
 //
 // The probability vector of the energy, Sep(z(q₀)), is also the first
-// update's. Should an update return exactly its input, q is a fixed point
-// of the deterministic map q ← T(q): every later state and probability
-// vector would be the same, so the loop stops early with the same result.
+// update's; an update is q' = Σ_μ p_μ P_μ (weightedSum). Should an update
+// return exactly its input, q is a fixed point of the deterministic map
+// q ← T(q): every later state and probability vector would be the same, so
+// the loop stops early with the same result.
 // The same holds, one update sooner, when p = e_μ exactly (so q = P_μ) and
 // fixed[μ] says that P_μ maps to itself with Sep(z(P_μ)) = e_μ.
-func (rd *renderer) cell(sep separation.Map, fixed []bool, eps, psiDivisor, x, y float64, cw *chunkWork) (energy, qx, qy float64, support int32) {
-	z, p := cw.z, cw.p[:len(cw.z)]
+func (rd *renderer) cell(k *panelKernel, x, y float64, cw *chunkWork) cellResult {
+	z, p, ws := cw.z[0], cw.p[0], cw.ws[0]
+	rd.scores(z, x, y)
+	c := cellResult{energy: rd.energy(x, y, k.sep.SepPsi(p, z, ws), k.psiDivisor), qx: x, qy: y}
+	for s := 1; ; s++ {
+		nx, ny, hot := weightedSum(p, rd.px, rd.py)
+		settled := nx == c.qx && ny == c.qy || hot >= 0 && k.fixed[hot]
+		c.qx, c.qy = nx, ny
+		if s == rd.steps || settled {
+			break
+		}
+		rd.scores(z, c.qx, c.qy)
+		k.sep.Sep(p, z, ws)
+	}
+	c.support = supportSize(p, k.eps)
+	return c
+}
+
+// cellPair evaluates the grid points (x0, y) and (x1, y) as cell does, the
+// first with lane 0 of cw and the second with lane 1, interleaving their
+// separation maps with SepPair while both are running. Each lane performs
+// exactly the operations cell would, so the results are cell's, bit for bit.
+func (rd *renderer) cellPair(k *panelKernel, x0, x1, y float64, cw *chunkWork) (c0, c1 cellResult) {
+	z0, p0, ws0 := cw.z[0], cw.p[0], cw.ws[0]
+	z1, p1, ws1 := cw.z[1], cw.p[1], cw.ws[1]
+	rd.scoresPair(z0, x0, y, z1, x1, y)
+	psi0, psi1 := k.sep.SepPair(p0, z0, ws0, p1, z1, ws1, true)
+	c0 = cellResult{energy: rd.energy(x0, y, psi0, k.psiDivisor), qx: x0, qy: y}
+	c1 = cellResult{energy: rd.energy(x1, y, psi1, k.psiDivisor), qx: x1, qy: y}
+	done0, done1 := false, false
+	for s := 1; ; s++ {
+		if !done0 {
+			nx, ny, hot := weightedSum(p0, rd.px, rd.py)
+			done0 = s == rd.steps || nx == c0.qx && ny == c0.qy || hot >= 0 && k.fixed[hot]
+			c0.qx, c0.qy = nx, ny
+		}
+		if !done1 {
+			nx, ny, hot := weightedSum(p1, rd.px, rd.py)
+			done1 = s == rd.steps || nx == c1.qx && ny == c1.qy || hot >= 0 && k.fixed[hot]
+			c1.qx, c1.qy = nx, ny
+		}
+		if done0 && done1 {
+			break
+		}
+		switch {
+		case done1:
+			rd.scores(z0, c0.qx, c0.qy)
+			k.sep.Sep(p0, z0, ws0)
+		case done0:
+			rd.scores(z1, c1.qx, c1.qy)
+			k.sep.Sep(p1, z1, ws1)
+		default:
+			rd.scoresPair(z0, c0.qx, c0.qy, z1, c1.qx, c1.qy)
+			k.sep.SepPair(p0, z0, ws0, p1, z1, ws1, false)
+		}
+	}
+	c0.support, c1.support = supportSize(p0, k.eps), supportSize(p1, k.eps)
+	return c0, c1
+}
+
+// scores writes z_μ = A_μ·q + c_μ for q = (x, y).
+func (rd *renderer) scores(z []float64, x, y float64) {
 	ax, ay, offs := rd.ax[:len(z)], rd.ay[:len(z)], rd.offs[:len(z)]
-	px, py := rd.px[:len(z)], rd.py[:len(z)]
 	for mu := range z {
 		z[mu] = ax[mu]*x + ay[mu]*y + offs[mu]
 	}
-	psi := sep.SepPsi(p, z, cw.ws)
+}
+
+// scoresPair is scores(z0, x0, y0) and scores(z1, x1, y1) in one loop.
+func (rd *renderer) scoresPair(z0 []float64, x0, y0 float64, z1 []float64, x1, y1 float64) {
+	ax, ay, offs := rd.ax[:len(z0)], rd.ay[:len(z0)], rd.offs[:len(z0)]
+	z1 = z1[:len(z0)]
+	for mu := range z0 {
+		z0[mu] = ax[mu]*x0 + ay[mu]*y0 + offs[mu]
+		z1[mu] = ax[mu]*x1 + ay[mu]*y1 + offs[mu]
+	}
+}
+
+// energy returns ½‖G q + h‖² − psi/psiDivisor at q = (x, y).
+func (rd *renderer) energy(x, y, psi, psiDivisor float64) float64 {
 	half := 0.0
 	for r, h := range rd.energyH {
 		phi := rd.energyG[2*r]*x + rd.energyG[2*r+1]*y + h
 		half += phi * phi
 	}
-	energy = 0.5*half - psi/psiDivisor
+	return 0.5*half - psi/psiDivisor
+}
 
-	qx, qy = x, y
-	for s := 1; ; s++ {
-		nx, ny := 0.0, 0.0
-		nonzero, last := 0, 0
-		for mu, pm := range p {
-			if pm != 0 {
-				nx += pm * px[mu]
-				ny += pm * py[mu]
-				nonzero, last = nonzero+1, mu
-			}
+// weightedSum returns Σ_μ p_μ (px_μ, py_μ), summed in index order over the
+// non-zero p_μ, and μ if p = e_μ exactly, else −1.
+func weightedSum(p, px, py []float64) (nx, ny float64, oneHot int) {
+	px, py = px[:len(p)], py[:len(p)]
+	nonzero := 0
+	for mu, pm := range p {
+		if pm != 0 {
+			nx += pm * px[mu]
+			ny += pm * py[mu]
+			nonzero, oneHot = nonzero+1, mu
 		}
-		settled := nx == qx && ny == qy || nonzero == 1 && p[last] == 1 && fixed[last]
-		qx, qy = nx, ny
-		if s == rd.steps || settled {
-			break
-		}
-		for mu := range z {
-			z[mu] = ax[mu]*qx + ay[mu]*qy + offs[mu]
-		}
-		sep.Sep(p, z, cw.ws)
 	}
+	if nonzero != 1 || p[oneHot] != 1 {
+		oneHot = -1
+	}
+	return nx, ny, oneHot
+}
+
+// supportSize counts the entries of p above eps.
+func supportSize(p []float64, eps float64) int32 {
+	n := int32(0)
 	for _, pm := range p {
 		if pm > eps {
-			support++
+			n++
 		}
 	}
-	return energy, qx, qy, support
+	return n
 }
 
 // label returns the index of the view point nearest to (qx, qy) if it is

@@ -52,33 +52,15 @@ func (r *Run) Probe(t int, fs FrameSettings, x, y float64) ([]ProbePath, error) 
 		path := ProbePath{Separation: sep}
 		qx, qy := x, y
 		for s := 0; ; s++ {
-			for mu := range z {
-				z[mu] = rd.ax[mu]*qx + rd.ay[mu]*qy + rd.offs[mu]
-			}
+			rd.scores(z, qx, qy)
 			psi := sep.SepPsi(p, z, ws)
-			half := 0.0
-			for row, h := range rd.energyH {
-				phi := rd.energyG[2*row]*qx + rd.energyG[2*row+1]*qy + h
-				half += phi * phi
-			}
 			path.Points = append(path.Points, [2]float64{qx, qy})
-			path.Energy = append(path.Energy, 0.5*half-psi/psiDivisor)
+			path.Energy = append(path.Energy, rd.energy(qx, qy, psi, psiDivisor))
 			if s == rd.steps {
 				break
 			}
-			support := 0
-			nx, ny := 0.0, 0.0
-			for mu, pm := range p {
-				if pm != 0 {
-					nx += pm * rd.px[mu]
-					ny += pm * rd.py[mu]
-				}
-				if pm > eps {
-					support++
-				}
-			}
-			path.Support = append(path.Support, support)
-			qx, qy = nx, ny
+			path.Support = append(path.Support, int(supportSize(p, eps)))
+			qx, qy, _ = weightedSum(p, rd.px, rd.py)
 		}
 		path.Label = int(rd.label(qx, qy))
 		paths[i] = path

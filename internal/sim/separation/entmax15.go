@@ -24,26 +24,7 @@ func entmax15(p, z, buf []float64, wantPsi bool) float64 {
 	c := buf[:nc]
 	sortDesc(c)
 
-	// For k = 1..nc: mean_k, ms_k = means of y_(j), y_(j)² over j ≤ k;
-	// δ_k = (1 − k(ms_k − mean_k²))/k; τ_k = mean_k − √max(δ_k, 0).
-	// k* = #{k : τ_k ≤ y_(k)}. τ_k overwrites c[k−1] once it has been
-	// compared with y_(k), which is no longer needed; k = 1 always counts
-	// (τ_1 = −1 ≤ y_(1) = 0), so k* ≥ 1.
-	var cum, cumSq float64
-	kStar := 0
-	for k, v := range c {
-		kk := float64(k + 1)
-		cum += v
-		cumSq += v * v
-		mean := cum / kk
-		delta := (1 - kk*(cumSq/kk-mean*mean)) / kk
-		tau := mean - sqrtPos(delta)
-		if tau <= v {
-			kStar++
-		}
-		c[k] = tau
-	}
-	tau := c[kStar-1]
+	tau := entmax15Tau(c)
 
 	var dot, cube float64
 	for i, v := range z {
@@ -61,6 +42,30 @@ func entmax15(p, z, buf []float64, wantPsi bool) float64 {
 		return 0
 	}
 	return m + dot + (1-cube)/0.75
+}
+
+// entmax15Tau returns the threshold τ = τ_{k*} of the non-empty candidates
+// c = y_(1) ≥ y_(2) ≥ …, y_(1) = 0, overwriting c. For k = 1..len(c): mean_k,
+// ms_k = means of y_(j), y_(j)² over j ≤ k; δ_k = (1 − k(ms_k − mean_k²))/k;
+// τ_k = mean_k − √max(δ_k, 0); k* = #{k : τ_k ≤ y_(k)}. τ_k overwrites
+// c[k−1] once it has been compared with y_(k), which is no longer needed;
+// k = 1 always counts (τ_1 = −1 ≤ y_(1) = 0), so k* ≥ 1.
+func entmax15Tau(c []float64) float64 {
+	var cum, cumSq float64
+	kStar := 0
+	for k, v := range c {
+		kk := float64(k + 1)
+		cum += v
+		cumSq += v * v
+		mean := cum / kk
+		delta := (1 - kk*(cumSq/kk-mean*mean)) / kk
+		tau := mean - sqrtPos(delta)
+		if tau <= v {
+			kStar++
+		}
+		c[k] = tau
+	}
+	return c[kStar-1]
 }
 
 // sqrtPos returns √max(x, 0).

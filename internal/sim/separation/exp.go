@@ -62,6 +62,35 @@ func expShifted(dst, src []float64, shift float64) (sum float64) {
 	return sum
 }
 
+// expShiftedPair is expShifted(dst0, src0, shift0) and
+// expShifted(dst1, src1, shift1), bit for bit, computed side by side so that
+// the two chains overlap. len(src1) == len(src0).
+func expShiftedPair(dst0, src0 []float64, shift0 float64, dst1, src1 []float64, shift1 float64) (sum0, sum1 float64) {
+	n := len(src0)
+	dst0, dst1, src1 = dst0[:n], dst1[:n], src1[:n]
+	for i, v0 := range src0 {
+		x0, x1 := v0-shift0, src1[i]-shift1
+		var e0, e1 float64
+		if x0 >= expMinArg && x1 >= expMinArg {
+			k0, k1 := int64(x0*expInvLn2x32-0.5), int64(x1*expInvLn2x32-0.5)
+			fk0, fk1 := float64(k0), float64(k1)
+			r0 := (x0 - fk0*expLn2d32Hi) - fk0*expLn2d32Lo
+			r1 := (x1 - fk1*expLn2d32Hi) - fk1*expLn2d32Lo
+			t0, t1 := expTable[k0&31], expTable[k1&31]
+			em0 := r0 * (1 + r0*(1.0/2+r0*(1.0/6+r0*(1.0/24+r0*(1.0/120+r0*(1.0/720))))))
+			em1 := r1 * (1 + r1*(1.0/2+r1*(1.0/6+r1*(1.0/24+r1*(1.0/120+r1*(1.0/720))))))
+			e0 = (t0 + t0*em0) * math.Float64frombits(uint64(1023+(k0>>5))<<52)
+			e1 = (t1 + t1*em1) * math.Float64frombits(uint64(1023+(k1>>5))<<52)
+		} else { // rare: one of them is tiny, zero or NaN
+			e0, e1 = expNonPositive(x0), expNonPositive(x1)
+		}
+		dst0[i], dst1[i] = e0, e1
+		sum0 += e0
+		sum1 += e1
+	}
+	return sum0, sum1
+}
+
 // expNonPositive returns e^x for x ≤ 0 as expShifted computes it.
 func expNonPositive(x float64) float64 {
 	var e [1]float64

@@ -81,15 +81,7 @@ func (m Map) SepPsi(p, z []float64, ws *Workspace) float64 {
 }
 
 func (m Map) sep(p, z []float64, ws *Workspace, wantPsi bool) float64 {
-	if len(z) == 0 {
-		panic("separation: empty score vector")
-	}
-	if len(p) != len(z) {
-		panic("separation: len(p) != len(z)")
-	}
-	if ws == nil || len(ws.buf) < len(z) {
-		panic("separation: workspace too small")
-	}
+	checkArgs(p, z, ws)
 	switch m.kind {
 	case kindSoftmax:
 		return softmax(p, z, wantPsi)
@@ -101,6 +93,20 @@ func (m Map) sep(p, z []float64, ws *Workspace, wantPsi bool) float64 {
 		return bisect(p, z, ws.buf, m.alpha, wantPsi)
 	}
 	panic("separation: zero Map; use a constructor")
+}
+
+// checkArgs panics unless z is non-empty, p as long as z and ws large
+// enough for it.
+func checkArgs(p, z []float64, ws *Workspace) {
+	if len(z) == 0 {
+		panic("separation: empty score vector")
+	}
+	if len(p) != len(z) {
+		panic("separation: len(p) != len(z)")
+	}
+	if ws == nil || len(ws.buf) < len(z) {
+		panic("separation: workspace too small")
+	}
 }
 
 // Entropy returns the entropy of p used by m (SCIENCE §3): the Tsallis

@@ -602,7 +602,8 @@ func TestNoAllocs(t *testing.T) {
 }
 
 // FuzzSep checks that for any finite scores every map returns p in the
-// simplex and a finite Ψ* with max z ≤ Ψ* ≤ max z + H(uniform).
+// simplex and a finite Ψ* with max z ≤ Ψ* ≤ max z + H(uniform), and that
+// SepPair agrees with Sep bit for bit.
 func FuzzSep(f *testing.F) {
 	f.Add(0.0, 0.0, 0.0, 0.0)
 	f.Add(1.0, 0.0, -1.0, 0.5)
@@ -638,6 +639,11 @@ func FuzzSep(f *testing.F) {
 				if math.IsNaN(psi) || math.IsInf(psi, 0) || psi < mz-tol || psi > hi+tol {
 					t.Fatalf("%s, z = %v: Ψ* = %v, want finite in [%v, %v]", m.Name(), z, psi, mz, hi)
 				}
+				rev := make([]float64, n) // SepPair of z and z reversed is Sep of each
+				for i, v := range z {
+					rev[n-1-i] = v
+				}
+				checkPair(t, m, z, rev)
 			}
 		}
 	})

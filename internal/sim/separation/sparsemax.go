@@ -21,17 +21,7 @@ func sparsemax(p, z, buf []float64, wantPsi bool) float64 {
 	c := buf[:nc]
 	sortDesc(c)
 
-	// k* = largest k with 1 + k y_(k) > Σ_{j≤k} y_(j); k = 1 always qualifies
-	// because y_(1) = 0.
-	var cum, cumStar float64
-	kStar := 1
-	for k, v := range c {
-		cum += v
-		if 1+float64(k+1)*v > cum {
-			kStar, cumStar = k+1, cum
-		}
-	}
-	tau := (cumStar - 1) / float64(kStar)
+	tau := sparsemaxTau(c)
 
 	var dot, sq float64
 	for i, v := range z {
@@ -48,4 +38,19 @@ func sparsemax(p, z, buf []float64, wantPsi bool) float64 {
 		return 0
 	}
 	return m + (dot - 0.5*sq + 0.5)
+}
+
+// sparsemaxTau returns the threshold τ = (Σ_{j≤k*} y_(j) − 1)/k* of the
+// non-empty candidates c = y_(1) ≥ y_(2) ≥ …, y_(1) = 0, where k* is the
+// largest k with 1 + k y_(k) > Σ_{j≤k} y_(j); k = 1 always qualifies.
+func sparsemaxTau(c []float64) float64 {
+	var cum, cumStar float64
+	kStar := 1
+	for k, v := range c {
+		cum += v
+		if 1+float64(k+1)*v > cum {
+			kStar, cumStar = k+1, cum
+		}
+	}
+	return (cumStar - 1) / float64(kStar)
 }
