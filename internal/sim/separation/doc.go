@@ -31,6 +31,7 @@
 // The maps are made for the innermost loop of the visualiser (hundreds of
 // thousands of calls per frame on vectors of length about 8): Map is a small
 // comparable value, Sep and SepPsi take a caller-owned Workspace, never
-// allocate and are deterministic. A Workspace must not be shared by
-// concurrent calls; a Map may be.
+// allocate and are deterministic. SepPair computes two vectors side by side,
+// bit for bit as Sep does, so that the CPU overlaps their short dependency
+// chains. A Workspace must not be shared by concurrent calls; a Map may be.
 package separation
