@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -25,7 +26,7 @@ type liveSessions struct {
 }
 
 // errGoingAway is the cause of sessions cancelled by a shutdown.
-var errGoingAway = errors.New("the server is shutting down")
+var errGoingAway = &closeCause{status: websocket.StatusGoingAway, reason: "server shutting down"}
 
 // add registers a session's cancel function; it reports false when the
 // server is shutting down or MaxLiveSessions are open.
@@ -121,31 +122,41 @@ func (s *server) handleLive(w http.ResponseWriter, r *http.Request) {
 	wg.Add(2)
 	go func() { // reader: its Read is ended by closing conn, never by a context
 		defer wg.Done()
+		defer s.endOnPanic(cancel, "reader")
 		s.readLive(ctx, cancel, conn, in, out)
 	}()
 	go func() {
 		defer wg.Done()
+		defer s.endOnPanic(cancel, "writer")
 		s.writeLive(ctx, cancel, conn, out)
 	}()
 
 	status, reason := s.runSession(ctx, in, out)
 	cancel(nil)
 	closeCtxErr := context.Cause(ctx)
-	if errors.Is(closeCtxErr, errGoingAway) {
-		status, reason = websocket.StatusGoingAway, "server shutting down"
+	abrupt := false
+	if cc, ok := errors.AsType[*closeCause](closeCtxErr); ok {
+		status, reason, abrupt = cc.status, cc.reason, cc.abrupt
 	}
-	closeConn(conn, status, reason)
+	if abrupt {
+		conn.CloseNow()
+	} else {
+		closeConn(conn, status, reason)
+	}
 	wg.Wait()
 	s.log.Info("live: session closed", "remote", r.RemoteAddr, "why", closeCtxErr)
 }
 
 // runSession sends the hello and runs the session's loop until ctx is
-// done. A panic ends the session with status 1011 instead of the server.
+// done. A panic that the loop's own recovery (recoverMessage) did not
+// handle ends the session with status 1011 instead of the server.
 func (s *server) runSession(ctx context.Context, in <-chan []byte, out *outbox) (status websocket.StatusCode, reason string) {
 	defer func() {
 		if v := recover(); v != nil {
-			s.log.Error("live: panic in a session", "panic", fmt.Sprint(v))
-			status, reason = websocket.StatusInternalError, "internal error; it has been logged"
+			if _, lost := v.(sessionLost); !lost { // logged already
+				logPanic(s.log, "live: panic in a session", v, debug.Stack())
+			}
+			status, reason = errInternalClose.status, errInternalClose.reason
 		}
 	}()
 	hello, err := json.Marshal(s.helloMsg())

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"hoplab/internal/sim"
 	"hoplab/internal/workpool"
 	"hoplab/web"
 )
@@ -68,9 +69,13 @@ type server struct {
 	// live tracks the open live sessions.
 	live liveSessions
 
-	// afterStep, when not nil, is called after each U-Hop+ step with the
-	// computation's context and the number of steps taken (a test hook).
+	// afterStep, when not nil, is called after each U-Hop+ step of a /run
+	// or a live session with the computation's context and the number of
+	// steps taken (a test hook).
 	afterStep func(ctx context.Context, t int)
+	// wrapRunner, when not nil, wraps every runner of a rendering (a test
+	// hook).
+	wrapRunner func(sim.Runner) sim.Runner
 }
 
 func newServer(cfg Config) *server {

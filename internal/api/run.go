@@ -62,7 +62,7 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	default:
 		e := asAPIError(err)
 		if e.status >= 500 {
-			s.log.Error("run failed", "err", err)
+			logFailure(s.log, "run failed", err)
 		}
 		writeError(w, e)
 		return
@@ -111,14 +111,19 @@ func (s *server) compute(ctx context.Context, p *plan) (*result, error) {
 
 // runner returns the sim.Runner for a computation under ctx.
 func (s *server) runner(ctx context.Context) sim.Runner {
-	if s.pool == nil {
-		return serialRunner{ctx}
+	var r sim.Runner = serialRunner{ctx}
+	if s.pool != nil {
+		r = poolRunner{pool: s.pool, ctx: ctx}
 	}
-	return poolRunner{pool: s.pool, ctx: ctx}
+	if s.wrapRunner != nil {
+		r = s.wrapRunner(r)
+	}
+	return r
 }
 
 // poolRunner runs a rendering's chunks on the shared worker pool and stops
-// handing out chunks once ctx is done.
+// handing out chunks once ctx is done. A chunk's panic is returned as a
+// *workpool.PanicError.
 type poolRunner struct {
 	pool *workpool.Pool
 	ctx  context.Context
