@@ -155,6 +155,19 @@ func (m *message) number(name string) (float64, error) {
 	return v, nil
 }
 
+// coordinate decodes a point's coordinate: a finite number with
+// |v| ≤ maxAbs (Limits.MaxAbsValue, as for memories and grid bounds).
+func (m *message) coordinate(name string, maxAbs float64) (float64, error) {
+	v, err := m.number(name)
+	if err != nil {
+		return 0, err
+	}
+	if math.Abs(v) > maxAbs {
+		return 0, overLimit(name, "|%g| exceeds the limit of %g on absolute values (MaxAbsValue), as for memories and grid bounds", v, maxAbs)
+	}
+	return v, nil
+}
+
 // integer decodes an integer member in lo … hi.
 func (m *message) integer(name string, lo, hi int64) (int64, error) {
 	raw := m.members[name]
