@@ -73,6 +73,18 @@ type Limits struct {
 	// MaxLiveSessions bounds the websocket sessions open at once; an
 	// upgrade beyond it gets 503 busy.
 	MaxLiveSessions int
+	// MaxLiveSessionsPerAddr, when > 0, bounds the sessions open at once
+	// from one client address (the host of the connection's remote
+	// address; behind a proxy, the proxy's); an upgrade beyond it gets 503
+	// busy. 0, the default, means no bound: a classroom behind one NAT
+	// shares one address.
+	MaxLiveSessionsPerAddr int
+	// LivePingInterval is how often a live connection is pinged, and
+	// LivePingTimeout how long its pong may take; a peer that does not
+	// answer in time loses its session. So a dead peer, or one that never
+	// reads, frees its slot within LivePingInterval + LivePingTimeout. A
+	// zero interval sends no pings.
+	LivePingInterval, LivePingTimeout time.Duration
 	// MaxMessageBytes bounds one client message; a larger one closes the
 	// connection with status 1009.
 	MaxMessageBytes int64
@@ -116,6 +128,8 @@ func DefaultLimits() Limits {
 		MaxConcurrentRuns:   8,
 		RunTimeout:          60 * time.Second,
 		MaxLiveSessions:     32,
+		LivePingInterval:    15 * time.Second,
+		LivePingTimeout:     10 * time.Second,
 		MaxMessageBytes:     1 << 20,
 		MaxLiveMemories:     64,
 		MaxLiveGridSide:     256,
