@@ -3,11 +3,14 @@
 //
 // Usage:
 //
-//	server [-addr host:port] [-workers n]
+//	server [-addr host:port] [-workers n] [-max-sessions n] [-max-sessions-per-addr n]
 //
 // -addr (default 127.0.0.1:8080; the environment variable HOPLAB_ADDR is
 // used when the flag is not given) is the listen address; with port 0 the
-// system picks a free port. On start the server logs a line containing
+// system picks a free port. -workers (default: the number of CPUs) sizes
+// the compute pool. -max-sessions (default 32) bounds the live sessions
+// open at once, and -max-sessions-per-addr (default 0, no bound) those of
+// one client address. On start the server logs a line containing
 // "listening on http://HOST:PORT" with the real address. SIGINT or SIGTERM
 // shut it down gracefully.
 package main
@@ -60,6 +63,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fset.SetOutput(io.Discard) // Parse's errors are returned; the usage is printed below
 	addr := fset.String("addr", "127.0.0.1:8080", "listen `address` host:port (env HOPLAB_ADDR when the flag is not given)")
 	workers := fset.Int("workers", runtime.NumCPU(), "`number` of CPU workers shared by all computations")
+	limits := api.DefaultLimits()
+	fset.IntVar(&limits.MaxLiveSessions, "max-sessions", limits.MaxLiveSessions, "`number` of live sessions open at once")
+	fset.IntVar(&limits.MaxLiveSessionsPerAddr, "max-sessions-per-addr", 0, "`number` of live sessions open at once from one client address; 0: no limit (a classroom behind one NAT shares an address)")
 	if err := fset.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fset.SetOutput(stdout)
@@ -81,6 +87,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, not %d", *workers)
 	}
+	if limits.MaxLiveSessions < 1 {
+		return fmt.Errorf("-max-sessions must be at least 1, not %d", limits.MaxLiveSessions)
+	}
+	if limits.MaxLiveSessionsPerAddr < 0 {
+		return fmt.Errorf("-max-sessions-per-addr must be 0 (no limit) or more, not %d", limits.MaxLiveSessionsPerAddr)
+	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	ln, err := net.Listen("tcp", *addr)
@@ -93,7 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// running requests finish; only a shutdown that times out cancels them.
 	baseCtx, cancelRequests := context.WithCancel(context.Background())
 	defer cancelRequests()
-	handler := api.NewHandler(api.Config{Logger: logger, Pool: pool})
+	handler := api.NewHandler(api.Config{Logger: logger, Pool: pool, Limits: limits})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,

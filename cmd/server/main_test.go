@@ -183,6 +183,8 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{"bad HOPLAB_ADDR", nil, map[string]string{"HOPLAB_ADDR": "127.0.0.1:-1"}, "listen"},
 		{"unknown flag", []string{"-port", "8080"}, nil, "-port"},
 		{"no workers", []string{"-addr", "127.0.0.1:0", "-workers", "0"}, nil, "-workers"},
+		{"no sessions", []string{"-addr", "127.0.0.1:0", "-max-sessions", "0"}, nil, "-max-sessions"},
+		{"negative sessions per address", []string{"-addr", "127.0.0.1:0", "-max-sessions-per-addr", "-1"}, nil, "-max-sessions-per-addr"},
 		{"extra argument", []string{"-addr", "127.0.0.1:0", "serve"}, nil, "unexpected arguments"},
 	}
 	for _, tt := range tests {
@@ -201,7 +203,7 @@ func TestHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"server", "-h"}, func(string) string { return "" }, &stdout, io.Discard); err != nil {
 		t.Fatalf("run -h = %v, want nil", err)
 	}
-	for _, want := range []string{"-addr", "HOPLAB_ADDR", "-workers"} {
+	for _, want := range []string{"-addr", "HOPLAB_ADDR", "-workers", "-max-sessions", "-max-sessions-per-addr"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, &stdout)
 		}
