@@ -23,6 +23,16 @@ type Config struct {
 	Pool *workpool.Pool
 	// Limits bound every request; the zero value means DefaultLimits().
 	Limits Limits
+	// AllowedHosts lists the host names that requests may name in their
+	// Host header (others get 421 host_not_allowed) and live sessions in
+	// their Origin (others get 403 origin_not_allowed; no Origin is fine),
+	// against DNS rebinding. Names match case-insensitively on any port;
+	// "*.example.org" matches the subdomains of example.org, and "*" any
+	// host (then the Origin must be the request's own host and port).
+	// Empty means LoopbackHosts(): a server that is reached by other names
+	// must list them (cmd/server lists the listen address's and, on a
+	// wildcard address, the machine's).
+	AllowedHosts []string
 }
 
 // NewHandler returns hoplab's HTTP handler:
@@ -63,6 +73,7 @@ type server struct {
 	pool   *workpool.Pool
 	limits Limits
 	static *staticFiles
+	hosts  *hostList
 	// sem holds one token per running computation; its capacity is
 	// Limits.MaxConcurrentRuns.
 	sem chan struct{}
@@ -86,6 +97,11 @@ func newServer(cfg Config) *server {
 	if s.limits == (Limits{}) {
 		s.limits = DefaultLimits()
 	}
+	hosts := cfg.AllowedHosts
+	if len(hosts) == 0 {
+		hosts = LoopbackHosts()
+	}
+	s.hosts = newHostList(hosts)
 	s.sem = make(chan struct{}, max(s.limits.MaxConcurrentRuns, 1))
 	sub, err := fs.Sub(web.Static, "static")
 	if err != nil {
@@ -99,7 +115,7 @@ func newServer(cfg Config) *server {
 // same middleware (a test hook).
 func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverPanics, middleware.GetHead)
+	r.Use(s.logRequests, s.recoverPanics, s.checkHost, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed(r))
 
