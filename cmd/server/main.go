@@ -4,13 +4,18 @@
 // Usage:
 //
 //	server [-addr host:port] [-workers n] [-max-sessions n] [-max-sessions-per-addr n]
+//	       [-allowed-hosts names]
 //
 // -addr (default 127.0.0.1:8080; the environment variable HOPLAB_ADDR is
 // used when the flag is not given) is the listen address; with port 0 the
 // system picks a free port. -workers (default: the number of CPUs) sizes
 // the compute pool. -max-sessions (default 32) bounds the live sessions
 // open at once, and -max-sessions-per-addr (default 0, no bound) those of
-// one client address. On start the server logs a line containing
+// one client address. -allowed-hosts (env HOPLAB_ALLOWED_HOSTS) replaces
+// the host names that requests may address, against DNS rebinding; by
+// default they are the loopback names, the listen address's host and, when
+// it is a wildcard address, the machine's interface addresses and host
+// name (see defaultAllowedHosts). The list is logged at start. On start the server logs a line containing
 // "listening on http://HOST:PORT" with the real address. SIGINT or SIGTERM
 // shut it down gracefully.
 package main
@@ -27,6 +32,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -66,6 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	limits := api.DefaultLimits()
 	fset.IntVar(&limits.MaxLiveSessions, "max-sessions", limits.MaxLiveSessions, "`number` of live sessions open at once")
 	fset.IntVar(&limits.MaxLiveSessionsPerAddr, "max-sessions-per-addr", 0, "`number` of live sessions open at once from one client address; 0: no limit (a classroom behind one NAT shares an address)")
+	allowedHosts := fset.String("allowed-hosts", "", "comma-separated host `names` that requests may address, on any port (\"*.example.org\": its subdomains; \"*\": any); replaces the default: loopback names, the listen address and, on a wildcard address, the machine's addresses and host name (env HOPLAB_ALLOWED_HOSTS when the flag is not given)")
 	if err := fset.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fset.SetOutput(stdout)
@@ -79,10 +86,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if fset.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fset.Args())
 	}
-	addrSet := false
-	fset.Visit(func(f *flag.Flag) { addrSet = addrSet || f.Name == "addr" })
-	if env := getenv("HOPLAB_ADDR"); !addrSet && env != "" {
+	set := map[string]bool{}
+	fset.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if env := getenv("HOPLAB_ADDR"); !set["addr"] && env != "" {
 		*addr = env
+	}
+	if env := getenv("HOPLAB_ALLOWED_HOSTS"); !set["allowed-hosts"] && env != "" {
+		*allowedHosts, set["allowed-hosts"] = env, true
+	}
+	var hosts []string
+	if set["allowed-hosts"] {
+		var err error
+		if hosts, err = parseAllowedHosts(*allowedHosts); err != nil {
+			return err
+		}
 	}
 	if *workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, not %d", *workers)
@@ -100,12 +117,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("listen: %w", err)
 	}
 	pool := workpool.New(*workers)
+	if hosts == nil {
+		hosts = defaultAllowedHosts(*addr, ln.Addr())
+	}
 
 	// Requests get a base context of their own, not ctx: a signal lets the
 	// running requests finish; only a shutdown that times out cancels them.
 	baseCtx, cancelRequests := context.WithCancel(context.Background())
 	defer cancelRequests()
-	handler := api.NewHandler(api.Config{Logger: logger, Pool: pool, Limits: limits})
+	handler := api.NewHandler(api.Config{Logger: logger, Pool: pool, Limits: limits, AllowedHosts: hosts})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -122,6 +142,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	logger.Info("listening on http://"+ln.Addr().String(), "workers", pool.Workers())
+	logger.Info("allowed hosts, on any port (-allowed-hosts replaces them)", "hosts", strings.Join(hosts, ","))
 
 	select {
 	case err := <-serveErr: // Serve failed before any shutdown

@@ -185,6 +185,9 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{"no workers", []string{"-addr", "127.0.0.1:0", "-workers", "0"}, nil, "-workers"},
 		{"no sessions", []string{"-addr", "127.0.0.1:0", "-max-sessions", "0"}, nil, "-max-sessions"},
 		{"negative sessions per address", []string{"-addr", "127.0.0.1:0", "-max-sessions-per-addr", "-1"}, nil, "-max-sessions-per-addr"},
+		{"allowed host with a port", []string{"-addr", "127.0.0.1:0", "-allowed-hosts", "localhost:8080"}, nil, "-allowed-hosts"},
+		{"no allowed host", []string{"-addr", "127.0.0.1:0", "-allowed-hosts", " , "}, nil, "-allowed-hosts"},
+		{"bad HOPLAB_ALLOWED_HOSTS", []string{"-addr", "127.0.0.1:0"}, map[string]string{"HOPLAB_ALLOWED_HOSTS": "http://x"}, "-allowed-hosts"},
 		{"extra argument", []string{"-addr", "127.0.0.1:0", "serve"}, nil, "unexpected arguments"},
 	}
 	for _, tt := range tests {
@@ -203,7 +206,7 @@ func TestHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"server", "-h"}, func(string) string { return "" }, &stdout, io.Discard); err != nil {
 		t.Fatalf("run -h = %v, want nil", err)
 	}
-	for _, want := range []string{"-addr", "HOPLAB_ADDR", "-workers", "-max-sessions", "-max-sessions-per-addr"} {
+	for _, want := range []string{"-addr", "HOPLAB_ADDR", "-workers", "-max-sessions", "-max-sessions-per-addr", "-allowed-hosts", "HOPLAB_ALLOWED_HOSTS"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, &stdout)
 		}
