@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 )
@@ -220,7 +221,8 @@ func closeConn(conn *websocket.Conn, status websocket.StatusCode, reason string)
 
 // readLive reads text messages into in until the connection fails or
 // closes, then cancels the session. A binary message is answered with an
-// error at once.
+// error at once; a text message that is not UTF-8 (RFC 6455 §8.1) ends the
+// session with status 1007.
 func (s *server) readLive(ctx context.Context, cancel context.CancelCauseFunc, conn *websocket.Conn, in chan<- []byte, out *outbox) {
 	for {
 		typ, data, err := conn.Read(context.Background())
@@ -234,6 +236,10 @@ func (s *server) readLive(ctx context.Context, cancel context.CancelCauseFunc, c
 				out.putReply(b)
 			}
 			continue
+		}
+		if !utf8.Valid(data) {
+			cancel(&closeCause{status: websocket.StatusInvalidFramePayloadData, reason: "text messages must be UTF-8"})
+			return
 		}
 		select {
 		case in <- data:
