@@ -13,6 +13,12 @@ import "time"
 type Limits struct {
 	// MaxBodyBytes is the largest request body accepted (413 beyond).
 	MaxBodyBytes int64
+	// MaxDrainBytes bounds how much of a body over MaxBodyBytes is read,
+	// and discarded, before the 413 is sent, so that a client that sends
+	// its whole body before reading sees the 413 rather than a reset
+	// connection. A longer body's 413 is sent at once and closes the
+	// connection.
+	MaxDrainBytes int64
 	// MaxMemories bounds M, the number of memories (field "memories").
 	MaxMemories int
 	// MaxInputDim bounds d, the length of a memory (field "memories").
@@ -104,6 +110,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		MaxBodyBytes:        8 << 20,
+		MaxDrainBytes:       16 << 20,
 		MaxMemories:         512,
 		MaxInputDim:         512,
 		MaxFeatureDim:       512,

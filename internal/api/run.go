@@ -149,20 +149,23 @@ func (r serialRunner) Run(n int, task sim.Task) error {
 	return r.ctx.Err()
 }
 
-// readBody reads the request body, at most Limits.MaxBodyBytes of it.
+// readBody reads the request body, at most Limits.MaxBodyBytes of it. A
+// larger body gets 413, after drainBody.
 func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 	limit := s.limits.MaxBodyBytes
 	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, code: codeBodyTooLarge,
 		message: fmt.Sprintf("the body exceeds the limit of %d bytes (MaxBodyBytes)", limit)}
 	if r.ContentLength > limit {
+		s.drainBody(w, r, 0)
 		return nil, tooLarge
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, tooLarge
-		}
 		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON, message: "reading the body failed: " + err.Error()}
+	}
+	if int64(len(body)) > limit {
+		s.drainBody(w, r, int64(len(body)))
+		return nil, tooLarge
 	}
 	return body, nil
 }
