@@ -115,7 +115,7 @@ func newServer(cfg Config) *server {
 // same middleware (a test hook).
 func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverPanics, s.checkHost, middleware.GetHead)
+	r.Use(securityHeaders, s.logRequests, s.recoverPanics, s.checkHost, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed(r))
 
