@@ -33,6 +33,11 @@ type Config struct {
 	// must list them (cmd/server lists the listen address's and, on a
 	// wildcard address, the machine's).
 	AllowedHosts []string
+	// AfterStep, when not nil, is called after each U-Hop+ step of a /run
+	// or a live session, on the computation's goroutine, with its context
+	// and the number of steps taken: a hook for tests, which can slow a
+	// computation down or hold it until its context ends.
+	AfterStep func(ctx context.Context, t int)
 }
 
 // NewHandler returns hoplab's HTTP handler:
@@ -53,7 +58,8 @@ func NewHandler(cfg Config) *Handler {
 
 // Handler is hoplab's HTTP handler. Its live sessions outlive the requests
 // that opened them, so a server shutting down must also call CloseSessions
-// and WaitSessions.
+// and WaitSessions; and CancelRuns, to answer the computations that would
+// not end within its grace period.
 type Handler struct {
 	http.Handler
 	srv *server
@@ -79,6 +85,9 @@ type server struct {
 	sem chan struct{}
 	// live tracks the open live sessions.
 	live liveSessions
+	// draining is done once stopRuns (Handler.CancelRuns) is called.
+	draining context.Context
+	stopRuns context.CancelFunc
 
 	// afterStep, when not nil, is called after each U-Hop+ step of a /run
 	// or a live session with the computation's context and the number of
@@ -90,7 +99,8 @@ type server struct {
 }
 
 func newServer(cfg Config) *server {
-	s := &server{log: cfg.Logger, pool: cfg.Pool, limits: cfg.Limits}
+	s := &server{log: cfg.Logger, pool: cfg.Pool, limits: cfg.Limits, afterStep: cfg.AfterStep}
+	s.draining, s.stopRuns = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -47,11 +47,14 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	ctx, cancel := context.WithTimeout(r.Context(), s.limits.RunTimeout)
+	ctx, cancel := s.runContext(r.Context())
 	defer cancel()
 	res, err := s.compute(ctx, p)
 	switch {
 	case err == nil:
+	case errors.Is(context.Cause(ctx), errShuttingDown):
+		writeError(w, shuttingDown)
+		return
 	case r.Context().Err() != nil:
 		s.log.Info("run abandoned: the client went away", "path", r.URL.Path, "err", err)
 		return
