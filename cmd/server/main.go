@@ -4,7 +4,7 @@
 // Usage:
 //
 //	server [-addr host:port] [-workers n] [-max-sessions n] [-max-sessions-per-addr n]
-//	       [-allowed-hosts names]
+//	       [-allowed-hosts names] [-shutdown-timeout d]
 //
 // -addr (default 127.0.0.1:8080; the environment variable HOPLAB_ADDR is
 // used when the flag is not given) is the listen address; with port 0 the
@@ -17,7 +17,11 @@
 // it is a wildcard address, the machine's interface addresses and host
 // name (see defaultAllowedHosts). The list is logged at start. On start the server logs a line containing
 // "listening on http://HOST:PORT" with the real address. SIGINT or SIGTERM
-// shut it down gracefully.
+// shut it down gracefully within -shutdown-timeout (default 10 s): no new
+// connections; live sessions are closed with 1001; running requests get
+// 4/5 of the timeout to finish (runGrace), then the computations still
+// running are stopped and answered 503 shutting_down; the process then
+// exits 0.
 package main
 
 import (
@@ -58,8 +62,20 @@ const (
 	writeTimeout      = 90 * time.Second
 	idleTimeout       = 120 * time.Second
 	maxHeaderBytes    = 64 << 10
-	shutdownTimeout   = 10 * time.Second
 )
+
+// runGrace is the part of the shutdown timeout that running computations
+// get to finish: all but a fifth of it, and at least 1 s, kept to stop
+// those still running, answer them 503 shutting_down and let
+// http.Server.Shutdown, which looks every 500 ms, see their connections
+// close; but at least half of it. 8 s of the default 10 s.
+func runGrace(shutdownTimeout time.Duration) time.Duration {
+	return max(shutdownTimeout-max(shutdownTimeout/5, time.Second), shutdownTimeout/2)
+}
+
+// testHookConfig, when not nil, edits the handler's configuration (a test
+// hook).
+var testHookConfig func(*api.Config)
 
 // run parses args (args[0] is the program name), serves until ctx is done
 // and then shuts down gracefully. Logs go to stderr; -h prints the usage to
@@ -72,6 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	limits := api.DefaultLimits()
 	fset.IntVar(&limits.MaxLiveSessions, "max-sessions", limits.MaxLiveSessions, "`number` of live sessions open at once")
 	fset.IntVar(&limits.MaxLiveSessionsPerAddr, "max-sessions-per-addr", 0, "`number` of live sessions open at once from one client address; 0: no limit (a classroom behind one NAT shares an address)")
+	shutdownTimeout := fset.Duration("shutdown-timeout", 10*time.Second, "how long a shutdown (SIGINT, SIGTERM) waits for running requests; computations still running after 4/5 of it (but 1 s before its end at the latest) are stopped and answered 503 shutting_down")
 	allowedHosts := fset.String("allowed-hosts", "", "comma-separated host `names` that requests may address, on any port (\"*.example.org\": its subdomains; \"*\": any); replaces the default: loopback names, the listen address and, on a wildcard address, the machine's addresses and host name (env HOPLAB_ALLOWED_HOSTS when the flag is not given)")
 	if err := fset.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -104,6 +121,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, not %d", *workers)
 	}
+	if *shutdownTimeout <= 0 {
+		return fmt.Errorf("-shutdown-timeout must be positive, not %v", *shutdownTimeout)
+	}
 	if limits.MaxLiveSessions < 1 {
 		return fmt.Errorf("-max-sessions must be at least 1, not %d", limits.MaxLiveSessions)
 	}
@@ -125,7 +145,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// running requests finish; only a shutdown that times out cancels them.
 	baseCtx, cancelRequests := context.WithCancel(context.Background())
 	defer cancelRequests()
-	handler := api.NewHandler(api.Config{Logger: logger, Pool: pool, Limits: limits, AllowedHosts: hosts})
+	cfg := api.Config{Logger: logger, Pool: pool, Limits: limits, AllowedHosts: hosts}
+	if testHookConfig != nil {
+		testHookConfig(&cfg)
+	}
+	handler := api.NewHandler(cfg)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -151,9 +175,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case <-ctx.Done():
 	}
 
-	logger.Info("shutting down", "timeout", shutdownTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	logger.Info("shutting down", "timeout", *shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
 	defer cancel()
+	// Running computations get the grace period; then those that would
+	// not finish are stopped and answered, before the timeout.
+	grace := time.AfterFunc(runGrace(*shutdownTimeout), func() {
+		logger.Info("stopping the computations still running; they are answered 503 shutting_down")
+		handler.CancelRuns()
+	})
+	defer grace.Stop()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		// Requests still running: stop their computations and drop their
 		// connections. They may still be returning, so the pool is left
