@@ -65,12 +65,12 @@ const (
 )
 
 // runGrace is the part of the shutdown timeout that running computations
-// get to finish: all but a fifth of it, and at least 1 s, kept to stop
-// those still running, answer them 503 shutting_down and let
+// get to finish: all but a fifth of it, or 2 s if that is more, kept to
+// stop those still running, answer them 503 shutting_down and let
 // http.Server.Shutdown, which looks every 500 ms, see their connections
 // close; but at least half of it. 8 s of the default 10 s.
 func runGrace(shutdownTimeout time.Duration) time.Duration {
-	return max(shutdownTimeout-max(shutdownTimeout/5, time.Second), shutdownTimeout/2)
+	return max(shutdownTimeout-max(shutdownTimeout/5, 2*time.Second), shutdownTimeout/2)
 }
 
 // testHookConfig, when not nil, edits the handler's configuration (a test
@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	limits := api.DefaultLimits()
 	fset.IntVar(&limits.MaxLiveSessions, "max-sessions", limits.MaxLiveSessions, "`number` of live sessions open at once")
 	fset.IntVar(&limits.MaxLiveSessionsPerAddr, "max-sessions-per-addr", 0, "`number` of live sessions open at once from one client address; 0: no limit (a classroom behind one NAT shares an address)")
-	shutdownTimeout := fset.Duration("shutdown-timeout", 10*time.Second, "how long a shutdown (SIGINT, SIGTERM) waits for running requests; computations still running after 4/5 of it (but 1 s before its end at the latest) are stopped and answered 503 shutting_down")
+	shutdownTimeout := fset.Duration("shutdown-timeout", 10*time.Second, "how long a shutdown (SIGINT, SIGTERM) waits for running requests; computations still running after 4/5 of it (but 2 s before its end at the latest) are stopped and answered 503 shutting_down")
 	allowedHosts := fset.String("allowed-hosts", "", "comma-separated host `names` that requests may address, on any port (\"*.example.org\": its subdomains; \"*\": any); replaces the default: loopback names, the listen address and, on a wildcard address, the machine's addresses and host name (env HOPLAB_ALLOWED_HOSTS when the flag is not given)")
 	if err := fset.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -33,7 +33,7 @@ func TestShutdownAnswersRuns(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { testHookConfig = nil })
-	s := startRun(t, []string{"-addr", "127.0.0.1:0", "-workers", "2", "-shutdown-timeout", "2s"}, nil)
+	s := startRun(t, []string{"-addr", "127.0.0.1:0", "-workers", "2", "-shutdown-timeout", "4s"}, nil)
 
 	type answer struct {
 		status int
@@ -107,6 +107,7 @@ func TestRunGrace(t *testing.T) {
 	for timeout, want := range map[time.Duration]time.Duration{
 		10 * time.Second: 8 * time.Second,
 		60 * time.Second: 48 * time.Second,
+		4 * time.Second:  2 * time.Second,
 		2 * time.Second:  time.Second,
 		time.Second:      500 * time.Millisecond,
 	} {
