@@ -3,13 +3,25 @@
 //
 // Usage:
 //
-//	server [-addr host:port] [-workers n]
+//	server [-addr host:port] [-workers n] [-max-sessions n] [-max-sessions-per-addr n]
+//	       [-allowed-hosts names] [-shutdown-timeout d]
 //
 // -addr (default 127.0.0.1:8080; the environment variable HOPLAB_ADDR is
 // used when the flag is not given) is the listen address; with port 0 the
-// system picks a free port. On start the server logs a line containing
+// system picks a free port. -workers (default: the number of CPUs) sizes
+// the compute pool. -max-sessions (default 32) bounds the live sessions
+// open at once, and -max-sessions-per-addr (default 0, no bound) those of
+// one client address. -allowed-hosts (env HOPLAB_ALLOWED_HOSTS) replaces
+// the host names that requests may address, against DNS rebinding; by
+// default they are the loopback names, the listen address's host and, when
+// it is a wildcard address, the machine's interface addresses and host
+// name (see defaultAllowedHosts). The list is logged at start. On start the server logs a line containing
 // "listening on http://HOST:PORT" with the real address. SIGINT or SIGTERM
-// shut it down gracefully.
+// shut it down gracefully within -shutdown-timeout (default 10 s): no new
+// connections; live sessions are closed with 1001; running requests get
+// 4/5 of the timeout to finish (runGrace), then the computations still
+// running are stopped and answered 503 shutting_down; the process then
+// exits 0.
 package main
 
 import (
@@ -24,6 +36,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -49,8 +62,20 @@ const (
 	writeTimeout      = 90 * time.Second
 	idleTimeout       = 120 * time.Second
 	maxHeaderBytes    = 64 << 10
-	shutdownTimeout   = 10 * time.Second
 )
+
+// runGrace is the part of the shutdown timeout that running computations
+// get to finish: all but a fifth of it, or 2 s if that is more, kept to
+// stop those still running, answer them 503 shutting_down and let
+// http.Server.Shutdown, which looks every 500 ms, see their connections
+// close; but at least half of it. 8 s of the default 10 s.
+func runGrace(shutdownTimeout time.Duration) time.Duration {
+	return max(shutdownTimeout-max(shutdownTimeout/5, 2*time.Second), shutdownTimeout/2)
+}
+
+// testHookConfig, when not nil, edits the handler's configuration (a test
+// hook).
+var testHookConfig func(*api.Config)
 
 // run parses args (args[0] is the program name), serves until ctx is done
 // and then shuts down gracefully. Logs go to stderr; -h prints the usage to
@@ -60,6 +85,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fset.SetOutput(io.Discard) // Parse's errors are returned; the usage is printed below
 	addr := fset.String("addr", "127.0.0.1:8080", "listen `address` host:port (env HOPLAB_ADDR when the flag is not given)")
 	workers := fset.Int("workers", runtime.NumCPU(), "`number` of CPU workers shared by all computations")
+	limits := api.DefaultLimits()
+	fset.IntVar(&limits.MaxLiveSessions, "max-sessions", limits.MaxLiveSessions, "`number` of live sessions open at once")
+	fset.IntVar(&limits.MaxLiveSessionsPerAddr, "max-sessions-per-addr", 0, "`number` of live sessions open at once from one client address; 0: no limit (a classroom behind one NAT shares an address)")
+	shutdownTimeout := fset.Duration("shutdown-timeout", 10*time.Second, "how long a shutdown (SIGINT, SIGTERM) waits for running requests; computations still running after 4/5 of it (but 2 s before its end at the latest) are stopped and answered 503 shutting_down")
+	allowedHosts := fset.String("allowed-hosts", "", "comma-separated host `names` that requests may address, on any port (\"*.example.org\": its subdomains; \"*\": any); replaces the default: loopback names, the listen address and, on a wildcard address, the machine's addresses and host name (env HOPLAB_ALLOWED_HOSTS when the flag is not given)")
 	if err := fset.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fset.SetOutput(stdout)
@@ -73,13 +103,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if fset.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fset.Args())
 	}
-	addrSet := false
-	fset.Visit(func(f *flag.Flag) { addrSet = addrSet || f.Name == "addr" })
-	if env := getenv("HOPLAB_ADDR"); !addrSet && env != "" {
+	set := map[string]bool{}
+	fset.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if env := getenv("HOPLAB_ADDR"); !set["addr"] && env != "" {
 		*addr = env
+	}
+	if env := getenv("HOPLAB_ALLOWED_HOSTS"); !set["allowed-hosts"] && env != "" {
+		*allowedHosts, set["allowed-hosts"] = env, true
+	}
+	var hosts []string
+	if set["allowed-hosts"] {
+		var err error
+		if hosts, err = parseAllowedHosts(*allowedHosts); err != nil {
+			return err
+		}
 	}
 	if *workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, not %d", *workers)
+	}
+	if *shutdownTimeout <= 0 {
+		return fmt.Errorf("-shutdown-timeout must be positive, not %v", *shutdownTimeout)
+	}
+	if limits.MaxLiveSessions < 1 {
+		return fmt.Errorf("-max-sessions must be at least 1, not %d", limits.MaxLiveSessions)
+	}
+	if limits.MaxLiveSessionsPerAddr < 0 {
+		return fmt.Errorf("-max-sessions-per-addr must be 0 (no limit) or more, not %d", limits.MaxLiveSessionsPerAddr)
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
@@ -88,12 +137,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("listen: %w", err)
 	}
 	pool := workpool.New(*workers)
+	if hosts == nil {
+		hosts = defaultAllowedHosts(*addr, ln.Addr())
+	}
 
 	// Requests get a base context of their own, not ctx: a signal lets the
 	// running requests finish; only a shutdown that times out cancels them.
 	baseCtx, cancelRequests := context.WithCancel(context.Background())
 	defer cancelRequests()
-	handler := api.NewHandler(api.Config{Logger: logger, Pool: pool})
+	cfg := api.Config{Logger: logger, Pool: pool, Limits: limits, AllowedHosts: hosts}
+	if testHookConfig != nil {
+		testHookConfig(&cfg)
+	}
+	handler := api.NewHandler(cfg)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -110,6 +166,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	logger.Info("listening on http://"+ln.Addr().String(), "workers", pool.Workers())
+	logger.Info("allowed hosts, on any port (-allowed-hosts replaces them)", "hosts", strings.Join(hosts, ","))
 
 	select {
 	case err := <-serveErr: // Serve failed before any shutdown
@@ -118,9 +175,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case <-ctx.Done():
 	}
 
-	logger.Info("shutting down", "timeout", shutdownTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	logger.Info("shutting down", "timeout", *shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
 	defer cancel()
+	// Running computations get the grace period; then those that would
+	// not finish are stopped and answered, before the timeout.
+	grace := time.AfterFunc(runGrace(*shutdownTimeout), func() {
+		logger.Info("stopping the computations still running; they are answered 503 shutting_down")
+		handler.CancelRuns()
+	})
+	defer grace.Stop()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		// Requests still running: stop their computations and drop their
 		// connections. They may still be returning, so the pool is left

@@ -23,10 +23,11 @@ var listeningRE = regexp.MustCompile(`listening on (http://[^\s"]+)`)
 // logWatcher collects the server's log and hands over the address of its
 // "listening on" line once.
 type logWatcher struct {
-	mu   sync.Mutex // guards buf and sent
-	buf  bytes.Buffer
-	sent bool
-	url  chan string
+	mu      sync.Mutex // guards buf, sent and changed
+	buf     bytes.Buffer
+	sent    bool
+	url     chan string
+	changed chan struct{} // closed at the next Write
 }
 
 func newLogWatcher() *logWatcher { return &logWatcher{url: make(chan string, 1)} }
@@ -35,11 +36,38 @@ func (w *logWatcher) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf.Write(p)
+	if w.changed != nil {
+		close(w.changed)
+		w.changed = nil
+	}
 	if m := listeningRE.FindSubmatch(w.buf.Bytes()); m != nil && !w.sent {
 		w.sent = true
 		w.url <- string(m[1])
 	}
 	return len(p), nil
+}
+
+// waitFor waits until the log contains s, for at most guard.
+func (w *logWatcher) waitFor(t *testing.T, s string) {
+	t.Helper()
+	timeout := time.After(guard)
+	for {
+		w.mu.Lock()
+		found := strings.Contains(w.buf.String(), s)
+		if w.changed == nil {
+			w.changed = make(chan struct{})
+		}
+		changed := w.changed
+		w.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("the log has no %q within %v:\n%s", s, guard, w)
+		}
+	}
 }
 
 func (w *logWatcher) String() string {
@@ -183,6 +211,12 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{"bad HOPLAB_ADDR", nil, map[string]string{"HOPLAB_ADDR": "127.0.0.1:-1"}, "listen"},
 		{"unknown flag", []string{"-port", "8080"}, nil, "-port"},
 		{"no workers", []string{"-addr", "127.0.0.1:0", "-workers", "0"}, nil, "-workers"},
+		{"no shutdown time", []string{"-addr", "127.0.0.1:0", "-shutdown-timeout", "0s"}, nil, "-shutdown-timeout"},
+		{"no sessions", []string{"-addr", "127.0.0.1:0", "-max-sessions", "0"}, nil, "-max-sessions"},
+		{"negative sessions per address", []string{"-addr", "127.0.0.1:0", "-max-sessions-per-addr", "-1"}, nil, "-max-sessions-per-addr"},
+		{"allowed host with a port", []string{"-addr", "127.0.0.1:0", "-allowed-hosts", "localhost:8080"}, nil, "-allowed-hosts"},
+		{"no allowed host", []string{"-addr", "127.0.0.1:0", "-allowed-hosts", " , "}, nil, "-allowed-hosts"},
+		{"bad HOPLAB_ALLOWED_HOSTS", []string{"-addr", "127.0.0.1:0"}, map[string]string{"HOPLAB_ALLOWED_HOSTS": "http://x"}, "-allowed-hosts"},
 		{"extra argument", []string{"-addr", "127.0.0.1:0", "serve"}, nil, "unexpected arguments"},
 	}
 	for _, tt := range tests {
@@ -201,7 +235,7 @@ func TestHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"server", "-h"}, func(string) string { return "" }, &stdout, io.Discard); err != nil {
 		t.Fatalf("run -h = %v, want nil", err)
 	}
-	for _, want := range []string{"-addr", "HOPLAB_ADDR", "-workers"} {
+	for _, want := range []string{"-addr", "HOPLAB_ADDR", "-workers", "-max-sessions", "-max-sessions-per-addr", "-allowed-hosts", "HOPLAB_ALLOWED_HOSTS", "-shutdown-timeout"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, &stdout)
 		}

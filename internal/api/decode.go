@@ -13,9 +13,9 @@ import (
 )
 
 // decodeScenario decodes body, which must be exactly one JSON object with
-// only the fields of Scenario (white space around it is fine). Errors are
-// *apiError: invalid_json, unknown_field or invalid_field (a wrong type,
-// with the field's path).
+// only the fields of Scenario, each at most once (white space around it is
+// fine). Errors are *apiError: invalid_json, unknown_field,
+// duplicate_field or invalid_field (a wrong type, with the field's path).
 func decodeScenario(body []byte) (*Scenario, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -25,6 +25,9 @@ func decodeScenario(body []byte) (*Scenario, error) {
 	}
 	if sc == nil {
 		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON, message: "the body must be a JSON object (a scenario), not null"}
+	}
+	if e := duplicateError(body[:dec.InputOffset()]); e != nil {
+		return nil, e
 	}
 	if path, want, found := miscasedKey(body); found {
 		key := path[strings.LastIndexByte(path, '.')+1:]

@@ -11,6 +11,7 @@ import (
 const (
 	codeInvalidJSON          = "invalid_json"           // 400: not one JSON object
 	codeUnknownField         = "unknown_field"          // 400: a key the scenario does not have
+	codeDuplicateField       = "duplicate_field"        // 400: a key given twice in one object
 	codeInvalidField         = "invalid_field"          // 400: a wrong type, a missing or out-of-domain value
 	codeLimitExceeded        = "limit_exceeded"         // 400: beyond one of the Limits
 	codeBodyTooLarge         = "body_too_large"         // 413

@@ -8,8 +8,8 @@ import (
 
 // FuzzLiveMessage feeds arbitrary control messages to a loaded session (no
 // network) and renders after each: nothing may panic, every refused
-// message must get exactly one error reply, and the session must keep a
-// valid scenario.
+// message must get exactly one error reply, never an internal one (a
+// recovered panic), and the session must keep a valid scenario.
 func FuzzLiveMessage(f *testing.F) {
 	for _, seed := range []string{
 		`{"type": "step"}`, `{"type": "back"}`, `{"type": "goto", "t": 3}`, `{"type": "reset"}`,
@@ -23,6 +23,8 @@ func FuzzLiveMessage(f *testing.F) {
 		`{"type": "preset", "name": "random", "seed": 4}`,
 		`{"type": "load", "protocol": 1, "scenario": {"memories": [[1, 0, 0], [0, 1, 0]], "featureMap": {"dim": 2, "init": "random"}}}`,
 		`{"seq": 4294967295, "type": "move", "i": 0, "x": 1e308, "y": 0}`, `[]`, `{"type": null}`, `{`,
+		`{"type": "probe", "space": "input", "x": 1e308, "y": -1e308}`, `{"type": "probe", "space": "feature", "x": -1e6, "y": 1e6}`,
+		`{"type": "patch", "scenario": {"uhop": {"lr": 1, "lr": 2}}}`, `{"type": "step", "type": "play"}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -45,12 +47,15 @@ func FuzzLiveMessage(f *testing.F) {
 		b, _ := out.take()
 		errorsSent := 0
 		for _, r := range b.replies {
-			var m struct{ Type string }
+			var m struct{ Type, Code string }
 			if err := json.Unmarshal(r, &m); err != nil {
 				t.Fatalf("reply %s is not JSON: %v", r, err)
 			}
 			if m.Type == "error" {
 				errorsSent++
+			}
+			if m.Code == codeInternal {
+				t.Fatalf("message %q: internal error %s", data, r)
 			}
 		}
 		if errorsSent > 1 {

@@ -20,6 +20,7 @@ func FuzzRun(f *testing.F) {
 		`{"memories": [[1e6, -1e6], [1e-300, 1]], "beta": 1e6, "featureMap": {"affine": true, "b": [1e6, -1e6]}, "view": {"grid": {"nx": 2, "ny": 2}}}`,
 		`{"memories": [[0, 0]], "normalizeMemories": false, "view": {"grid": {"nx": 2, "ny": 2, "margin": 0}}}`,
 		`{"memories": [[1, 0], [0, 1]], "uhop": {"iterations": 4, "lr": 1000, "tau": 0.0001}, "view": {"grid": {"nx": 3, "ny": 3}}}`,
+		`{"memories": [[1, 0], [0, 1]], "uhop": {"lr": 1, "lr": 2}, "ui": {"a": [{"b": 1, "b": 2}]}}`,
 	} {
 		f.Add([]byte(seed))
 	}

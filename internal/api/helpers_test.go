@@ -36,9 +36,13 @@ func (w *testLogWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// testOrigin is the scheme and host of the tests' requests: a loopback
+// name, which the default allowed hosts include.
+const testOrigin = "http://localhost"
+
 // request serves one request on h and returns the recorded response.
 func request(h http.Handler, method, path, contentType, body string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req := httptest.NewRequest(method, testOrigin+path, strings.NewReader(body))
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}

@@ -13,6 +13,12 @@ import "time"
 type Limits struct {
 	// MaxBodyBytes is the largest request body accepted (413 beyond).
 	MaxBodyBytes int64
+	// MaxDrainBytes bounds how much of a body over MaxBodyBytes is read,
+	// and discarded, before the 413 is sent, so that a client that sends
+	// its whole body before reading sees the 413 rather than a reset
+	// connection. A longer body's 413 is sent at once and closes the
+	// connection.
+	MaxDrainBytes int64
 	// MaxMemories bounds M, the number of memories (field "memories").
 	MaxMemories int
 	// MaxInputDim bounds d, the length of a memory (field "memories").
@@ -73,6 +79,18 @@ type Limits struct {
 	// MaxLiveSessions bounds the websocket sessions open at once; an
 	// upgrade beyond it gets 503 busy.
 	MaxLiveSessions int
+	// MaxLiveSessionsPerAddr, when > 0, bounds the sessions open at once
+	// from one client address (the host of the connection's remote
+	// address; behind a proxy, the proxy's); an upgrade beyond it gets 503
+	// busy. 0, the default, means no bound: a classroom behind one NAT
+	// shares one address.
+	MaxLiveSessionsPerAddr int
+	// LivePingInterval is how often a live connection is pinged, and
+	// LivePingTimeout how long its pong may take; a peer that does not
+	// answer in time loses its session. So a dead peer, or one that never
+	// reads, frees its slot within LivePingInterval + LivePingTimeout. A
+	// zero interval sends no pings.
+	LivePingInterval, LivePingTimeout time.Duration
 	// MaxMessageBytes bounds one client message; a larger one closes the
 	// connection with status 1009.
 	MaxMessageBytes int64
@@ -92,6 +110,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		MaxBodyBytes:        8 << 20,
+		MaxDrainBytes:       16 << 20,
 		MaxMemories:         512,
 		MaxInputDim:         512,
 		MaxFeatureDim:       512,
@@ -116,6 +135,8 @@ func DefaultLimits() Limits {
 		MaxConcurrentRuns:   8,
 		RunTimeout:          60 * time.Second,
 		MaxLiveSessions:     32,
+		LivePingInterval:    15 * time.Second,
+		LivePingTimeout:     10 * time.Second,
 		MaxMessageBytes:     1 << 20,
 		MaxLiveMemories:     64,
 		MaxLiveGridSide:     256,

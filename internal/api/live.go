@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 )
@@ -16,34 +18,44 @@ import (
 const closeTimeout = 5 * time.Second
 
 // liveSessions tracks the open live sessions, so that a shutdown can close
-// them: http.Server.Shutdown does not see hijacked connections.
+// them (http.Server.Shutdown does not see hijacked connections) and that
+// the session limits hold.
 type liveSessions struct {
-	mu      sync.Mutex // guards closing and cancels
+	mu      sync.Mutex // guards the fields below
 	closing bool
-	cancels map[*context.CancelCauseFunc]struct{}
-	wg      sync.WaitGroup
+	// cancels holds each open session's cancel function and its client's
+	// address; perAddr counts the open sessions by address.
+	cancels map[*context.CancelCauseFunc]string
+	perAddr map[string]int
+	// change, when not nil, is closed at the next add or remove.
+	change chan struct{}
 }
 
 // errGoingAway is the cause of sessions cancelled by a shutdown.
-var errGoingAway = errors.New("the server is shutting down")
+var errGoingAway = &closeCause{status: websocket.StatusGoingAway, reason: "server shutting down"}
 
-// add registers a session's cancel function; it reports false when the
-// server is shutting down or MaxLiveSessions are open.
-func (ls *liveSessions) add(cancel *context.CancelCauseFunc, max int) (ok, full bool) {
+// add registers a session's cancel function and its client's address. It
+// refuses, with the reason for the client, when the server is shutting
+// down, when max sessions are open, or when perAddr (if > 0) are open
+// from addr.
+func (ls *liveSessions) add(cancel *context.CancelCauseFunc, addr string, max, perAddr int) (refused string) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
-	if ls.closing {
-		return false, false
-	}
-	if len(ls.cancels) >= max {
-		return false, true
+	switch {
+	case ls.closing:
+		return "the server is shutting down"
+	case len(ls.cancels) >= max:
+		return fmt.Sprintf("the server has %d live sessions open already (MaxLiveSessions); retry later", max)
+	case perAddr > 0 && ls.perAddr[addr] >= perAddr:
+		return fmt.Sprintf("your address has %d live sessions open already (MaxLiveSessionsPerAddr); close one and retry", perAddr)
 	}
 	if ls.cancels == nil {
-		ls.cancels = map[*context.CancelCauseFunc]struct{}{}
+		ls.cancels, ls.perAddr = map[*context.CancelCauseFunc]string{}, map[string]int{}
 	}
-	ls.cancels[cancel] = struct{}{}
-	ls.wg.Add(1)
-	return true, false
+	ls.cancels[cancel] = addr
+	ls.perAddr[addr]++
+	ls.notifyLocked()
+	return ""
 }
 
 // sessionsOpen returns the number of open sessions.
@@ -56,9 +68,21 @@ func (ls *liveSessions) sessionsOpen() int {
 // remove unregisters a session that has ended.
 func (ls *liveSessions) remove(cancel *context.CancelCauseFunc) {
 	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	addr := ls.cancels[cancel]
 	delete(ls.cancels, cancel)
-	ls.mu.Unlock()
-	ls.wg.Done()
+	if ls.perAddr[addr]--; ls.perAddr[addr] <= 0 {
+		delete(ls.perAddr, addr)
+	}
+	ls.notifyLocked()
+}
+
+// notifyLocked wakes those waiting for a change; ls.mu is held.
+func (ls *liveSessions) notifyLocked() {
+	if ls.change != nil {
+		close(ls.change)
+		ls.change = nil
+	}
 }
 
 // closeAll refuses new sessions and ends the open ones with 1001.
@@ -72,17 +96,26 @@ func (ls *liveSessions) closeAll() {
 }
 
 // wait waits until every session has ended, or ctx is done.
-func (ls *liveSessions) wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() {
-		ls.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+func (ls *liveSessions) wait(ctx context.Context) error { return ls.waitOpen(ctx, 0) }
+
+// waitOpen waits until at most n sessions are open, or ctx is done.
+func (ls *liveSessions) waitOpen(ctx context.Context, n int) error {
+	for {
+		ls.mu.Lock()
+		open := len(ls.cancels)
+		if ls.change == nil {
+			ls.change = make(chan struct{})
+		}
+		change := ls.change
+		ls.mu.Unlock()
+		if open <= n {
+			return nil
+		}
+		select {
+		case <-change:
+		case <-ctx.Done():
+			return fmt.Errorf("%d live sessions still open: %w", open, ctx.Err())
+		}
 	}
 }
 
@@ -90,24 +123,23 @@ func (ls *liveSessions) wait(ctx context.Context) error {
 // one session (docs/protocol.md) until the client leaves or the server
 // shuts down.
 func (s *server) handleLive(w http.ResponseWriter, r *http.Request) {
+	if err := s.checkOrigin(r); err != nil {
+		writeError(w, err)
+		return
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	ok, full := s.live.add(&cancel, s.limits.MaxLiveSessions)
-	if !ok {
+	if refused := s.live.add(&cancel, clientAddr(r), s.limits.MaxLiveSessions, s.limits.MaxLiveSessionsPerAddr); refused != "" {
 		w.Header().Set("Retry-After", "1")
-		msg := "the server is shutting down"
-		if full {
-			msg = fmt.Sprintf("the server has %d live sessions open already; retry later", s.limits.MaxLiveSessions)
-		}
-		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: codeBusy, message: msg})
+		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: codeBusy, message: refused})
 		return
 	}
 	defer s.live.remove(&cancel)
 
-	// Same-origin browsers and clients without an Origin header only
-	// (coder/websocket's default). No compression: frames are deflated
-	// already.
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
+	// The Origin was checked above, against the allowed hosts rather than
+	// coder/websocket's same host and port. No compression: frames are
+	// deflated already.
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
 		s.log.Info("live: the upgrade failed", "err", err)
 		return // Accept has written the HTTP error
@@ -118,34 +150,49 @@ func (s *server) handleLive(w http.ResponseWriter, r *http.Request) {
 	in := make(chan []byte, 8)
 	out := newOutbox()
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { // reader: its Read is ended by closing conn, never by a context
 		defer wg.Done()
+		defer s.endOnPanic(cancel, "reader")
 		s.readLive(ctx, cancel, conn, in, out)
 	}()
 	go func() {
 		defer wg.Done()
+		defer s.endOnPanic(cancel, "writer")
 		s.writeLive(ctx, cancel, conn, out)
+	}()
+	go func() {
+		defer wg.Done()
+		defer s.endOnPanic(cancel, "pinger")
+		s.pingLive(ctx, cancel, conn)
 	}()
 
 	status, reason := s.runSession(ctx, in, out)
 	cancel(nil)
 	closeCtxErr := context.Cause(ctx)
-	if errors.Is(closeCtxErr, errGoingAway) {
-		status, reason = websocket.StatusGoingAway, "server shutting down"
+	abrupt := false
+	if cc, ok := errors.AsType[*closeCause](closeCtxErr); ok {
+		status, reason, abrupt = cc.status, cc.reason, cc.abrupt
 	}
-	closeConn(conn, status, reason)
+	if abrupt {
+		conn.CloseNow()
+	} else {
+		closeConn(conn, status, reason)
+	}
 	wg.Wait()
 	s.log.Info("live: session closed", "remote", r.RemoteAddr, "why", closeCtxErr)
 }
 
 // runSession sends the hello and runs the session's loop until ctx is
-// done. A panic ends the session with status 1011 instead of the server.
+// done. A panic that the loop's own recovery (recoverMessage) did not
+// handle ends the session with status 1011 instead of the server.
 func (s *server) runSession(ctx context.Context, in <-chan []byte, out *outbox) (status websocket.StatusCode, reason string) {
 	defer func() {
 		if v := recover(); v != nil {
-			s.log.Error("live: panic in a session", "panic", fmt.Sprint(v))
-			status, reason = websocket.StatusInternalError, "internal error; it has been logged"
+			if _, lost := v.(sessionLost); !lost { // logged already
+				logPanic(s.log, "live: panic in a session", v, debug.Stack())
+			}
+			status, reason = errInternalClose.status, errInternalClose.reason
 		}
 	}()
 	hello, err := json.Marshal(s.helloMsg())
@@ -174,7 +221,8 @@ func closeConn(conn *websocket.Conn, status websocket.StatusCode, reason string)
 
 // readLive reads text messages into in until the connection fails or
 // closes, then cancels the session. A binary message is answered with an
-// error at once.
+// error at once; a text message that is not UTF-8 (RFC 6455 §8.1) ends the
+// session with status 1007.
 func (s *server) readLive(ctx context.Context, cancel context.CancelCauseFunc, conn *websocket.Conn, in chan<- []byte, out *outbox) {
 	for {
 		typ, data, err := conn.Read(context.Background())
@@ -188,6 +236,10 @@ func (s *server) readLive(ctx context.Context, cancel context.CancelCauseFunc, c
 				out.putReply(b)
 			}
 			continue
+		}
+		if !utf8.Valid(data) {
+			cancel(&closeCause{status: websocket.StatusInvalidFramePayloadData, reason: "text messages must be UTF-8"})
+			return
 		}
 		select {
 		case in <- data:

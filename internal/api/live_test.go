@@ -360,10 +360,10 @@ func TestLiveLimits(t *testing.T) {
 
 	// The first session has ended, so a new one may open; a shutdown
 	// closes it with 1001.
-	deadline := time.Now().Add(liveTimeout)
-	for s.live.sessionsOpen() > 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	if err := s.live.waitOpen(ctx, 0); err != nil {
+		t.Fatal(err)
 	}
+	deadline := time.Now().Add(liveTimeout)
 	d := dialLive(t, url)
 	s.live.closeAll()
 	_, _, err = d.conn.Read(ctx)

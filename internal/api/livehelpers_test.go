@@ -25,7 +25,17 @@ const liveTimeout = 20 * time.Second
 // websocket URL. Its sessions are closed and waited for when the test ends.
 func startLive(t *testing.T, lim Limits) (*server, string) {
 	t.Helper()
+	return startLiveWith(t, lim, nil)
+}
+
+// startLiveWith is startLive with setup, when not nil, called on the server
+// before it serves (to set test hooks).
+func startLiveWith(t *testing.T, lim Limits, setup func(*server)) (*server, string) {
+	t.Helper()
 	s := newTestServer(t, lim)
+	if setup != nil {
+		setup(s)
+	}
 	ts := httptest.NewServer(s.routes(nil))
 	t.Cleanup(func() {
 		s.live.closeAll()

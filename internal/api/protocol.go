@@ -73,8 +73,9 @@ type message struct {
 	members map[string]json.RawMessage
 }
 
-// decodeMessage decodes one control message strictly: one JSON object, a
-// known "type", exactly the members of that type (case-sensitive), and
+// decodeMessage decodes one control message strictly: one JSON object
+// without a repeated key (at any depth), a known "type", exactly the
+// members of that type (case-sensitive), and
 // "seq" an integer 0 … 2³²−1 when present. Errors are *apiError. The
 // message's seq is returned even with an error when it could be read.
 func decodeMessage(data []byte) (*message, error) {
@@ -86,6 +87,15 @@ func decodeMessage(data []byte) (*message, error) {
 	if dec.More() || dec.InputOffset() < int64(len(bytes.TrimRight(data, " \t\r\n"))) {
 		return nil, &apiError{code: codeInvalidJSON, message: "a control message must be one JSON object, with nothing after it"}
 	}
+	dup := duplicateError(data[:dec.InputOffset()])
+	if dup != nil {
+		if dup.field == fieldSeq {
+			return nil, dup
+		}
+		// A scenario's fields are named by their scenario path, as in
+		// its other errors.
+		dup.field = strings.TrimPrefix(dup.field, "scenario.")
+	}
 	m := &message{members: members}
 	if raw, ok := members[fieldSeq]; ok {
 		seq, err := strconv.ParseUint(string(raw), 10, 32)
@@ -94,6 +104,9 @@ func decodeMessage(data []byte) (*message, error) {
 		}
 		m.seq = uint32(seq)
 		delete(members, fieldSeq)
+	}
+	if dup != nil {
+		return m, dup
 	}
 	raw, ok := members[fieldType_]
 	if !ok {
@@ -151,6 +164,19 @@ func (m *message) number(name string) (float64, error) {
 	v, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil || math.IsInf(v, 0) {
 		return 0, invalid(name, "must be a finite number, not %s", describeJSON(raw))
+	}
+	return v, nil
+}
+
+// coordinate decodes a point's coordinate: a finite number with
+// |v| ≤ maxAbs (Limits.MaxAbsValue, as for memories and grid bounds).
+func (m *message) coordinate(name string, maxAbs float64) (float64, error) {
+	v, err := m.number(name)
+	if err != nil {
+		return 0, err
+	}
+	if math.Abs(v) > maxAbs {
+		return 0, overLimit(name, "|%g| exceeds the limit of %g on absolute values (MaxAbsValue), as for memories and grid bounds", v, maxAbs)
 	}
 	return v, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"hoplab/internal/sim"
 	"hoplab/internal/workpool"
 	"hoplab/web"
 )
@@ -22,6 +23,21 @@ type Config struct {
 	Pool *workpool.Pool
 	// Limits bound every request; the zero value means DefaultLimits().
 	Limits Limits
+	// AllowedHosts lists the host names that requests may name in their
+	// Host header (others get 421 host_not_allowed) and live sessions in
+	// their Origin (others get 403 origin_not_allowed; no Origin is fine),
+	// against DNS rebinding. Names match case-insensitively on any port;
+	// "*.example.org" matches the subdomains of example.org, and "*" any
+	// host (then the Origin must be the request's own host and port).
+	// Empty means LoopbackHosts(): a server that is reached by other names
+	// must list them (cmd/server lists the listen address's and, on a
+	// wildcard address, the machine's).
+	AllowedHosts []string
+	// AfterStep, when not nil, is called after each U-Hop+ step of a /run
+	// or a live session, on the computation's goroutine, with its context
+	// and the number of steps taken: a hook for tests, which can slow a
+	// computation down or hold it until its context ends.
+	AfterStep func(ctx context.Context, t int)
 }
 
 // NewHandler returns hoplab's HTTP handler:
@@ -42,7 +58,8 @@ func NewHandler(cfg Config) *Handler {
 
 // Handler is hoplab's HTTP handler. Its live sessions outlive the requests
 // that opened them, so a server shutting down must also call CloseSessions
-// and WaitSessions.
+// and WaitSessions; and CancelRuns, to answer the computations that would
+// not end within its grace period.
 type Handler struct {
 	http.Handler
 	srv *server
@@ -62,25 +79,39 @@ type server struct {
 	pool   *workpool.Pool
 	limits Limits
 	static *staticFiles
+	hosts  *hostList
 	// sem holds one token per running computation; its capacity is
 	// Limits.MaxConcurrentRuns.
 	sem chan struct{}
 	// live tracks the open live sessions.
 	live liveSessions
+	// draining is done once stopRuns (Handler.CancelRuns) is called.
+	draining context.Context
+	stopRuns context.CancelFunc
 
-	// afterStep, when not nil, is called after each U-Hop+ step with the
-	// computation's context and the number of steps taken (a test hook).
+	// afterStep, when not nil, is called after each U-Hop+ step of a /run
+	// or a live session with the computation's context and the number of
+	// steps taken (a test hook).
 	afterStep func(ctx context.Context, t int)
+	// wrapRunner, when not nil, wraps every runner of a rendering (a test
+	// hook).
+	wrapRunner func(sim.Runner) sim.Runner
 }
 
 func newServer(cfg Config) *server {
-	s := &server{log: cfg.Logger, pool: cfg.Pool, limits: cfg.Limits}
+	s := &server{log: cfg.Logger, pool: cfg.Pool, limits: cfg.Limits, afterStep: cfg.AfterStep}
+	s.draining, s.stopRuns = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.limits == (Limits{}) {
 		s.limits = DefaultLimits()
 	}
+	hosts := cfg.AllowedHosts
+	if len(hosts) == 0 {
+		hosts = LoopbackHosts()
+	}
+	s.hosts = newHostList(hosts)
 	s.sem = make(chan struct{}, max(s.limits.MaxConcurrentRuns, 1))
 	sub, err := fs.Sub(web.Static, "static")
 	if err != nil {
@@ -94,7 +125,7 @@ func newServer(cfg Config) *server {
 // same middleware (a test hook).
 func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverPanics, middleware.GetHead)
+	r.Use(securityHeaders, s.logRequests, s.recoverPanics, s.checkHost, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed(r))
 

@@ -47,11 +47,14 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	ctx, cancel := context.WithTimeout(r.Context(), s.limits.RunTimeout)
+	ctx, cancel := s.runContext(r.Context())
 	defer cancel()
 	res, err := s.compute(ctx, p)
 	switch {
 	case err == nil:
+	case errors.Is(context.Cause(ctx), errShuttingDown):
+		writeError(w, shuttingDown)
+		return
 	case r.Context().Err() != nil:
 		s.log.Info("run abandoned: the client went away", "path", r.URL.Path, "err", err)
 		return
@@ -62,7 +65,7 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	default:
 		e := asAPIError(err)
 		if e.status >= 500 {
-			s.log.Error("run failed", "err", err)
+			logFailure(s.log, "run failed", err)
 		}
 		writeError(w, e)
 		return
@@ -111,14 +114,19 @@ func (s *server) compute(ctx context.Context, p *plan) (*result, error) {
 
 // runner returns the sim.Runner for a computation under ctx.
 func (s *server) runner(ctx context.Context) sim.Runner {
-	if s.pool == nil {
-		return serialRunner{ctx}
+	var r sim.Runner = serialRunner{ctx}
+	if s.pool != nil {
+		r = poolRunner{pool: s.pool, ctx: ctx}
 	}
-	return poolRunner{pool: s.pool, ctx: ctx}
+	if s.wrapRunner != nil {
+		r = s.wrapRunner(r)
+	}
+	return r
 }
 
 // poolRunner runs a rendering's chunks on the shared worker pool and stops
-// handing out chunks once ctx is done.
+// handing out chunks once ctx is done. A chunk's panic is returned as a
+// *workpool.PanicError.
 type poolRunner struct {
 	pool *workpool.Pool
 	ctx  context.Context
@@ -144,20 +152,23 @@ func (r serialRunner) Run(n int, task sim.Task) error {
 	return r.ctx.Err()
 }
 
-// readBody reads the request body, at most Limits.MaxBodyBytes of it.
+// readBody reads the request body, at most Limits.MaxBodyBytes of it. A
+// larger body gets 413, after drainBody.
 func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 	limit := s.limits.MaxBodyBytes
 	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, code: codeBodyTooLarge,
 		message: fmt.Sprintf("the body exceeds the limit of %d bytes (MaxBodyBytes)", limit)}
 	if r.ContentLength > limit {
+		s.drainBody(w, r, 0)
 		return nil, tooLarge
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, tooLarge
-		}
 		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON, message: "reading the body failed: " + err.Error()}
+	}
+	if int64(len(body)) > limit {
+		s.drainBody(w, r, int64(len(body)))
+		return nil, tooLarge
 	}
 	return body, nil
 }

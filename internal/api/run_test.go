@@ -221,7 +221,7 @@ func TestRunCancelStopsEarly(t *testing.T) {
 			cancel()
 		}
 	}
-	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/api/v1/run",
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, testOrigin+"/api/v1/run",
 		strings.NewReader(`{"memories": [[1, 0], [0.6, 0.8], [-1, 0.1]], "uhop": {"iterations": 1000}}`))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
@@ -331,7 +331,7 @@ func TestRoutingErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := httptest.NewRequest(tt.method, tt.path, strings.NewReader(tt.body))
+			req := httptest.NewRequest(tt.method, testOrigin+tt.path, strings.NewReader(tt.body))
 			if tt.contentType != "" {
 				req.Header.Set("Content-Type", tt.contentType)
 			}
@@ -373,7 +373,7 @@ func TestPages(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<title>hoplab</title>", `data-testid="intro"`, "Hu, Wu and Liu", "NeurIPS 2024",
-		`data-testid="curl-example"`, "http://example.com/api/v1/run", "Content-Type: application/json",
+		`data-testid="curl-example"`, testOrigin + "/api/v1/run", "Content-Type: application/json",
 		`data-testid="limits"`, `href="/static/style.css"`,
 		"<td class=\"num\">512</td>", "<td class=\"num\">8 MiB (413 beyond)</td>", "<td class=\"num\">4e9</td>",
 	} {
@@ -395,7 +395,7 @@ func TestPages(t *testing.T) {
 		t.Fatalf("GET /static/style.css: %d, Content-Type %q, Cache-Control %q, ETag %q", rec.Code,
 			rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"), etag)
 	}
-	req := httptest.NewRequest(http.MethodGet, "/static/style.css", nil)
+	req := httptest.NewRequest(http.MethodGet, testOrigin+"/static/style.css", nil)
 	req.Header.Set("If-None-Match", etag)
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, req)

@@ -98,6 +98,8 @@ func (s *session) loop() {
 // handle decodes and applies one message; a refused message gets an error
 // reply and changes nothing else.
 func (s *session) handle(data []byte) {
+	cp := s.checkpoint()
+	defer s.recoverMessage(&cp, "handling a message")
 	m, err := decodeMessage(data)
 	seq := uint32(0)
 	if m != nil {
@@ -148,6 +150,8 @@ func (s *session) goTo(t int, field string) error {
 
 // advance moves a playing session to the iteration its clock has reached.
 func (s *session) advance(now time.Time) {
+	cp := s.checkpoint()
+	defer s.recoverMessage(&cp, "playing")
 	target := s.playBase + int(now.Sub(s.playStart).Seconds()*s.speed)
 	if maxT := s.maxT(s.plan); target >= maxT {
 		target = maxT
@@ -171,6 +175,9 @@ func (s *session) stepRun(run *sim.Run, t int) error {
 			}
 		}
 		run.Step()
+		if s.srv.afterStep != nil {
+			s.srv.afterStep(s.ctx, run.Iterations())
+		}
 	}
 	return nil
 }
@@ -328,6 +335,8 @@ func (s *session) flush() {
 	if !s.loaded || s.ctx.Err() != nil {
 		return
 	}
+	cp := s.checkpoint()
+	defer s.recoverMessage(&cp, "rendering")
 	if s.stateDirty {
 		s.stateDirty = false
 		if b, err := json.Marshal(s.stateMsg()); err != nil {
@@ -351,7 +360,7 @@ func (s *session) flush() {
 		frame, err := s.renderFrame(s.out.takeSpare())
 		if err != nil {
 			if s.ctx.Err() == nil {
-				s.log.Error("live session: rendering failed", "err", err)
+				logFailure(s.log, "live session: rendering failed", err)
 				s.replyError(s.seq, err)
 			}
 			s.frameDirty = false

@@ -252,11 +252,11 @@ func (s *session) probe(m *message) error {
 	if err != nil {
 		return err
 	}
-	x, err := m.number("x")
+	x, err := m.coordinate("x", s.lim.MaxAbsValue)
 	if err != nil {
 		return err
 	}
-	y, err := m.number("y")
+	y, err := m.coordinate("y", s.lim.MaxAbsValue)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,52 @@
+package api
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestLiveNumbersChecked sends every live message that carries a number
+// with values beyond its limits, huge and tiny: each gets an error naming
+// the member (or, for a memory, its scenario path), and the session lives
+// on unchanged.
+func TestLiveNumbersChecked(t *testing.T) {
+	_, url := startLive(t, Limits{})
+	c := dialLive(t, url)
+	c.untilSeq(c.send(`{"type": "preset", "name": "clustered"}`))
+	for _, tc := range []struct {
+		msg, code, field, text string
+	}{
+		{`{"type": "probe", "space": "input", "x": 1e308, "y": -1e308}`, codeLimitExceeded, "x", "MaxAbsValue"},
+		{`{"type": "probe", "space": "input", "x": 0, "y": -1e308}`, codeLimitExceeded, "y", "MaxAbsValue"},
+		{`{"type": "probe", "space": "feature", "x": -1000001, "y": 0}`, codeLimitExceeded, "x", "MaxAbsValue"},
+		{`{"type": "probe", "space": "input", "x": 1e999, "y": 0}`, codeInvalidField, "x", "finite"},
+		{`{"type": "move", "i": 0, "x": 1e308, "y": -1e308}`, codeLimitExceeded, "memories[0][0]", "MaxAbsValue"},
+		{`{"type": "add", "x": 0, "y": -1e308}`, codeLimitExceeded, "memories[8][1]", "MaxAbsValue"},
+		{`{"type": "add", "x": 1e999, "y": 0}`, codeInvalidField, "x", "finite"},
+		{`{"type": "move", "i": 1e308, "x": 0, "y": 1}`, codeInvalidField, "i", "integer"},
+		{`{"type": "remove", "i": 18446744073709551616}`, codeInvalidField, "i", "integer"},
+		{`{"type": "goto", "t": 1e308}`, codeInvalidField, "t", "integer"},
+		{`{"type": "goto", "t": -1}`, codeInvalidField, "t", ""},
+		{`{"type": "speed", "itersPerSecond": 1e308}`, codeLimitExceeded, "itersPerSecond", "MaxSpeed"},
+		{`{"type": "speed", "itersPerSecond": 5e-324}`, codeLimitExceeded, "itersPerSecond", "MinSpeed"},
+		{`{"type": "speed", "itersPerSecond": -1e308}`, codeLimitExceeded, "itersPerSecond", "MinSpeed"},
+		{`{"type": "reseed", "seed": 1e308}`, codeInvalidField, "seed", "integer"},
+		{`{"type": "preset", "name": "random", "seed": -1}`, codeInvalidField, "seed", ""},
+		{`{"type": "load", "protocol": 1e308, "scenario": {}}`, codeInvalidField, "protocol", "integer"},
+		{`{"type": "patch", "scenario": {"view": {"grid": {"xmin": -1e308, "xmax": 1e308, "ymin": 0, "ymax": 1}}}}`, codeLimitExceeded, "view.grid.xmin", "MaxAbsValue"},
+	} {
+		seq := c.send(tc.msg)
+		e := c.expectError(seq)
+		if e.Code != tc.code || e.Field != tc.field || !strings.Contains(e.Message, tc.text) {
+			t.Errorf("%s: got %+v, want code %s field %q message containing %q", tc.msg, e, tc.code, tc.field, tc.text)
+		}
+	}
+	c.sendRaw(`{"type": "step", "seq": 1e308}`)
+	if e := c.expectError(0); e.Code != codeInvalidField || e.Field != "seq" {
+		t.Errorf("seq 1e308: got %+v, want invalid_field seq", e)
+	}
+	f := c.untilSeq(c.send(`{"type": "step"}`))
+	if f.t != 1 || f.epoch != 1 || f.m != 8 {
+		t.Errorf("after the errors a step shows t %d epoch %d M %d, want 1, 1, 8", f.t, f.epoch, f.m)
+	}
+}
