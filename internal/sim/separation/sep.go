@@ -21,11 +21,20 @@ func NewWorkspace(n int) *Workspace {
 
 // Sep writes p = Sep_α(z) = argmax_{p∈Δ} ⟨p, z⟩ + H_α(p) into p.
 //
-// z must be finite and len(p) == len(z) ≥ 1; p and z must not overlap; ws
-// must come from NewWorkspace(n) with n ≥ len(z). Sep panics if the lengths
-// or the workspace are wrong or m is the zero Map. On return p lies in the
-// simplex: p_j ≥ 0 and Σ p_j = 1 up to rounding (≈1e-15). Sep never
-// allocates, and the same m, z give bit-identical p on every call.
+// len(p) == len(z) ≥ 1; p and z must not overlap; ws must come from
+// NewWorkspace(n) with n ≥ len(z). Sep panics if the lengths or the
+// workspace are wrong or m is the zero Map, and for no other reason. Sep
+// never allocates, and the same m, z give bit-identical p on every call.
+//
+// Sep is total on scores:
+//
+//   - For every finite z, including scores near ±math.MaxFloat64 whose
+//     differences overflow, ties and subnormals, p lies in the simplex:
+//     p_j ≥ 0 and Σ p_j = 1 up to rounding (≈1e-15).
+//   - If any z_j is ±Inf or NaN, every p_j is NaN. The maps are not
+//     extended to infinite scores: a caller whose scores overflowed gets
+//     NaN, which propagates, rather than a plausible distribution. The
+//     check is folded into the search for max z and costs no extra pass.
 //
 // Algorithms (SCIENCE §3), all applied to z − max(z):
 //
@@ -76,6 +85,11 @@ func (m Map) Sep(p, z []float64, ws *Workspace) {
 // at τ = τ_m (plus max z), whose error is |f(τ_m)|·|τ_m − τ*|/(α−1): rounding
 // level for every α, even where p is not (α > 2, see Sep). The contract is
 // that of Sep; SepPsi never allocates.
+//
+// For finite z, Ψ* is finite: max z ≤ Ψ* ≤ max z + H_α(uniform), and even
+// max z = math.MaxFloat64 leaves room for the at most log n that H adds,
+// which rounds away. If any z_j is ±Inf or NaN, SepPsi returns NaN (and p
+// all NaN, as Sep).
 func (m Map) SepPsi(p, z []float64, ws *Workspace) float64 {
 	return m.sep(p, z, ws, true)
 }
@@ -151,13 +165,34 @@ func powAlpha(v, a float64) float64 {
 	return math.Pow(v, a)
 }
 
-// maxOf returns the largest element of the non-empty z.
-func maxOf(z []float64) float64 {
-	m := z[0]
-	for _, v := range z[1:] {
+// expBits masks the exponent field of a float64.
+const expBits = 0x7ff0_0000_0000_0000
+
+// maxOf returns the largest element of the non-empty z, and whether every
+// element of z is finite. The check costs three integer operations per
+// element: an element is ±Inf or NaN exactly when its exponent field is all
+// ones, and only then does adding 1 to that field carry into bit 63.
+func maxOf(z []float64) (m float64, finite bool) {
+	m = z[0]
+	var carry uint64
+	for _, v := range z {
+		carry |= math.Float64bits(v)&expBits + 1<<52
 		if v > m {
 			m = v
 		}
 	}
-	return m
+	return m, carry>>63 == 0
+}
+
+// notFinite is the result of every map for scores that are not all finite:
+// p filled with NaN, and Ψ* = NaN if wantPsi (else 0, as for finite scores).
+func notFinite(p []float64, wantPsi bool) float64 {
+	nan := math.NaN()
+	for i := range p {
+		p[i] = nan
+	}
+	if !wantPsi {
+		return 0
+	}
+	return nan
 }

@@ -7,7 +7,10 @@ import "math"
 // give exp(−∞) = 0, never NaN; s ≥ 1 because the maximum contributes 1.
 func softmax(p, z []float64, wantPsi bool) float64 {
 	p = p[:len(z)]
-	m := maxOf(z)
+	m, ok := maxOf(z)
+	if !ok {
+		return notFinite(p, wantPsi)
+	}
 	s := expShifted(p, z, m)
 	inv := 1 / s
 	for i := range p {
