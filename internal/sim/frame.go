@@ -60,6 +60,12 @@ type FrameSettings struct {
 	PaperSoftmaxEnergy bool
 }
 
+// LabelWhite is the label (Panel.Labels, ProbePath.Label) of a cell whose
+// final state is not within the tolerance of any memory's view point
+// ("white": a metastable mixture or a state that has not converged yet,
+// SCIENCE §7.2).
+const LabelWhite = -1
+
 // Panel is the landscape of one separation map on the grid. Cell (i, j)
 // sits at (XS[j], YS[i]) and is stored at index i·NX + j.
 type Panel struct {

@@ -366,10 +366,16 @@ func supportSize(p []float64, eps float64) int32 {
 }
 
 // label returns the index of the view point nearest to (qx, qy) if it is
-// strictly within rd.tol, else -1. Ties go to the lowest index.
+// strictly within rd.tol, else LabelWhite. Ties go to the lowest index.
+//
+// Points are compared by d² = dx² + dy², which is sound whenever the
+// smallest d² is a normal finite number (see norm.go): then no d² that
+// decides overflowed or lost more than rounding to underflow. Otherwise the
+// state sits on a point, within about 1e-154 of one, or beyond about 1e154
+// of all of them, and labelScaled decides.
 func (rd *renderer) label(qx, qy float64) int32 {
 	px, py := rd.px, rd.py[:len(rd.px)]
-	label := int32(-1)
+	label := int32(LabelWhite)
 	best := math.Inf(1)
 	for mu := range px {
 		dx, dy := qx-px[mu], qy-py[mu]
@@ -377,8 +383,35 @@ func (rd *renderer) label(qx, qy float64) int32 {
 			best, label = d2, int32(mu)
 		}
 	}
+	if !(best >= minNormal && best <= math.MaxFloat64) {
+		return rd.labelScaled(qx, qy, label, best)
+	}
 	if !(math.Sqrt(best) < rd.tol) {
-		return -1
+		return LabelWhite
+	}
+	return label
+}
+
+// labelScaled is label where the smallest d² is 0, subnormal or +Inf.
+//
+// If that d² is 0 because the state is exactly the point `label` (as when a
+// sparse map retrieves a memory exactly), label is the answer: it is the
+// lowest index with d² = 0, so every lower index has q − P ≠ 0 exactly,
+// hence a distance > 0. In any other case the distances are recomputed with
+// math.Hypot, which neither overflows nor underflows.
+func (rd *renderer) labelScaled(qx, qy float64, label int32, best float64) int32 {
+	px, py := rd.px, rd.py[:len(rd.px)]
+	if best == 0 && label >= 0 && qx == px[label] && qy == py[label] {
+		return label
+	}
+	label, bestD := LabelWhite, math.Inf(1)
+	for mu := range px {
+		if d := math.Hypot(qx-px[mu], qy-py[mu]); d < bestD {
+			bestD, label = d, int32(mu)
+		}
+	}
+	if !(bestD < rd.tol) {
+		return LabelWhite
 	}
 	return label
 }

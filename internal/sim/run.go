@@ -69,12 +69,10 @@ func New(s Settings) (*Run, error) {
 		lw:     newLossWork(m, d, k),
 	}
 	for mu, row := range s.Memories {
-		copy(r.x[mu*d:], row)
 		if s.NormalizeMemories {
-			n := math.Sqrt(dot(row, row))
-			for j := range d {
-				r.x[mu*d+j] /= n
-			}
+			normalize(r.x[mu*d:mu*d+d], row)
+		} else {
+			copy(r.x[mu*d:], row)
 		}
 	}
 	fm := s.FeatureMap
