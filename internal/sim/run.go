@@ -21,9 +21,15 @@ type State struct {
 	B []float64
 	// Loss is L(W_t, b_t) in the run's loss form; NaN when M < 2.
 	Loss float64
-	// DeltaMin is 1 − max_{μ≠ν} u_μ·u_ν for the normalised features u; NaN when M < 2.
+	// DeltaMin is the minimal separation of the normalised features u
+	// (SCIENCE §5), min_{μ≠ν} ‖u_μ − u_ν‖²/2: it equals
+	// 1 − max_{μ≠ν} u_μ·u_ν for unit vectors, but is taken from the chord,
+	// so it keeps full relative precision at tiny angles and is never
+	// negative (features with ‖Φ(ξ)‖ < 1e-12 are not unit vectors, see
+	// Features, and then only the chord form holds). NaN when M < 2.
 	DeltaMin float64
-	// MinAngleDeg is the angle of the closest pair, in degrees; NaN when M < 2.
+	// MinAngleDeg is the angle of the closest pair, 2·asin(‖u_μ − u_ν‖/2)
+	// in degrees, from the same chord; NaN when M < 2.
 	MinAngleDeg float64
 }
 
@@ -110,9 +116,9 @@ func (r *Run) record() {
 	}
 	if r.m >= 2 {
 		st.Loss = r.lw.lossAndGrad(r.form, r.tau, r.x, r.w, r.b, r.gw, r.gb)
-		maxCos, _, _, _ := sphere.ClosestPair(r.lw.u, r.m, r.k)
-		st.DeltaMin = sphere.DeltaMin(maxCos)
-		st.MinAngleDeg = sphere.AngleDeg(maxCos)
+		chord, _, _, _ := sphere.MinChord(r.lw.u, r.m, r.k)
+		st.DeltaMin = sphere.DeltaFromChord(chord)
+		st.MinAngleDeg = sphere.AngleDegFromChord(chord)
 	}
 	r.traj = append(r.traj, st)
 }
