@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"reflect"
 	"time"
@@ -171,6 +172,11 @@ func (s *session) stepRun(run *sim.Run, t int) error {
 			}
 		}
 		run.Step()
+		if t, ok := run.Diverged(); ok {
+			// A stopgap until sessions report divergence: without it this
+			// loop would never end, as a diverged run no longer steps.
+			return engineError(fmt.Errorf("training diverged at iteration %d", t))
+		}
 	}
 	return nil
 }
