@@ -214,8 +214,11 @@ func (r *Run) Dims() (m, d, k int) { return r.m, r.d, r.k }
 // Memories returns a copy of the memories as used (normalised if asked), M×d row-major.
 func (r *Run) Memories() []float64 { return append([]float64(nil), r.x...) }
 
-// Features writes the normalised feature memories u_μ = Φ_t(ξ_μ)/‖Φ_t(ξ_μ)‖
+// Features writes the normalised feature memories
+// u_μ = Φ_t(ξ_μ)/max(‖Φ_t(ξ_μ)‖, 1e-12) (torch's F.normalize, SCIENCE §6.2)
 // after t steps into dst (M×D_Φ row-major, grown if needed) and returns it.
+// They are unit vectors, however large the features, unless
+// ‖Φ_t(ξ_μ)‖ < 1e-12.
 func (r *Run) Features(dst []float64, t int) []float64 {
 	st := &r.traj[t]
 	r.lw.features(r.x, st.W, st.B)
