@@ -409,7 +409,14 @@ func (rd *renderer) label(qx, qy float64) int32 {
 		}
 	}
 	if !(best >= minNormal && best <= math.MaxFloat64) {
-		return rd.labelScaled(qx, qy, label, best)
+		// If d² is 0 because the state is exactly the point `label` (as when
+		// a sparse map retrieves a memory exactly), label is the answer: it
+		// is the lowest index with d² = 0, so every lower index has
+		// q − P ≠ 0 exactly, hence a distance > 0.
+		if best == 0 && qx == px[label] && qy == py[label] {
+			return label
+		}
+		return rd.labelScaled(qx, qy)
 	}
 	if !(math.Sqrt(best) < rd.tol) {
 		return LabelWhite
@@ -417,19 +424,12 @@ func (rd *renderer) label(qx, qy float64) int32 {
 	return label
 }
 
-// labelScaled is label where the smallest d² is 0, subnormal or +Inf.
-//
-// If that d² is 0 because the state is exactly the point `label` (as when a
-// sparse map retrieves a memory exactly), label is the answer: it is the
-// lowest index with d² = 0, so every lower index has q − P ≠ 0 exactly,
-// hence a distance > 0. In any other case the distances are recomputed with
-// math.Hypot, which neither overflows nor underflows.
-func (rd *renderer) labelScaled(qx, qy float64, label int32, best float64) int32 {
+// labelScaled is label where the smallest d² is 0, subnormal or +Inf and
+// not an exact hit: it compares the distances by math.Hypot, which neither
+// overflows nor underflows.
+func (rd *renderer) labelScaled(qx, qy float64) int32 {
 	px, py := rd.px, rd.py[:len(rd.px)]
-	if best == 0 && label >= 0 && qx == px[label] && qy == py[label] {
-		return label
-	}
-	label, bestD := LabelWhite, math.Inf(1)
+	label, bestD := int32(LabelWhite), math.Inf(1)
 	for mu := range px {
 		if d := math.Hypot(qx-px[mu], qy-py[mu]); d < bestD {
 			bestD, label = d, int32(mu)

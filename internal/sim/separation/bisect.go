@@ -44,7 +44,7 @@ func bisect(p, z, buf []float64, alpha float64, wantPsi bool) float64 {
 		ek = expHalf
 	}
 
-	m, ok := maxOf(z)
+	m, ok := maxFinite(z)
 	if !ok {
 		return notFinite(p, wantPsi)
 	}

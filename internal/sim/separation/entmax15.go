@@ -13,7 +13,7 @@ import "math"
 // also keeps y² from overflowing for extreme inputs.
 func entmax15(p, z, buf []float64, wantPsi bool) float64 {
 	p = p[:len(z)]
-	m, ok := maxOf(z)
+	m, ok := maxFinite(z)
 	if !ok {
 		return notFinite(p, wantPsi)
 	}

@@ -40,12 +40,11 @@ func (m Map) SepPair(p0, z0 []float64, ws0 *Workspace, p1, z1 []float64, ws1 *Wo
 func softmaxPair(p0, z0, p1, z1 []float64, wantPsi bool) (psi0, psi1 float64) {
 	n := len(z0)
 	p0, p1 = p0[:n], p1[:n]
-	m0, ok0 := maxOf(z0)
-	m1, ok1 := maxOf(z1)
-	if !ok0 || !ok1 {
+	m0, m1 := maxOf(z0), maxOf(z1)
+	s0, s1 := expShiftedPair(p0, z0, m0, p1, z1, m1)
+	if s0 != s0 || s1 != s1 { // scores that are not finite: see softmax
 		return softmax(p0, z0, wantPsi), softmax(p1, z1, wantPsi)
 	}
-	s0, s1 := expShiftedPair(p0, z0, m0, p1, z1, m1)
 	inv0, inv1 := 1/s0, 1/s1
 	for i := range p0 {
 		p0[i] *= inv0
@@ -64,8 +63,8 @@ func softmaxPair(p0, z0, p1, z1 []float64, wantPsi bool) (psi0, psi1 float64) {
 func sparsemaxPair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, psi1 float64) {
 	n := len(z0)
 	p0, p1, z1 = p0[:n], p1[:n], z1[:n]
-	m0, ok0 := maxOf(z0)
-	m1, ok1 := maxOf(z1)
+	m0, ok0 := maxFinite(z0)
+	m1, ok1 := maxFinite(z1)
 	if !ok0 || !ok1 {
 		return sparsemax(p0, z0, buf0, wantPsi), sparsemax(p1, z1, buf1, wantPsi)
 	}
@@ -113,8 +112,8 @@ func sparsemaxPair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, ps
 func entmax15Pair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, psi1 float64) {
 	n := len(z0)
 	p0, p1, z1 = p0[:n], p1[:n], z1[:n]
-	m0, ok0 := maxOf(z0)
-	m1, ok1 := maxOf(z1)
+	m0, ok0 := maxFinite(z0)
+	m1, ok1 := maxFinite(z1)
 	if !ok0 || !ok1 {
 		return entmax15(p0, z0, buf0, wantPsi), entmax15(p1, z1, buf1, wantPsi)
 	}

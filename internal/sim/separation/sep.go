@@ -34,7 +34,9 @@ func NewWorkspace(n int) *Workspace {
 //   - If any z_j is ±Inf or NaN, every p_j is NaN. The maps are not
 //     extended to infinite scores: a caller whose scores overflowed gets
 //     NaN, which propagates, rather than a plausible distribution. The
-//     check is folded into the search for max z and costs no extra pass.
+//     check costs no extra pass: softmax finds a NaN in its sum of
+//     exponentials, the other maps add the scores up while they look for
+//     max z (and look again only where a sum of finite scores overflows).
 //
 // Algorithms (SCIENCE §3), all applied to z − max(z):
 //
@@ -165,23 +167,47 @@ func powAlpha(v, a float64) float64 {
 	return math.Pow(v, a)
 }
 
-// expBits masks the exponent field of a float64.
-const expBits = 0x7ff0_0000_0000_0000
-
-// maxOf returns the largest element of the non-empty z, and whether every
-// element of z is finite. The check costs three integer operations per
-// element: an element is ±Inf or NaN exactly when its exponent field is all
-// ones, and only then does adding 1 to that field carry into bit 63.
-func maxOf(z []float64) (m float64, finite bool) {
-	m = z[0]
-	var carry uint64
-	for _, v := range z {
-		carry |= math.Float64bits(v)&expBits + 1<<52
+// maxOf returns the largest element of the non-empty z. A NaN z[0] gives
+// NaN; other NaN elements are passed over.
+func maxOf(z []float64) float64 {
+	m := z[0]
+	for _, v := range z[1:] {
 		if v > m {
 			m = v
 		}
 	}
-	return m, carry>>63 == 0
+	return m
+}
+
+// maxFinite returns max z, as maxOf, and whether every element of the
+// non-empty z is finite. The check costs one addition per element: the sum
+// of z is finite only if every element is (a ±Inf or NaN makes it, and
+// keeps it, ±Inf or NaN), and only where the sum is not finite, which
+// finite scores reach by overflow alone, are the elements looked at one by
+// one.
+func maxFinite(z []float64) (m float64, finite bool) {
+	m = z[0]
+	s := m
+	for _, v := range z[1:] {
+		s += v
+		if v > m {
+			m = v
+		}
+	}
+	if s-s == 0 {
+		return m, true
+	}
+	return m, allFinite(z)
+}
+
+// allFinite reports whether every element of z is finite.
+func allFinite(z []float64) bool {
+	for _, v := range z {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // notFinite is the result of every map for scores that are not all finite:

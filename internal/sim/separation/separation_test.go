@@ -601,16 +601,6 @@ func TestNoAllocs(t *testing.T) {
 	}
 }
 
-// allFinite reports whether every element of z is finite.
-func allFinite(z []float64) bool {
-	for _, v := range z {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	return true
-}
-
 // checkContract reports a breach of the contract of SepPsi for z: on finite
 // z, p in the simplex and max z ≤ Ψ* ≤ max z + H(uniform) up to rounding;
 // on z with a ±Inf or NaN entry, p all NaN and Ψ* NaN. Sep must give the

@@ -10,7 +10,7 @@ package separation
 // size (they may even be −∞ for extreme inputs, which is harmless here).
 func sparsemax(p, z, buf []float64, wantPsi bool) float64 {
 	p = p[:len(z)]
-	m, ok := maxOf(z)
+	m, ok := maxFinite(z)
 	if !ok {
 		return notFinite(p, wantPsi)
 	}
