@@ -135,8 +135,20 @@ func TestFeaturesHuge(t *testing.T) {
 			}
 		}
 	}
+	// ‖f‖ beyond the largest float64: u is still a unit vector, and the
+	// gradient through the normalisation, (I − uuᵀ)g/‖f‖, is 0.
+	big := 0.9 * math.MaxFloat64
+	lw := newLossWork(2, 2, 2)
+	gw, gb := make([]float64, 4), make([]float64, 2)
+	loss := lw.lossAndGrad(LossPairs, 1, []float64{1, 0, 0, 1}, []float64{big, 0, big, 1}, []float64{0, 0}, gw, gb)
+	if h := math.Sqrt(0.5); math.Abs(lw.u[0]-h) > 2e-16 || math.Abs(lw.u[1]-h) > 2e-16 || !math.IsInf(lw.norm[0], 1) {
+		t.Errorf("‖f‖ > MaxFloat64: u = %v, norm %v; want (√½, √½), +Inf", lw.u[:2], lw.norm[0])
+	}
+	if !finite(loss) || !allFinite(gw) || !allFinite(gb) {
+		t.Errorf("‖f‖ > MaxFloat64: loss %v, gradient %v %v", loss, gw, gb)
+	}
 	// Tiny features keep F.normalize's floor: u = f/1e-12.
-	lw := newLossWork(1, 2, 2)
+	lw = newLossWork(1, 2, 2)
 	lw.features([]float64{1, 0}, []float64{1e-170, 0, 0, 1e-170}, []float64{0, 0})
 	if lw.u[0] != 1e-170/normEps || lw.u[1] != 0 || lw.norm[0] != normEps {
 		t.Errorf("tiny feature: u = %v, norm %v; want (1e-158, 0), 1e-12", lw.u, lw.norm[0])
