@@ -92,6 +92,11 @@ func (s *server) compute(ctx context.Context, p *plan) (*result, error) {
 			return nil, err
 		}
 		run.Step()
+		if t, ok := run.Diverged(); ok {
+			// A stopgap until /run answers 422 diverged: without it this loop
+			// would never end, as a diverged run no longer steps.
+			return nil, engineError(fmt.Errorf("training diverged at iteration %d", t))
+		}
 		if s.afterStep != nil {
 			s.afterStep(ctx, run.Iterations())
 		}

@@ -11,8 +11,11 @@
 //	run, err := sim.New(settings)    // validated memories, feature map, optimiser
 //	for run.Iterations() < n {
 //		run.Step()                   // one U-Hop+ optimiser step (§6)
+//		if t, ok := run.Diverged(); ok {
+//			break                    // state t is not finite; 0 … t−1 are kept
+//		}
 //	}
-//	st := run.State(t)               // W_t, b_t, loss, Δ_min for any 0 ≤ t ≤ n
+//	st := run.State(t)               // W_t, b_t, loss, Δ_min for any 0 ≤ t ≤ Iterations()
 //	err = run.Render(&frame, t, view, runner) // energy, basins, support on a grid
 //
 // Grid evaluation splits its work into chunks whose number and bounds depend

@@ -21,6 +21,10 @@ func Example() {
 	}
 	for run.Iterations() < 20 {
 		run.Step()
+		if t, diverged := run.Diverged(); diverged {
+			fmt.Printf("diverged at t=%d\n", t) // not with these settings
+			return
+		}
 	}
 	for _, t := range []int{0, 20} {
 		st := run.State(t)

@@ -47,7 +47,8 @@ type FrameSettings struct {
 	Steps int
 	// Tolerance > 0: a cell gets label μ when its final state is strictly
 	// within this distance of the view's point of memory μ (the nearest such
-	// one, the lowest index on ties); otherwise it is -1 ("white").
+	// one, the lowest index on ties); otherwise it is LabelWhite (-1), or
+	// LabelUndefined (-2) where the cell's values overflow.
 	Tolerance float64
 	// SupportEps ≥ 0: softmax entries above it count toward the support;
 	// other maps count entries > 0.
@@ -60,21 +61,43 @@ type FrameSettings struct {
 	PaperSoftmaxEnergy bool
 }
 
+// Labels of grid cells (Panel.Labels) and probes (ProbePath.Label) that
+// are not a memory's index.
+const (
+	// LabelWhite marks a cell whose final state is not within the
+	// tolerance of any memory's view point ("white": a metastable mixture
+	// or a state that has not converged yet, SCIENCE §7.2).
+	LabelWhite = -1
+	// LabelUndefined marks a cell whose landscape is not defined in
+	// float64: the snapshot is finite, but at this query the scores, the
+	// energy or the retrieved state overflow (±Inf or NaN), as a huge W
+	// can make them in the input view. Such a cell has Energy NaN and
+	// Support 0; it is never white.
+	LabelUndefined = -2
+)
+
 // Panel is the landscape of one separation map on the grid. Cell (i, j)
 // sits at (XS[j], YS[i]) and is stored at index i·NX + j.
 type Panel struct {
 	Separation separation.Map
-	// Energy at the cell, without additive constants (SCIENCE §9).
+	// Energy at the cell, without additive constants (SCIENCE §9); NaN
+	// exactly at undefined cells.
 	Energy []float64
-	// Labels: the memory the cell's query is retrieved to, or -1.
+	// Labels: the memory the cell's query is retrieved to, LabelWhite (-1)
+	// if it is retrieved to none, or LabelUndefined (-2) if the cell is
+	// undefined: its scores, energy or state overflow.
 	Labels []int32
-	// Support: the number of non-zero entries of the last probability vector.
+	// Support: the number of non-zero entries of the last probability
+	// vector (0 at undefined cells).
 	Support []int32
-	// Unlabeled is the number of cells labelled -1.
+	// Unlabeled is the number of white cells, labelled LabelWhite (-1).
 	Unlabeled int
+	// Undefined is the number of undefined cells, labelled LabelUndefined
+	// (-2); they are not counted in Unlabeled.
+	Undefined int
 }
 
-// UnlabeledFraction is the fraction of cells labelled -1.
+// UnlabeledFraction is the fraction of cells labelled LabelWhite (-1).
 func (p *Panel) UnlabeledFraction() float64 {
 	if len(p.Labels) == 0 {
 		return 0
@@ -203,18 +226,29 @@ func (s Space) String() string {
 
 // linspace fills dst with n ≥ 2 evenly spaced values from lo to hi, both
 // included, computed as numpy.linspace does: lo + j·step, last value hi.
+// Where hi − lo overflows (finite bounds of opposite signs beyond
+// ±math.MaxFloat64/2), it takes lo·(1 − j/(n−1)) + hi·j/(n−1) instead, which
+// cannot.
 func linspace(dst []float64, lo, hi float64) {
 	n := len(dst)
 	step := (hi - lo) / float64(n-1)
-	for j := range dst {
-		dst[j] = float64(j)*step + lo
+	if math.IsInf(step, 0) {
+		for j := range dst {
+			t := float64(j) / float64(n-1)
+			dst[j] = lo*(1-t) + hi*t
+		}
+	} else {
+		for j := range dst {
+			dst[j] = float64(j)*step + lo
+		}
 	}
 	dst[n-1] = hi
 }
 
 // AutoBox returns the grid box that a GridSpec without Bounds gets around
 // the points (M×2 row-major): their bounding box widened by margin on every
-// side, and by ±0.5 along an axis that would otherwise have no width.
+// side, and by ±0.5 along an axis that would otherwise have no width, within
+// ±math.MaxFloat64.
 func AutoBox(points []float64, margin float64) Rect { return box(points, margin) }
 
 // box returns the automatic grid box around the points (M×2).
@@ -225,7 +259,8 @@ func box(points []float64, margin float64) Rect {
 		b.YMin, b.YMax = min(b.YMin, points[i+1]), max(b.YMax, points[i+1])
 	}
 	widen := func(lo, hi float64) (float64, float64) {
-		lo, hi = lo-margin, hi+margin
+		// Clamped, so that huge points and margins give a finite box.
+		lo, hi = max(lo-margin, -math.MaxFloat64), min(hi+margin, math.MaxFloat64)
 		if lo == hi {
 			lo, hi = lo-0.5, hi+0.5
 		}

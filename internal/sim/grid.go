@@ -49,7 +49,8 @@ type chunkWork struct {
 	z, p      [2][]float64
 	ws        [2]*separation.Workspace
 	wsSize    int
-	unlabeled []int // per panel
+	unlabeled []int // white cells, per panel
+	undefined []int // undefined cells, per panel
 }
 
 var identity2 = []float64{1, 0, 0, 1}
@@ -127,7 +128,7 @@ func (rd *renderer) prepareGrid(fs *FrameSettings, dst *Frame) {
 		p.Energy = grow(p.Energy, cells)
 		p.Labels = grow(p.Labels, cells)
 		p.Support = grow(p.Support, cells)
-		p.Unlabeled = 0
+		p.Unlabeled, p.Undefined = 0, 0
 	}
 	rd.frame = dst
 
@@ -142,6 +143,7 @@ func (rd *renderer) prepareGrid(fs *FrameSettings, dst *Frame) {
 			cw.z[l], cw.p[l] = grow(cw.z[l], m), grow(cw.p[l], m)
 		}
 		cw.unlabeled = grow(cw.unlabeled, len(fs.Separations))
+		cw.undefined = grow(cw.undefined, len(fs.Separations))
 	}
 
 	rd.fixed = grow(rd.fixed, len(fs.Separations))
@@ -162,14 +164,15 @@ func (rd *renderer) prepareGrid(fs *FrameSettings, dst *Frame) {
 	}
 }
 
-// finish adds up the chunks' counts of unlabelled cells.
+// finish adds up the chunks' counts of white and undefined cells.
 func (rd *renderer) finish() {
 	for pi := range rd.frame.Panels {
-		n := 0
+		white, undefined := 0, 0
 		for ci := range rd.chunks {
-			n += rd.chunks[ci].unlabeled[pi]
+			white += rd.chunks[ci].unlabeled[pi]
+			undefined += rd.chunks[ci].undefined[pi]
 		}
-		rd.frame.Panels[pi].Unlabeled = n
+		rd.frame.Panels[pi].Unlabeled, rd.frame.Panels[pi].Undefined = white, undefined
 	}
 }
 
@@ -192,32 +195,48 @@ func (rd *renderer) RunChunk(ci int) {
 				k.psiDivisor = 1
 			}
 		}
-		unlabeled := 0
+		var n labelCounts
 		for i := i0; i < i1; i++ {
 			y := f.YS[i]
 			row := i * nx
 			for j := 0; j < nx; j += 2 {
 				if j+1 == nx {
-					unlabeled += rd.store(p, row+j, rd.cell(&k, f.XS[j], y, cw))
+					n.add(rd.store(p, row+j, rd.cell(&k, f.XS[j], y, cw)))
 					break
 				}
 				c0, c1 := rd.cellPair(&k, f.XS[j], f.XS[j+1], y, cw)
-				unlabeled += rd.store(p, row+j, c0) + rd.store(p, row+j+1, c1)
+				n.add(rd.store(p, row+j, c0))
+				n.add(rd.store(p, row+j+1, c1))
 			}
 		}
-		cw.unlabeled[pi] = unlabeled
+		cw.unlabeled[pi], cw.undefined[pi] = n.white, n.undefined
 	}
 }
 
-// store writes cell c, labelled, into p at index at, and returns 1 if it is
-// unlabelled, else 0.
-func (rd *renderer) store(p *Panel, at int, c cellResult) int {
+// labelCounts counts the cells of a chunk's panel that have no memory.
+type labelCounts struct{ white, undefined int }
+
+func (n *labelCounts) add(label int32) {
+	switch label {
+	case LabelWhite:
+		n.white++
+	case LabelUndefined:
+		n.undefined++
+	}
+}
+
+// store writes cell c, labelled, into p at index at, and returns its label.
+// A cell whose energy or final state is not finite is undefined: any ±Inf
+// or NaN on the way (scores that overflow give p all NaN, and the NaN
+// reaches the next state) ends up in one of them.
+func (rd *renderer) store(p *Panel, at int, c cellResult) int32 {
+	if !c.defined() {
+		p.Energy[at], p.Labels[at], p.Support[at] = math.NaN(), LabelUndefined, 0
+		return LabelUndefined
+	}
 	label := rd.label(c.qx, c.qy)
 	p.Energy[at], p.Labels[at], p.Support[at] = c.energy, label, c.support
-	if label < 0 {
-		return 1
-	}
-	return 0
+	return label
 }
 
 // panelKernel is what a cell needs to know about its panel: the map, which
@@ -234,6 +253,12 @@ type panelKernel struct {
 type cellResult struct {
 	energy, qx, qy float64
 	support        int32
+}
+
+// defined reports whether the energy and the final state are all finite
+// (v − v is 0 for a finite v and NaN otherwise).
+func (c *cellResult) defined() bool {
+	return (c.energy-c.energy)+(c.qx-c.qx)+(c.qy-c.qy) == 0
 }
 
 // cell evaluates one grid point q₀ = (x, y) with lane 0 of cw: its energy
@@ -366,10 +391,16 @@ func supportSize(p []float64, eps float64) int32 {
 }
 
 // label returns the index of the view point nearest to (qx, qy) if it is
-// strictly within rd.tol, else -1. Ties go to the lowest index.
+// strictly within rd.tol, else LabelWhite. Ties go to the lowest index.
+//
+// Points are compared by d² = dx² + dy², which is sound whenever the
+// smallest d² is a normal finite number (see norm.go): then no d² that
+// decides overflowed or lost more than rounding to underflow. Otherwise the
+// state sits on a point, within about 1e-154 of one, or beyond about 1e154
+// of all of them, and labelScaled decides.
 func (rd *renderer) label(qx, qy float64) int32 {
 	px, py := rd.px, rd.py[:len(rd.px)]
-	label := int32(-1)
+	label := int32(LabelWhite)
 	best := math.Inf(1)
 	for mu := range px {
 		dx, dy := qx-px[mu], qy-py[mu]
@@ -377,8 +408,35 @@ func (rd *renderer) label(qx, qy float64) int32 {
 			best, label = d2, int32(mu)
 		}
 	}
+	if !(best >= minNormal && best <= math.MaxFloat64) {
+		// If d² is 0 because the state is exactly the point `label` (as when
+		// a sparse map retrieves a memory exactly), label is the answer: it
+		// is the lowest index with d² = 0, so every lower index has
+		// q − P ≠ 0 exactly, hence a distance > 0.
+		if best == 0 && qx == px[label] && qy == py[label] {
+			return label
+		}
+		return rd.labelScaled(qx, qy)
+	}
 	if !(math.Sqrt(best) < rd.tol) {
-		return -1
+		return LabelWhite
+	}
+	return label
+}
+
+// labelScaled is label where the smallest d² is 0, subnormal or +Inf and
+// not an exact hit: it compares the distances by math.Hypot, which neither
+// overflows nor underflows.
+func (rd *renderer) labelScaled(qx, qy float64) int32 {
+	px, py := rd.px, rd.py[:len(rd.px)]
+	label, bestD := int32(LabelWhite), math.Inf(1)
+	for mu := range px {
+		if d := math.Hypot(qx-px[mu], qy-py[mu]); d < bestD {
+			bestD, label = d, int32(mu)
+		}
+	}
+	if !(bestD < rd.tol) {
+		return LabelWhite
 	}
 	return label
 }

@@ -24,7 +24,12 @@ func newLossWork(m, d, k int) *lossWork {
 }
 
 // features computes f_μ = W ξ_μ + b and u_μ = f_μ / max(‖f_μ‖, 1e-12) for the
-// memories x (M×d), weights w (D_Φ×d) and bias b (D_Φ).
+// memories x (M×d), weights w (D_Φ×d) and bias b (D_Φ), as torch's
+// F.normalize does, with ‖f_μ‖ taken without overflow or underflow (see
+// norm.go): u_μ is a unit vector whenever ‖f_μ‖ ≥ 1e-12, even beyond
+// math.MaxFloat64 (then lw.norm holds +Inf), and f_μ/1e-12 below. Where
+// Σ_r f_μr² is a normal finite number, u_μ is the plain formula's, bit for
+// bit. If f_μ is not finite, u_μ holds NaN.
 func (lw *lossWork) features(x, w, b []float64) {
 	m, d, k := lw.m, lw.d, lw.k
 	for mu := range m {
@@ -40,13 +45,34 @@ func (lw *lossWork) features(x, w, b []float64) {
 			fr[r] = s
 			n2 += s * s
 		}
+		ur := lw.u[mu*k : mu*k+k]
+		if !(n2 >= minNormal && n2 <= math.MaxFloat64) {
+			lw.norm[mu] = normalizeFeature(ur, fr)
+			continue
+		}
 		n := max(math.Sqrt(n2), normEps)
 		lw.norm[mu] = n
-		ur := lw.u[mu*k : mu*k+k]
 		for r := range k {
 			ur[r] = fr[r] / n
 		}
 	}
+}
+
+// normalizeFeature writes u = f / max(‖f‖, 1e-12) into u and returns
+// max(‖f‖, 1e-12), for an f whose sum of squares is not a normal finite
+// number: ‖f‖ is tiny (then it is below 1e-12), or the squares overflow.
+func normalizeFeature(u, f []float64) float64 {
+	n := max(scaledNorm(f), normEps)
+	if n > math.MaxFloat64 || math.IsNaN(n) {
+		// ‖f‖ exceeds the largest float64 (or f is not finite): only the
+		// scaled quotient can be formed.
+		unitScaled(u, f)
+		return n
+	}
+	for r, v := range f {
+		u[r] = v / n
+	}
+	return n
 }
 
 func dot(a, b []float64) float64 {

@@ -1,6 +1,10 @@
 package sim
 
-import "hoplab/internal/sim/separation"
+import (
+	"math"
+
+	"hoplab/internal/sim/separation"
+)
 
 // ProbePath is the retrieval of one query by one separation map, step by
 // step, in the view's coordinates.
@@ -10,15 +14,19 @@ type ProbePath struct {
 	// updates, T+1 rows of (x, y).
 	Points [][2]float64
 	// Energy[s] is the panel's energy at Points[s], as a grid cell at that
-	// point would get it.
+	// point computes it, and NaN where that is not finite. (A grid cell
+	// that is undefined shows NaN even where Energy[0] is finite: its
+	// retrieval overflowed later, see Label.)
 	Energy []float64
 	// Support[s] is the support size of the probability vector of update
 	// s+1, Sep(z(q_s)), counted as the grid counts it (softmax entries above
 	// SupportEps, other maps entries > 0); T entries.
 	Support []int
 	// Label is the memory q_T is retrieved to (within Tolerance of its view
-	// point, the nearest; lowest index on ties), or -1: the label a grid
-	// cell at q₀ gets.
+	// point, the nearest; lowest index on ties), LabelWhite (-1) if none,
+	// or LabelUndefined (-2) if the energy at q₀ or q_T is not finite (the
+	// scores overflowed on the way; Points then holds NaN from that step
+	// on): the label a grid cell at q₀ gets.
 	Label int
 }
 
@@ -62,7 +70,17 @@ func (r *Run) Probe(t int, fs FrameSettings, x, y float64) ([]ProbePath, error) 
 			path.Support = append(path.Support, int(supportSize(p, eps)))
 			qx, qy, _ = weightedSum(p, rd.px, rd.py)
 		}
-		path.Label = int(rd.label(qx, qy))
+		// The grid's test (cellResult.defined) on the same values.
+		if c := (cellResult{energy: path.Energy[0], qx: qx, qy: qy}); c.defined() {
+			path.Label = int(rd.label(qx, qy))
+		} else {
+			path.Label = LabelUndefined
+		}
+		for s, e := range path.Energy {
+			if !finite(e) {
+				path.Energy[s] = math.NaN()
+			}
+		}
 		paths[i] = path
 	}
 	return paths, nil

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
@@ -168,5 +169,59 @@ func TestRenderAllocatesNothing(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(5, func() { _ = run.Render(&fr, 0, fs, Serial{}) }); n != 0 {
 		t.Errorf("Render allocates %v times per frame", n)
+	}
+}
+
+// TestTinyAngle checks Δ_min and the minimum angle of two memories 1e-8 rad
+// apart (issue 8 §2): from the chord they are 5e-17 and 5.7296e-7°; from
+// the dot product, which rounds to 1, both were 0.
+func TestTinyAngle(t *testing.T) {
+	r, err := New(Settings{Memories: [][]float64{{1, 0}, {0.99999999999999995, 1e-8}, {-1, 0.3}}, NormalizeMemories: true,
+		UHop: UHopSettings{Optimizer: Adam, LR: 0.1, Tau: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := r.State(0)
+	if want := 5e-17; math.Abs(st.DeltaMin-want) > 1e-15*want {
+		t.Errorf("Δmin = %v, want %v", st.DeltaMin, want)
+	}
+	if want := 1e-8 * 180 / math.Pi; math.Abs(st.MinAngleDeg-want) > 1e-15*want {
+		t.Errorf("min angle = %v°, want %v°", st.MinAngleDeg, want)
+	}
+}
+
+// TestDuplicateMemoriesDeltaMin trains codes with duplicated memories for a
+// few SGD steps: their features coincide, so Δ_min and the angle are 0,
+// never negative. From 1 − u·u they were −2.2e-16 where ‖u‖² rounded above 1.
+func TestDuplicateMemoriesDeltaMin(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 62))
+	negative := 0
+	for trial := range 50 {
+		mem := make([][]float64, 4)
+		for i := range 3 {
+			mem[i] = []float64{rng.NormFloat64(), rng.NormFloat64()}
+		}
+		mem[3] = mem[trial%3]
+		r, err := New(Settings{Memories: mem, NormalizeMemories: true,
+			FeatureMap: FeatureMapSettings{Affine: true, Init: InitRandom, Seed: uint64(trial)},
+			UHop:       UHopSettings{Optimizer: SGD, LR: 0.1, Tau: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 5 {
+			r.Step()
+		}
+		for it := range 6 {
+			st := r.State(it)
+			if st.DeltaMin != 0 || st.MinAngleDeg != 0 {
+				t.Errorf("trial %d, t = %d: Δmin %v, angle %v; want 0 and 0 for duplicates", trial, it, st.DeltaMin, st.MinAngleDeg)
+			}
+			if st.DeltaMin < 0 {
+				negative++
+			}
+		}
+	}
+	if negative > 0 {
+		t.Errorf("%d negative Δmin", negative)
 	}
 }

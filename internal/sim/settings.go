@@ -70,7 +70,9 @@ type UHopSettings struct {
 type Settings struct {
 	// Memories are the stored patterns ξ_μ as rows (M×d, M ≥ 1, d ≥ 1, finite).
 	Memories [][]float64
-	// NormalizeMemories scales every memory to unit length first.
+	// NormalizeMemories scales every memory to unit length first; every
+	// memory must then have a non-zero entry. The norm is taken without
+	// overflow or underflow, so any non-zero memory becomes a unit vector.
 	NormalizeMemories bool
 	FeatureMap        FeatureMapSettings
 	UHop              UHopSettings
@@ -129,15 +131,17 @@ func (s *Settings) validate() (m, d, k int, err error) {
 		if len(row) != d {
 			return 0, 0, 0, fieldErr(fmt.Sprintf("memories[%d]", i), "has %d coordinates, memories[0] has %d", len(row), d)
 		}
-		norm2 := 0.0
+		zero := true
 		for j, v := range row {
 			if !finite(v) {
 				return 0, 0, 0, fieldErr(fmt.Sprintf("memories[%d][%d]", i, j), "must be a finite number")
 			}
-			norm2 += v * v
+			zero = zero && v == 0
 		}
-		if s.NormalizeMemories && norm2 == 0 {
-			return 0, 0, 0, fieldErr(fmt.Sprintf("memories[%d]", i), "is the zero vector, which cannot be normalised to unit length")
+		// Only the zero vector has no direction: any other memory, however
+		// small or large its entries, normalises to a unit vector (norm.go).
+		if s.NormalizeMemories && zero {
+			return 0, 0, 0, fieldErr(fmt.Sprintf("memories[%d]", i), "memory %d is the zero vector, which cannot be normalised to unit length", i)
 		}
 	}
 

@@ -44,7 +44,10 @@ func bisect(p, z, buf []float64, alpha float64, wantPsi bool) float64 {
 		ek = expHalf
 	}
 
-	m := maxOf(z)
+	m, ok := maxFinite(z)
+	if !ok {
+		return notFinite(p, wantPsi)
+	}
 	nc := 0
 	for _, v := range z {
 		if y := am1 * (v - m); y > -1 {

@@ -25,8 +25,10 @@
 //
 // All maps are shift-invariant: Sep_α(z + c1) = Sep_α(z) and
 // Ψ*_α(z + c1) = Ψ*_α(z) + c. Every algorithm works on z − max(z) and adds
-// max(z) back to Ψ*, so any finite z (scores of magnitude 1e6 and more) gives
-// a finite Ψ* and a p in the simplex, with no overflow and no NaN.
+// max(z) back to Ψ*, so any finite z (up to ±math.MaxFloat64, even where
+// z_j − max z overflows) gives a finite Ψ* and a p in the simplex, with no
+// overflow and no NaN. Scores with a ±Inf or NaN entry give p all NaN and
+// Ψ* = NaN: the maps are total and never panic on any score vector.
 //
 // The maps are made for the innermost loop of the visualiser (hundreds of
 // thousands of calls per frame on vectors of length about 8): Map is a small

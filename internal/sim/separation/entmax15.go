@@ -13,7 +13,10 @@ import "math"
 // also keeps y² from overflowing for extreme inputs.
 func entmax15(p, z, buf []float64, wantPsi bool) float64 {
 	p = p[:len(z)]
-	m := maxOf(z)
+	m, ok := maxFinite(z)
+	if !ok {
+		return notFinite(p, wantPsi)
+	}
 	nc := 0
 	for _, v := range z {
 		if y := 0.5 * (v - m); y > -1 {
@@ -49,7 +52,9 @@ func entmax15(p, z, buf []float64, wantPsi bool) float64 {
 // ms_k = means of y_(j), y_(j)² over j ≤ k; δ_k = (1 − k(ms_k − mean_k²))/k;
 // τ_k = mean_k − √max(δ_k, 0); k* = #{k : τ_k ≤ y_(k)}. τ_k overwrites
 // c[k−1] once it has been compared with y_(k), which is no longer needed;
-// k = 1 always counts (τ_1 = −1 ≤ y_(1) = 0), so k* ≥ 1.
+// k = 1 always counts (τ_1 = −1 ≤ y_(1) = 0), so k* ≥ 1. This needs
+// y_(1) = 0 exactly, which holds because the caller has checked that z is
+// finite: the maximum gives 0.5·(max z − max z) = 0.
 func entmax15Tau(c []float64) float64 {
 	var cum, cumSq float64
 	kStar := 0

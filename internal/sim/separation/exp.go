@@ -31,6 +31,8 @@ const (
 
 // expShifted writes dst[i] = e^(src[i] − shift) and returns their sum, for
 // src[i] ≤ shift (softmax's exponentials after subtracting the maximum).
+// For src[i] = −Inf it writes NaN rather than 0, so that the sum tells
+// softmax that a score is not finite.
 // Each value is within 1 ulp of the exact one, as math.Exp's, and is
 // computed in portable Go arithmetic, so results do not depend on the
 // machine's assembly routines. The loop holds the whole computation so that
@@ -55,6 +57,9 @@ func expShifted(dst, src []float64, shift float64) (sum float64) {
 			e = (t + t*em1) * math.Float64frombits(uint64(1023+(k>>5))<<52)
 		} else {
 			e = math.Exp(x) // tiny, zero or NaN
+			if v < -math.MaxFloat64 {
+				e = math.NaN() // v = −Inf
+			}
 		}
 		dst[i] = e
 		sum += e
@@ -83,6 +88,12 @@ func expShiftedPair(dst0, src0 []float64, shift0 float64, dst1, src1 []float64, 
 			e1 = (t1 + t1*em1) * math.Float64frombits(uint64(1023+(k1>>5))<<52)
 		} else { // rare: one of them is tiny, zero or NaN
 			e0, e1 = expNonPositive(x0), expNonPositive(x1)
+			if v0 < -math.MaxFloat64 {
+				e0 = math.NaN() // as expShifted
+			}
+			if src1[i] < -math.MaxFloat64 {
+				e1 = math.NaN()
+			}
 		}
 		dst0[i], dst1[i] = e0, e1
 		sum0 += e0
@@ -91,8 +102,13 @@ func expShiftedPair(dst0, src0 []float64, shift0 float64, dst1, src1 []float64, 
 	return sum0, sum1
 }
 
-// expNonPositive returns e^x for x ≤ 0 as expShifted computes it.
+// expNonPositive returns e^x for x ≤ 0 as expShifted computes it for a
+// finite score: e^−∞ = 0 (an exponent −∞ comes from a difference of finite
+// scores that overflows).
 func expNonPositive(x float64) float64 {
+	if x < -math.MaxFloat64 {
+		return 0
+	}
 	var e [1]float64
 	expShifted(e[:], []float64{x}, 0)
 	return e[0]

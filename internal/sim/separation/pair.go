@@ -4,7 +4,9 @@ import "math"
 
 // SepPair writes p0 = Sep(z0) and p1 = Sep(z1) and, if wantPsi, returns
 // Ψ*(z0) and Ψ*(z1) (else 0, 0): bit for bit what Sep or SepPsi return for
-// each pair (p0, z0, ws0) and (p1, z1, ws1) on its own.
+// each pair (p0, z0, ws0) and (p1, z1, ws1) on its own. In particular a
+// vector with a ±Inf or NaN score gets p all NaN and Ψ* = NaN, and does not
+// affect the other one.
 //
 // Why: for the short score vectors of the visualiser (M ≈ 8) one map is a
 // chain of dependent steps (max, exponentials or sort, threshold, sums) too
@@ -40,6 +42,9 @@ func softmaxPair(p0, z0, p1, z1 []float64, wantPsi bool) (psi0, psi1 float64) {
 	p0, p1 = p0[:n], p1[:n]
 	m0, m1 := maxOf(z0), maxOf(z1)
 	s0, s1 := expShiftedPair(p0, z0, m0, p1, z1, m1)
+	if s0 != s0 || s1 != s1 { // scores that are not finite: see softmax
+		return softmax(p0, z0, wantPsi), softmax(p1, z1, wantPsi)
+	}
 	inv0, inv1 := 1/s0, 1/s1
 	for i := range p0 {
 		p0[i] *= inv0
@@ -58,7 +63,11 @@ func softmaxPair(p0, z0, p1, z1 []float64, wantPsi bool) (psi0, psi1 float64) {
 func sparsemaxPair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, psi1 float64) {
 	n := len(z0)
 	p0, p1, z1 = p0[:n], p1[:n], z1[:n]
-	m0, m1 := maxOf(z0), maxOf(z1)
+	m0, ok0 := maxFinite(z0)
+	m1, ok1 := maxFinite(z1)
+	if !ok0 || !ok1 {
+		return sparsemax(p0, z0, buf0, wantPsi), sparsemax(p1, z1, buf1, wantPsi)
+	}
 	nc0, nc1 := 0, 0
 	for i, v0 := range z0 {
 		if y := v0 - m0; y > -1 {
@@ -103,7 +112,11 @@ func sparsemaxPair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, ps
 func entmax15Pair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, psi1 float64) {
 	n := len(z0)
 	p0, p1, z1 = p0[:n], p1[:n], z1[:n]
-	m0, m1 := maxOf(z0), maxOf(z1)
+	m0, ok0 := maxFinite(z0)
+	m1, ok1 := maxFinite(z1)
+	if !ok0 || !ok1 {
+		return entmax15(p0, z0, buf0, wantPsi), entmax15(p1, z1, buf1, wantPsi)
+	}
 	nc0, nc1 := 0, 0
 	for i, v0 := range z0 {
 		if y := 0.5 * (v0 - m0); y > -1 {

@@ -21,11 +21,22 @@ func NewWorkspace(n int) *Workspace {
 
 // Sep writes p = Sep_α(z) = argmax_{p∈Δ} ⟨p, z⟩ + H_α(p) into p.
 //
-// z must be finite and len(p) == len(z) ≥ 1; p and z must not overlap; ws
-// must come from NewWorkspace(n) with n ≥ len(z). Sep panics if the lengths
-// or the workspace are wrong or m is the zero Map. On return p lies in the
-// simplex: p_j ≥ 0 and Σ p_j = 1 up to rounding (≈1e-15). Sep never
-// allocates, and the same m, z give bit-identical p on every call.
+// len(p) == len(z) ≥ 1; p and z must not overlap; ws must come from
+// NewWorkspace(n) with n ≥ len(z). Sep panics if the lengths or the
+// workspace are wrong or m is the zero Map, and for no other reason. Sep
+// never allocates, and the same m, z give bit-identical p on every call.
+//
+// Sep is total on scores:
+//
+//   - For every finite z, including scores near ±math.MaxFloat64 whose
+//     differences overflow, ties and subnormals, p lies in the simplex:
+//     p_j ≥ 0 and Σ p_j = 1 up to rounding (≈1e-15).
+//   - If any z_j is ±Inf or NaN, every p_j is NaN. The maps are not
+//     extended to infinite scores: a caller whose scores overflowed gets
+//     NaN, which propagates, rather than a plausible distribution. The
+//     check costs no extra pass: softmax finds a NaN in its sum of
+//     exponentials, the other maps add the scores up while they look for
+//     max z (and look again only where a sum of finite scores overflows).
 //
 // Algorithms (SCIENCE §3), all applied to z − max(z):
 //
@@ -76,6 +87,11 @@ func (m Map) Sep(p, z []float64, ws *Workspace) {
 // at τ = τ_m (plus max z), whose error is |f(τ_m)|·|τ_m − τ*|/(α−1): rounding
 // level for every α, even where p is not (α > 2, see Sep). The contract is
 // that of Sep; SepPsi never allocates.
+//
+// For finite z, Ψ* is finite: max z ≤ Ψ* ≤ max z + H_α(uniform), and even
+// max z = math.MaxFloat64 leaves room for the at most log n that H adds,
+// which rounds away. If any z_j is ±Inf or NaN, SepPsi returns NaN (and p
+// all NaN, as Sep).
 func (m Map) SepPsi(p, z []float64, ws *Workspace) float64 {
 	return m.sep(p, z, ws, true)
 }
@@ -151,7 +167,8 @@ func powAlpha(v, a float64) float64 {
 	return math.Pow(v, a)
 }
 
-// maxOf returns the largest element of the non-empty z.
+// maxOf returns the largest element of the non-empty z. A NaN z[0] gives
+// NaN; other NaN elements are passed over.
 func maxOf(z []float64) float64 {
 	m := z[0]
 	for _, v := range z[1:] {
@@ -160,4 +177,48 @@ func maxOf(z []float64) float64 {
 		}
 	}
 	return m
+}
+
+// maxFinite returns max z, as maxOf, and whether every element of the
+// non-empty z is finite. The check costs one addition per element: the sum
+// of z is finite only if every element is (a ±Inf or NaN makes it, and
+// keeps it, ±Inf or NaN), and only where the sum is not finite, which
+// finite scores reach by overflow alone, are the elements looked at one by
+// one.
+func maxFinite(z []float64) (m float64, finite bool) {
+	m = z[0]
+	s := m
+	for _, v := range z[1:] {
+		s += v
+		if v > m {
+			m = v
+		}
+	}
+	if s-s == 0 {
+		return m, true
+	}
+	return m, allFinite(z)
+}
+
+// allFinite reports whether every element of z is finite.
+func allFinite(z []float64) bool {
+	for _, v := range z {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// notFinite is the result of every map for scores that are not all finite:
+// p filled with NaN, and Ψ* = NaN if wantPsi (else 0, as for finite scores).
+func notFinite(p []float64, wantPsi bool) float64 {
+	nan := math.NaN()
+	for i := range p {
+		p[i] = nan
+	}
+	if !wantPsi {
+		return 0
+	}
+	return nan
 }

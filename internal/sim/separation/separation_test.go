@@ -601,9 +601,113 @@ func TestNoAllocs(t *testing.T) {
 	}
 }
 
-// FuzzSep checks that for any finite scores every map returns p in the
-// simplex and a finite Ψ* with max z ≤ Ψ* ≤ max z + H(uniform), and that
-// SepPair agrees with Sep bit for bit.
+// checkContract reports a breach of the contract of SepPsi for z: on finite
+// z, p in the simplex and max z ≤ Ψ* ≤ max z + H(uniform) up to rounding;
+// on z with a ±Inf or NaN entry, p all NaN and Ψ* NaN. Sep must give the
+// same p, bit for bit.
+func checkContract(t *testing.T, m Map, z []float64) {
+	t.Helper()
+	n := len(z)
+	ws := NewWorkspace(n)
+	p, p2 := make([]float64, n), make([]float64, n)
+	psi := m.SepPsi(p, z, ws)
+	m.Sep(p2, z, ws)
+	for i := range p {
+		if math.Float64bits(p[i]) != math.Float64bits(p2[i]) {
+			t.Fatalf("%s, z = %v: Sep = %v, SepPsi = %v", m.Name(), z, p2, p)
+		}
+	}
+	if !allFinite(z) {
+		for j, v := range p {
+			if !math.IsNaN(v) {
+				t.Fatalf("%s, z = %v: p[%d] = %v, want NaN for scores that are not finite", m.Name(), z, j, v)
+			}
+		}
+		if !math.IsNaN(psi) {
+			t.Fatalf("%s, z = %v: Ψ* = %v, want NaN for scores that are not finite", m.Name(), z, psi)
+		}
+		return
+	}
+	if msg := checkSimplex(p, 1e-12); msg != "" {
+		t.Fatalf("%s, z = %v: %s", m.Name(), z, msg)
+	}
+	// Rounding: an ulp of max z, and the cancellation of order ε/(α−1) in
+	// Ψ*(z − max z) for α > 1.
+	mz := floats.Max(z)
+	hi := mz + uniformEntropy(m.Alpha(), n)
+	tol := 1e-14 * math.Max(1, math.Abs(mz))
+	if a := m.Alpha(); a > 1 {
+		tol += 1e-14 / (a - 1)
+	}
+	if math.IsNaN(psi) || math.IsInf(psi, 0) || psi < mz-tol || psi > hi+tol {
+		t.Fatalf("%s, z = %v: Ψ* = %v, want finite in [%v, %v]", m.Name(), z, psi, mz, hi)
+	}
+}
+
+// TestNonFiniteScores checks that a ±Inf or NaN anywhere in z, alone or
+// with others, gives p all NaN and Ψ* = NaN for every map, short vectors
+// and long ones (the slices.Sort path) alike, and that SepPair gives the
+// same and leaves a finite partner alone. Before the maps were made total,
+// entmax15 panicked here (index −1) and softmax returned a distribution
+// for −Inf scores.
+func TestNonFiniteScores(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	inf := math.Inf(1)
+	for _, m := range allMaps(t) {
+		for _, n := range []int{1, 2, 3, 5, 8, 40} {
+			for _, bad := range []float64{math.NaN(), inf, -inf} {
+				for _, at := range []int{0, n / 2, n - 1} {
+					z := randScores(rng, n, 3, true)
+					z[at] = bad
+					checkContract(t, m, z)
+					fin := randScores(rng, n, 3, false)
+					checkPair(t, m, z, fin)
+					checkPair(t, m, fin, z)
+				}
+				all := make([]float64, n)
+				for i := range all {
+					all[i] = bad
+				}
+				checkContract(t, m, all)
+				checkPair(t, m, all, all)
+			}
+			mixed := randScores(rng, n, 1, false)
+			mixed[0], mixed[n-1] = inf, math.NaN()
+			checkContract(t, m, mixed)
+		}
+	}
+}
+
+// TestExtremeFiniteScores checks the contract on finite scores whose
+// differences overflow, that tie at ±MaxFloat64, or that are subnormal.
+func TestExtremeFiniteScores(t *testing.T) {
+	big, tiny := math.MaxFloat64, math.SmallestNonzeroFloat64
+	for _, m := range allMaps(t) {
+		for _, z := range [][]float64{
+			{big, -big},
+			{-big, big, -big},
+			{big, big, -big},
+			{-big, -big, -big},
+			{big, big, big, big},
+			{1e308, -1e308, 0, 1e307},
+			{-1e308, -1e308 + 1e292, -big},
+			{tiny, -tiny, 0, 2 * tiny},
+			{0, 0x1p-1022, -0x1p-1022, 0x1p-1074},
+			{big, 0, -big, big * 0.5, -big * 0.5, 1, -1, 1e-300},
+		} {
+			checkContract(t, m, z)
+			rev := slices.Clone(z)
+			slices.Reverse(rev)
+			checkPair(t, m, z, rev)
+		}
+	}
+}
+
+// FuzzSep drives arbitrary scores (huge, subnormal, tied, ±Inf and NaN)
+// through every map: single (Sep, SepPsi) and paired (SepPair with the
+// reversed vector, with a finite one and with one holding +Inf). It checks
+// that nothing panics, the contract of checkContract, and that SepPair is
+// Sep bit for bit.
 func FuzzSep(f *testing.F) {
 	f.Add(0.0, 0.0, 0.0, 0.0)
 	f.Add(1.0, 0.0, -1.0, 0.5)
@@ -611,39 +715,25 @@ func FuzzSep(f *testing.F) {
 	f.Add(math.MaxFloat64, -math.MaxFloat64, 0.0, 1e-300)
 	f.Add(-math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64)
 	f.Add(5e-324, -5e-324, 0.0, 1.0)
+	f.Add(math.NaN(), 0.0, 1.0, 2.0)
+	f.Add(0.0, math.NaN(), 1.0, 2.0)
+	f.Add(1.0, 2.0, math.Inf(1), 0.0)
+	f.Add(1.0, 2.0, 0.0, math.Inf(-1))
+	f.Add(math.Inf(-1), math.Inf(-1), math.Inf(-1), math.Inf(-1))
 	maps := allMaps(f)
-	ws := NewWorkspace(4)
-	p := make([]float64, 4)
 	f.Fuzz(func(t *testing.T, a, b, c, d float64) {
 		z := []float64{a, b, c, d}
-		for _, v := range z {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				t.Skip("non-finite scores are outside the contract")
-			}
-		}
+		fin := []float64{0.5, -1, 3, 0}
+		withInf := []float64{0, 1, 2, math.Inf(1)}
 		for n := 1; n <= 4; n++ {
-			z, p := z[:n], p[:n]
+			z := z[:n]
+			rev := slices.Clone(z)
+			slices.Reverse(rev)
 			for _, m := range maps {
-				psi := m.SepPsi(p, z, ws)
-				if msg := checkSimplex(p, 1e-12); msg != "" {
-					t.Fatalf("%s, z = %v: %s", m.Name(), z, msg)
-				}
-				// Rounding: an ulp of max z, and the cancellation of order
-				// ε/(α−1) in Ψ*(z − max z) for α > 1.
-				mz := floats.Max(z)
-				hi := mz + uniformEntropy(m.Alpha(), n)
-				tol := 1e-14 * math.Max(1, math.Abs(mz))
-				if a := m.Alpha(); a > 1 {
-					tol += 1e-14 / (a - 1)
-				}
-				if math.IsNaN(psi) || math.IsInf(psi, 0) || psi < mz-tol || psi > hi+tol {
-					t.Fatalf("%s, z = %v: Ψ* = %v, want finite in [%v, %v]", m.Name(), z, psi, mz, hi)
-				}
-				rev := make([]float64, n) // SepPair of z and z reversed is Sep of each
-				for i, v := range z {
-					rev[n-1-i] = v
-				}
+				checkContract(t, m, z)
 				checkPair(t, m, z, rev)
+				checkPair(t, m, z, fin[:n])
+				checkPair(t, m, withInf[4-n:], z)
 			}
 		}
 	})

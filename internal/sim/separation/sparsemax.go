@@ -10,7 +10,10 @@ package separation
 // size (they may even be −∞ for extreme inputs, which is harmless here).
 func sparsemax(p, z, buf []float64, wantPsi bool) float64 {
 	p = p[:len(z)]
-	m := maxOf(z)
+	m, ok := maxFinite(z)
+	if !ok {
+		return notFinite(p, wantPsi)
+	}
 	nc := 0
 	for _, v := range z {
 		if y := v - m; y > -1 {

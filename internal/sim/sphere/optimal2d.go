@@ -32,7 +32,10 @@ func OptimalAngle2DDeg(m int) float64 {
 }
 
 // OptimalDeltaMin2D returns Δ*_min = 1 − cos(2π/m), the minimal separation of
-// the optimal 2-D code of m points (SCIENCE §5.2). m must be >= 2.
+// the optimal 2-D code of m points (SCIENCE §5.2), computed from its chord
+// 2·sin(π/m) as 2·sin²(π/m), which keeps full relative precision for large
+// m. m must be >= 2.
 func OptimalDeltaMin2D(m int) float64 {
-	return 1 - math.Cos(2*math.Pi/float64(m))
+	s := math.Sin(math.Pi / float64(m))
+	return 2 * s * s
 }

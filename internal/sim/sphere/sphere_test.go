@@ -186,21 +186,27 @@ func TestRegularPolygon(t *testing.T) {
 					t.Errorf("m=%d phase=%v: point %d at angle off by %g rad", m, phase, k, d)
 				}
 			}
-			maxCos, i, j, ok := ClosestPair(u, m, 2)
+			chord, i, j, ok := MinChord(u, m, 2)
 			if !ok {
-				t.Fatalf("ClosestPair(polygon %d): ok = false", m)
+				t.Fatalf("MinChord(polygon %d): ok = false", m)
 			}
-			if want := math.Cos(2 * math.Pi / float64(m)); math.Abs(maxCos-want) > 1e-12 {
-				t.Errorf("m=%d phase=%v: ClosestPair maxCos = %.17g, want cos(2π/m) = %.17g", m, phase, maxCos, want)
+			if want := 2 * math.Sin(math.Pi/float64(m)); math.Abs(chord-want) > 1e-12 {
+				t.Errorf("m=%d phase=%v: MinChord = %.17g, want 2 sin(π/m) = %.17g", m, phase, chord, want)
 			}
 			if i >= j {
-				t.Errorf("m=%d: ClosestPair pair (%d, %d), want i < j", m, i, j)
+				t.Errorf("m=%d: MinChord pair (%d, %d), want i < j", m, i, j)
 			}
-			if got, want := DeltaMin(maxCos), OptimalDeltaMin2D(m); math.Abs(got-want) > 1e-12 {
-				t.Errorf("m=%d phase=%v: DeltaMin = %.17g, want OptimalDeltaMin2D = %.17g", m, phase, got, want)
+			if got, want := DeltaFromChord(chord), OptimalDeltaMin2D(m); math.Abs(got-want) > 1e-12 {
+				t.Errorf("m=%d phase=%v: DeltaFromChord = %.17g, want OptimalDeltaMin2D = %.17g", m, phase, got, want)
 			}
-			if got, want := AngleDeg(maxCos), OptimalAngle2DDeg(m); math.Abs(got-want) > 1e-5 {
-				t.Errorf("m=%d phase=%v: AngleDeg(maxCos) = %.12g, want OptimalAngle2DDeg = %.12g", m, phase, got, want)
+			// Towards 180° (m = 2) asin(c/2) is ill-conditioned, as acos was:
+			// a rounding of c moves the angle by about 1e-6°.
+			tol := 1e-9
+			if m == 2 {
+				tol = 1e-5
+			}
+			if got, want := AngleDegFromChord(chord), OptimalAngle2DDeg(m); math.Abs(got-want) > tol {
+				t.Errorf("m=%d phase=%v: AngleDegFromChord = %.12g, want OptimalAngle2DDeg = %.12g", m, phase, got, want)
 			}
 		}
 	}
@@ -251,13 +257,13 @@ func TestOptimal2D(t *testing.T) {
 	}
 }
 
-func TestClosestPair(t *testing.T) {
+func TestMinChord(t *testing.T) {
 	s := 1 / math.Sqrt2
 	tests := []struct {
 		name   string
 		u      []float64
 		m, dim int
-		cos    float64
+		chord  float64
 		i, j   int
 		ok     bool
 	}{
@@ -269,52 +275,80 @@ func TestClosestPair(t *testing.T) {
 				0, 0, -1,
 				0, s, s,
 			},
-			m: 4, dim: 3, cos: s, i: 1, j: 3, ok: true,
+			m: 4, dim: 3, chord: math.Sqrt(2 - math.Sqrt2), i: 1, j: 3, ok: true,
 		},
 		{
 			name: "ties go to the first pair in row-major order",
 			u:    []float64{1, 0, 0, 1, -1, 0, 0, -1}, // square: four pairs at 90°
-			m:    4, dim: 2, cos: 0, i: 0, j: 1, ok: true,
+			m:    4, dim: 2, chord: math.Sqrt2, i: 0, j: 1, ok: true,
 		},
 		{
 			name: "two antipodal points",
 			u:    []float64{0, 1, 0, -1},
-			m:    2, dim: 2, cos: -1, i: 0, j: 1, ok: true,
+			m:    2, dim: 2, chord: 2, i: 0, j: 1, ok: true,
 		},
 		{
 			name: "duplicate points",
 			u:    []float64{1, 0, 0, 1, 0, 1},
-			m:    3, dim: 2, cos: 1, i: 1, j: 2, ok: true,
+			m:    3, dim: 2, chord: 0, i: 1, j: 2, ok: true,
+		},
+		{
+			name: "1e-170 apart: the plain squares underflow",
+			u:    []float64{1, 0, -1, 0, 1, 1e-170},
+			m:    3, dim: 2, chord: 1e-170, i: 0, j: 2, ok: true,
+		},
+		{
+			name: "a NaN distance is passed over",
+			u:    []float64{math.NaN(), 0, 1, 0, 0, 1},
+			m:    3, dim: 2, chord: math.Sqrt2, i: 1, j: 2, ok: true,
 		},
 		{
 			name: "extra values past m·dim are ignored",
 			u:    []float64{1, 0, -1, 0, 1, 0},
-			m:    2, dim: 2, cos: -1, i: 0, j: 1, ok: true,
+			m:    2, dim: 2, chord: 2, i: 0, j: 1, ok: true,
 		},
 		{name: "one point", u: []float64{1, 0}, m: 1, dim: 2},
 		{name: "no points", u: nil, m: 0, dim: 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cos, i, j, ok := ClosestPair(tc.u, tc.m, tc.dim)
-			if math.Abs(cos-tc.cos) > 1e-15 || i != tc.i || j != tc.j || ok != tc.ok {
-				t.Errorf("ClosestPair = %v, %d, %d, %v; want %v, %d, %d, %v", cos, i, j, ok, tc.cos, tc.i, tc.j, tc.ok)
+			chord, i, j, ok := MinChord(tc.u, tc.m, tc.dim)
+			if math.Abs(chord-tc.chord) > 1e-15*tc.chord || i != tc.i || j != tc.j || ok != tc.ok {
+				t.Errorf("MinChord = %v, %d, %d, %v; want %v, %d, %d, %v", chord, i, j, ok, tc.chord, tc.i, tc.j, tc.ok)
 			}
 		})
 	}
+	if c, i, j, ok := MinChord([]float64{math.NaN(), 0, 0, math.NaN()}, 2, 2); !math.IsNaN(c) || i != 0 || j != 1 || !ok {
+		t.Errorf("MinChord of NaN rows = %v, %d, %d, %v; want NaN, 0, 1, true", c, i, j, ok)
+	}
 }
 
-func TestClosestPairRandomAgainstBruteForce(t *testing.T) {
-	// Property: ClosestPair agrees with a direct search written differently
-	// (via angles), on seeded random unit vectors.
+// kahanAngleDeg is the angle between unit vectors a and b as
+// 2·atan2(‖a − b‖, ‖a + b‖), accurate at every angle (W. Kahan).
+func kahanAngleDeg(a, b []float64) float64 {
+	var d, s float64
+	for k := range a {
+		d += (a[k] - b[k]) * (a[k] - b[k])
+		s += (a[k] + b[k]) * (a[k] + b[k])
+	}
+	return 2 * math.Atan2(math.Sqrt(d), math.Sqrt(s)) * 180 / math.Pi
+}
+
+func TestMinChordRandomAgainstBruteForce(t *testing.T) {
+	// Property: MinChord agrees with a direct search written differently
+	// (via Kahan's angles), on seeded random unit vectors, some of them
+	// clustered within 1e-9 of each other.
 	rng := rand.New(rand.NewPCG(1, 2))
-	for trial := 0; trial < 200; trial++ {
+	for trial := 0; trial < 300; trial++ {
 		m, dim := 2+rng.IntN(20), 2+rng.IntN(6)
 		u := make([]float64, m*dim)
 		for r := 0; r < m; r++ {
 			var n float64
 			for k := 0; k < dim; k++ {
 				x := rng.NormFloat64()
+				if r > 0 && trial%3 == 0 {
+					x = u[k] + 1e-9*x // near row 0
+				}
 				u[r*dim+k] = x
 				n += x * x
 			}
@@ -326,61 +360,61 @@ func TestClosestPairRandomAgainstBruteForce(t *testing.T) {
 		minAngle, bi, bj := math.Inf(1), -1, -1
 		for a := 0; a < m; a++ {
 			for b := a + 1; b < m; b++ {
-				var dot float64
-				for k := 0; k < dim; k++ {
-					dot += u[a*dim+k] * u[b*dim+k]
-				}
-				if ang := AngleDeg(dot); ang < minAngle {
+				if ang := kahanAngleDeg(u[a*dim:(a+1)*dim], u[b*dim:(b+1)*dim]); ang < minAngle {
 					minAngle, bi, bj = ang, a, b
 				}
 			}
 		}
-		cos, i, j, ok := ClosestPair(u, m, dim)
-		if !ok || i != bi || j != bj || math.Abs(AngleDeg(cos)-minAngle) > 1e-9 {
-			t.Fatalf("trial %d (m=%d, dim=%d): ClosestPair = %v, %d, %d, %v; brute force angle %v° at (%d, %d)",
-				trial, m, dim, cos, i, j, ok, minAngle, bi, bj)
+		chord, i, j, ok := MinChord(u, m, dim)
+		got := AngleDegFromChord(chord)
+		if !ok || math.Abs(got-minAngle) > 1e-12*minAngle {
+			t.Fatalf("trial %d (m=%d, dim=%d): MinChord = %v, %d, %d, %v, angle %v°; brute force angle %v° at (%d, %d)",
+				trial, m, dim, chord, i, j, ok, got, minAngle, bi, bj)
+		}
+		if (i != bi || j != bj) && math.Abs(kahanAngleDeg(u[i*dim:(i+1)*dim], u[j*dim:(j+1)*dim])-minAngle) > 1e-12*minAngle {
+			t.Fatalf("trial %d: pair (%d, %d), brute force (%d, %d)", trial, i, j, bi, bj)
 		}
 	}
 }
 
-func TestDeltaMin(t *testing.T) {
-	for _, c := range []struct{ cos, want float64 }{{1, 0}, {0, 1}, {-1, 2}, {0.5, 0.5}} {
-		if got := DeltaMin(c.cos); got != c.want {
-			t.Errorf("DeltaMin(%v) = %v, want %v", c.cos, got, c.want)
+func TestDeltaFromChord(t *testing.T) {
+	for _, c := range []struct{ chord, want float64 }{
+		{0, 0}, {math.Sqrt2, 1}, {2, 2}, {1, 0.5}, {1e-8, 5e-17}, {1e-150, 5e-301}, {1e-170, 0},
+	} {
+		if got := DeltaFromChord(c.chord); math.Abs(got-c.want) > 2.3e-16*c.want {
+			t.Errorf("DeltaFromChord(%v) = %v, want %v", c.chord, got, c.want)
 		}
 	}
 }
 
-func TestAngleDeg(t *testing.T) {
+func TestAngleDegFromChord(t *testing.T) {
 	tests := []struct{ c, want float64 }{
-		{1 + 1e-15, 0},
-		{1, 0},
-		{2, 0},
-		{-1 - 1e-15, 180},
-		{-1, 180},
-		{-7, 180},
-		{0, 90},
-		{0.5, 60},
-		{-0.5, 120},
-		{math.Sqrt2 / 2, 45},
+		{0, 0},
+		{2, 180},
+		{2 + 1e-15, 180},
+		{math.Sqrt2, 90},
+		{1, 60},
+		{math.Sqrt(3), 120},
+		{1e-8, 1e-8 * 180 / math.Pi},
+		{1e-170, 1e-170 * 180 / math.Pi},
 	}
 	for _, tc := range tests {
-		if got := AngleDeg(tc.c); math.Abs(got-tc.want) > 1e-12 {
-			t.Errorf("AngleDeg(%v) = %.17g, want %v", tc.c, got, tc.want)
+		if got := AngleDegFromChord(tc.c); math.Abs(got-tc.want) > 1e-14*tc.want {
+			t.Errorf("AngleDegFromChord(%v) = %.17g, want %v", tc.c, got, tc.want)
 		}
 	}
-	if got := AngleDeg(1 + 1e-15); got != 0 {
-		t.Errorf("AngleDeg(1+1e-15) = %v, want exactly 0", got)
+	if got := AngleDegFromChord(2); got != 180 {
+		t.Errorf("AngleDegFromChord(2) = %v, want exactly 180", got)
 	}
-	if got := AngleDeg(math.NaN()); !math.IsNaN(got) {
-		t.Errorf("AngleDeg(NaN) = %v, want NaN", got)
+	if got := AngleDegFromChord(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("AngleDegFromChord(NaN) = %v, want NaN", got)
 	}
 }
 
 // sink keeps benchmark results alive so the work is not optimised away.
 var sink float64
 
-func BenchmarkClosestPair(b *testing.B) {
+func BenchmarkMinChord(b *testing.B) {
 	const m, dim = 64, 16
 	rng := rand.New(rand.NewPCG(3, 4))
 	u := make([]float64, m*dim)
@@ -389,7 +423,7 @@ func BenchmarkClosestPair(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		c, _, _, _ := ClosestPair(u, m, dim)
+		c, _, _, _ := MinChord(u, m, dim)
 		sink += c
 	}
 }
