@@ -31,7 +31,7 @@ func FuzzLiveMessage(f *testing.F) {
 	lim := DefaultLimits()
 	lim.MaxLiveGridSide = 12
 	lim.MaxIterations = 50
-	lim.MaxRenderWork = 1e6
+	lim.MaxLiveFrameWork = 4e6 // about 4 ms of CPU per frame
 	s := newServer(Config{Limits: lim})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out := newOutbox()

@@ -28,7 +28,7 @@ func FuzzRun(f *testing.F) {
 	lim.MaxMemories, lim.MaxInputDim, lim.MaxFeatureDim = 6, 6, 6
 	lim.MaxIterations, lim.MaxRetrievalSteps = 8, 8
 	lim.MaxGridSide, lim.MaxGridCells, lim.MaxSnapshots = 8, 64, 4
-	lim.MaxOutputCells, lim.MaxRenderWork, lim.MaxTrainWork = 4096, 1<<18, 1<<16
+	lim.MaxOutputCells, lim.MaxRenderWork, lim.MaxTrainWork = 4096, 1<<20, 1<<16
 	s := newServer(Config{Limits: lim})
 	h := s.routes(nil)
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -1,6 +1,10 @@
 package api
 
-import "time"
+import (
+	"time"
+
+	"hoplab/internal/sim/separation"
+)
 
 // Limits bound the work and the memory of one request. They are checked
 // after decoding and before any computation starts; a request beyond one of
@@ -56,15 +60,17 @@ type Limits struct {
 	// nx·ny·len(separations)·len(snapshots) (field "snapshots").
 	MaxOutputCells int
 	// MaxTrainWork bounds the arithmetic of training,
-	// N·(M·d·D_Φ + M²·D_Φ) (field "uhop.iterations").
+	// N·(M·d·D_Φ + M²·D_Φ) (field "uhop.iterations"). Training runs on one
+	// core; one unit costs at most about 8 ns there (trainUnitNs).
 	MaxTrainWork int64
 	// MaxTrajectoryValues bounds the numbers of the returned trajectory,
 	// (N+1)·(D_Φ·d + D_Φ) (field "uhop.iterations").
 	MaxTrajectoryValues int64
-	// MaxRenderWork bounds the arithmetic of rendering,
-	// nx·ny·len(snapshots)·steps·M·Σ cost(separation), where cost is 1 for
-	// softmax, entmax15 and sparsemax and 64 for a bisection map "entmax:α"
-	// (field "retrieval.steps").
+	// MaxRenderWork bounds the estimated CPU time of rendering, in
+	// nanoseconds of one core: nx·ny·len(snapshots)·steps·M·Σ
+	// renderUnitNs(separation, M), the measured worst cost of one cell, one
+	// update and one memory (field "retrieval.steps"). Rendering is spread
+	// over the worker pool.
 	MaxRenderWork int64
 	// MaxConcurrentRuns bounds the computations running at once; a run
 	// beyond it gets 503 busy with Retry-After.
@@ -74,7 +80,11 @@ type Limits struct {
 	RunTimeout time.Duration
 
 	// Live sessions (docs/protocol.md). The limits above apply to their
-	// scenarios too; MaxRenderWork then bounds one frame of both views.
+	// scenarios too, but MaxLiveFrameWork replaces MaxRenderWork.
+
+	// MaxLiveFrameWork bounds the estimated CPU time of one live frame of
+	// both views, in nanoseconds of one core, as MaxRenderWork counts it.
+	MaxLiveFrameWork int64
 
 	// MaxLiveSessions bounds the websocket sessions open at once; an
 	// upgrade beyond it gets 503 busy.
@@ -105,8 +115,12 @@ type Limits struct {
 	LiveWriteTimeout time.Duration
 }
 
-// DefaultLimits returns the limits of the public server. They keep the
-// largest allowed request to a few seconds of CPU and tens of MiB of memory.
+// DefaultLimits returns the limits of the public server. They are
+// calibrated by BenchmarkWorkUnits on a 2-core AMD EPYC machine: the largest
+// accepted /run trains for at most about 16 s (2e9 units of at most 8 ns,
+// on one core) and renders for at most 40 CPU-seconds (20 s on two
+// cores), so it ends well within RunTimeout on a 2-core machine, with
+// tens of MiB of memory.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxBodyBytes:        8 << 20,
@@ -131,9 +145,10 @@ func DefaultLimits() Limits {
 		MaxOutputCells:      1 << 20,
 		MaxTrainWork:        2e9,
 		MaxTrajectoryValues: 1 << 20,
-		MaxRenderWork:       4e9,
+		MaxRenderWork:       4e10,
 		MaxConcurrentRuns:   8,
 		RunTimeout:          60 * time.Second,
+		MaxLiveFrameWork:    2e9,
 		MaxLiveSessions:     32,
 		LivePingInterval:    15 * time.Second,
 		LivePingTimeout:     10 * time.Second,
@@ -146,6 +161,37 @@ func DefaultLimits() Limits {
 	}
 }
 
-// bisectionCost is the render cost of an "entmax:α" map relative to the
-// exact maps: its bisection evaluates the map about this many times.
-const bisectionCost = 64
+// trainUnitNs is the measured worst cost of one unit of MaxTrainWork, in
+// nanoseconds of one core (BenchmarkWorkUnits: 3.6–8.0 ns).
+const trainUnitNs = 8
+
+// renderUnitNs is the estimated worst cost, in nanoseconds of one core, of
+// one retrieval update of one grid cell per memory, for M memories and
+// map sep. It is an upper envelope of BenchmarkWorkUnits (2-core AMD EPYC,
+// every cell running all its updates, all memories in the sort):
+//   - softmax: 0.6–3.2 ns, counted as 4;
+//   - entmax15 and sparsemax sort the candidate scores: 0.6–2.2 ns up to
+//     M = 32 (insertion sort), then growing with M (8 ns at 64, 17 at
+//     128, 39–42 at 256 and 512), counted as max(2.5, M/6);
+//   - entmax:α bisects 64 times, with a power per entry: 25 ns at M = 2,
+//     70 at 16, 230–540 at 64 … 512, counted as 100 + 2M.
+func renderUnitNs(sep separation.Map, m int) float64 {
+	switch sep {
+	case separation.Softmax():
+		return 4
+	case separation.Entmax15(), separation.Sparsemax():
+		return max(2.5, float64(m)/6)
+	}
+	return 100 + 2*float64(m)
+}
+
+// renderWork is the estimated CPU time of rendering cells·updates grid
+// cell updates (nx·ny·snapshots·steps) with M memories for every map of
+// seps, in nanoseconds of one core (see MaxRenderWork).
+func renderWork(cellUpdates int64, m int, seps []separation.Map) float64 {
+	perMemory := 0.0
+	for _, sep := range seps {
+		perMemory += renderUnitNs(sep, m)
+	}
+	return float64(cellUpdates) * float64(m) * perMemory
+}

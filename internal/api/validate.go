@@ -319,22 +319,11 @@ func (p *plan) checkWork(m, d, k int, lim Limits) error {
 	if values := (n + 1) * (k64*d64 + k64); values > lim.MaxTrajectoryValues {
 		return overLimit("uhop.iterations", "the trajectory has (N+1)·(D_Φ·d + D_Φ) = %d numbers, beyond the limit of %d (MaxTrajectoryValues)", values, lim.MaxTrajectoryValues)
 	}
-	cost := int64(0)
-	for _, sep := range fs.Separations {
-		cost += separationCost(sep)
-	}
-	if work := nx * ny * nsnap * int64(max(fs.Steps, 0)) * m64 * cost; work > lim.MaxRenderWork {
-		return overLimit("retrieval.steps", "rendering work nx·ny·snapshots·steps·M·Σcost(separation) = %d exceeds the limit of %d (MaxRenderWork)", work, lim.MaxRenderWork)
+	if work := renderWork(nx*ny*nsnap*int64(max(fs.Steps, 0)), m, fs.Separations); work > float64(lim.MaxRenderWork) {
+		return overLimit("retrieval.steps", "rendering nx·ny·snapshots·steps = %d·%d·%d·%d cell updates of %d memories would take about %.3g CPU-seconds, beyond the limit of %.3g (MaxRenderWork); ask for fewer cells, snapshots, steps or maps",
+			nx, ny, nsnap, fs.Steps, m, work/1e9, float64(lim.MaxRenderWork)/1e9)
 	}
 	return nil
-}
-
-// separationCost is the relative cost of evaluating sep once.
-func separationCost(sep separation.Map) int64 {
-	if strings.HasPrefix(sep.Name(), "entmax:") {
-		return bisectionCost
-	}
-	return 1
 }
 
 // start creates the run at iteration 0. resolve has checked everything, so
@@ -352,6 +341,10 @@ func engineError(err error) error {
 	var fe *sim.FieldError
 	if errors.As(err, &fe) {
 		return invalid(fe.Field, "%s", fe.Msg)
+	}
+	var de *sim.DivergedError
+	if errors.As(err, &de) {
+		return &runDiverged{err: divergedError(de.Iteration)}
 	}
 	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "the engine failed: " + err.Error()}
 }
