@@ -2,6 +2,7 @@ package api
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"math"
 	"strconv"
@@ -26,32 +27,9 @@ type result struct {
 // rows of len(XS), energy[i][j] at (XS[j], YS[i]); points are [x, y] pairs.
 func writeResult(w io.Writer, res *result) error {
 	j := &jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}
-	j.raw(`{"trajectory":[`)
-	for i := range res.trajectory {
-		st := &res.trajectory[i]
-		if i > 0 {
-			j.raw(",")
-		}
-		k := len(st.B)
-		d := 0
-		if k > 0 {
-			d = len(st.W) / k
-		}
-		j.raw(`{"iteration":`)
-		j.int(int64(st.Iteration))
-		j.raw(`,"W":`)
-		j.floatRows(st.W, d)
-		j.raw(`,"b":`)
-		j.floats(st.B)
-		j.raw(`,"loss":`)
-		j.float(st.Loss)
-		j.raw(`,"deltaMin":`)
-		j.float(st.DeltaMin)
-		j.raw(`,"minAngleDeg":`)
-		j.float(st.MinAngleDeg)
-		j.raw("}")
-	}
-	j.raw(`],"snapshots":[`)
+	j.raw(`{"trajectory":`)
+	j.trajectory(res.trajectory)
+	j.raw(`,"snapshots":[`)
 	for i := range res.frames {
 		f := &res.frames[i]
 		if i > 0 {
@@ -82,12 +60,61 @@ func writeResult(w io.Writer, res *result) error {
 			j.intRows(p.Support, nx)
 			j.raw(`,"unlabeledFraction":`)
 			j.float(p.UnlabeledFraction())
+			j.raw(`,"undefinedCells":`)
+			j.int(int64(p.Undefined))
 			j.raw("}")
 		}
 		j.raw("]}")
 	}
 	j.raw("]}\n")
 	return j.w.Flush() // bufio.Writer keeps the first write error
+}
+
+// writeDiverged writes the body of a run that diverged: the error, as
+// writeError does, and the finite prefix of the trajectory (docs/api.md,
+// "Divergence").
+func writeDiverged(w io.Writer, e *apiError, trajectory []sim.State) error {
+	detail, err := json.Marshal(e.detail())
+	if err != nil {
+		return err
+	}
+	j := &jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	j.raw(`{"error":`)
+	j.w.Write(detail)
+	j.raw(`,"trajectory":`)
+	j.trajectory(trajectory)
+	j.raw("}\n")
+	return j.w.Flush()
+}
+
+// trajectory writes the states as the Result's "trajectory" array.
+func (j *jsonWriter) trajectory(states []sim.State) {
+	j.raw("[")
+	for i := range states {
+		st := &states[i]
+		if i > 0 {
+			j.raw(",")
+		}
+		k := len(st.B)
+		d := 0
+		if k > 0 {
+			d = len(st.W) / k
+		}
+		j.raw(`{"iteration":`)
+		j.int(int64(st.Iteration))
+		j.raw(`,"W":`)
+		j.floatRows(st.W, d)
+		j.raw(`,"b":`)
+		j.floats(st.B)
+		j.raw(`,"loss":`)
+		j.float(st.Loss)
+		j.raw(`,"deltaMin":`)
+		j.float(st.DeltaMin)
+		j.raw(`,"minAngleDeg":`)
+		j.float(st.MinAngleDeg)
+		j.raw("}")
+	}
+	j.raw("]")
 }
 
 // jsonWriter appends JSON tokens to a buffered writer. Write errors are

@@ -60,10 +60,13 @@ func TestWriteResultMatchesEncodingJSON(t *testing.T) {
 			f := sim.Frame{Iteration: rng.IntN(10), Points: values(2 * m), XS: values(nx), YS: values(ny)}
 			for range 1 + rng.IntN(3) {
 				p := sim.Panel{Separation: seps[rng.IntN(len(seps))], Energy: values(nx * ny),
-					Labels: ints(nx*ny, -1, m-1), Support: ints(nx*ny, 1, m)}
+					Labels: ints(nx*ny, -2, m-1), Support: ints(nx*ny, 1, m)}
 				for _, l := range p.Labels {
-					if l < 0 {
+					switch l {
+					case sim.LabelWhite:
 						p.Unlabeled++
+					case sim.LabelUndefined:
+						p.Undefined++
 					}
 				}
 				f.Panels = append(f.Panels, p)
@@ -144,6 +147,7 @@ func reference(res *result) map[string]any {
 				"separation": p.Separation.Name(), "energy": rows(p.Energy, len(f.XS)),
 				"labels": intRows(p.Labels, len(f.XS)), "support": intRows(p.Support, len(f.XS)),
 				"unlabeledFraction": num(float64(p.Unlabeled) / float64(len(p.Labels))),
+				"undefinedCells":    p.Undefined,
 			})
 		}
 		snaps = append(snaps, map[string]any{

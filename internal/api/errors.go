@@ -20,6 +20,7 @@ const (
 	codeNotFound             = "not_found"              // 404
 	codeBusy                 = "busy"                   // 503, with Retry-After
 	codeTimeout              = "timeout"                // 503: the run took longer than Limits.RunTimeout
+	codeDiverged             = "diverged"               // 422: U-Hop+ left the finite numbers; with "iteration"
 	codeInternal             = "internal"               // 500
 )
 
@@ -30,6 +31,9 @@ type apiError struct {
 	code    string
 	message string
 	field   string // the scenario path in camelCase, or ""
+	// iteration, for codeDiverged, is the first iteration that is not
+	// finite; nil for every other code.
+	iteration *int
 }
 
 func (e *apiError) Error() string {
@@ -60,6 +64,27 @@ type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field"`
+	// Iteration is present only with code "diverged".
+	Iteration *int `json:"iteration,omitempty"`
+}
+
+// detail returns the JSON form of e.
+func (e *apiError) detail() errorDetail {
+	return errorDetail{Code: e.code, Message: e.message, Field: e.field, Iteration: e.iteration}
+}
+
+// divergedError reports that U-Hop+ diverged at iteration t: W, b or the
+// features of that iteration are not finite (sim.Run.Diverged). It is 422:
+// the request was valid, but its optimiser settings make the run leave
+// the finite numbers.
+func divergedError(t int) *apiError {
+	finitePart := fmt.Sprintf("iterations 0 … %d are finite", t-1)
+	if t == 0 {
+		finitePart = "already the initial map is not finite"
+	}
+	return &apiError{status: http.StatusUnprocessableEntity, code: codeDiverged, field: "uhop.lr", iteration: &t,
+		message: fmt.Sprintf("U-Hop+ diverged at iteration %d: the feature map W, b or the features stopped being finite numbers "+
+			"(%s); lower uhop.lr or uhop.momentum", t, finitePart)}
 }
 
 // writeError writes e as the JSON error body with its status.
@@ -72,5 +97,5 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // keep "<" and ">" of messages readable; the type is JSON, not HTML
 	// The body is a few short strings; an error here means the client is gone.
-	_ = enc.Encode(errorBody{Error: errorDetail{Code: e.code, Message: e.message, Field: e.field}})
+	_ = enc.Encode(errorBody{Error: e.detail()})
 }

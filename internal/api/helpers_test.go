@@ -109,6 +109,7 @@ type panelJSON struct {
 	Labels            [][]int      `json:"labels"`
 	Support           [][]int      `json:"support"`
 	UnlabeledFraction float64      `json:"unlabeledFraction"`
+	UndefinedCells    int          `json:"undefinedCells"`
 }
 
 // resultOf checks that rec is a 200 JSON Result and decodes it strictly.

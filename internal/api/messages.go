@@ -29,6 +29,8 @@ type (
 		Code    string `json:"code"`
 		Message string `json:"message"`
 		Field   string `json:"field"`
+		// Iteration is present only with code "diverged".
+		Iteration *int `json:"iteration,omitempty"`
 	}
 	probeMsg struct {
 		Type  string         `json:"type"`

@@ -50,10 +50,19 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.runContext(r.Context())
 	defer cancel()
 	res, err := s.compute(ctx, p)
+	var div *runDiverged
 	switch {
 	case err == nil:
 	case errors.Is(context.Cause(ctx), errShuttingDown):
 		writeError(w, shuttingDown)
+		return
+	case errors.As(err, &div):
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(div.err.status)
+		if err := writeDiverged(w, div.err, div.trajectory); err != nil {
+			s.log.Info("writing the result failed", "err", err)
+		}
 		return
 	case r.Context().Err() != nil:
 		s.log.Info("run abandoned: the client went away", "path", r.URL.Path, "err", err)
@@ -79,9 +88,19 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// runDiverged is the error of a run that diverged at or before its last
+// iteration: the 422 error and the finite prefix of the trajectory.
+type runDiverged struct {
+	err        *apiError
+	trajectory []sim.State
+}
+
+func (e *runDiverged) Error() string { return e.err.Error() }
+
 // compute runs the plan: it checks the engine's rules, takes N U-Hop+ steps
 // and renders every snapshot. It stops early, with ctx.Err(), once ctx is
-// done: between steps, and between the chunks of a rendering.
+// done: between steps, and between the chunks of a rendering. A run that
+// diverges stops there with a *runDiverged.
 func (s *server) compute(ctx context.Context, p *plan) (*result, error) {
 	run, err := p.start()
 	if err != nil {
@@ -93,9 +112,11 @@ func (s *server) compute(ctx context.Context, p *plan) (*result, error) {
 		}
 		run.Step()
 		if t, ok := run.Diverged(); ok {
-			// A stopgap until /run answers 422 diverged: without it this loop
-			// would never end, as a diverged run no longer steps.
-			return nil, engineError(fmt.Errorf("training diverged at iteration %d", t))
+			div := &runDiverged{err: divergedError(t), trajectory: make([]sim.State, t)}
+			for i := range div.trajectory {
+				div.trajectory[i] = run.State(i)
+			}
+			return nil, div
 		}
 		if s.afterStep != nil {
 			s.afterStep(ctx, run.Iterations())
@@ -199,6 +220,9 @@ func checkContentType(v string) *apiError {
 func asAPIError(err error) *apiError {
 	if e, ok := errors.AsType[*apiError](err); ok {
 		return e
+	}
+	if d, ok := errors.AsType[*runDiverged](err); ok {
+		return d.err
 	}
 	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "internal error"}
 }

@@ -121,7 +121,7 @@ func (s *session) handle(data []byte) {
 		if e.code == codeInternal {
 			s.log.Error("live session: internal error", "err", err)
 		}
-		s.reply(errorMsg{Type: "error", Seq: seq, Code: e.code, Message: e.message, Field: e.field})
+		s.reply(newErrorMsg(seq, e))
 	}
 }
 
@@ -133,40 +133,63 @@ func (s *session) pause() {
 	}
 }
 
-// goTo shows iteration t, computing the trajectory up to it.
+// goTo shows iteration t, computing the trajectory up to it. Should the
+// run diverge on the way, it shows the last finite iteration instead, stops
+// playing and returns the divergence.
 func (s *session) goTo(t int, field string) error {
 	if maxT := s.maxT(s.plan); t > maxT {
 		return overLimit(field, "iteration %d is beyond %d, the last this scenario may reach (MaxIterations, MaxTrainWork, MaxTrajectoryValues)", t, maxT)
 	}
-	if err := s.stepRun(s.run, t); err != nil {
-		return err
+	err := s.stepRun(s.run, t)
+	if err != nil {
+		if _, diverged := s.run.Diverged(); !diverged {
+			return err
+		}
+		t = s.run.Iterations()
+		s.pause()
 	}
 	if t != s.t {
 		s.t = t
 		s.stateDirty, s.frameDirty = true, true
 	}
-	return nil
+	return err
+}
+
+// lastT is the last iteration the session can show: maxT of its plan, or
+// the last finite iteration once the run has diverged.
+func (s *session) lastT() int {
+	last := s.maxT(s.plan)
+	if t, ok := s.run.Diverged(); ok {
+		last = min(last, t-1)
+	}
+	return last
 }
 
 // advance moves a playing session to the iteration its clock has reached.
+// Playing stops at the last iteration; when that is the last finite one of
+// a diverged run, the client is told why.
 func (s *session) advance(now time.Time) {
 	cp := s.checkpoint()
 	defer s.recoverMessage(&cp, "playing")
 	target := s.playBase + int(now.Sub(s.playStart).Seconds()*s.speed)
-	if maxT := s.maxT(s.plan); target >= maxT {
-		target = maxT
+	if last := s.lastT(); target >= last {
+		target = last
 		s.pause()
+		if t, ok := s.run.Diverged(); ok {
+			s.replyError(s.seq, divergedError(t))
+		}
 	}
 	if target > s.t {
 		if err := s.goTo(target, "t"); err != nil {
 			s.pause()
-			s.replyError(0, err)
+			s.replyError(s.seq, err)
 		}
 	}
 }
 
 // stepRun takes U-Hop+ steps until run has computed iteration t, checking
-// ctx between steps.
+// ctx between steps. It returns the divergence (divergedError) if the run
+// diverges before t.
 func (s *session) stepRun(run *sim.Run, t int) error {
 	for i := 0; run.Iterations() < t; i++ {
 		if i%256 == 0 {
@@ -175,6 +198,9 @@ func (s *session) stepRun(run *sim.Run, t int) error {
 			}
 		}
 		run.Step()
+		if dt, ok := run.Diverged(); ok {
+			return divergedError(dt)
+		}
 		if s.srv.afterStep != nil {
 			s.srv.afterStep(s.ctx, run.Iterations())
 		}
@@ -196,20 +222,31 @@ func (s *session) setScenario(sc *Scenario) error {
 			return err
 		}
 	}
-	if err := s.stepRun(run, p.iterations); err != nil {
-		return err
+	t := p.iterations
+	stepErr := s.stepRun(run, t)
+	if stepErr != nil {
+		if _, diverged := run.Diverged(); !diverged {
+			return stepErr
+		}
+		t = run.Iterations() // show the last finite iteration, and say why below
 	}
 	_, d, _ := run.Dims()
 	if p.frame.Grid.Bounds == nil && d == 2 {
 		box := sim.AutoBox(run.Memories(), p.frame.Grid.Margin)
 		p.frame.Grid.Bounds = &box
 	}
-	s.plan, s.run, s.t = p, run, p.iterations
-	s.sc = canonical(p, sc, p.iterations)
+	s.plan, s.run, s.t = p, run, t
+	s.sc = canonical(p, sc, t)
 	s.loaded = true
 	s.stateDirty, s.frameDirty = true, true
 	if rebuild {
 		s.newEpoch()
+	}
+	if stepErr != nil {
+		// The scenario is taken, at its last finite iteration; the client
+		// is told why it is not at the one it asked for.
+		s.pause()
+		s.replyError(s.seq, stepErr)
 	}
 	return nil
 }
@@ -251,12 +288,9 @@ func (s *session) resolveLive(sc *Scenario) (*plan, error) {
 	if g.NY > s.lim.MaxLiveGridSide {
 		return nil, overLimit("view.grid.ny", "ny = %d exceeds the limit of %d of live sessions (MaxLiveGridSide)", g.NY, s.lim.MaxLiveGridSide)
 	}
-	cost := int64(0)
-	for _, sep := range p.frame.Separations {
-		cost += separationCost(sep)
-	}
-	if work := int64(g.NX) * int64(g.NY) * 2 * int64(p.frame.Steps) * int64(m) * cost; work > s.lim.MaxRenderWork {
-		return nil, overLimit("retrieval.steps", "rendering one frame of both views, nx·ny·2·steps·M·Σcost(separation) = %d, exceeds the limit of %d (MaxRenderWork)", work, s.lim.MaxRenderWork)
+	if work := renderWork(int64(g.NX)*int64(g.NY)*2*int64(p.frame.Steps), m, p.frame.Separations); work > float64(s.lim.MaxLiveFrameWork) {
+		return nil, overLimit("retrieval.steps", "one frame of both views, nx·ny·2·steps = %d·%d·2·%d cell updates of %d memories, would take about %.3g CPU-seconds, beyond the limit of %.3g for live frames (MaxLiveFrameWork); ask for a smaller grid, fewer steps or maps",
+			g.NX, g.NY, p.frame.Steps, m, work/1e9, float64(s.lim.MaxLiveFrameWork)/1e9)
 	}
 	if maxT := s.maxT(p); p.iterations > maxT {
 		return nil, overLimit("uhop.iterations", "iteration %d is beyond %d, the last this scenario may reach", p.iterations, maxT)
@@ -409,8 +443,12 @@ func (s *session) reply(msg any) {
 
 // replyError queues err as an error message.
 func (s *session) replyError(seq uint32, err error) {
-	e := asAPIError(err)
-	s.reply(errorMsg{Type: "error", Seq: seq, Code: e.code, Message: e.message, Field: e.field})
+	s.reply(newErrorMsg(seq, asAPIError(err)))
+}
+
+// newErrorMsg is the "error" message of e, answering message seq.
+func newErrorMsg(seq uint32, e *apiError) errorMsg {
+	return errorMsg{Type: "error", Seq: seq, Code: e.code, Message: e.message, Field: e.field, Iteration: e.iteration}
 }
 
 // stateMsg is the session's "state" message.
@@ -420,7 +458,7 @@ func (s *session) stateMsg() *stateMsg {
 	sc.UHop = ptr(*s.sc.UHop)
 	sc.UHop.Iterations = ptr(s.t)
 	msg := &stateMsg{Type: "state", Seq: s.seq, Epoch: s.epoch, T: s.t, Iterations: s.run.Iterations(),
-		MaxT: s.maxT(s.plan), Playing: s.playing, Speed: s.speed,
+		MaxT: s.lastT(), Playing: s.playing, Speed: s.speed,
 		Views: spaceNames(s.shownViews()), AvailableViews: spaceNames(s.availableViews()),
 		Separations: []string(*sc.Separations), Scenario: &sc}
 	msg.Dims.M, msg.Dims.D, msg.Dims.K = m, d, k

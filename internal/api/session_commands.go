@@ -59,6 +59,9 @@ func (s *session) apply(m *message) error {
 	case msgMove, msgAdd, msgRemove:
 		return s.editMemories(m)
 	case msgPlay:
+		if t, ok := s.run.Diverged(); ok && s.t >= t-1 {
+			return divergedError(t)
+		}
 		if s.t >= s.maxT(s.plan) {
 			return overLimit("t", "iteration %d is the last this scenario may reach (uhop.iterations limits)", s.t)
 		}

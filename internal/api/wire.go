@@ -17,7 +17,8 @@ const (
 	flagInputPoints   = 1 << 0
 	flagFeaturePoints = 1 << 1
 	labelNone         = 255               // the label byte of a white cell
-	maxWireLabel      = 254               // labels above this cannot be sent; MaxLiveMemories keeps M below it
+	labelUndefined    = 254               // the label byte of an undefined cell (sim.LabelUndefined)
+	maxWireLabel      = 253               // labels above this cannot be sent; MaxLiveMemories keeps M below it
 	energyBits        = 12                // the energy's quantisation
 	energyLevels      = 1<<energyBits - 1 // the largest quantised energy
 	viewBlockHeader   = 8 + 4*8           // space byte, 7 reserved, the box
@@ -169,9 +170,12 @@ func (sg *segment) appendView(b []byte, f *sim.Frame) []byte {
 		p := &f.Panels[pi]
 		b = sg.appendEnergy(b, p.Energy, nx, ny)
 		for _, l := range p.Labels {
-			if l < 0 || l > maxWireLabel {
+			switch {
+			case l == sim.LabelUndefined:
+				b = append(b, labelUndefined)
+			case l < 0 || l > maxWireLabel:
 				b = append(b, labelNone)
-			} else {
+			default:
 				b = append(b, byte(l))
 			}
 		}

@@ -12,7 +12,8 @@
  * @typedef {{xmin: number, xmax: number, ymin: number, ymax: number}} Box
  * @typedef {{energyMin: number, energyMax: number, unlabeledFraction: number,
  *   energy: Float32Array, labels: Uint8Array, support: Uint8Array}} Panel
- *   Cell (i, j) is index i*nx + j; labels hold a memory index or 255 (none).
+ *   Cell (i, j) is index i*nx + j; labels hold a memory index, 255 (none:
+ *   white) or 254 (undefined: the cell's numbers overflowed).
  * @typedef {{space: 'input'|'feature', box: Box, panels: Panel[]}} View
  * @typedef {{seq: number, epoch: number, t: number, iterations: number,
  *   m: number, nx: number, ny: number,
@@ -36,7 +37,10 @@ const FLAG_INPUT_POINTS = 1;
 const FLAG_FEATURE_POINTS = 2;
 const SPACES = ['feature', 'input']; // by the view block's space byte
 const MAX_VIEWS = SPACES.length;
-const UNLABELED = 255;
+/** The label byte of a white cell: its query reached no single memory. */
+export const LABEL_WHITE = 255;
+/** The label byte of an undefined cell: its scores, energy or state overflowed. */
+export const LABEL_UNDEFINED = 254;
 
 /** FrameError reports a frame that does not follow docs/protocol.md. */
 export class FrameError extends Error {
@@ -306,7 +310,7 @@ export async function inflateRaw(bytes, length) {
 function checkCells(labels, support, m, where) {
   for (let k = 0; k < labels.length; k++) {
     const l = labels[k];
-    if (l >= m && l !== UNLABELED) {
+    if (l >= m && l !== LABEL_WHITE && l !== LABEL_UNDEFINED) {
       throw new FrameError(`${where}: cell ${k} has label ${l}, but M = ${m}`);
     }
     if (support[k] > m) {

@@ -9,14 +9,15 @@
  */
 
 import {colormapLUT} from './colormap.js';
-import {memoryRGB} from './palette.js';
+import {memoryRGB, UNDEFINED_RGB} from './palette.js';
+import {LABEL_UNDEFINED, LABEL_WHITE} from './frame.js';
 
 const LUT = colormapLUT();
 
-/** Basin colour of every label byte: memory colours for 0…254, white for 255. */
+/** Basin colour of every label byte: memory colours for 0…253, white for 255. */
 const BASIN = (() => {
   const t = new Uint8Array(256 * 3);
-  for (let l = 0; l < 256; l++) t.set(memoryRGB(l === 255 ? -1 : l), 3 * l);
+  for (let l = 0; l < 256; l++) t.set(memoryRGB(l === LABEL_WHITE ? -1 : l), 3 * l);
   return t;
 })();
 
@@ -33,7 +34,8 @@ export class Heatmap {
    *
    *     c = (1 − a)·viridis((E_k − energyMin)/(energyMax − energyMin)) + a·basin(label_k)
    *
-   * with a = basinOpacity clamped to [0, 1].
+   * with a = basinOpacity clamped to [0, 1]. Undefined cells (label 254)
+   * get UNDEFINED_RGB whatever a: they have no energy to show.
    * @param {import('./frame.js').Panel} panel
    * @param {number} nx
    * @param {number} ny
@@ -53,6 +55,13 @@ export class Heatmap {
     for (let i = 0; i < ny; i++) {
       let o = (ny - 1 - i) * nx * 4;
       for (let j = 0, k = i * nx; j < nx; j++, k++, o += 4) {
+        if (labels[k] === LABEL_UNDEFINED) {
+          px[o] = UNDEFINED_RGB[0];
+          px[o + 1] = UNDEFINED_RGB[1];
+          px[o + 2] = UNDEFINED_RGB[2];
+          px[o + 3] = 255;
+          continue;
+        }
         const t = (energy[k] - energyMin) * inv;
         const c = 3 * (t > 0 ? (t < 255 ? (t + 0.5) | 0 : 255) : 0);
         if (a > 0) {

@@ -28,7 +28,7 @@ export function bindInspector({store, actions}) {
     if (!view) return;
     const rows = view.panels.map((_, i) => {
       const c = cellAt(frame, hv.space, i, hv.x, hv.y);
-      const basin = !c ? '–' : c.label < 0 ? 'none' : basinLabel(c.label);
+      const basin = !c ? '–' : c.label === -2 ? 'undefined (overflow)' : c.label < 0 ? 'none' : basinLabel(c.label);
       return h(
         'tr',
         {class: i === hv.panelIndex ? 'current' : null, 'data-testid': `readout-${i}`},
@@ -82,7 +82,7 @@ export function bindInspector({store, actions}) {
           h('td', {class: 'num'}, k === 0 ? '–' : String(path.support[k - 1] ?? '–')),
         ),
       );
-      const end = path.label >= 0 ? basinLabel(path.label) : 'none (white)';
+      const end = path.label >= 0 ? basinLabel(path.label) : path.label === -2 ? 'undefined (overflow)' : 'none (white)';
       return h(
         'details',
         {open: true, class: 'path', 'data-separation': path.separation},

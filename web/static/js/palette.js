@@ -41,6 +41,13 @@ export const MEMORY_SHAPES = Object.freeze([
 /** The colour of cells whose retrieval reaches no memory (label 255 / −1). */
 export const UNLABELED_COLOR = '#ffffff';
 
+/**
+ * The colour of undefined cells (label 254 / −2): their numbers overflowed,
+ * so neither energy nor basin is shown. A mid grey that no memory colour
+ * and no viridis entry uses.
+ */
+export const UNDEFINED_RGB = [112, 112, 112];
+
 /** The colour of marker outlines and of dark strokes over the heatmap. */
 export const INK = '#1d1f24';
 

@@ -2,6 +2,8 @@
  * What a panel shows at a point: the grid cell nearest to it.
  */
 
+import {LABEL_UNDEFINED, LABEL_WHITE} from './frame.js';
+
 /**
  * cellAt finds the grid cell of one panel nearest to (x, y), in the
  * coordinates of the view's space. Cells are the grid's nodes; each is drawn
@@ -16,7 +18,8 @@
  * @param {number} y
  * @returns {{i: number, j: number, x: number, y: number, energy: number,
  *   label: number, support: number} | null} (x, y) is the cell's node; label
- *   is the memory index, −1 for none.
+ *   is the memory index, −1 for none (white), −2 for an undefined cell,
+ *   whose energy is then NaN.
  */
 export function cellAt(frame, space, panelIndex, x, y) {
   if (!frame) return null;
@@ -37,8 +40,8 @@ export function cellAt(frame, space, panelIndex, x, y) {
     j,
     x: xmin + j * dx,
     y: ymin + i * dy,
-    energy: panel.energy[k],
-    label: label === 255 ? -1 : label,
+    energy: label === LABEL_UNDEFINED ? NaN : panel.energy[k],
+    label: label === LABEL_WHITE ? -1 : label === LABEL_UNDEFINED ? -2 : label,
     support: panel.support[k],
   };
 }

@@ -153,12 +153,13 @@ function onState(s, msg) {
 }
 
 // onServerError files a server error next to its control (name) when there
-// is one, else in the general area.
+// is one, else in the general area. A divergence goes to both: it stops the
+// run, so it must be seen even with the parameters folded away.
 function onServerError(s, msg, name) {
   const text = msg.message || msg.code || 'error';
-  const errors = name
-    ? {...s.errors, fields: {...s.errors.fields, [name]: text}}
-    : {...s.errors, general: {message: text, seq: msg.seq ?? 0}};
+  let errors = s.errors;
+  if (name) errors = {...errors, fields: {...errors.fields, [name]: text}};
+  if (!name || msg.code === 'diverged') errors = {...errors, general: {message: text, seq: msg.seq ?? 0}};
   return {...s, errors, lastError: {...msg}};
 }
 
