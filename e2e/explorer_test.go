@@ -847,3 +847,52 @@ func TestExplorerDeepLink(t *testing.T) {
 	tb.saveScreenshot(t, "explorer-readme.png", chromedp.FullScreenshot(100))
 	tb.checkConsole(t, nil)
 }
+
+// TestExplorerDiverged opens a link to a scenario whose SGD steps leave
+// the float64 range (issue 8): the page shows the last finite iteration,
+// says why in the general area and next to the learning rate, plots no
+// non-finite number, and the session keeps working.
+func TestExplorerDiverged(t *testing.T) {
+	link := `{"scenario": {"memories": [[1,0],[0.9,0.3],[0.8,-0.4]], "featureMap": {"affine": true},
+		"uhop": {"iterations": 104, "optimizer": "sgd", "lr": 1000, "momentum": 1000},
+		"view": {"grid": {"nx": 32, "ny": 32}}}}`
+	tb := openExplorerAt(t, "/#s="+base64.RawURLEncoding.EncodeToString([]byte(link)))
+	tb.waitFor(t, "the divergence error", `__hoplab.lastError && __hoplab.lastError.code === 'diverged'`)
+	var e struct {
+		Iteration int    `json:"iteration"`
+		Field     string `json:"field"`
+	}
+	tb.eval(t, `__hoplab.lastError`, &e)
+	if e.Iteration < 1 || e.Field != "uhop.lr" {
+		t.Fatalf("error %+v, want an iteration ≥ 1 on uhop.lr", e)
+	}
+	tb.waitIteration(t, e.Iteration-1)
+	var shown struct {
+		General string `json:"general"`
+		Field   string `json:"field"`
+		Playing bool   `json:"playing"`
+	}
+	tb.eval(t, `({general: document.querySelector('[data-testid="error"]').textContent,
+		field: (document.querySelector('[data-error-for="lr"]') || {}).textContent || '',
+		playing: __hoplab.playing})`, &shown)
+	if !strings.Contains(shown.General, "diverged") || !strings.Contains(shown.General, "uhop.lr") {
+		t.Errorf("general error %q, want the divergence and its hint", shown.General)
+	}
+	if !strings.Contains(shown.Field, "diverged") {
+		t.Errorf("learning-rate error %q, want the divergence", shown.Field)
+	}
+	if shown.Playing {
+		t.Error("the page plays past the divergence")
+	}
+	if m := tb.metrics(t); m.MinAngleDeg == nil || m.Loss == nil || m.DeltaMin == nil {
+		t.Errorf("metrics at the last finite iteration: %+v, want finite numbers", m)
+	}
+	// Play: it stops at once, with the same error, and the page lives on.
+	tb.blur(t)
+	tb.eval(t, `window.__e2eSent.length = 0`, nil)
+	tb.key(t, " ")
+	tb.waitFor(t, "the refused play", `__e2eSent.some(m => m.type === 'play') && __hoplab.lastError.seq === __e2eSent.find(m => m.type === 'play').seq`)
+	tb.key(t, kb.ArrowLeft)
+	tb.waitIteration(t, e.Iteration-2)
+	tb.checkConsole(t, nil)
+}

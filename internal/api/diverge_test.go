@@ -173,6 +173,31 @@ func TestLiveDiverged(t *testing.T) {
 		t.Fatalf("metrics hold the diverged iteration %d", at)
 	}
 
+	// At the last finite iteration W is huge: probes in both views get an
+	// answer, whose overflowing steps are null, never an internal error.
+	for _, space := range []string{"input", "feature"} {
+		seq := c.send(fmt.Sprintf(`{"type":"probe","space":%q,"x":0.5,"y":-0.25}`, space))
+		deadline := time.Now().Add(liveTimeout)
+		for len(c.probes) == 0 || c.probes[len(c.probes)-1].Seq != seq {
+			for _, e := range c.errors {
+				if e.Seq == seq {
+					t.Fatalf("probe in the %s view: error %+v", space, e)
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no probe answer in the %s view", space)
+			}
+			if typ, data := c.read(); typ == websocket.MessageText {
+				c.record(data)
+			}
+		}
+		for _, p := range c.probes[len(c.probes)-1].Paths {
+			if p.Label < -2 || p.Label >= 3 {
+				t.Errorf("probe in the %s view: label %d", space, p.Label)
+			}
+		}
+	}
+
 	for _, msg := range []string{`{"type":"play"}`, `{"type":"step"}`, fmt.Sprintf(`{"type":"goto","t":%d}`, at+3)} {
 		seq := c.send(msg)
 		if e := c.expectError(seq); e.Code != codeDiverged || e.Iteration == nil || *e.Iteration != at {

@@ -43,11 +43,11 @@ type (
 		Paths []probePathMsg `json:"paths"`
 	}
 	probePathMsg struct {
-		Separation string          `json:"separation"`
-		Points     [][2]float64    `json:"points"`
-		Energy     []nullableFloat `json:"energy"`
-		Support    []int           `json:"support"`
-		Label      int             `json:"label"`
+		Separation string             `json:"separation"`
+		Points     [][2]nullableFloat `json:"points"` // null after an overflow (label -2)
+		Energy     []nullableFloat    `json:"energy"`
+		Support    []int              `json:"support"`
+		Label      int                `json:"label"`
 	}
 )
 

@@ -273,7 +273,11 @@ func (s *session) probe(m *message) error {
 		for j, e := range p.Energy {
 			energy[j] = nullableFloat(e)
 		}
-		msg.Paths[i] = probePathMsg{Separation: p.Separation.Name(), Points: p.Points, Energy: energy, Support: p.Support, Label: p.Label}
+		points := make([][2]nullableFloat, len(p.Points))
+		for j, q := range p.Points {
+			points[j] = [2]nullableFloat{nullableFloat(q[0]), nullableFloat(q[1])}
+		}
+		msg.Paths[i] = probePathMsg{Separation: p.Separation.Name(), Points: points, Energy: energy, Support: p.Support, Label: p.Label}
 	}
 	s.reply(msg)
 	return nil

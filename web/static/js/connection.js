@@ -115,7 +115,9 @@ export function createConnection({path, store, initial, fieldOf}) {
         break;
       case 'error':
         store.dispatch({type: 'server-error', msg, name: fieldOf(msg)});
-        if (linkSeq && msg.seq === linkSeq && !store.getState().server) {
+        // A divergence is not a refusal: the scenario was taken at its last
+        // finite iteration, and its state follows.
+        if (linkSeq && msg.seq === linkSeq && !store.getState().server && msg.code !== 'diverged') {
           // The permalink's scenario was refused: start with the default.
           linkSeq = 0;
           const name = store.getState().hello.defaultPreset;
