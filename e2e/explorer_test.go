@@ -807,7 +807,7 @@ func TestExplorerExport(t *testing.T) {
 func TestExplorerBadLinks(t *testing.T) {
 	// A hash that holds no scenario: the default preset, and a message.
 	tb := openExplorerAt(t, "/#s=e30") // base64url of {}
-	tb.waitFor(t, "the default preset", `__hoplab.memories.length === 8`)
+	tb.waitFor(t, "the default preset", `__hoplab.memories.length === 5`)
 	var msg string
 	tb.eval(t, `document.querySelector('[data-testid="error"]').textContent`, &msg)
 	if !strings.Contains(msg, "link") {
@@ -820,7 +820,7 @@ func TestExplorerBadLinks(t *testing.T) {
 	var hash string
 	tb.eval(t, fmt.Sprintf(`btoa(%q).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')`, link), &hash)
 	other := openExplorerAt(t, "/#s="+hash)
-	other.waitFor(t, "the default preset after a refused link", `__hoplab.memories.length === 8 && document.querySelector('[data-testid="error"]').textContent.includes('refused')`)
+	other.waitFor(t, "the default preset after a refused link", `__hoplab.memories.length === 5 && document.querySelector('[data-testid="error"]').textContent.includes('refused')`)
 	other.checkConsole(t, nil)
 }
 

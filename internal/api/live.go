@@ -45,9 +45,9 @@ func (ls *liveSessions) add(cancel *context.CancelCauseFunc, addr string, max, p
 	case ls.closing:
 		return "the server is shutting down"
 	case len(ls.cancels) >= max:
-		return fmt.Sprintf("the server has %d live sessions open already (MaxLiveSessions); retry later", max)
+		return fmt.Sprintf("the server has %d live sessions open already; retry later", max)
 	case perAddr > 0 && ls.perAddr[addr] >= perAddr:
-		return fmt.Sprintf("your address has %d live sessions open already (MaxLiveSessionsPerAddr); close one and retry", perAddr)
+		return fmt.Sprintf("your address has %d live sessions open already; close one and retry", perAddr)
 	}
 	if ls.cancels == nil {
 		ls.cancels, ls.perAddr = map[*context.CancelCauseFunc]string{}, map[string]int{}
@@ -338,6 +338,6 @@ func (s *server) helloMsg() any {
 			MaxRetrievalSteps: lim.MaxRetrievalSteps, MaxTolerance: lim.MaxTolerance,
 			MaxSeparations: lim.MaxSeparations,
 		},
-		Presets: presets, DefaultPreset: defaultPreset,
+		Presets: presetsWithCaptions(), DefaultPreset: defaultPreset,
 	}
 }

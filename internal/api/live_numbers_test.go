@@ -16,24 +16,24 @@ func TestLiveNumbersChecked(t *testing.T) {
 	for _, tc := range []struct {
 		msg, code, field, text string
 	}{
-		{`{"type": "probe", "space": "input", "x": 1e308, "y": -1e308}`, codeLimitExceeded, "x", "MaxAbsValue"},
-		{`{"type": "probe", "space": "input", "x": 0, "y": -1e308}`, codeLimitExceeded, "y", "MaxAbsValue"},
-		{`{"type": "probe", "space": "feature", "x": -1000001, "y": 0}`, codeLimitExceeded, "x", "MaxAbsValue"},
+		{`{"type": "probe", "space": "input", "x": 1e308, "y": -1e308}`, codeLimitExceeded, "x", "absolute values"},
+		{`{"type": "probe", "space": "input", "x": 0, "y": -1e308}`, codeLimitExceeded, "y", "absolute values"},
+		{`{"type": "probe", "space": "feature", "x": -1000001, "y": 0}`, codeLimitExceeded, "x", "absolute values"},
 		{`{"type": "probe", "space": "input", "x": 1e999, "y": 0}`, codeInvalidField, "x", "finite"},
-		{`{"type": "move", "i": 0, "x": 1e308, "y": -1e308}`, codeLimitExceeded, "memories[0][0]", "MaxAbsValue"},
-		{`{"type": "add", "x": 0, "y": -1e308}`, codeLimitExceeded, "memories[8][1]", "MaxAbsValue"},
+		{`{"type": "move", "i": 0, "x": 1e308, "y": -1e308}`, codeLimitExceeded, "memories[0][0]", "absolute values"},
+		{`{"type": "add", "x": 0, "y": -1e308}`, codeLimitExceeded, "memories[8][1]", "absolute values"},
 		{`{"type": "add", "x": 1e999, "y": 0}`, codeInvalidField, "x", "finite"},
 		{`{"type": "move", "i": 1e308, "x": 0, "y": 1}`, codeInvalidField, "i", "integer"},
 		{`{"type": "remove", "i": 18446744073709551616}`, codeInvalidField, "i", "integer"},
 		{`{"type": "goto", "t": 1e308}`, codeInvalidField, "t", "integer"},
 		{`{"type": "goto", "t": -1}`, codeInvalidField, "t", ""},
-		{`{"type": "speed", "itersPerSecond": 1e308}`, codeLimitExceeded, "itersPerSecond", "MaxSpeed"},
-		{`{"type": "speed", "itersPerSecond": 5e-324}`, codeLimitExceeded, "itersPerSecond", "MinSpeed"},
-		{`{"type": "speed", "itersPerSecond": -1e308}`, codeLimitExceeded, "itersPerSecond", "MinSpeed"},
+		{`{"type": "speed", "itersPerSecond": 1e308}`, codeLimitExceeded, "itersPerSecond", "iterations per second"},
+		{`{"type": "speed", "itersPerSecond": 5e-324}`, codeLimitExceeded, "itersPerSecond", "iterations per second"},
+		{`{"type": "speed", "itersPerSecond": -1e308}`, codeLimitExceeded, "itersPerSecond", "iterations per second"},
 		{`{"type": "reseed", "seed": 1e308}`, codeInvalidField, "seed", "integer"},
 		{`{"type": "preset", "name": "random", "seed": -1}`, codeInvalidField, "seed", ""},
 		{`{"type": "load", "protocol": 1e308, "scenario": {}}`, codeInvalidField, "protocol", "integer"},
-		{`{"type": "patch", "scenario": {"view": {"grid": {"xmin": -1e308, "xmax": 1e308, "ymin": 0, "ymax": 1}}}}`, codeLimitExceeded, "view.grid.xmin", "MaxAbsValue"},
+		{`{"type": "patch", "scenario": {"view": {"grid": {"xmin": -1e308, "xmax": 1e308, "ymin": 0, "ymax": 1}}}}`, codeLimitExceeded, "view.grid.xmin", "absolute values"},
 	} {
 		seq := c.send(tc.msg)
 		e := c.expectError(seq)

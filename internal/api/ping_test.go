@@ -103,9 +103,9 @@ func TestLiveSessionsPerAddr(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	var e errorBody
-	if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != codeBusy || !strings.Contains(e.Error.Message, "MaxLiveSessionsPerAddr") ||
+	if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != codeBusy || !strings.Contains(e.Error.Message, "your address has 2 live sessions") ||
 		resp.Header.Get("Content-Type") != "application/json" || resp.Header.Get("Retry-After") == "" {
-		t.Errorf("the refusal: %s %s (%v), headers %v; want JSON busy naming MaxLiveSessionsPerAddr, with Retry-After", resp.Status, body, err, resp.Header)
+		t.Errorf("the refusal: %s %s (%v), headers %v; want JSON busy saying the address has 2 sessions, with Retry-After", resp.Status, body, err, resp.Header)
 	}
 	a.conn.Close(websocket.StatusNormalClosure, "")
 	if err := s.live.waitOpen(ctx, 1); err != nil {

@@ -10,37 +10,40 @@ import (
 
 // preset is a named scenario of the explorer.
 type preset struct {
-	Name        string `json:"name"`
-	Title       string `json:"title"`
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	// Description is the caption the page shows: Intro, then sentences
+	// generated from the scenario and from running it (captions.go).
 	Description string `json:"description"`
+	// Intro says where the scenario comes from; it claims nothing about
+	// what happens when it runs.
+	Intro string `json:"-"`
+	// story says what the generated part of the caption follows.
+	story captionStory
 	// scenario returns the preset's scenario JSON; seed matters only for
 	// presets that draw random numbers.
 	scenario func(seed int64) string
 }
 
-// defaultPreset is the scenario a new page starts with.
-const defaultPreset = "clustered"
+// defaultPreset is the scenario a new page starts with: the paper's
+// basins figure, whose panels show white regions beside coloured basins
+// from the first frame on.
+const defaultPreset = "basins"
 
 // liveBox is the input-view box of the presets, whose memories are unit
 // vectors: the unit disc with room around it.
 const liveBox = `"grid": {"nx": 128, "ny": 128, "xmin": -1.5, "xmax": 1.5, "ymin": -1.5, "ymax": 1.5}`
 
 // presets lists the explorer's presets in the order the page shows them.
-// Figure 1's memories and initial maps are those of the authors'
-// contours.py (SCIENCE §7.1, the golden files); the basins figure's
-// memories are torch.manual_seed(42); torch.randn(5, 2) to the four
-// decimals torch prints (SCIENCE §7.2), its initial map is this engine's
-// Kaiming draw, not torch's.
+// Figure 1's and the basins figure's memories and initial maps are those
+// of the authors' contours.py and basins.py (SCIENCE §7.1, §7.2, the golden
+// files).
 var presets = []preset{
 	{
 		Name:  "clustered",
 		Title: "Clustered memories",
-		Description: "Eight memories crowded into a 70° arc, 10° apart. Press play: U-Hop+ trains the affine map Φ so that " +
-			"their features spread out on the circle. The minimum angle climbs, with a few setbacks where Adam overshoots, " +
-			"from 10° to about 26° by iteration 150 and settles near 27.5°, short of the optimal 45° (dashed line); " +
-			"the white metastable regions of the 1.5-entmax and sparsemax feature panels shrink to almost nothing, while softmax at β = 20 " +
-			"still mixes neighbours that far apart (raise β to see it retrieve). The input view stays mostly white: its kernel scores " +
-			"use the unnormalised features Wξ + b, which stay close together.",
+		Intro: "Eight memories crowded into a 70° arc, 10° apart, with an affine map that starts as the identity.",
+		story: captionStory{until: 150},
 		scenario: func(int64) string {
 			return fmt.Sprintf(`{"memories": %s, "normalizeMemories": true, "beta": 20,
 				"featureMap": {"dim": 2, "affine": true, "init": "identity"},
@@ -51,9 +54,9 @@ var presets = []preset{
 	{
 		Name:  "figure1-2",
 		Title: "Figure 1, two memories",
-		Description: "The paper's Figure 1 with 2 memories (β = 1/0.9): the authors' memories and initial affine map, " +
-			"SGD with learning rate 0.1 on their loss. Step to t = 1, 2 and 5 for the figure's rows; softmax energies " +
-			"are drawn without the 1/β, as published.",
+		Intro: "The paper's Figure 1 with two memories: the authors' memories and initial affine map W₀ (contours.py). " +
+			"Step to t = 1, 2 and 5 for the figure's rows N = 1, 2, 5; softmax energies are drawn without the 1/β, as published.",
+		story: captionStory{until: 5, rawRow: true},
 		scenario: func(int64) string {
 			return `{"memories": [[-0.15936654806137085, -0.9872194528579712], [0.9532274603843689, 0.3022540211677551]],
 				"normalizeMemories": true, "beta": 1.1111111111111112,
@@ -65,8 +68,9 @@ var presets = []preset{
 	{
 		Name:  "figure1-4",
 		Title: "Figure 1, four memories",
-		Description: "The paper's Figure 1 with 4 memories (β = 20): two pairs of nearby memories whose valleys " +
-			"U-Hop+ pulls apart. The authors' memories and initial affine map, SGD with learning rate 0.1 on their loss.",
+		Intro: "The paper's Figure 1 with four memories: the authors' memories and initial affine map W₀ (contours.py). " +
+			"Step to t = 1, 2 and 5 for the figure's rows N = 1, 2, 5; softmax energies are drawn without the 1/β, as published.",
+		story: captionStory{until: 5, rawRow: true},
 		scenario: func(int64) string {
 			return `{"memories": [[-0.39849114418029785, -0.9171721339225769], [-0.6452694535255432, -0.7639549970626831], [0.745269238948822, 0.6667636036872864], [0.9998707175254822, -0.016080887988209724]],
 				"normalizeMemories": true, "beta": 20,
@@ -78,13 +82,13 @@ var presets = []preset{
 	{
 		Name:  "basins",
 		Title: "Basins of attraction figure",
-		Description: "The basins figure's setting: 5 memories (torch seed 42), β = 20, 5 update steps, tolerance 0.001, " +
-			"Adam with learning rate 0.1 on the authors' loss. White cells end within 0.001 of no single memory. " +
-			"The initial affine map is this lab's random draw, not torch's, so the pictures differ in detail.",
+		Intro: "The paper's basins-of-attraction figure: the authors' five memories and initial affine map W₀ (basins.py). " +
+			"Step to t = 1, 2 and 5 for the figure's rows N = 1, 2, 5. A cell is white when its query ends within the tolerance of no single memory.",
+		story: captionStory{until: 5, rawRow: true},
 		scenario: func(int64) string {
-			return `{"memories": [[0.3367, 0.1288], [0.2345, 0.2303], [-1.1229, -0.1863], [2.2082, -0.6380], [0.4617, 0.2674]],
+			return `{"memories": [[0.9339825510978699, 0.357318639755249], [0.7133607268333435, 0.7007970213890076], [-0.9865096211433411, -0.16370272636413574], [0.9607058167457581, -0.27756863832473755], [0.8653647899627686, 0.5011424422264099]],
 				"normalizeMemories": true, "beta": 20,
-				"featureMap": {"dim": 2, "affine": true, "init": "random", "seed": 42},
+				"featureMap": {"dim": 2, "affine": true, "W": [[-1.3798046112060547, 1.1960057020187378], [-0.17307065427303314, -0.816712498664856]], "b": [-0.128851518034935, -0.4976864159107208]},
 				"uhop": {"iterations": 0, "optimizer": "adam", "lr": 0.1, "tau": 1, "loss": "paper"},
 				"retrieval": {"steps": 5, "tolerance": 0.001},
 				"view": {` + liveBox + `}}`
@@ -93,8 +97,8 @@ var presets = []preset{
 	{
 		Name:  "antipodal",
 		Title: "Antipodal pair",
-		Description: "Two opposite memories, already an optimal code (180°). Every map has two basins split by the " +
-			"line through the origin; sparsemax keeps a band of exact mixtures around it.",
+		Intro: "Two opposite memories, already an optimal code (180°), with a linear map that starts as the identity.",
+		story: captionStory{until: 20},
 		scenario: func(int64) string {
 			return `{"memories": [[1, 0], [-1, 0]], "normalizeMemories": true, "beta": 20,
 				"featureMap": {"dim": 2, "affine": false, "init": "identity"},
@@ -105,8 +109,9 @@ var presets = []preset{
 	{
 		Name:  "random",
 		Title: "Random memories",
-		Description: "Eight memories drawn from a standard normal distribution and normalised, with a random " +
-			"initial affine map; the seed fixes both.",
+		Intro: "Eight memories drawn from a standard normal distribution and normalised, with a random initial affine map; " +
+			"the seed fixes both.",
+		story: captionStory{settingsOnly: true},
 		scenario: func(seed int64) string {
 			rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
 			rows := make([]string, 8)

@@ -176,7 +176,7 @@ func (m *message) coordinate(name string, maxAbs float64) (float64, error) {
 		return 0, err
 	}
 	if math.Abs(v) > maxAbs {
-		return 0, overLimit(name, "|%g| exceeds the limit of %g on absolute values (MaxAbsValue), as for memories and grid bounds", v, maxAbs)
+		return 0, overLimit(name, "|%g| exceeds the limit of %g on absolute values, as for memories and grid bounds", v, maxAbs)
 	}
 	return v, nil
 }

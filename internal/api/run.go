@@ -183,7 +183,7 @@ func (r serialRunner) Run(n int, task sim.Task) error {
 func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 	limit := s.limits.MaxBodyBytes
 	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, code: codeBodyTooLarge,
-		message: fmt.Sprintf("the body exceeds the limit of %d bytes (MaxBodyBytes)", limit)}
+		message: fmt.Sprintf("the body exceeds the limit of %d bytes", limit)}
 	if r.ContentLength > limit {
 		s.drainBody(w, r, 0)
 		return nil, tooLarge

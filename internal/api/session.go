@@ -138,7 +138,7 @@ func (s *session) pause() {
 // playing and returns the divergence.
 func (s *session) goTo(t int, field string) error {
 	if maxT := s.maxT(s.plan); t > maxT {
-		return overLimit(field, "iteration %d is beyond %d, the last this scenario may reach (MaxIterations, MaxTrainWork, MaxTrajectoryValues)", t, maxT)
+		return overLimit(field, "iteration %d is beyond %d, the last this scenario may reach: the limits on iterations, training work and trajectory size", t, maxT)
 	}
 	err := s.stepRun(s.run, t)
 	if err != nil {
@@ -279,17 +279,17 @@ func (s *session) resolveLive(sc *Scenario) (*plan, error) {
 	}
 	m := len(p.settings.Memories)
 	if m > s.lim.MaxLiveMemories {
-		return nil, overLimit("memories", "M = %d memories exceed the limit of %d of live sessions (MaxLiveMemories)", m, s.lim.MaxLiveMemories)
+		return nil, overLimit("memories", "M = %d memories exceed the limit of %d in a live session", m, s.lim.MaxLiveMemories)
 	}
 	g := &p.frame.Grid
 	if g.NX > s.lim.MaxLiveGridSide {
-		return nil, overLimit("view.grid.nx", "nx = %d exceeds the limit of %d of live sessions (MaxLiveGridSide)", g.NX, s.lim.MaxLiveGridSide)
+		return nil, overLimit("view.grid.nx", "nx = %d exceeds the limit of %d in a live session", g.NX, s.lim.MaxLiveGridSide)
 	}
 	if g.NY > s.lim.MaxLiveGridSide {
-		return nil, overLimit("view.grid.ny", "ny = %d exceeds the limit of %d of live sessions (MaxLiveGridSide)", g.NY, s.lim.MaxLiveGridSide)
+		return nil, overLimit("view.grid.ny", "ny = %d exceeds the limit of %d in a live session", g.NY, s.lim.MaxLiveGridSide)
 	}
 	if work := renderWork(int64(g.NX)*int64(g.NY)*2*int64(p.frame.Steps), m, p.frame.Separations); work > float64(s.lim.MaxLiveFrameWork) {
-		return nil, overLimit("retrieval.steps", "one frame of both views, nx·ny·2·steps = %d·%d·2·%d cell updates of %d memories, would take about %.3g CPU-seconds, beyond the limit of %.3g for live frames (MaxLiveFrameWork); ask for a smaller grid, fewer steps or maps",
+		return nil, overLimit("retrieval.steps", "one frame of both views, nx·ny·2·steps = %d·%d·2·%d cell updates of %d memories, would take about %.3g CPU-seconds, beyond the limit of %.3g for a live frame; ask for a smaller grid, fewer steps or maps",
 			g.NX, g.NY, p.frame.Steps, m, work/1e9, float64(s.lim.MaxLiveFrameWork)/1e9)
 	}
 	if maxT := s.maxT(p); p.iterations > maxT {
@@ -354,13 +354,7 @@ func containsSpace(list []sim.Space, v sim.Space) bool {
 
 // frameSettings returns the settings of view space.
 func (s *session) frameSettings(space sim.Space) sim.FrameSettings {
-	fs := s.plan.frame
-	fs.Space = space
-	if space == sim.FeatureSpace {
-		box := featureBox
-		fs.Grid.Bounds = &box
-	}
-	return fs
+	return viewSettings(s.plan, space)
 }
 
 // flush hands the writer what changed: the state, new metrics and, when

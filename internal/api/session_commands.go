@@ -119,7 +119,7 @@ func (s *session) apply(m *message) error {
 			return err
 		}
 		if v < s.lim.MinSpeed || v > s.lim.MaxSpeed {
-			return overLimit("itersPerSecond", "%g iterations per second is outside %g … %g (MinSpeed, MaxSpeed)", v, s.lim.MinSpeed, s.lim.MaxSpeed)
+			return overLimit("itersPerSecond", "%g iterations per second is outside %g … %g", v, s.lim.MinSpeed, s.lim.MaxSpeed)
 		}
 		s.speed, s.playBase, s.playStart = v, s.t, time.Now()
 		s.stateDirty = true

@@ -50,11 +50,11 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	}
 	mem := [][]float64(*sc.Memories)
 	if len(mem) > lim.MaxMemories {
-		return nil, overLimit("memories", "M = %d memories exceed the limit of %d (MaxMemories)", len(mem), lim.MaxMemories)
+		return nil, overLimit("memories", "M = %d memories exceed the limit of %d", len(mem), lim.MaxMemories)
 	}
 	for i, row := range mem {
 		if len(row) > lim.MaxInputDim {
-			return nil, overLimit(fmt.Sprintf("memories[%d]", i), "d = %d coordinates exceed the limit of %d (MaxInputDim)", len(row), lim.MaxInputDim)
+			return nil, overLimit(fmt.Sprintf("memories[%d]", i), "d = %d coordinates exceed the limit of %d", len(row), lim.MaxInputDim)
 		}
 		if err := checkAbs(row, fmt.Sprintf("memories[%d]", i), lim); err != nil {
 			return nil, err
@@ -70,7 +70,7 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	// beta
 	fs.Beta = valueOr(sc.Beta, defaultBeta)
 	if fs.Beta > lim.MaxBeta {
-		return nil, overLimit("beta", "β = %g exceeds the limit of %g (MaxBeta)", fs.Beta, lim.MaxBeta)
+		return nil, overLimit("beta", "β = %g exceeds the limit of %g", fs.Beta, lim.MaxBeta)
 	}
 
 	// separations
@@ -78,7 +78,7 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	if sc.Separations != nil {
 		names := *sc.Separations
 		if len(names) > lim.MaxSeparations {
-			return nil, overLimit("separations", "%d separation maps exceed the limit of %d (MaxSeparations)", len(names), lim.MaxSeparations)
+			return nil, overLimit("separations", "%d separation maps exceed the limit of %d", len(names), lim.MaxSeparations)
 		}
 		fs.Separations = make([]separation.Map, len(names))
 		for i, name := range names {
@@ -106,7 +106,7 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 		k = *fm.Dim
 	}
 	if k > lim.MaxFeatureDim {
-		return nil, overLimit("featureMap.dim", "D_Φ = %d exceeds the limit of %d (MaxFeatureDim)", k, lim.MaxFeatureDim)
+		return nil, overLimit("featureMap.dim", "D_Φ = %d exceeds the limit of %d", k, lim.MaxFeatureDim)
 	}
 	s.FeatureMap.Dim = k
 	s.FeatureMap.Affine = valueOr(fm.Affine, false)
@@ -147,7 +147,7 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 		return nil, invalid("uhop.iterations", "must be an integer ≥ 0")
 	}
 	if p.iterations > lim.MaxIterations {
-		return nil, overLimit("uhop.iterations", "N = %d exceeds the limit of %d (MaxIterations)", p.iterations, lim.MaxIterations)
+		return nil, overLimit("uhop.iterations", "N = %d exceeds the limit of %d", p.iterations, lim.MaxIterations)
 	}
 	switch opt := valueOr(uh.Optimizer, "adam"); opt {
 	case "adam":
@@ -159,15 +159,15 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	}
 	s.UHop.LR = valueOr(uh.LR, defaultLR)
 	if s.UHop.LR > lim.MaxLR {
-		return nil, overLimit("uhop.lr", "learning rate %g exceeds the limit of %g (MaxLR)", s.UHop.LR, lim.MaxLR)
+		return nil, overLimit("uhop.lr", "learning rate %g exceeds the limit of %g", s.UHop.LR, lim.MaxLR)
 	}
 	s.UHop.Momentum = valueOr(uh.Momentum, 0)
 	if s.UHop.Momentum > lim.MaxMomentum {
-		return nil, overLimit("uhop.momentum", "momentum %g exceeds the limit of %g (MaxMomentum)", s.UHop.Momentum, lim.MaxMomentum)
+		return nil, overLimit("uhop.momentum", "momentum %g exceeds the limit of %g", s.UHop.Momentum, lim.MaxMomentum)
 	}
 	s.UHop.Tau = valueOr(uh.Tau, defaultTau)
 	if tau := s.UHop.Tau; (tau > 0 && tau < lim.MinTau) || tau > lim.MaxTau {
-		return nil, overLimit("uhop.tau", "τ = %g is outside the limits %g..%g (MinTau, MaxTau)", tau, lim.MinTau, lim.MaxTau)
+		return nil, overLimit("uhop.tau", "τ = %g is outside the limits %g..%g", tau, lim.MinTau, lim.MaxTau)
 	}
 	switch loss := valueOr(uh.Loss, "pairs"); loss {
 	case "pairs":
@@ -182,15 +182,15 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	rt := valueOr(sc.Retrieval, Retrieval{})
 	fs.Steps = valueOr(rt.Steps, defaultSteps)
 	if fs.Steps > lim.MaxRetrievalSteps {
-		return nil, overLimit("retrieval.steps", "%d steps exceed the limit of %d (MaxRetrievalSteps)", fs.Steps, lim.MaxRetrievalSteps)
+		return nil, overLimit("retrieval.steps", "%d steps exceed the limit of %d", fs.Steps, lim.MaxRetrievalSteps)
 	}
 	fs.Tolerance = valueOr(rt.Tolerance, defaultTolerance)
 	if fs.Tolerance > lim.MaxTolerance {
-		return nil, overLimit("retrieval.tolerance", "%g exceeds the limit of %g (MaxTolerance)", fs.Tolerance, lim.MaxTolerance)
+		return nil, overLimit("retrieval.tolerance", "%g exceeds the limit of %g", fs.Tolerance, lim.MaxTolerance)
 	}
 	fs.SupportEps = valueOr(rt.SupportEps, defaultSupportEps)
 	if fs.SupportEps > lim.MaxSupportEps {
-		return nil, overLimit("retrieval.supportEps", "%g exceeds the limit of %g (MaxSupportEps)", fs.SupportEps, lim.MaxSupportEps)
+		return nil, overLimit("retrieval.supportEps", "%g exceeds the limit of %g", fs.SupportEps, lim.MaxSupportEps)
 	}
 
 	// view
@@ -214,7 +214,7 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	} else {
 		p.snapshots = *sc.Snapshots
 		if len(p.snapshots) > lim.MaxSnapshots {
-			return nil, overLimit("snapshots", "%d snapshots exceed the limit of %d (MaxSnapshots)", len(p.snapshots), lim.MaxSnapshots)
+			return nil, overLimit("snapshots", "%d snapshots exceed the limit of %d", len(p.snapshots), lim.MaxSnapshots)
 		}
 		for i, t := range p.snapshots {
 			if t < 0 || t > p.iterations {
@@ -260,13 +260,13 @@ func resolveGrid(g *sim.GridSpec, sg Grid, lim Limits) error {
 	g.NX = valueOr(sg.NX, defaultGridSide)
 	g.NY = valueOr(sg.NY, defaultGridSide)
 	if g.NX > lim.MaxGridSide {
-		return overLimit("view.grid.nx", "nx = %d exceeds the limit of %d (MaxGridSide)", g.NX, lim.MaxGridSide)
+		return overLimit("view.grid.nx", "nx = %d exceeds the limit of %d", g.NX, lim.MaxGridSide)
 	}
 	if g.NY > lim.MaxGridSide {
-		return overLimit("view.grid.ny", "ny = %d exceeds the limit of %d (MaxGridSide)", g.NY, lim.MaxGridSide)
+		return overLimit("view.grid.ny", "ny = %d exceeds the limit of %d", g.NY, lim.MaxGridSide)
 	}
 	if g.NX > 0 && g.NY > 0 && g.NX*g.NY > lim.MaxGridCells {
-		return overLimit("view.grid", "nx·ny = %d cells exceed the limit of %d (MaxGridCells)", g.NX*g.NY, lim.MaxGridCells)
+		return overLimit("view.grid", "nx·ny = %d cells exceed the limit of %d", g.NX*g.NY, lim.MaxGridCells)
 	}
 	bounds := []struct {
 		name string
@@ -283,7 +283,7 @@ func resolveGrid(g *sim.GridSpec, sg Grid, lim Limits) error {
 	case len(bounds):
 		for _, b := range bounds {
 			if math.Abs(*b.v) > lim.MaxAbsValue {
-				return overLimit("view.grid."+b.name, "|%g| exceeds the limit of %g on absolute values (MaxAbsValue)", *b.v, lim.MaxAbsValue)
+				return overLimit("view.grid."+b.name, "|%g| exceeds the limit of %g on absolute values", *b.v, lim.MaxAbsValue)
 			}
 		}
 		g.Bounds = &sim.Rect{XMin: *sg.XMin, XMax: *sg.XMax, YMin: *sg.YMin, YMax: *sg.YMax}
@@ -296,7 +296,7 @@ func resolveGrid(g *sim.GridSpec, sg Grid, lim Limits) error {
 	}
 	g.Margin = valueOr(sg.Margin, defaultMargin)
 	if math.Abs(g.Margin) > lim.MaxAbsValue {
-		return overLimit("view.grid.margin", "|%g| exceeds the limit of %g on absolute values (MaxAbsValue)", g.Margin, lim.MaxAbsValue)
+		return overLimit("view.grid.margin", "|%g| exceeds the limit of %g on absolute values", g.Margin, lim.MaxAbsValue)
 	}
 	return nil
 }
@@ -309,18 +309,18 @@ func (p *plan) checkWork(m, d, k int, lim Limits) error {
 	nx, ny := int64(max(fs.Grid.NX, 0)), int64(max(fs.Grid.NY, 0))
 	nsep, nsnap := int64(len(fs.Separations)), int64(len(p.snapshots))
 	if cells := nx * ny * nsep * nsnap; cells > int64(lim.MaxOutputCells) {
-		return overLimit("snapshots", "nx·ny·separations·snapshots = %d·%d·%d·%d = %d output cells exceed the limit of %d (MaxOutputCells)",
+		return overLimit("snapshots", "nx·ny·separations·snapshots = %d·%d·%d·%d = %d output cells exceed the limit of %d",
 			nx, ny, nsep, nsnap, cells, lim.MaxOutputCells)
 	}
 	n, m64, d64, k64 := int64(p.iterations), int64(m), int64(d), int64(k)
 	if work := n * (m64*d64*k64 + m64*m64*k64); work > lim.MaxTrainWork {
-		return overLimit("uhop.iterations", "training work N·(M·d·D_Φ + M²·D_Φ) = %d exceeds the limit of %d (MaxTrainWork)", work, lim.MaxTrainWork)
+		return overLimit("uhop.iterations", "training work N·(M·d·D_Φ + M²·D_Φ) = %d exceeds the limit of %d", work, lim.MaxTrainWork)
 	}
 	if values := (n + 1) * (k64*d64 + k64); values > lim.MaxTrajectoryValues {
-		return overLimit("uhop.iterations", "the trajectory has (N+1)·(D_Φ·d + D_Φ) = %d numbers, beyond the limit of %d (MaxTrajectoryValues)", values, lim.MaxTrajectoryValues)
+		return overLimit("uhop.iterations", "the trajectory has (N+1)·(D_Φ·d + D_Φ) = %d numbers, beyond the limit of %d", values, lim.MaxTrajectoryValues)
 	}
 	if work := renderWork(nx*ny*nsnap*int64(max(fs.Steps, 0)), m, fs.Separations); work > float64(lim.MaxRenderWork) {
-		return overLimit("retrieval.steps", "rendering nx·ny·snapshots·steps = %d·%d·%d·%d cell updates of %d memories would take about %.3g CPU-seconds, beyond the limit of %.3g (MaxRenderWork); ask for fewer cells, snapshots, steps or maps",
+		return overLimit("retrieval.steps", "rendering nx·ny·snapshots·steps = %d·%d·%d·%d cell updates of %d memories would take about %.3g CPU-seconds, beyond the limit of %.3g; ask for fewer cells, snapshots, steps or maps",
 			nx, ny, nsnap, fs.Steps, m, work/1e9, float64(lim.MaxRenderWork)/1e9)
 	}
 	return nil
@@ -354,7 +354,7 @@ func engineError(err error) error {
 func checkAbs(row []float64, field string, lim Limits) error {
 	for j, v := range row {
 		if math.Abs(v) > lim.MaxAbsValue {
-			return overLimit(fmt.Sprintf("%s[%d]", field, j), "|%g| exceeds the limit of %g on absolute values (MaxAbsValue)", v, lim.MaxAbsValue)
+			return overLimit(fmt.Sprintf("%s[%d]", field, j), "|%g| exceeds the limit of %g on absolute values", v, lim.MaxAbsValue)
 		}
 	}
 	return nil

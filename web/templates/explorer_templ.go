@@ -81,7 +81,7 @@ func Explorer(v ExplorerView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"presetbar\" role=\"group\" aria-labelledby=\"presets-heading\"><span class=\"label\" id=\"presets-heading\">Presets</span><div class=\"presets\" data-testid=\"presets\"></div><div class=\"field field-inline seed\"><label for=\"preset-seed\">seed</label> <input id=\"preset-seed\" class=\"ctl num\" type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" value=\"1\" data-testid=\"preset-seed\" data-param=\"seed\" aria-describedby=\"help-preset-seed err-seed\" title=\"Seed of the random preset: the same seed gives the same memories and initial map.\"> <span class=\"help\" id=\"help-preset-seed\" role=\"tooltip\">Seed of the random preset: the same seed gives the same memories and initial map.</span> <span class=\"err\" id=\"err-seed\" data-testid=\"param-error\" data-error-for=\"seed\" aria-live=\"polite\"></span></div></div><div class=\"errors\" data-testid=\"error-box\" hidden><p data-testid=\"error\" role=\"alert\"></p><button type=\"button\" class=\"link-button\" data-testid=\"error-dismiss\" aria-describedby=\"help-error-dismiss\" title=\"Hide this message.\">dismiss</button> <span class=\"help\" id=\"help-error-dismiss\" role=\"tooltip\">Hide this message.</span></div><div class=\"grid\" data-testid=\"panels\" aria-live=\"off\"><p class=\"placeholder\" data-testid=\"panels-placeholder\">Waiting for the first frame…</p></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div class=\"presetbar\" role=\"group\" aria-labelledby=\"presets-heading\"><span class=\"label\" id=\"presets-heading\">Presets</span><div class=\"presets\" data-testid=\"presets\"></div><div class=\"field field-inline seed\"><label for=\"preset-seed\">seed</label> <input id=\"preset-seed\" class=\"ctl num\" type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" value=\"1\" data-testid=\"preset-seed\" data-param=\"seed\" aria-describedby=\"help-preset-seed err-seed\" title=\"Seed of the random preset: the same seed gives the same memories and initial map.\"> <span class=\"help\" id=\"help-preset-seed\" role=\"tooltip\">Seed of the random preset: the same seed gives the same memories and initial map.</span> <span class=\"err\" id=\"err-seed\" data-testid=\"param-error\" data-error-for=\"seed\" aria-live=\"polite\"></span></div></div><p class=\"preset-caption\" data-testid=\"preset-caption\" aria-live=\"polite\"></p><div class=\"errors\" data-testid=\"error-box\" hidden><p data-testid=\"error\" role=\"alert\"></p><button type=\"button\" class=\"link-button\" data-testid=\"error-dismiss\" aria-describedby=\"help-error-dismiss\" title=\"Hide this message.\">dismiss</button> <span class=\"help\" id=\"help-error-dismiss\" role=\"tooltip\">Hide this message.</span></div><div class=\"grid\" data-testid=\"panels\" aria-live=\"off\"><p class=\"placeholder\" data-testid=\"panels-placeholder\">Waiting for the first frame…</p></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -93,7 +93,7 @@ func Explorer(v ExplorerView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</section><aside class=\"side\" aria-label=\"Controls and readouts\"><section class=\"box\" aria-labelledby=\"readout-heading\"><h2 id=\"readout-heading\">Under the pointer</h2><div class=\"readout\" data-testid=\"readout\"><p class=\"dim\">Hover a panel to read it. Drag a memory to move it, double-click to add one, click to select it and Delete to remove it; Shift+click traces a query.</p><p class=\"dim keys\">Keys: Space play/pause · → step · ← back · r reset</p></div></section><section class=\"box charts\" aria-labelledby=\"charts-heading\"><h2 id=\"charts-heading\">U-Hop+ curves</h2><p class=\"now\" data-testid=\"metrics-now\">–</p><figure class=\"chart\"><figcaption>Separation loss <span class=\"dim\">L vs iteration t</span></figcaption><div class=\"chart-box\" data-testid=\"chart-loss\"></div></figure><figure class=\"chart\"><figcaption>Minimum angle (°) <span class=\"dim\">dashed: the optimum 360°/M</span></figcaption><div class=\"chart-box\" data-testid=\"chart-angle\"></div></figure><figure class=\"chart\"><figcaption>Unlabeled (white) fraction <span class=\"dim\">per map</span></figcaption><div class=\"chart-box\" data-testid=\"chart-unlabeled\"></div></figure></section><section class=\"box\" aria-labelledby=\"probe-heading\"><h2 id=\"probe-heading\">Retrieval path</h2><div class=\"probe\" data-testid=\"probe-path\"><p class=\"dim\">Shift+click any panel to follow one query through the update steps.</p></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</section><aside class=\"side\" aria-label=\"Controls and readouts\"><section class=\"box\" aria-labelledby=\"readout-heading\"><h2 id=\"readout-heading\">Under the pointer</h2><div class=\"readout\" data-testid=\"readout\"><p class=\"dim\">Hover a panel to read it. Drag a memory to move it, double-click to add one, click to select it and Delete to remove it; Shift+click traces a query.</p><p class=\"dim keys\">Keys: Space play/pause · → step · ← back · r reset</p></div></section><section class=\"box charts\" aria-labelledby=\"charts-heading\"><h2 id=\"charts-heading\">U-Hop+ curves</h2><p class=\"now\" data-testid=\"metrics-now\">–</p><figure class=\"chart\"><figcaption>Separation loss <span class=\"dim\">L vs iteration t</span></figcaption><div class=\"chart-box\" data-testid=\"chart-loss\"></div></figure><figure class=\"chart\"><figcaption>Minimum angle (°) <span class=\"dim\" data-testid=\"chart-angle-reference\">dashed: the optimum</span></figcaption><div class=\"chart-box\" data-testid=\"chart-angle\"></div></figure><figure class=\"chart\"><figcaption>White share <span class=\"dim\">per map and view (solid: input, dashed: feature); gaps: iterations not drawn</span></figcaption><div class=\"chart-box\" data-testid=\"chart-unlabeled\"></div></figure></section><section class=\"box\" aria-labelledby=\"probe-heading\"><h2 id=\"probe-heading\">Retrieval path</h2><div class=\"probe\" data-testid=\"probe-path\"><p class=\"dim\">Shift+click any panel to follow one query through the update steps.</p></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -151,11 +151,11 @@ func transportBar() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = tipButton("reseed", "reseed", "new random map", "Start again from a new random initial feature map (the next seed).").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = tipButton("reseed", "reseed", "new random map", "Start again at t = 0 from a new random initial feature map W₀: the map seed goes up by one (shown next to this button); the memories stay. The seed next to the presets is another one: it draws the random preset's memories.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"field field-range\"><label for=\"speed\">speed</label> <input id=\"speed\" class=\"ctl\" type=\"range\" min=\"0\" max=\"1000\" step=\"1\" data-testid=\"speed\" aria-describedby=\"help-speed\" aria-valuetext=\"10 iterations per second\" title=\"Iterations per second while playing (0.5 to 200, logarithmic).\"> <output for=\"speed\" class=\"value\" data-testid=\"speed-value\">10 it/s</output> <span class=\"help\" id=\"help-speed\" role=\"tooltip\">Iterations per second while playing (0.5 to 200, logarithmic).</span></div><div class=\"field field-range scrub\"><label for=\"scrubber\" class=\"visually-hidden\">iteration</label> <input id=\"scrubber\" class=\"ctl\" type=\"range\" min=\"0\" max=\"0\" step=\"1\" value=\"0\" data-testid=\"scrubber\" aria-describedby=\"help-scrubber\" title=\"Drag to show any iteration computed so far.\"> <output for=\"scrubber\" class=\"value iteration\" data-testid=\"iteration\">t = 0 / 0</output> <span class=\"help\" id=\"help-scrubber\" role=\"tooltip\">Drag to show any iteration computed so far; t = shown / computed.</span></div></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<output class=\"value map-seed\" data-testid=\"map-seed\" aria-live=\"polite\"></output><div class=\"field field-range\"><label for=\"speed\">speed</label> <input id=\"speed\" class=\"ctl\" type=\"range\" min=\"0\" max=\"1000\" step=\"1\" data-testid=\"speed\" aria-describedby=\"help-speed\" aria-valuetext=\"10 iterations per second\" title=\"Iterations per second while playing (0.5 to 200, logarithmic).\"> <output for=\"speed\" class=\"value\" data-testid=\"speed-value\">10 it/s</output> <span class=\"help\" id=\"help-speed\" role=\"tooltip\">Iterations per second while playing (0.5 to 200, logarithmic).</span></div><div class=\"field field-range scrub\"><label for=\"scrubber\" class=\"visually-hidden\">iteration</label> <input id=\"scrubber\" class=\"ctl\" type=\"range\" min=\"0\" max=\"0\" step=\"1\" value=\"0\" data-testid=\"scrubber\" aria-describedby=\"help-scrubber\" title=\"Drag to show any iteration computed so far.\"> <output for=\"scrubber\" class=\"value iteration\" data-testid=\"iteration\">t = 0 / 0</output> <span class=\"help\" id=\"help-scrubber\" role=\"tooltip\">Drag to show any iteration computed so far; t = shown / computed.</span></div></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -192,7 +192,7 @@ func tipButton(id, testid, label, help string) templ.Component {
 		var templ_7745c5c3_Var7 string
 		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.ResolveAttributeValue(id)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 120, Col: 31}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 122, Col: 31}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
 		if templ_7745c5c3_Err != nil {
@@ -205,7 +205,7 @@ func tipButton(id, testid, label, help string) templ.Component {
 		var templ_7745c5c3_Var8 string
 		templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.ResolveAttributeValue(testid)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 120, Col: 66}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 122, Col: 66}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
 		if templ_7745c5c3_Err != nil {
@@ -218,7 +218,7 @@ func tipButton(id, testid, label, help string) templ.Component {
 		var templ_7745c5c3_Var9 string
 		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + id)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 120, Col: 100}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 122, Col: 100}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 		if templ_7745c5c3_Err != nil {
@@ -231,7 +231,7 @@ func tipButton(id, testid, label, help string) templ.Component {
 		var templ_7745c5c3_Var10 string
 		templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.ResolveAttributeValue(help)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 120, Col: 115}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 122, Col: 115}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
 		if templ_7745c5c3_Err != nil {
@@ -244,7 +244,7 @@ func tipButton(id, testid, label, help string) templ.Component {
 		var templ_7745c5c3_Var11 string
 		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(label)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 120, Col: 125}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 122, Col: 125}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 		if templ_7745c5c3_Err != nil {
@@ -257,7 +257,7 @@ func tipButton(id, testid, label, help string) templ.Component {
 		var templ_7745c5c3_Var12 string
 		templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + id)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 121, Col: 38}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 123, Col: 38}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var12)
 		if templ_7745c5c3_Err != nil {
@@ -270,7 +270,7 @@ func tipButton(id, testid, label, help string) templ.Component {
 		var templ_7745c5c3_Var13 string
 		templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(help)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 121, Col: 62}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 123, Col: 62}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 		if templ_7745c5c3_Err != nil {
@@ -314,7 +314,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var15 string
 		templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 129, Col: 26}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 131, Col: 26}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var15)
 		if templ_7745c5c3_Err != nil {
@@ -335,7 +335,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var16 string
 		templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 132, Col: 25}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 134, Col: 25}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var16)
 		if templ_7745c5c3_Err != nil {
@@ -348,7 +348,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var17 string
 		templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.ResolveAttributeValue(value)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 132, Col: 127}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 134, Col: 127}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var17)
 		if templ_7745c5c3_Err != nil {
@@ -361,7 +361,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var18 string
 		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.ResolveAttributeValue("param-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 132, Col: 159}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 134, Col: 159}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var18)
 		if templ_7745c5c3_Err != nil {
@@ -374,7 +374,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var19 string
 		templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.ResolveAttributeValue(name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 132, Col: 179}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 134, Col: 179}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var19)
 		if templ_7745c5c3_Err != nil {
@@ -387,7 +387,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var20 string
 		templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name + " err-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 132, Col: 232}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 134, Col: 232}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var20)
 		if templ_7745c5c3_Err != nil {
@@ -400,7 +400,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var21 string
 		templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.ResolveAttributeValue(help)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 132, Col: 247}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 134, Col: 247}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var21)
 		if templ_7745c5c3_Err != nil {
@@ -413,7 +413,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var22 string
 		templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 133, Col: 40}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 135, Col: 40}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var22)
 		if templ_7745c5c3_Err != nil {
@@ -426,7 +426,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var23 string
 		templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(help)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 133, Col: 64}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 135, Col: 64}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 		if templ_7745c5c3_Err != nil {
@@ -439,7 +439,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var24 string
 		templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.ResolveAttributeValue("err-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 134, Col: 38}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 136, Col: 38}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var24)
 		if templ_7745c5c3_Err != nil {
@@ -452,7 +452,7 @@ func numberField(name, label, help, value string) templ.Component {
 		var templ_7745c5c3_Var25 string
 		templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.ResolveAttributeValue(name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 134, Col: 88}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 136, Col: 88}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var25)
 		if templ_7745c5c3_Err != nil {
@@ -495,7 +495,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var27 string
 		templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 141, Col: 26}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 143, Col: 26}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var27)
 		if templ_7745c5c3_Err != nil {
@@ -508,7 +508,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var28 string
 		templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(label)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 141, Col: 36}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 143, Col: 36}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 		if templ_7745c5c3_Err != nil {
@@ -521,7 +521,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var29 string
 		templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 142, Col: 26}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 144, Col: 26}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var29)
 		if templ_7745c5c3_Err != nil {
@@ -534,7 +534,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var30 string
 		templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.ResolveAttributeValue("param-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 142, Col: 70}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 144, Col: 70}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var30)
 		if templ_7745c5c3_Err != nil {
@@ -547,7 +547,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var31 string
 		templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.ResolveAttributeValue(name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 142, Col: 90}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 144, Col: 90}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var31)
 		if templ_7745c5c3_Err != nil {
@@ -560,7 +560,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var32 string
 		templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name + " err-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 142, Col: 143}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 144, Col: 143}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var32)
 		if templ_7745c5c3_Err != nil {
@@ -573,7 +573,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var33 string
 		templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.ResolveAttributeValue(help)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 142, Col: 158}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 144, Col: 158}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var33)
 		if templ_7745c5c3_Err != nil {
@@ -591,7 +591,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 			var templ_7745c5c3_Var34 string
 			templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.ResolveAttributeValue(o)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 144, Col: 21}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 146, Col: 21}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var34)
 			if templ_7745c5c3_Err != nil {
@@ -604,7 +604,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 			var templ_7745c5c3_Var35 string
 			templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(o)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 144, Col: 27}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 146, Col: 27}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
 			if templ_7745c5c3_Err != nil {
@@ -622,7 +622,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var36 string
 		templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 147, Col: 40}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 149, Col: 40}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var36)
 		if templ_7745c5c3_Err != nil {
@@ -635,7 +635,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var37 string
 		templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(help)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 147, Col: 64}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 149, Col: 64}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 		if templ_7745c5c3_Err != nil {
@@ -648,7 +648,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var38 string
 		templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.ResolveAttributeValue("err-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 148, Col: 38}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 150, Col: 38}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var38)
 		if templ_7745c5c3_Err != nil {
@@ -661,7 +661,7 @@ func selectField(name, label, help string, options []string) templ.Component {
 		var templ_7745c5c3_Var39 string
 		templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.ResolveAttributeValue(name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 148, Col: 88}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 150, Col: 88}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var39)
 		if templ_7745c5c3_Err != nil {
@@ -704,7 +704,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var41 string
 		templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 155, Col: 25}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 157, Col: 25}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var41)
 		if templ_7745c5c3_Err != nil {
@@ -717,7 +717,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var42 string
 		templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.ResolveAttributeValue("param-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 155, Col: 85}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 157, Col: 85}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var42)
 		if templ_7745c5c3_Err != nil {
@@ -730,7 +730,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var43 string
 		templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.ResolveAttributeValue(name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 155, Col: 105}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 157, Col: 105}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var43)
 		if templ_7745c5c3_Err != nil {
@@ -743,7 +743,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var44 string
 		templ_7745c5c3_Var44, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name + " err-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 155, Col: 158}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 157, Col: 158}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var44)
 		if templ_7745c5c3_Err != nil {
@@ -756,7 +756,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var45 string
 		templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.ResolveAttributeValue(help)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 155, Col: 173}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 157, Col: 173}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var45)
 		if templ_7745c5c3_Err != nil {
@@ -769,7 +769,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var46 string
 		templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 156, Col: 26}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 158, Col: 26}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var46)
 		if templ_7745c5c3_Err != nil {
@@ -782,7 +782,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var47 string
 		templ_7745c5c3_Var47, templ_7745c5c3_Err = templ.JoinStringErrs(label)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 156, Col: 36}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 158, Col: 36}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var47))
 		if templ_7745c5c3_Err != nil {
@@ -795,7 +795,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var48 string
 		templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 157, Col: 40}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 159, Col: 40}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var48)
 		if templ_7745c5c3_Err != nil {
@@ -808,7 +808,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var49 string
 		templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(help)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 157, Col: 64}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 159, Col: 64}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var49))
 		if templ_7745c5c3_Err != nil {
@@ -821,7 +821,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var50 string
 		templ_7745c5c3_Var50, templ_7745c5c3_Err = templ.ResolveAttributeValue("err-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 158, Col: 38}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 160, Col: 38}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var50)
 		if templ_7745c5c3_Err != nil {
@@ -834,7 +834,7 @@ func checkField(name, label, help string) templ.Component {
 		var templ_7745c5c3_Var51 string
 		templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.ResolveAttributeValue(name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 158, Col: 88}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 160, Col: 88}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var51)
 		if templ_7745c5c3_Err != nil {
@@ -950,7 +950,170 @@ func parameters() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, "</div><span class=\"err\" id=\"err-views\" data-testid=\"param-error\" data-error-for=\"views\" aria-live=\"polite\"></span></div><div class=\"field field-range\"><label for=\"p-opacity\">basin overlay</label> <input id=\"p-opacity\" class=\"ctl\" type=\"range\" min=\"0\" max=\"100\" step=\"1\" value=\"45\" data-testid=\"param-opacity\" data-param=\"opacity\" aria-describedby=\"help-opacity\" title=\"Opacity of the basin colours over the energy heatmap.\"> <output for=\"p-opacity\" class=\"value\" data-testid=\"opacity-value\">45%</output> <span class=\"help\" id=\"help-opacity\" role=\"tooltip\">Opacity of the basin colours over the energy heatmap (0: energy only).</span></div></fieldset></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 64, "</div><span class=\"err\" id=\"err-views\" data-testid=\"param-error\" data-error-for=\"views\" aria-live=\"polite\"></span></div><div class=\"field field-stack\"><span class=\"label\" id=\"show-label\">panels show</span><div class=\"checks show-modes\" role=\"radiogroup\" aria-labelledby=\"show-label\" data-testid=\"param-show\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = showChoice("both", "basins + energy contours", "Flat basin colours, white where no single memory is reached, with 10 energy level lines.").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = showChoice("basins", "basins", "Flat basin colours only: the paper's basins figure.").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = showChoice("energy", "energy", "The energy as a heatmap (viridis, dark = low), as in the paper's Figure 1.").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "</div></div></fieldset></section>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// showChoice is one radio button of what the panels paint.
+func showChoice(value, label, help string) templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		templ_7745c5c3_Var53 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var53 == nil {
+			templ_7745c5c3_Var53 = templ.NopComponent
+		}
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "<span class=\"tip-wrap\"><input id=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var54 string
+		templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-show-" + value)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 225, Col: 31}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var54)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 67, "\" class=\"ctl\" type=\"radio\" name=\"show\" value=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var55 string
+		templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.ResolveAttributeValue(value)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 225, Col: 84}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var55)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "\" data-testid=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var56 string
+		templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.ResolveAttributeValue("show-" + value)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 225, Col: 116}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var56)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, "\" aria-describedby=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var57 string
+		templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-show-" + value)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 225, Col: 158}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var57)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "\" title=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var58 string
+		templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.ResolveAttributeValue(help)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 225, Col: 173}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var58)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "\"> <label for=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var59 string
+		templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-show-" + value)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 226, Col: 32}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var59)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var60 string
+		templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(label)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 226, Col: 42}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var60))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "</label> <span class=\"help\" id=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var61 string
+		templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-show-" + value)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 227, Col: 46}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var61)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 74, "\" role=\"tooltip\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var62 string
+		templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(help)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 227, Col: 70}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 75, "</span></span>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -975,129 +1138,129 @@ func miniCheck(name, label, help string) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var53 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var53 == nil {
-			templ_7745c5c3_Var53 = templ.NopComponent
+		templ_7745c5c3_Var63 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var63 == nil {
+			templ_7745c5c3_Var63 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "<span class=\"tip-wrap\"><input id=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<span class=\"tip-wrap\"><input id=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var54 string
-		templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
+		var templ_7745c5c3_Var64 string
+		templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 221, Col: 25}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 234, Col: 25}
 		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var54)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "\" class=\"ctl\" type=\"checkbox\" data-testid=\"")
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var64)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var55 string
-		templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.ResolveAttributeValue("param-" + name)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 221, Col: 85}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var55)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 77, "\" class=\"ctl\" type=\"checkbox\" data-testid=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 67, "\" data-param=\"")
+		var templ_7745c5c3_Var65 string
+		templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.ResolveAttributeValue("param-" + name)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 234, Col: 85}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var65)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var56 string
-		templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.ResolveAttributeValue(name)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 221, Col: 105}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var56)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "\" data-param=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "\" aria-describedby=\"")
+		var templ_7745c5c3_Var66 string
+		templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.ResolveAttributeValue(name)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 234, Col: 105}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var66)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var57 string
-		templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 221, Col: 141}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var57)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 79, "\" aria-describedby=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, "\" title=\"")
+		var templ_7745c5c3_Var67 string
+		templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 234, Col: 141}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var67)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var58 string
-		templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.ResolveAttributeValue(help)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 221, Col: 156}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var58)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "\" title=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "\"> <label for=\"")
+		var templ_7745c5c3_Var68 string
+		templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.ResolveAttributeValue(help)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 234, Col: 156}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var68)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var59 string
-		templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 222, Col: 26}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var59)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 81, "\"> <label for=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "\">")
+		var templ_7745c5c3_Var69 string
+		templ_7745c5c3_Var69, templ_7745c5c3_Err = templ.ResolveAttributeValue("p-" + name)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 235, Col: 26}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var69)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var60 string
-		templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(label)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 222, Col: 36}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var60))
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "</label> <span class=\"help\" id=\"")
+		var templ_7745c5c3_Var70 string
+		templ_7745c5c3_Var70, templ_7745c5c3_Err = templ.JoinStringErrs(label)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 235, Col: 36}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var70))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var61 string
-		templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 223, Col: 40}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var61)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 83, "</label> <span class=\"help\" id=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "\" role=\"tooltip\">")
+		var templ_7745c5c3_Var71 string
+		templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + name)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 236, Col: 40}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var71)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		var templ_7745c5c3_Var62 string
-		templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(help)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 223, Col: 64}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 84, "\" role=\"tooltip\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 74, "</span></span>")
+		var templ_7745c5c3_Var72 string
+		templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinStringErrs(help)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/explorer.templ`, Line: 236, Col: 64}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var72))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 85, "</span></span>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1124,12 +1287,12 @@ func explanations() templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var63 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var63 == nil {
-			templ_7745c5c3_Var63 = templ.NopComponent
+		templ_7745c5c3_Var73 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var73 == nil {
+			templ_7745c5c3_Var73 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 75, "<section class=\"explain\" aria-label=\"What the colours and curves mean\"><div class=\"explain-item\"><h3>Colours</h3><p>Heatmap: energy, dark = low. Basins: a cell takes memory μ's colour when the query started there ends, after the retrieval steps, within the tolerance of that single memory. <strong>White</strong>: no single memory is that close: a metastable mixture of several memories, or not converged yet.</p></div><div class=\"explain-item\"><h3>Separation maps</h3><p><math><mrow><msub><mi>Sep</mi><mi>α</mi></msub><mo>(</mo><mi>z</mi><mo>)</mo><mo>=</mo> <munder><mi>argmax</mi><mrow><mi>p</mi><mo>∈</mo><mi>Δ</mi></mrow></munder> <mo>⟨</mo><mi>p</mi><mo>,</mo><mi>z</mi><mo>⟩</mo><mo>+</mo><msub><mi>H</mi><mi>α</mi></msub><mo>(</mo><mi>p</mi><mo>)</mo></mrow></math> with the Tsallis entropy H<sub>α</sub>: α = 1 is softmax, α = 2 sparsemax; <math><mrow><msubsup><mi>Ψ</mi><mi>α</mi><mo>*</mo></msubsup></mrow></math> is the maximum itself (log-sum-exp for softmax), and <math><mrow><mo>∇</mo><msubsup><mi>Ψ</mi><mi>α</mi><mo>*</mo></msubsup><mo>=</mo><msub><mi>Sep</mi><mi>α</mi></msub></mrow></math>. Support: the memories with non-zero weight in the last update (softmax: weight above retrieval.supportEps).</p></div><div class=\"explain-item\"><h3>U-Hop+</h3><p>Gradient steps on the feature map Φ lower the separation loss (loss form “pairs”; “paper” is the authors' variant of it, with their own gradient) <math display=\"block\"><mrow><mi>L</mi><mo>=</mo> <mfrac><mn>1</mn><mi>M</mi></mfrac> <mi>log</mi> <mo>(</mo> <mfrac><mn>2</mn><mrow><mi>M</mi><mo>(</mo><mi>M</mi><mo>−</mo><mn>1</mn><mo>)</mo></mrow></mfrac> <munder><mo>∑</mo><mrow><mi>μ</mi><mo>&lt;</mo><mi>ν</mi></mrow></munder> <msup><mi>e</mi><mrow><msub><mi>u</mi><mi>μ</mi></msub><mo>·</mo><msub><mi>u</mi><mi>ν</mi></msub><mo>/</mo><mi>τ</mi></mrow></msup> <mo>)</mo></mrow></math> which spreads the u<sub>μ</sub> apart on the circle and raises <math><mrow><msub><mi>Δ</mi><mi>min</mi></msub><mo>=</mo><mn>1</mn><mo>−</mo> <munder><mi>max</mi><mrow><mi>μ</mi><mo>≠</mo><mi>ν</mi></mrow></munder> <msub><mi>u</mi><mi>μ</mi></msub><mo>·</mo><msub><mi>u</mi><mi>ν</mi></msub></mrow></math> = 1 − cos(min angle). In 2-D the best code is the regular M-gon: min angle 360°/M.</p></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "<section class=\"explain\" aria-label=\"What the colours and curves mean\"><div class=\"explain-item\"><h2>Colours</h2><p>A cell takes memory μ's colour when the query started there ends, after the retrieval steps, within the tolerance of that single memory. <strong>White</strong>: no single memory is that close: a metastable mixture of several memories, or not converged yet. <strong>Grey</strong>: undefined, the numbers overflowed. Thin lines: 10 energy levels. “panels show” switches to the energy heatmap (viridis, dark = low) or to the basins alone.</p></div><div class=\"explain-item\"><h2>Separation maps</h2><p><math><mrow><msub><mi>Sep</mi><mi>α</mi></msub><mo>(</mo><mi>z</mi><mo>)</mo><mo>=</mo> <munder><mi>argmax</mi><mrow><mi>p</mi><mo>∈</mo><mi>Δ</mi></mrow></munder> <mo>⟨</mo><mi>p</mi><mo>,</mo><mi>z</mi><mo>⟩</mo><mo>+</mo><msub><mi>H</mi><mi>α</mi></msub><mo>(</mo><mi>p</mi><mo>)</mo></mrow></math> with the Tsallis entropy H<sub>α</sub>: α = 1 is softmax, α = 2 sparsemax; <math><mrow><msubsup><mi>Ψ</mi><mi>α</mi><mo>*</mo></msubsup></mrow></math> is the maximum itself (log-sum-exp for softmax), and <math><mrow><mo>∇</mo><msubsup><mi>Ψ</mi><mi>α</mi><mo>*</mo></msubsup><mo>=</mo><msub><mi>Sep</mi><mi>α</mi></msub></mrow></math>. Support: the memories with non-zero weight in the last update (softmax: weight above retrieval.supportEps).</p></div><div class=\"explain-item\"><h2>U-Hop+</h2><p>Gradient steps on the feature map Φ lower the separation loss (loss form “pairs”; “paper” is the authors' variant of it, with their own gradient) <math display=\"block\"><mrow><mi>L</mi><mo>=</mo> <mfrac><mn>1</mn><mi>M</mi></mfrac> <mi>log</mi> <mo>(</mo> <mfrac><mn>2</mn><mrow><mi>M</mi><mo>(</mo><mi>M</mi><mo>−</mo><mn>1</mn><mo>)</mo></mrow></mfrac> <munder><mo>∑</mo><mrow><mi>μ</mi><mo>&lt;</mo><mi>ν</mi></mrow></munder> <msup><mi>e</mi><mrow><msub><mi>u</mi><mi>μ</mi></msub><mo>·</mo><msub><mi>u</mi><mi>ν</mi></msub><mo>/</mo><mi>τ</mi></mrow></msup> <mo>)</mo></mrow></math> which spreads the u<sub>μ</sub> apart on the circle and raises <math><mrow><msub><mi>Δ</mi><mi>min</mi></msub><mo>=</mo><mn>1</mn><mo>−</mo> <munder><mi>max</mi><mrow><mi>μ</mi><mo>≠</mo><mi>ν</mi></mrow></munder> <msub><mi>u</mi><mi>μ</mi></msub><mo>·</mo><msub><mi>u</mi><mi>ν</mi></msub></mrow></math> = 1 − cos(min angle). In 2-D the best code is the regular M-gon: min angle 360°/M.</p></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1155,12 +1318,12 @@ func viewExplanations() templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var64 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var64 == nil {
-			templ_7745c5c3_Var64 = templ.NopComponent
+		templ_7745c5c3_Var74 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var74 == nil {
+			templ_7745c5c3_Var74 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<template data-explain=\"input\"><p class=\"row-explain\"><strong>Input space</strong> (kernelized model; drag the memories ξ<sub>μ</sub>): <math><mrow><msub><mi>E</mi><mi>K</mi></msub><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo> <mfrac><mn>1</mn><mn>2</mn></mfrac> <msup><mrow><mo>‖</mo><mi>Φ</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>‖</mo></mrow><mn>2</mn></msup> <mo>−</mo> <msup><mi>β</mi><mrow><mo>−</mo><mn>1</mn></mrow></msup> <msubsup><mi>Ψ</mi><mi>α</mi><mo>*</mo></msubsup> <mo>(</mo><mi>β</mi><mi>Φ</mi><mo>(</mo><mi>Ξ</mi><mo>)</mo><mi>Φ</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo></mrow></math>, update <math><mrow><mi>x</mi><mo>←</mo><msup><mi>Ξ</mi><mo>⊤</mo></msup> <msub><mi>Sep</mi><mi>α</mi></msub> <mo>(</mo><mi>β</mi><mi>Φ</mi><mo>(</mo><mi>Ξ</mi><mo>)</mo><mi>Φ</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo></mrow></math>.</p></template><template data-explain=\"feature\"><p class=\"row-explain\"><strong>Feature space</strong>, <math><mrow><msub><mi>u</mi><mi>μ</mi></msub><mo>=</mo><mi>Φ</mi><mo>(</mo><msub><mi>ξ</mi><mi>μ</mi></msub><mo>)</mo><mo>/</mo><mo>‖</mo><mi>Φ</mi><mo>(</mo><msub><mi>ξ</mi><mi>μ</mi></msub><mo>)</mo><mo>‖</mo></mrow></math> on the unit circle (dashed: the optimal M-gon): <math><mrow><mi>E</mi><mo>(</mo><mi>q</mi><mo>)</mo><mo>=</mo> <mfrac><mn>1</mn><mn>2</mn></mfrac> <msup><mrow><mo>‖</mo><mi>q</mi><mo>‖</mo></mrow><mn>2</mn></msup> <mo>−</mo> <msup><mi>β</mi><mrow><mo>−</mo><mn>1</mn></mrow></msup> <msubsup><mi>Ψ</mi><mi>α</mi><mo>*</mo></msubsup> <mo>(</mo><mi>β</mi><mi>U</mi><mi>q</mi><mo>)</mo></mrow></math>, update <math><mrow><mi>q</mi><mo>←</mo><msup><mi>U</mi><mo>⊤</mo></msup> <msub><mi>Sep</mi><mi>α</mi></msub> <mo>(</mo><mi>β</mi><mi>U</mi><mi>q</mi><mo>)</mo></mrow></math>.</p></template>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<template data-explain=\"input\"><p class=\"row-explain\"><strong>Input space</strong> (kernelized model; drag the memories ξ<sub>μ</sub>): <math><mrow><msub><mi>E</mi><mi>K</mi></msub><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo> <mfrac><mn>1</mn><mn>2</mn></mfrac> <msup><mrow><mo>‖</mo><mi>Φ</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>‖</mo></mrow><mn>2</mn></msup> <mo>−</mo> <msup><mi>β</mi><mrow><mo>−</mo><mn>1</mn></mrow></msup> <msubsup><mi>Ψ</mi><mi>α</mi><mo>*</mo></msubsup> <mo>(</mo><mi>β</mi><mi>Φ</mi><mo>(</mo><mi>Ξ</mi><mo>)</mo><mi>Φ</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo></mrow></math>, update <math><mrow><mi>x</mi><mo>←</mo><msup><mi>Ξ</mi><mo>⊤</mo></msup> <msub><mi>Sep</mi><mi>α</mi></msub> <mo>(</mo><mi>β</mi><mi>Φ</mi><mo>(</mo><mi>Ξ</mi><mo>)</mo><mi>Φ</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo></mrow></math>.</p></template><template data-explain=\"feature\"><p class=\"row-explain\"><strong>Feature space</strong>, <math><mrow><msub><mi>u</mi><mi>μ</mi></msub><mo>=</mo><mi>Φ</mi><mo>(</mo><msub><mi>ξ</mi><mi>μ</mi></msub><mo>)</mo><mo>/</mo><mo>‖</mo><mi>Φ</mi><mo>(</mo><msub><mi>ξ</mi><mi>μ</mi></msub><mo>)</mo><mo>‖</mo></mrow></math> on the unit circle (dashed: the optimal M-gon): <math><mrow><mi>E</mi><mo>(</mo><mi>q</mi><mo>)</mo><mo>=</mo> <mfrac><mn>1</mn><mn>2</mn></mfrac> <msup><mrow><mo>‖</mo><mi>q</mi><mo>‖</mo></mrow><mn>2</mn></msup> <mo>−</mo> <msup><mi>β</mi><mrow><mo>−</mo><mn>1</mn></mrow></msup> <msubsup><mi>Ψ</mi><mi>α</mi><mo>*</mo></msubsup> <mo>(</mo><mi>β</mi><mi>U</mi><mi>q</mi><mo>)</mo></mrow></math>, update <math><mrow><mi>q</mi><mo>←</mo><msup><mi>U</mi><mo>⊤</mo></msup> <msub><mi>Sep</mi><mi>α</mi></msub> <mo>(</mo><mi>β</mi><mi>U</mi><mi>q</mi><mo>)</mo></mrow></math>.</p></template>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,18 +1,25 @@
 // charts.js: the U-Hop+ curves, drawn with uPlot (vendored, MIT): the
 // separation loss and the minimum angle of the feature memories against
-// the iteration (from `metrics` messages), with the 2-D optimum 360°/M as a
-// dashed reference, and the unlabeled (white) fraction of every map (from
-// the frames received). A vertical line marks the iteration on show.
-// Data go to uPlot at most once per animation frame.
+// the iteration (from `metrics` messages), with the optimal code for the
+// scenario's (D_Φ, M) as a dashed reference, and the white (unlabeled)
+// fraction of every map in every view (from full-resolution frames; an
+// iteration whose frame was skipped is a gap). A vertical line marks the
+// iteration on show, and the legends read the values there unless the
+// pointer is over a chart. Data go to uPlot at most once per animation
+// frame.
 
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import {byTestId, fmt, onFrame} from './dom.js';
-import {separationTitle} from './panels.js';
+import {separationShort} from './panels.js';
+import {chartTicks, optimumReference} from './chartmath.js';
 
-const HEIGHT = 118;
+const HEIGHT = 124;
+const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
 // Tick spacings of the iteration axis: whole iterations only.
 const ITERATION_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000];
 const SEP_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#999999', '#1d1f24'];
+const VIEW_DASH = {input: undefined, feature: [6, 3]};
+const VIEW_WORD = {input: 'input', feature: 'feature'};
 
 // tMarker draws a vertical line at the iteration on show.
 function tMarker(getT) {
@@ -39,31 +46,62 @@ function tMarker(getT) {
   };
 }
 
-/**
- * tickLabels writes axis ticks with as many decimals as their spacing
- * needs, so that a loss moving in its fifth decimal gets distinct labels.
- */
-function tickLabels(u, splits) {
-  const step = splits.length > 1 ? Math.abs(splits[1] - splits[0]) : 0;
-  const decimals = step > 0 ? Math.min(8, Math.max(0, 1 - Math.floor(Math.log10(step)))) : 2;
-  return splits.map((v) => (v == null ? '' : v.toFixed(decimals)));
+// restingLegend makes the legend show the values at the iteration on show
+// whenever the pointer is not over the chart (uPlot would show "--").
+function restingLegend(getT) {
+  const rest = (u) => {
+    if (u.cursor.idx != null || u.cursor.left >= 0) return;
+    const t = getT();
+    const xs = u.data[0];
+    if (t === null || !xs.length) return;
+    let idx = xs.indexOf(t);
+    if (idx < 0) idx = xs.length - 1;
+    u.setLegend({idx}, false);
+  };
+  return {hooks: {setCursor: [rest], setData: [rest]}};
 }
 
-function makeChart(el, series, yLabel, getT, yRange) {
+/**
+ * makeChart builds one chart. yAxis: {label, range?: [lo, hi] | fn,
+ * unit?: string}.
+ */
+function makeChart(el, series, yAxis, getT, title) {
   const opts = {
     width: Math.max(200, el.clientWidth),
     height: HEIGHT,
-    scales: {x: {time: false}, y: yRange ? {range: yRange} : {}},
+    scales: {x: {time: false}, y: {range: yAxis.range || paddedRange}},
     axes: [
-      {label: 'iteration t', labelSize: 18, size: 34, font: '11px system-ui', labelFont: '11px system-ui', incrs: ITERATION_STEPS},
-      {label: yLabel, labelSize: 18, size: 46, font: '11px system-ui', labelFont: '11px system-ui', values: tickLabels},
+      {label: 'iteration t', labelSize: 18, size: 34, font: FONT, labelFont: FONT, incrs: ITERATION_STEPS},
+      {label: yAxis.label, labelSize: 18, size: (u, values) => axisWidth(values), gap: 4, font: FONT, labelFont: FONT, values: (u, splits) => chartTicks(splits)},
     ],
     legend: {live: true},
     cursor: {drag: {x: false, y: false}},
     series: [{label: 't'}, ...series],
-    plugins: [tMarker(getT)],
+    plugins: [tMarker(getT), restingLegend(getT)],
   };
-  return new uPlot(opts, [[], ...series.map(() => [])], el);
+  const u = new uPlot(opts, [[], ...series.map(() => [])], el);
+  // The canvas is the chart's picture; its name says what it plots.
+  u.ctx.canvas.setAttribute('role', 'img');
+  u.ctx.canvas.setAttribute('aria-label', title);
+  return u;
+}
+
+// paddedRange widens a flat or empty range so that ticks stay meaningful.
+function paddedRange(u, lo, hi) {
+  if (lo == null || hi == null || !Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) {
+    const pad = Math.max(Math.abs(hi) * 0.05, 1e-3);
+    return [lo - pad, hi + pad];
+  }
+  const pad = (hi - lo) * 0.08;
+  return [lo - pad, hi + pad];
+}
+
+// axisWidth is the y axis's width in CSS px: room for its widest tick
+// label and its title.
+function axisWidth(values) {
+  const longest = values ? Math.max(0, ...values.map((v) => String(v ?? '').length)) : 4;
+  return 24 + 7 * longest;
 }
 
 /**
@@ -74,17 +112,21 @@ export function bindCharts({store}) {
   const lossEl = byTestId('chart-loss');
   const angleEl = byTestId('chart-angle');
   const unlEl = byTestId('chart-unlabeled');
+  const refNote = byTestId('chart-angle-reference');
   const getT = () => store.getState().server?.t ?? null;
 
-  const loss = makeChart(lossEl, [{label: 'loss', stroke: '#0072b2', width: 1.5, spanGaps: true}], 'loss', getT);
+  const loss = makeChart(lossEl, [{label: 'L', stroke: '#0072b2', width: 1.5, spanGaps: true, value: (u, v) => fmt(v)}], {label: 'loss L'}, getT, 'Separation loss L against the iteration t');
+  const degrees = (u, v) => (v == null ? '–' : `${v.toFixed(2)}°`);
   const angle = makeChart(
     angleEl,
     [
-      {label: 'min angle', stroke: '#d55e00', width: 1.5, spanGaps: true, value: (u, v) => (v == null ? '–' : `${v.toFixed(2)}°`)},
-      {label: '360°/M', stroke: '#5a606b', width: 1, dash: [5, 4], value: (u, v) => (v == null ? '–' : `${v.toFixed(1)}°`)},
+      {label: 'min angle', stroke: '#d55e00', width: 1.5, spanGaps: true, value: degrees},
+      {label: 'optimum', stroke: '#5a606b', width: 1, dash: [5, 4], value: degrees},
+      {label: 'bound', stroke: '#5a606b', width: 1, dash: [2, 3], value: degrees},
     ],
-    'degrees',
+    {label: 'degrees', range: angleRange},
     getT,
+    'Minimum angle between the feature memories against the iteration t, with the optimum',
   );
   let unl = null;
   let unlKey = '';
@@ -97,33 +139,49 @@ export function bindCharts({store}) {
     const m = s.metrics;
     const n = m.loss.length;
     const xs = Array.from({length: n}, (_, i) => i);
-    const M = s.server?.dims?.m ?? 0;
-    const ref = M >= 2 ? 360 / M : null;
+    const ref = optimumReference(s.server);
     loss.setData([xs, m.loss]);
-    angle.setData([xs, m.minAngleDeg, xs.map(() => ref)]);
+    angle.setData([xs, m.minAngleDeg, xs.map(() => ref.angle ?? ref.lower), xs.map(() => (ref.angle == null ? ref.upper : null))]);
+    angle.setSeries(2, {show: ref.angle !== null || ref.lower !== null});
+    angle.setSeries(3, {show: ref.angle === null && ref.upper !== null});
+    const label = ref.kind;
+    if (refNote.textContent !== label) refNote.textContent = label;
 
-    const names = Object.keys(s.unlabeled.bySep);
-    const key = names.join(',');
+    const keys = Object.keys(s.unlabeled.series);
+    const key = keys.join(',');
     if (key !== unlKey || !unl) {
       unl?.destroy();
       unlEl.replaceChildren();
+      const seps = [...new Set(keys.map((k) => k.split('|')[0]))];
       unl = makeChart(
         unlEl,
-        names.map((name, i) => ({label: separationTitle(name), stroke: SEP_COLORS[i % SEP_COLORS.length], width: 1.5, spanGaps: true, value: (u, v) => (v == null ? '–' : `${(100 * v).toFixed(1)}%`)})),
-        'fraction',
+        keys.map((k) => {
+          const [sep, view] = k.split('|');
+          return {
+            label: `${separationShort(sep)} · ${VIEW_WORD[view] ?? view}`,
+            stroke: SEP_COLORS[seps.indexOf(sep) % SEP_COLORS.length],
+            dash: VIEW_DASH[view],
+            width: 1.5,
+            spanGaps: false,
+            value: (u, v) => (v == null ? '–' : `${(100 * v).toFixed(1)} %`),
+          };
+        }),
+        {label: 'white share', range: [0, 1]},
         getT,
-        [0, 1],
+        'White share of every map and view against the iteration t',
       );
       unlKey = key;
     }
-    const ts = new Set();
-    for (const byT of Object.values(s.unlabeled.bySep)) for (const t of byT.keys()) ts.add(t);
-    const tx = [...ts].sort((a, b) => a - b);
-    unl.setData([tx, ...names.map((name) => tx.map((t) => s.unlabeled.bySep[name].get(t) ?? null))]);
+    // Every iteration up to the newest recorded one is on the axis, so an
+    // iteration without a full-resolution frame shows as a gap.
+    let last = -1;
+    for (const byT of Object.values(s.unlabeled.series)) for (const t of byT.keys()) last = Math.max(last, t);
+    const tx = Array.from({length: last + 1}, (_, i) => i);
+    unl.setData([tx, ...keys.map((k) => tx.map((t) => s.unlabeled.series[k].get(t) ?? null))]);
   });
 
   store.subscribe((s, prev) => {
-    if (s.metrics !== prev.metrics || s.unlabeled !== prev.unlabeled || s.server?.t !== prev.server?.t || s.server?.dims?.m !== prev.server?.dims?.m) update();
+    if (s.metrics !== prev.metrics || s.unlabeled !== prev.unlabeled || s.server !== prev.server) update();
   });
 
   // Charts follow their boxes' widths.
@@ -136,6 +194,13 @@ export function bindCharts({store}) {
   update();
 }
 
+// angleRange is the minimum-angle axis: from 0 to a little above the
+// largest of the curve and the reference.
+function angleRange(u, lo, hi) {
+  const top = Math.max(hi ?? 0, 1);
+  return [0, Math.min(180, top * 1.12)];
+}
+
 // nowText is the line of numbers at the iteration on show.
 function nowText(s) {
   const st = s.server;
@@ -143,8 +208,11 @@ function nowText(s) {
   const m = s.metrics;
   const at = (a) => (m.epoch === st.epoch ? a[st.t] : undefined);
   const angle = at(m.minAngleDeg);
-  const M = st.dims?.m ?? 0;
+  const ref = optimumReference(st);
   const parts = [`t = ${st.t}`, `L = ${fmt(at(m.loss))}`, `Δmin = ${fmt(at(m.deltaMin))}`];
-  parts.push(`min angle ${angle == null ? '–' : angle.toFixed(2) + '°'}${M >= 2 ? ` (optimum ${fmt(360 / M)}°)` : ''}`);
+  let opt = '';
+  if (ref.angle !== null) opt = ` (optimum ${fmt(ref.angle)}°)`;
+  else if (ref.lower !== null) opt = ` (optimum between ${fmt(ref.lower)}° and ${fmt(ref.upper)}°)`;
+  parts.push(`min angle ${angle == null ? '–' : angle.toFixed(2) + '°'}${opt}`);
   return parts.join(' · ');
 }

@@ -130,11 +130,19 @@ export function controlFor(field) {
 
 /**
  * formatNumber writes v for a text box with at most digits significant
- * digits (all of them when digits is 0).
+ * digits (all of them when digits is 0). Large and tiny magnitudes (from
+ * 1e5, below 1e-4) are written with an exponent, 1e6 rather than 1000000,
+ * so that they fit the box and read back exactly as typed.
  * @param {number} v
  * @param {number} [digits]
  */
 export function formatNumber(v, digits = 0) {
   if (typeof v !== 'number' || !Number.isFinite(v)) return '';
-  return digits > 0 ? String(Number(v.toPrecision(digits))) : String(v);
+  const r = digits > 0 ? Number(v.toPrecision(digits)) : v;
+  const a = Math.abs(r);
+  if (a >= 1e5 || (a > 0 && a < 1e-4)) {
+    const [mant, exp] = r.toExponential().split('e');
+    return `${mant}e${exp.replace('+', '')}`;
+  }
+  return String(r);
 }

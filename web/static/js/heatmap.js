@@ -1,6 +1,6 @@
 /**
- * The raster of one panel: energy through the colour map, blended with the
- * basin colours, one pixel per grid cell.
+ * The raster of one panel, one pixel per grid cell: the energy through the
+ * colour map, or the flat basin colours (white: no single memory).
  *
  * The pixels are written into one reused ImageData, put on a small offscreen
  * canvas (nx × ny) and drawn scaled onto the panel without smoothing, so each
@@ -30,18 +30,21 @@ export class Heatmap {
 
   /**
    * paint fills the raster from one panel. Row 0 of the grid (ymin) becomes
-   * the bottom row of the image. Colour of cell k:
+   * the bottom row of the image. The colour of cell k depends on show:
    *
-   *     c = (1 − a)·viridis((E_k − energyMin)/(energyMax − energyMin)) + a·basin(label_k)
+   *   'energy': viridis((E_k − energyMin)/(energyMax − energyMin));
+   *   'basins', 'both': the flat colour of its basin, white (255, 255, 255)
+   *   where the query reached no single memory (label 255). The contour
+   *   lines of 'both' are drawn over the raster by the panel.
    *
-   * with a = basinOpacity clamped to [0, 1]. Undefined cells (label 254)
-   * get UNDEFINED_RGB whatever a: they have no energy to show.
+   * Undefined cells (label 254) get UNDEFINED_RGB in every mode: they have
+   * neither an energy nor a basin to show.
    * @param {import('./frame.js').Panel} panel
    * @param {number} nx
    * @param {number} ny
-   * @param {number} basinOpacity
+   * @param {'energy'|'basins'|'both'} show
    */
-  paint(panel, nx, ny, basinOpacity) {
+  paint(panel, nx, ny, show) {
     if (!this.image || this.image.width !== nx || this.image.height !== ny) {
       this.canvas.width = nx;
       this.canvas.height = ny;
@@ -50,29 +53,29 @@ export class Heatmap {
     const px = this.image.data;
     const {energy, labels, energyMin, energyMax} = panel;
     const inv = energyMax > energyMin ? 255 / (energyMax - energyMin) : 0;
-    const a = Math.min(Math.max(Number(basinOpacity) || 0, 0), 1);
-    const b = 1 - a;
+    const basins = show !== 'energy';
     for (let i = 0; i < ny; i++) {
       let o = (ny - 1 - i) * nx * 4;
       for (let j = 0, k = i * nx; j < nx; j++, k++, o += 4) {
-        if (labels[k] === LABEL_UNDEFINED) {
+        const l = labels[k];
+        let c;
+        let lut;
+        if (l === LABEL_UNDEFINED) {
           px[o] = UNDEFINED_RGB[0];
           px[o + 1] = UNDEFINED_RGB[1];
           px[o + 2] = UNDEFINED_RGB[2];
-          px[o + 3] = 255;
-          continue;
-        }
-        const t = (energy[k] - energyMin) * inv;
-        const c = 3 * (t > 0 ? (t < 255 ? (t + 0.5) | 0 : 255) : 0);
-        if (a > 0) {
-          const l = 3 * labels[k];
-          px[o] = b * LUT[c] + a * BASIN[l];
-          px[o + 1] = b * LUT[c + 1] + a * BASIN[l + 1];
-          px[o + 2] = b * LUT[c + 2] + a * BASIN[l + 2];
         } else {
-          px[o] = LUT[c];
-          px[o + 1] = LUT[c + 1];
-          px[o + 2] = LUT[c + 2];
+          if (basins) {
+            c = 3 * l;
+            lut = BASIN;
+          } else {
+            const t = (energy[k] - energyMin) * inv;
+            c = 3 * (t > 0 ? (t < 255 ? (t + 0.5) | 0 : 255) : 0);
+            lut = LUT;
+          }
+          px[o] = lut[c];
+          px[o + 1] = lut[c + 1];
+          px[o + 2] = lut[c + 2];
         }
         px[o + 3] = 255;
       }

@@ -1,6 +1,8 @@
 /**
- * The colour bar under a panel: the colour map from the panel's minimum to its
- * maximum energy (each panel has its own range), with the map's name.
+ * The key under a panel. Showing the energy: the colour bar from the
+ * panel's minimum to its maximum energy (each panel has its own range),
+ * with the map's name. Showing basins: what the flat colours mean, and,
+ * with contours, the energy range that their levels split evenly.
  */
 
 import {COLORMAP_NAME, colormapLUT} from './colormap.js';
@@ -37,22 +39,41 @@ export class EnergyLegend {
     this.el.append(this.bar, this.min, this.name, this.max);
     parent.append(this.el);
     this.text = '';
+    this.mode = '';
   }
 
   /**
-   * update shows a range; NaN values show as '–'. The DOM is touched only
-   * when the printed text changes.
+   * update shows a range for what the panel paints; NaN values show as
+   * '–'. The DOM is touched only when the printed text changes.
    * @param {number} min
    * @param {number} max
+   * @param {'energy'|'basins'|'both'} [show]
+   * @param {number} [levels] contour levels drawn with 'both'
    */
-  update(min, max) {
+  update(min, max, show = 'energy', levels = 0) {
     const lo = formatNumber(min);
     const hi = formatNumber(max);
-    const text = `${lo}|${hi}`;
+    const text = `${lo}|${hi}|${show}|${levels}`;
     if (text === this.text) return;
     this.text = text;
-    this.min.textContent = lo;
-    this.max.textContent = hi;
+    this.bar.hidden = show !== 'energy';
+    this.el.dataset.show = show;
+    if (show === 'energy') {
+      this.min.textContent = lo;
+      this.name.textContent = `energy · ${COLORMAP_NAME}`;
+      this.max.textContent = hi;
+      this.el.title = `Colour scale of this panel: ${COLORMAP_NAME}, from its lowest energy (dark) to its highest (bright)`;
+    } else if (show === 'both') {
+      this.min.textContent = lo;
+      this.name.textContent = `${levels} energy levels`;
+      this.max.textContent = hi;
+      this.el.title = `Colour: the memory a query starting there is retrieved to; white: no single memory. Lines: ${levels} energy levels evenly spaced between ${lo} and ${hi}.`;
+    } else {
+      this.min.textContent = '';
+      this.name.textContent = 'colour = basin · white = no single memory';
+      this.max.textContent = '';
+      this.el.title = 'Colour: the memory a query starting there is retrieved to; white: no single memory (a metastable mixture, or not yet converged).';
+    }
   }
 
   /** align lines the bar up with the plot: insets from the canvas's left and right, CSS px. */

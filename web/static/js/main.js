@@ -19,9 +19,9 @@ import {bindInspector} from './inspector.js';
 import {bindKeyboard} from './keyboard.js';
 import {bindPanels} from './panels.js';
 import {bindParams} from './params.js';
-import {bindPermalink, readHash} from './permalink.js';
+import {bindPermalink, readHash, showFromLink} from './permalink.js';
 import {bindPresets} from './presets.js';
-import {createStore, initialState, reduce} from './store.js';
+import {createStore, initialState, reduce, SHOW_MODES} from './store.js';
 import {installTestHook} from './testhook.js';
 import {bindTransport} from './transport.js';
 
@@ -32,8 +32,12 @@ function start() {
   // The permalink this page was opened with, read once; its page-only
   // settings apply at once.
   const link = readHash(location.hash, (message) => dispatch({type: 'general-error', message}));
-  if (link && typeof link.ui.basinOpacity === 'number' && link.ui.basinOpacity >= 0 && link.ui.basinOpacity <= 1) {
-    dispatch({type: 'opacity', value: link.ui.basinOpacity});
+  if (link) {
+    const show = showFromLink(link.ui, SHOW_MODES);
+    if (show) dispatch({type: 'show', value: show});
+    if (typeof link.ui.preset === 'string' && /^[a-z0-9-]{1,40}$/.test(link.ui.preset)) {
+      dispatch({type: 'preset', name: link.ui.preset});
+    }
   }
 
   const conn = createConnection({

@@ -8,7 +8,9 @@
  * catch up.
  */
 
+import {contourLevels, isolines} from './contour.js';
 import {drawFeatureGuides, drawPairAngle, drawUnitCircle} from './feature.js';
+import {LABEL_UNDEFINED} from './frame.js';
 import {Heatmap} from './heatmap.js';
 import {EnergyLegend} from './legend.js';
 import {drawAxes, drawCrosshair, drawProbePath, textHalo} from './overlays.js';
@@ -26,6 +28,10 @@ const DRAG_THRESHOLD = 3;
 const DROP_HOLD_MS = 1500;
 
 const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
+
+/** Energy contour lines drawn over the flat basins in 'both' mode. */
+const CONTOUR_LEVELS = 10;
+const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
 
 /**
  * A PanelView owns a <div class="panel-view"> appended to its container,
@@ -72,7 +78,8 @@ export class PanelView {
     this.ctx = this.canvas.getContext('2d');
     this.vp = new Viewport();
     this.heat = new Heatmap();
-    this.painted = {panel: null, opacity: NaN};
+    this.painted = {panel: null, show: ''};
+    this.contours = {panel: null, segs: null}; // the energy's isolines, grid coordinates
     this.frame = null;
     this.ui = null;
     this.cssW = 0;
@@ -112,10 +119,10 @@ export class PanelView {
 
   /**
    * render draws frame as seen through ui. It is cheap enough to call on
-   * every frame: the heatmap is recomputed only when the panel or the basin
-   * opacity changed, into reused buffers.
+   * every frame: the raster and the contour lines are recomputed only when
+   * the panel or what to show changed, into reused buffers.
    * @param {import('./frame.js').Frame|null} frame
-   * @param {{separations?: string[], basinOpacity?: number, selected?: number|null,
+   * @param {{separations?: string[], show?: 'energy'|'basins'|'both', selected?: number|null,
    *   hover?: {space: string, x: number, y: number}|null,
    *   probe?: {space: string, x: number, y: number, paths: object[]}|null}} ui
    */
@@ -172,14 +179,15 @@ export class PanelView {
     }
     vp.layout(this.cssW, this.cssH, dpr, view.box, frame.nx, frame.ny);
     this.legend.align(vp.left, this.cssW - vp.left - vp.width);
-    this.legend.update(panel.energyMin, panel.energyMax);
+    const show = ui.show || 'both';
+    this.legend.update(panel.energyMin, panel.energyMax, show, CONTOUR_LEVELS);
 
-    const opacity = Number(ui.basinOpacity) || 0;
-    if (this.painted.panel !== panel || this.painted.opacity !== opacity) {
-      this.heat.paint(panel, frame.nx, frame.ny, opacity);
-      this.painted = {panel, opacity};
+    if (this.painted.panel !== panel || this.painted.show !== show) {
+      this.heat.paint(panel, frame.nx, frame.ny, show);
+      this.painted = {panel, show};
     }
     this.heat.draw(ctx, vp.left, vp.top, vp.width, vp.height);
+    if (show === 'both') this.drawContours(panel, view.box, frame.nx, frame.ny);
     drawAxes(ctx, vp, this.labelColor);
 
     const points = this.space === 'input' ? frame.inputPoints : frame.featurePoints;
@@ -199,6 +207,34 @@ export class PanelView {
       if (path) drawProbePath(ctx, vp, path);
     }
     if (pair) drawPairAngle(ctx, vp, points, pair);
+  }
+
+  /**
+   * drawContours draws CONTOUR_LEVELS level lines of the panel's energy,
+   * evenly spaced over its range, through the grid nodes (undefined cells
+   * excluded).
+   */
+  drawContours(panel, box, nx, ny) {
+    if (this.contours.panel !== panel) {
+      const levels = contourLevels(panel.energyMin, panel.energyMax, CONTOUR_LEVELS);
+      const labels = panel.labels;
+      this.contours = {panel, segs: isolines(panel.energy, nx, ny, levels, (k) => labels[k] === LABEL_UNDEFINED)};
+    }
+    const segs = this.contours.segs;
+    if (!segs.length) return;
+    const {ctx, vp} = this;
+    const sx = (box.xmax - box.xmin) / (nx - 1);
+    const sy = (box.ymax - box.ymin) / (ny - 1);
+    ctx.save();
+    ctx.beginPath();
+    for (let k = 0; k < segs.length; k += 4) {
+      ctx.moveTo(vp.px(box.xmin + segs[k] * sx), vp.py(box.ymin + segs[k + 1] * sy));
+      ctx.lineTo(vp.px(box.xmin + segs[k + 2] * sx), vp.py(box.ymin + segs[k + 3] * sy));
+    }
+    ctx.strokeStyle = CONTOUR_COLOR;
+    ctx.lineWidth = 1;
+    ctx.stroke();
+    ctx.restore();
   }
 
   /** drawMarkers draws the memories, the selected one last; a dragged one at the pointer. */
@@ -260,11 +296,12 @@ export class PanelView {
   }
 
   updateAria(ui) {
-    const sep = Array.isArray(ui.separations) ? ui.separations[this.panelIndex] : undefined;
-    if (sep === this.ariaSep) return;
-    this.ariaSep = sep;
-    const what = `Energy landscape and basins of attraction in ${this.space} space`;
-    this.canvas.setAttribute('aria-label', sep ? `${what}, ${sep}` : what);
+    const sep = Array.isArray(ui.separationTitles) ? ui.separationTitles[this.panelIndex] : undefined;
+    const key = `${sep}|${ui.show}`;
+    if (key === this.ariaSep) return;
+    this.ariaSep = key;
+    const what = ui.show === 'energy' ? 'Energy landscape' : ui.show === 'basins' ? 'Basins of attraction' : 'Basins of attraction with energy contours';
+    this.canvas.setAttribute('aria-label', `${what} in ${this.space} space${sep ? `, ${sep}` : ''}`);
   }
 
   /**

@@ -64,7 +64,7 @@ export function bindPanels({store, onPanelEvent}) {
     for (const space of spaces) {
       const row = h('section', {class: 'view-row', 'data-space': space, 'data-testid': `row-${space}`, 'aria-label': VIEW_TITLES[space]});
       const explain = document.querySelector(`template[data-explain="${space}"]`);
-      const head = h('div', {class: 'row-head'});
+      const head = h('div', {class: 'row-head'}, h('h2', {class: 'visually-hidden'}, VIEW_TITLES[space]));
       if (explain) head.append(document.importNode(explain.content, true));
       else head.append(h('p', {class: 'row-explain'}, h('strong', {}, VIEW_TITLES[space])));
       row.append(head);
@@ -89,7 +89,8 @@ export function bindPanels({store, onPanelEvent}) {
   function uiFor(s) {
     return {
       separations: s.frame ? s.frame.separations : [],
-      basinOpacity: s.ui.basinOpacity,
+      separationTitles: s.frame ? s.frame.separations.map(separationShort) : [],
+      show: s.ui.show,
       selected: s.ui.selected,
       hover: s.ui.hover ? {space: s.ui.hover.space, x: s.ui.hover.x, y: s.ui.hover.y} : null,
       probe: s.probe && s.probe.paths ? {space: s.probe.space, x: s.probe.x, y: s.probe.y, paths: s.probe.paths} : null,

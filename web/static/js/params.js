@@ -154,11 +154,11 @@ export function bindParams({store, send}) {
     });
   }
 
-  // Basin overlay: UI only.
-  const opacity = byTestId('param-opacity');
-  const opacityOut = byTestId('opacity-value');
-  opacity.addEventListener('input', () => {
-    dispatch({type: 'opacity', value: Number(opacity.value) / 100});
+  // What the panels paint: UI only.
+  const showGroup = byTestId('param-show');
+  const showInputs = [...showGroup.querySelectorAll('input[name="show"]')];
+  showGroup.addEventListener('change', (ev) => {
+    if (ev.target.name === 'show' && ev.target.checked) dispatch({type: 'show', value: ev.target.value});
   });
 
   const box = document.querySelector('.params');
@@ -168,9 +168,8 @@ export function bindParams({store, send}) {
   function show(s, prev) {
     const live = s.status === 'live' && s.server !== null;
     for (const fs of fieldsets) fs.disabled = !live;
-    if (s.ui.basinOpacity !== prev?.ui.basinOpacity) {
-      opacity.value = String(Math.round(s.ui.basinOpacity * 100));
-      opacityOut.textContent = `${opacity.value}%`;
+    if (s.ui.show !== prev?.ui.show) {
+      for (const input of showInputs) input.checked = input.value === s.ui.show;
     }
     if (!s.server || (prev && s.server === prev.server && s.errors === prev.errors)) return;
     const sc = s.server.scenario;

@@ -1,7 +1,8 @@
 // permalink.js: the whole state of the page lives in its URL, so any view
 // is a link. The hash is #s=<base64url of JSON {scenario, ui}>: scenario is
 // the session's scenario (whose uhop.iterations is the iteration on show),
-// ui the page-only settings {views, speed, basinOpacity}. The hash follows
+// ui the page-only settings {views, speed, show, preset}; links of
+// earlier versions carry basinOpacity instead of show (showFromLink). The hash follows
 // the state (history.replaceState, debounced, so the back button is not
 // flooded); "copy link" copies it; "export scenario" downloads the scenario
 // JSON, which POST /api/v1/run accepts as it is.
@@ -47,11 +48,26 @@ export function readHash(hash, onError) {
   }
 }
 
+/**
+ * showFromLink returns what a link's ui says the panels paint, or null:
+ * its show, or for links of earlier versions, which had a basin overlay
+ * opacity, 'energy' for opacity 0 and 'both' otherwise.
+ * @param {object} ui
+ * @param {readonly string[]} modes the valid values of show
+ */
+export function showFromLink(ui, modes) {
+  if (typeof ui.show === 'string') return modes.includes(ui.show) ? ui.show : null;
+  if (typeof ui.basinOpacity === 'number' && ui.basinOpacity >= 0 && ui.basinOpacity <= 1) {
+    return ui.basinOpacity === 0 ? 'energy' : 'both';
+  }
+  return null;
+}
+
 /** linkPayload is what the link and the exported file carry. */
 export function linkPayload(s) {
   return {
     scenario: s.server.scenario,
-    ui: {views: s.server.views, speed: s.server.speed, basinOpacity: s.ui.basinOpacity},
+    ui: {views: s.server.views, speed: s.server.speed, show: s.ui.show, ...(s.ui.activePreset ? {preset: s.ui.activePreset} : {})},
   };
 }
 
@@ -75,7 +91,7 @@ export function bindPermalink({store, onLink}) {
   }
 
   store.subscribe((s, prev) => {
-    if (!s.server || (s.server === prev.server && s.ui.basinOpacity === prev.ui.basinOpacity)) return;
+    if (!s.server || (s.server === prev.server && s.ui.show === prev.ui.show && s.ui.activePreset === prev.ui.activePreset)) return;
     clearTimeout(timer);
     timer = setTimeout(write, DEBOUNCE_MS);
   });

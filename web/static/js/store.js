@@ -17,6 +17,9 @@ export const VIEW_ORDER = ['input', 'feature'];
  * initialState is the state before the websocket says anything.
  * @returns {object}
  */
+/** What the panels can paint; see initialState's ui.show. */
+export const SHOW_MODES = Object.freeze(['both', 'basins', 'energy']);
+
 export function initialState() {
   return {
     status: 'connecting', // connecting | live | reconnecting | offline
@@ -25,9 +28,13 @@ export function initialState() {
     frame: null, // the newest decoded frame, with .separations added
     drawn: {frames: 0, seq: 0, frame: null}, // frames painted; the last one and its seq
     metrics: {epoch: -1, loss: [], deltaMin: [], minAngleDeg: []},
-    // Unlabeled fractions by map name, then by iteration, from frames.
-    unlabeled: {epoch: -1, bySep: {}},
-    ui: {basinOpacity: 0.45, selected: null, hover: null, activePreset: null},
+    // White (unlabeled) fractions from full-resolution frames: one series
+    // per map and view, keyed "map|view", each a Map iteration → fraction.
+    unlabeled: {epoch: -1, series: {}},
+    // show: what the panels paint: 'energy' (the heatmap), 'basins' (flat
+    // basin colours, white where no single memory), or 'both' (flat basins
+    // with the energy's contour lines).
+    ui: {show: 'both', selected: null, hover: null, activePreset: null},
     probe: null, // {space, x, y, seq (of the request), paths|null, replySeq}
     errors: {fields: {}, general: null}, // field name → message
     lastError: null, // the last error message from the server
@@ -100,8 +107,9 @@ export function reduce(s, a) {
       return {...s, ui: {...s.ui, hover: a.hover}};
     case 'select':
       return s.ui.selected === a.i ? s : {...s, ui: {...s.ui, selected: a.i}};
-    case 'opacity':
-      return {...s, ui: {...s.ui, basinOpacity: a.value}};
+    case 'show':
+      if (!SHOW_MODES.includes(a.value)) return s;
+      return {...s, ui: {...s.ui, show: a.value}};
     case 'preset': {
       // A new scenario: field errors are moot; page-side messages stay.
       const general = s.errors.general && s.errors.general.seq === Infinity ? s.errors.general : null;
@@ -176,19 +184,21 @@ function mergeMetrics(cur, msg) {
   return out;
 }
 
-// addUnlabeled records the unlabeled fraction of each panel of a frame at
-// its iteration, from the input view when the frame has one, else the
-// feature view. A new epoch starts again.
-function addUnlabeled(cur, frame) {
-  const view = frame.views.find((v) => v.space === 'input') || frame.views[0];
-  if (!view) return cur;
+// addUnlabeled records the white (unlabeled) fraction of every panel of
+// every view of a frame at its iteration, one series per map and view
+// ("softmax|input"). Coarse frames (frame.coarse) are not recorded: their
+// fractions are of another grid. A new epoch starts again.
+export function addUnlabeled(cur, frame) {
+  if (frame.coarse) return cur;
   const fresh = frame.epoch !== cur.epoch;
-  const bySep = fresh ? {} : {...cur.bySep};
-  view.panels.forEach((p, i) => {
-    const name = frame.separations[i] ?? `map ${i + 1}`;
-    const byT = fresh || !bySep[name] ? new Map() : new Map(bySep[name]);
-    byT.set(frame.t, p.unlabeledFraction);
-    bySep[name] = byT;
-  });
-  return {epoch: frame.epoch, bySep};
+  const series = fresh ? {} : {...cur.series};
+  for (const view of frame.views) {
+    view.panels.forEach((p, i) => {
+      const key = `${frame.separations[i] ?? `map ${i + 1}`}|${view.space}`;
+      const byT = fresh || !series[key] ? new Map() : new Map(series[key]);
+      byT.set(frame.t, p.unlabeledFraction);
+      series[key] = byT;
+    });
+  }
+  return {epoch: frame.epoch, series};
 }

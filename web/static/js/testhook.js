@@ -59,7 +59,19 @@ export function installTestHook({store, toClient}) {
         deltaMin: num(f.deltaMin),
         minAngleDeg: num(f.minAngleDeg),
         unlabeledFraction: Object.freeze(unl),
+        whiteFractions: Object.freeze(whiteFractions(f)),
       });
+    },
+    /** grid: {nx, ny} of the newest painted frame. */
+    get grid() {
+      const f = st().drawn.frame;
+      return f ? Object.freeze({nx: f.nx, ny: f.ny}) : null;
+    },
+    /** chart: the white-fraction chart's series as drawn, by "map|view". */
+    get whiteSeries() {
+      const out = {};
+      for (const [k, byT] of Object.entries(st().unlabeled.series)) out[k] = Object.freeze(Object.fromEntries(byT));
+      return Object.freeze(out);
     },
     /** scenario: a copy of the session's scenario. */
     get scenario() {
@@ -80,6 +92,14 @@ export function installTestHook({store, toClient}) {
     },
   };
   Object.defineProperty(window, '__hoplab', {value: Object.freeze(hook), enumerable: false, configurable: false, writable: false});
+}
+
+// whiteFractions lists the white fraction of every panel of frame f by
+// "map|view", as the white-fraction chart keys its series.
+function whiteFractions(f) {
+  const out = {};
+  for (const v of f.views) v.panels.forEach((p, i) => (out[`${f.separations[i] ?? String(i)}|${v.space}`] = p.unlabeledFraction));
+  return out;
 }
 
 function deepFreeze(v) {

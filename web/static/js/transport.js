@@ -67,6 +67,8 @@ export function bindTransport({store, actions}) {
   addEventListener('pointerup', () => (scrubbing = false));
   addEventListener('pointercancel', () => (scrubbing = false));
 
+  const mapSeed = byTestId('map-seed');
+
   function show(s, prev) {
     if (prev && s.server === prev.server && s.status === prev.status) return;
     const live = s.status === 'live' && s.server !== null;
@@ -88,6 +90,8 @@ export function bindTransport({store, actions}) {
     if (!scrubbing) scrub.value = String(st.t);
     scrub.setAttribute('aria-valuetext', `iteration ${st.t} of ${st.iterations}`);
     iteration.textContent = `t = ${st.t} / ${st.iterations}`;
+    const fm = st.scenario?.featureMap;
+    mapSeed.textContent = !fm ? '' : fm.W != null ? 'W₀ given' : fm.init === 'random' ? `map seed ${fm.seed}` : 'W₀ = I';
   }
   store.subscribe(show);
   show(store.getState(), null);
