@@ -896,3 +896,98 @@ func TestExplorerDiverged(t *testing.T) {
 	tb.waitIteration(t, e.Iteration-2)
 	tb.checkConsole(t, nil)
 }
+
+// whiteCellsPainted samples, on every panel of the painted frame, the
+// pixel at the centre of every white cell (label 255) whose eight
+// neighbours are white too, and returns the share of them whose channels
+// are all ≥ 250, and how many were sampled.
+func (tb *tab) whiteCellsPainted(t *testing.T) (share float64, n int) {
+	t.Helper()
+	var out struct {
+		White int `json:"white"`
+		N     int `json:"n"`
+	}
+	tb.eval(t, `(() => {
+		const st = __hoplab;
+		const f = st.paintedFrame;
+		let white = 0, n = 0;
+		for (const view of f.views) {
+			view.panels.forEach((p, pi) => {
+				const c = document.querySelector('[data-testid="canvas-' + view.space + '-' + pi + '"]');
+				const r = c.getBoundingClientRect();
+				const copy = document.createElement('canvas');
+				copy.width = c.width; copy.height = c.height;
+				const ctx = copy.getContext('2d', {willReadFrequently: true});
+				ctx.drawImage(c, 0, 0);
+				const d = ctx.getImageData(0, 0, c.width, c.height).data;
+				const sx = c.width / r.width, sy = c.height / r.height;
+				const {xmin, xmax, ymin, ymax} = view.box;
+				for (let i = 1; i + 1 < f.ny; i += 3) for (let j = 1; j + 1 < f.nx; j += 3) {
+					let all = true;
+					for (let di = -1; di <= 1 && all; di++) for (let dj = -1; dj <= 1 && all; dj++) all = p.labels[(i + di) * f.nx + j + dj] === 255;
+					if (!all) continue;
+					const x = xmin + j * (xmax - xmin) / (f.nx - 1), y = ymin + i * (ymax - ymin) / (f.ny - 1);
+					const q = st.toClientIn(view.space, pi, x, y);
+					const px = Math.round((q.x - r.left) * sx), py = Math.round((q.y - r.top) * sy);
+					const k = 4 * (py * c.width + px);
+					n++;
+					if (d[k] >= 250 && d[k + 1] >= 250 && d[k + 2] >= 250) white++;
+				}
+			});
+		}
+		return {white, n};
+	})()`, &out)
+	if out.N == 0 {
+		return 0, 0
+	}
+	return float64(out.White) / float64(out.N), out.N
+}
+
+// TestExplorerWhiteIsWhite: the landing view shows white regions beside
+// coloured basins, and white cells are painted white (every channel ≥ 250)
+// wherever no marker or line covers them. The samples at white cells'
+// centres also meet the unit circle, the optimal polygon, the closest
+// pair's angle and the markers, so "basins" must paint at least 85 % of
+// them white and "both", with its energy contours, 70 %; a blend of the
+// basins with the heatmap (the old overlay) paints none; "energy" paints
+// the heatmap there.
+func TestExplorerWhiteIsWhite(t *testing.T) {
+	tb := openExplorer(t)
+	var fr map[string]float64
+	tb.eval(t, `__hoplab.metrics.whiteFractions`, &fr)
+	white, coloured := 0, 0
+	for _, v := range fr {
+		if v >= 0.2 {
+			white++
+		}
+		if v <= 0.8 {
+			coloured++
+		}
+	}
+	if white == 0 || coloured == 0 {
+		t.Errorf("landing view white fractions %v: want panels with white regions and panels with coloured basins", fr)
+	}
+	var mode string
+	tb.eval(t, `document.querySelector('[data-testid="param-show"] input:checked').value`, &mode)
+	if mode != "both" {
+		t.Errorf("the panels show %q by default, want both", mode)
+	}
+	for _, c := range []struct {
+		show string
+		min  float64
+	}{{"basins", 0.85}, {"both", 0.7}} {
+		tb.click(t, "show-"+c.show)
+		tb.waitFor(t, "the mode painted", fmt.Sprintf(`document.querySelector('[data-testid="legend-feature-0"]').dataset.show === %q`, c.show))
+		share, n := tb.whiteCellsPainted(t)
+		if n < 100 || share < c.min {
+			t.Errorf("%s: %.1f %% of %d white cells painted white, want at least %.0f %%", c.show, 100*share, n, 100*c.min)
+		}
+		tb.screenshot(t, "explorer-show-"+c.show+".png")
+	}
+	tb.click(t, "show-energy")
+	tb.waitFor(t, "the energy painted", `document.querySelector('[data-testid="legend-feature-0"]').dataset.show === 'energy'`)
+	if share, n := tb.whiteCellsPainted(t); n > 0 && share > 0.05 {
+		t.Errorf("energy: %.1f %% of white cells painted white, want the heatmap there", 100*share)
+	}
+	tb.checkConsole(t, nil)
+}

@@ -83,7 +83,7 @@ function start() {
   bindInspector({store, actions});
   bindCharts({store});
   bindPermalink({store, onLink: (l) => actions.load(l)});
-  installTestHook({store, toClient: panels.toClient});
+  installTestHook({store, toClient: panels.toClient, toClientIn: panels.toClientIn});
 
   // The status light.
   const status = byTestId('status');

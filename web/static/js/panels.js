@@ -125,5 +125,11 @@ export function bindPanels({store, onPanelEvent}) {
       const v = views.find((r) => r.space === 'input');
       return v && v.panels[0] ? v.panels[0].toClient(x, y) : null;
     },
+    /** toClientIn maps (x, y) of a view's space to client pixels on one of its panels. */
+    toClientIn(space, panelIndex, x, y) {
+      const v = views.find((r) => r.space === space);
+      const p = v && v.panels[panelIndex];
+      return p ? p.toClient(x, y) : null;
+    },
   };
 }

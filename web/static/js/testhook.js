@@ -6,9 +6,10 @@
 
 /**
  * installTestHook defines window.__hoplab.
- * @param {{store: object, toClient: (x: number, y: number) => ({x: number, y: number}|null)}} deps
+ * @param {{store: object, toClient: (x: number, y: number) => ({x: number, y: number}|null),
+ *   toClientIn: (space: string, panelIndex: number, x: number, y: number) => ({x: number, y: number}|null)}} deps
  */
-export function installTestHook({store, toClient}) {
+export function installTestHook({store, toClient, toClientIn}) {
   const st = () => store.getState();
   const hook = {
     /** frames: frames painted so far. */
@@ -62,6 +63,19 @@ export function installTestHook({store, toClient}) {
         whiteFractions: Object.freeze(whiteFractions(f)),
       });
     },
+    /**
+     * paintedFrame: the grids of the newest painted frame, copied:
+     * {nx, ny, views: [{space, box, panels: [{labels}]}]}.
+     */
+    get paintedFrame() {
+      const f = st().drawn.frame;
+      if (!f) return null;
+      return deepFreeze({
+        nx: f.nx,
+        ny: f.ny,
+        views: f.views.map((v) => ({space: v.space, box: {...v.box}, panels: v.panels.map((p) => ({labels: Array.from(p.labels)}))})),
+      });
+    },
     /** grid: {nx, ny} of the newest painted frame. */
     get grid() {
       const f = st().drawn.frame;
@@ -84,6 +98,11 @@ export function installTestHook({store, toClient}) {
     get lastError() {
       const e = st().lastError;
       return e ? Object.freeze({...e}) : null;
+    },
+    /** toClientIn maps (x, y) of a view's space to client pixels on panel panelIndex of that view. */
+    toClientIn(space, panelIndex, x, y) {
+      const p = toClientIn(space, panelIndex, x, y);
+      return p ? Object.freeze({x: p.x, y: p.y}) : null;
     },
     /** toClient maps input-space (x, y) to client pixels on the main canvas. */
     toClient(x, y) {
