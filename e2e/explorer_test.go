@@ -826,8 +826,7 @@ func TestExplorerBadLinks(t *testing.T) {
 
 // TestExplorerDeepLink opens a link to the clustered preset at iteration
 // 150: the page computes the trajectory up to it and paints that frame, with
-// the memories spread from 10° to more than 20°. Its screenshot is the
-// README's.
+// the memories spread from 10° to more than 20°.
 func TestExplorerDeepLink(t *testing.T) {
 	mem := make([]string, 8)
 	for i := range mem {
@@ -844,6 +843,21 @@ func TestExplorerDeepLink(t *testing.T) {
 	if m := tb.metrics(t); m.MinAngleDeg == nil || *m.MinAngleDeg <= 20 {
 		t.Errorf("at t = 150 the minimum angle is %v, want more than 20°", m.MinAngleDeg)
 	}
+	tb.screenshot(t, "explorer-clustered-150.png")
+	tb.checkConsole(t, nil)
+}
+
+// TestExplorerReadmeShot steps the landing preset, the paper's basins
+// figure, to its row N = 5: white metastable regions beside coloured
+// basins, energy contours, the feature code on the circle. Its screenshot
+// is the README's.
+func TestExplorerReadmeShot(t *testing.T) {
+	tb := openExplorer(t)
+	tb.blur(t)
+	for range 5 {
+		tb.key(t, kb.ArrowRight)
+	}
+	tb.waitIteration(t, 5)
 	tb.saveScreenshot(t, "explorer-readme.png", chromedp.FullScreenshot(100))
 	tb.checkConsole(t, nil)
 }
