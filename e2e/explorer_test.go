@@ -1005,3 +1005,47 @@ func TestExplorerWhiteIsWhite(t *testing.T) {
 	}
 	tb.checkConsole(t, nil)
 }
+
+// TestExplorerSmallDefects covers issue 9's smaller defects: a typed seed
+// applies at once while the random preset is on show; a link keeps its
+// preset; β = 1e6 reads "1e6"; panels and charts have names in the words
+// on screen; headings do not skip a level.
+func TestExplorerSmallDefects(t *testing.T) {
+	tb := openExplorer(t)
+	tb.click(t, "preset-random")
+	tb.waitFor(t, "the random preset", `__hoplab.scenario.featureMap.seed === 1 && __hoplab.memories.length === 8`)
+	tb.typeInto(t, "preset-seed", "5")
+	tb.blur(t)
+	tb.waitFor(t, "seed 5 applied without clicking the preset again", `__hoplab.scenario.featureMap.seed === 5`)
+	tb.waitFor(t, "the link names the preset", `(() => { try { const s = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(location.hash.slice(3).replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0)))); return s.ui.preset === 'random'; } catch (e) { return false; } })()`)
+
+	var hash string
+	tb.eval(t, `location.hash`, &hash)
+	other := openExplorerAt(t, "/"+hash)
+	other.waitFor(t, "the random preset active after opening the link", `document.querySelector('[data-testid="preset-random"]').getAttribute('aria-pressed') === 'true' && document.querySelector('[data-testid="preset-caption"]').textContent.startsWith('Random memories')`)
+
+	tb.typeInto(t, "param-beta", "1e6")
+	tb.blur(t)
+	tb.waitFor(t, "β = 1e6 applied", `__hoplab.scenario.beta === 1e6`)
+	var beta string
+	tb.eval(t, `document.querySelector('[data-testid="param-beta"]').value`, &beta)
+	if beta != "1e6" {
+		t.Errorf("the β box reads %q, want 1e6", beta)
+	}
+
+	var names []string
+	tb.eval(t, `[...document.querySelectorAll('canvas[aria-label]')].map(c => c.getAttribute('aria-label'))`, &names)
+	joined := strings.Join(names, " | ")
+	if strings.Contains(joined, "entmax15") || !strings.Contains(joined, "1.5-entmax") || !strings.Contains(joined, "Minimum angle") {
+		t.Errorf("canvas names %q: want the words on screen (1.5-entmax) and named charts", joined)
+	}
+	var levels []int
+	tb.eval(t, `[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => Number(h.tagName[1]))`, &levels)
+	for i := 1; i < len(levels); i++ {
+		if levels[i] > levels[i-1]+1 {
+			t.Errorf("heading levels %v: h%d follows h%d", levels, levels[i], levels[i-1])
+			break
+		}
+	}
+	tb.checkConsole(t, nil)
+}
