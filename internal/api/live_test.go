@@ -17,7 +17,7 @@ import (
 
 // TestLiveFrameMatchesEngine loads the default preset and checks the first
 // frame against the engine: header, points, metrics, and every cell of
-// every panel of both views (energy within the 16-bit quantisation, labels,
+// every panel of both views (energy within the 12-bit quantisation, labels,
 // support and unlabeled fractions exactly).
 func TestLiveFrameMatchesEngine(t *testing.T) {
 	s, url := startLive(t, Limits{})
