@@ -1,5 +1,8 @@
-// Command server runs hoplab's HTTP server: the start page, the embedded
-// assets and the JSON API of docs/api.md.
+// Command server runs hoplab's HTTP server: the live explorer page (/),
+// the about page (/about), the embedded assets (/static/), a health check
+// (/healthz), the JSON API of docs/api.md (POST /api/v1/run) and live
+// U-Hop+ sessions over a websocket (GET /api/v1/live, docs/protocol.md),
+// whose frames are rendered on the same worker pool as the runs.
 //
 // Usage:
 //

@@ -18,7 +18,7 @@ type result struct {
 	frames     []sim.Frame
 }
 
-// writeResult writes res as the API.md Result JSON. It streams: the flat
+// writeResult writes res as the docs/api.md Result JSON. It streams: the flat
 // slices of the engine are written as nested arrays without building a tree
 // of values first. Non-finite numbers (the NaN loss of a single memory, an
 // overflowing energy) are written as null.

@@ -98,7 +98,7 @@ func TestWriteResultMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// reference builds the API.md Result of res as plain nested values for
+// reference builds the docs/api.md Result of res as plain nested values for
 // encoding/json; nil stands for a non-finite number.
 func reference(res *result) map[string]any {
 	num := func(v float64) any {

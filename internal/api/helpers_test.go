@@ -79,7 +79,7 @@ func errorOf(t *testing.T, rec *httptest.ResponseRecorder) errorDetail {
 	return *body.Error
 }
 
-// resultJSON is the API.md Result as a client decodes it. Nullable
+// resultJSON is the docs/api.md Result as a client decodes it. Nullable
 // numbers are pointers.
 type resultJSON struct {
 	Trajectory []stateJSON    `json:"trajectory"`

@@ -4,10 +4,11 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/coder/websocket"
 
@@ -16,7 +17,7 @@ import (
 
 // TestLiveFrameMatchesEngine loads the default preset and checks the first
 // frame against the engine: header, points, metrics, and every cell of
-// every panel of both views (energy within the 16-bit quantisation, labels,
+// every panel of both views (energy within the 12-bit quantisation, labels,
 // support and unlabeled fractions exactly).
 func TestLiveFrameMatchesEngine(t *testing.T) {
 	s, url := startLive(t, Limits{})
@@ -140,7 +141,10 @@ func TestLiveTransport(t *testing.T) {
 }
 
 // TestLivePlay plays at 200 iterations per second and checks that frames
-// keep coming with growing iterations, then pauses.
+// keep coming with growing iterations; then pauses, and checks that the
+// session stays at the iteration its pause state names (every frame that
+// reflects the pause shows it) and that a step then shows exactly one
+// iteration more, computed just then.
 func TestLivePlay(t *testing.T) {
 	_, url := startLive(t, Limits{})
 	c := dialLive(t, url)
@@ -152,13 +156,26 @@ func TestLivePlay(t *testing.T) {
 	if f.minAngleDeg <= first.minAngleDeg {
 		t.Errorf("playing to t = %d did not raise the minimum angle: %g → %g", f.t, first.minAngleDeg, f.minAngleDeg)
 	}
-	if st := c.untilState(c.send(`{"type": "pause"}`)); st.Playing {
-		t.Errorf("state after pause says playing")
+	pause := c.send(`{"type": "pause"}`)
+	st := c.untilState(pause)
+	paused := st.T
+	if st.Playing || paused < f.t || st.Iterations != paused {
+		t.Fatalf("state after pause: playing %v, t %d, iterations %d; want paused at t ≥ %d with iterations = t", st.Playing, paused, st.Iterations, f.t)
 	}
-	// No frame follows a pause by itself: a step answers with exactly t+1.
-	g := c.untilSeq(c.send(`{"type": "step"}`))
-	if g.t != c.state.T || g.t != f.t+1 && g.t <= f.t {
-		t.Errorf("step after pause at t = %d shows t = %d (state %d)", f.t, g.t, c.state.T)
+	// Frames rendered before the pause was applied may still arrive, at
+	// most at the paused iteration; those that reflect it show exactly it.
+	step := c.send(`{"type": "step"}`)
+	g := c.until("the step's frame", func(fr *wireFrame) bool {
+		if fr.seq < step && (fr.t > paused || fr.seq >= pause && fr.t != paused) {
+			t.Errorf("frame of seq %d shows t = %d; the session paused at %d (pause seq %d)", fr.seq, fr.t, paused, pause)
+		}
+		return fr.seq >= step
+	})
+	if g.seq != step || g.t != paused+1 || g.iterations != paused+1 {
+		t.Errorf("step after pausing at t = %d: frame seq %d t %d iterations %d, want seq %d t = iterations = %d", paused, g.seq, g.t, g.iterations, step, paused+1)
+	}
+	if st := c.untilState(step); st.T != paused+1 || st.Playing {
+		t.Errorf("state after the step: t %d playing %v, want t = %d paused", st.T, st.Playing, paused+1)
 	}
 }
 
@@ -336,13 +353,29 @@ func TestLiveNewestWins(t *testing.T) {
 
 // TestLiveLimits checks the session limit, the message size limit and
 // the shutdown: 503 beyond MaxLiveSessions, 1009 for a large message, 1001
-// when the server closes its sessions, and no goroutine left behind.
+// when the server closes its sessions, and no goroutine left behind. It
+// waits on conditions only: the open sessions reaching 0, every handler
+// call returning and the worker pool closing; after them no goroutine
+// started during the test may still run the server's code or the
+// websocket library's.
 func TestLiveLimits(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := goroutineStacks()
 	lim := DefaultLimits()
 	lim.MaxLiveSessions = 1
 	lim.MaxMessageBytes = 1 << 10
-	s, url := startLive(t, lim)
+	s := newTestServer(t, lim)
+	// handlers counts the handler calls in flight: a live session's
+	// goroutines are all joined before its handler returns.
+	var handlers sync.WaitGroup
+	routes := s.routes(nil)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handlers.Add(1)
+		defer handlers.Done()
+		routes.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	t.Cleanup(s.live.closeAll)
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + livePath
 	c := dialLive(t, url)
 
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
@@ -363,7 +396,6 @@ func TestLiveLimits(t *testing.T) {
 	if err := s.live.waitOpen(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(liveTimeout)
 	d := dialLive(t, url)
 	s.live.closeAll()
 	_, _, err = d.conn.Read(ctx)
@@ -373,15 +405,78 @@ func TestLiveLimits(t *testing.T) {
 	if err := s.live.wait(ctx); err != nil {
 		t.Fatalf("sessions did not end: %v", err)
 	}
+	if n := s.live.sessionsOpen(); n != 0 {
+		t.Fatalf("%d sessions open after they all ended", n)
+	}
 	d.conn.CloseNow()
 	c.conn.CloseNow()
-	for runtime.NumGoroutine() > before+4 && time.Now().Before(deadline) { // httptest's own goroutines may linger briefly
-		time.Sleep(10 * time.Millisecond)
+	returned := make(chan struct{})
+	go func() {
+		handlers.Wait()
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-ctx.Done():
+		t.Fatalf("handler calls still running after the sessions ended:\n%s", stacksOf(goroutineStacks()))
 	}
-	if n := runtime.NumGoroutine(); n > before+4 {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines before, %d after the sessions ended:\n%s", before, n, buf[:runtime.Stack(buf, true)])
+	s.pool.Close()
+	ts.Close()
+
+	var leaked []string
+	for id, stack := range goroutineStacks() {
+		if _, old := before[id]; !old && runsOwnCode(stack) {
+			leaked = append(leaked, stack)
+		}
 	}
+	if len(leaked) > 0 {
+		t.Errorf("%d goroutines of the server or the websocket library outlive the sessions:\n\n%s", len(leaked), strings.Join(leaked, "\n\n"))
+	}
+}
+
+// goroutineStacks returns the stack of every goroutine by its header's
+// "goroutine N".
+func goroutineStacks() map[string]string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	out := map[string]string{}
+	for _, g := range strings.Split(strings.TrimSpace(string(buf)), "\n\n") {
+		id, _, _ := strings.Cut(g, " [")
+		out[id] = g
+	}
+	return out
+}
+
+func stacksOf(m map[string]string) string {
+	var all []string
+	for _, s := range m {
+		all = append(all, s)
+	}
+	return strings.Join(all, "\n\n")
+}
+
+// runsOwnCode reports whether a goroutine's stack (runtime.Stack's text)
+// has a frame, or was created by a function, of hoplab outside its tests,
+// or of coder/websocket: a goroutine the server or the library started or
+// still runs in. Each function line is followed by its file line.
+func runsOwnCode(stack string) bool {
+	lines := strings.Split(stack, "\n")
+	for i := 1; i+1 < len(lines); i++ {
+		fn := strings.TrimPrefix(lines[i], "created by ")
+		file := strings.TrimSpace(lines[i+1])
+		if strings.HasPrefix(fn, "github.com/coder/websocket") ||
+			strings.HasPrefix(fn, "hoplab/") && !strings.Contains(file, "_test.go:") {
+			return true
+		}
+	}
+	return false
 }
 
 // TestEnergyRange checks the quantisation range: the least and greatest

@@ -23,7 +23,7 @@ import (
 	"hoplab/internal/workpool"
 )
 
-// TestRunDefaults checks the API.md defaults on the smallest scenario.
+// TestRunDefaults checks the docs/api.md defaults on the smallest scenario.
 // With N = 0 the default snapshots [0, N] collapse to the one snapshot 0.
 func TestRunDefaults(t *testing.T) {
 	h := newTestServer(t, Limits{}).routes(nil)

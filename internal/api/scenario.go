@@ -9,7 +9,7 @@ import (
 
 // Scenario is the request body of POST /api/v1/run, field for field the
 // table of docs/api.md. Every field is a pointer: nil means the field was
-// absent (or null), and then the API.md default applies. memories has no
+// absent (or null), and then the docs/api.md default applies. memories has no
 // default, so it is required.
 type Scenario struct {
 	Memories          *Matrix     `json:"memories,omitempty"`

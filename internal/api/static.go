@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -18,11 +19,24 @@ type staticFiles struct {
 	etags map[string]string // file path → ETag; only these paths are served
 }
 
+// newStaticFiles indexes the files of fsys and their ETags. The
+// JavaScript unit tests (*.test.js, run by node --test) and any testdata
+// directory are left out: they are embedded with the rest, since go:embed
+// cannot exclude files by pattern, but they are not served.
 func newStaticFiles(fsys fs.FS) *staticFiles {
 	sf := &staticFiles{fsys: fsys, etags: map[string]string{}}
 	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			if d.Name() == "testdata" {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !servedAsset(path) {
+			return nil
 		}
 		data, err := fs.ReadFile(fsys, path)
 		if err != nil {
@@ -36,6 +50,12 @@ func newStaticFiles(fsys fs.FS) *staticFiles {
 		panic("api: reading the embedded static files: " + err.Error()) // embedded files cannot fail to read
 	}
 	return sf
+}
+
+// servedAsset reports whether a static file is for browsers: not a
+// JavaScript unit test.
+func servedAsset(path string) bool {
+	return !strings.HasSuffix(path, ".test.js")
 }
 
 // ServeHTTP serves the file named by the route's wildcard; directories and

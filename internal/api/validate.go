@@ -12,7 +12,7 @@ import (
 	"hoplab/internal/sim/separation"
 )
 
-// API.md defaults of the scenario fields.
+// docs/api.md defaults of the scenario fields.
 const (
 	defaultBeta       = 20
 	defaultLR         = 0.1
@@ -36,7 +36,7 @@ type plan struct {
 	snapshots  []int // iterations to render, each in 0..N
 }
 
-// resolve applies the API.md defaults to sc and checks what only the API
+// resolve applies the docs/api.md defaults to sc and checks what only the API
 // knows: enums, integer ranges, explicit bounds given all four or none,
 // snapshots in 0..N, and the Limits; then the engine's own rules
 // (sim.Settings.Check and the frame checks). Errors are *apiError.

@@ -246,7 +246,7 @@ func ExampleLimits() {
 	// Output: 512 512 512 10000
 }
 
-// TestResolveDefaults checks every default of API.md on the smallest
+// TestResolveDefaults checks every default of docs/api.md on the smallest
 // scenario, and the default snapshots [0, N].
 func TestResolveDefaults(t *testing.T) {
 	for _, tt := range []struct {

@@ -241,8 +241,9 @@ export function decodeBody(header, body) {
  *     q(i,j) = (r(i,j) + q(i,j−1) + q(i−1,j) − q(i−1,j−1)) mod 2¹⁶
  *     E(i,j) = energyMin + q(i,j)·(energyMax − energyMin)/levels
  *
- * with r = lo | hi<<8, missing neighbours 0 and levels = 2^bits − 1 (65535
- * for 16-bit quantisation). q is scratch of nx·ny entries; the energies are
+ * with r = lo | hi<<8, missing neighbours 0 and levels = 2^bits − 1 (4095
+ * for the 12 bits this server sends; the default, 65535, is for 16 bits).
+ * q is scratch of nx·ny entries; the energies are
  * written to out. It returns the largest q, which a well-formed panel keeps
  * ≤ levels.
  * @param {Float32Array} out

@@ -1,0 +1,87 @@
+// Unit tests of permalink.js (node --test): a link gives back the scenario
+// and the page settings it was made from, and a bad link is reported, not
+// guessed at. Only the pure functions: bindPermalink needs a page.
+
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+
+import {decodeLink, encodeLink, linkPayload, readHash} from './permalink.js';
+
+// A scenario as the server's state message carries it, with what JSON
+// links must survive: non-ASCII text, small and large numbers, nulls,
+// nesting.
+const scenario = {
+  memories: [[1, 0], [0.9848077530122081, 0.17364817766693033], [-0.5, 1e-7]],
+  normalizeMemories: true,
+  beta: 1.1111111111111112,
+  separations: ['softmax', 'entmax15', 'sparsemax'],
+  featureMap: {dim: 2, affine: true, init: 'random', seed: 9007199254740992},
+  uhop: {iterations: 150, optimizer: 'adam', lr: 0.02, momentum: 0, tau: 0.1, loss: 'pairs'},
+  retrieval: {steps: 5, tolerance: 0.001},
+  view: {grid: {nx: 128, ny: 128, xmin: -1.5, xmax: 1.5, ymin: -1.5, ymax: 1.5, margin: 0.1}},
+  ui: {note: 'β = 20, τ = 0.1: «clustered» 🧲', marks: [{t: 1, label: null}]},
+};
+
+test('encodeLink then decodeLink gives back the scenario and the ui', () => {
+  const payload = {scenario, ui: {views: ['input', 'feature'], speed: 10, basinOpacity: 0.45, activePreset: 'clustered'}};
+  const link = encodeLink(payload);
+  assert.match(link, /^[A-Za-z0-9_-]+$/, 'base64url without padding');
+  assert.deepEqual(decodeLink(link), payload);
+});
+
+test('a link made from the state round-trips through the location hash', () => {
+  const state = {
+    server: {scenario, views: ['feature'], speed: 200, t: 150},
+    ui: {basinOpacity: 1, selected: 2, hover: null, activePreset: 'clustered'},
+  };
+  const payload = linkPayload(state);
+  assert.equal(payload.scenario, scenario);
+  assert.deepEqual(payload.ui.views, ['feature']);
+  assert.equal(payload.ui.speed, 200);
+  assert.equal(payload.ui.basinOpacity, 1);
+  const errors = [];
+  const got = readHash(`#s=${encodeLink(payload)}`, (m) => errors.push(m));
+  assert.deepEqual(got, JSON.parse(JSON.stringify(payload)));
+  assert.deepEqual(errors, []);
+});
+
+test('long links are encoded in chunks and read back', () => {
+  const big = {...scenario, memories: Array.from({length: 4000}, (_, i) => [Math.cos(i), Math.sin(i)])};
+  const payload = {scenario: big, ui: {}};
+  const link = encodeLink(payload);
+  assert.ok(link.length > 4 * 0x8000, `the link (${link.length} characters) spans several chunks`);
+  assert.deepEqual(decodeLink(link), payload);
+});
+
+test('a link without ui settings gives an empty ui', () => {
+  assert.deepEqual(decodeLink(encodeLink({scenario: {memories: [[1, 0]]}})), {scenario: {memories: [[1, 0]]}, ui: {}});
+  assert.deepEqual(decodeLink(encodeLink({scenario: {memories: [[1, 0]]}, ui: 'fast'})).ui, {});
+});
+
+test('a hash that holds no link is not an error', () => {
+  for (const hash of ['', '#', '#about', '#s=', '#s=abc def', '#t=eyJ9', undefined, null]) {
+    const errors = [];
+    assert.equal(readHash(hash, (m) => errors.push(m)), null, String(hash));
+    assert.deepEqual(errors, [], String(hash));
+  }
+});
+
+test('a bad link is reported with its reason and ignored', () => {
+  const b64url = (text) => Buffer.from(text, 'utf8').toString('base64url');
+  const cases = [
+    ['not base64', '#s=A', /./],
+    ['not JSON', `#s=${b64url('{"scenario": ')}`, /JSON|Unexpected|end/i],
+    ['no scenario', `#s=${b64url('{"ui": {"speed": 10}}')}`, /the link holds no scenario/],
+    ['a scenario that is not an object', `#s=${b64url('{"scenario": "clustered"}')}`, /the link holds no scenario/],
+    ['null', `#s=${b64url('null')}`, /the link holds no scenario/],
+    ['not UTF-8', `#s=${Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64url')}`, /./],
+  ];
+  for (const [name, hash, reason] of cases) {
+    const errors = [];
+    assert.equal(readHash(hash, (m) => errors.push(m)), null, name);
+    assert.equal(errors.length, 1, name);
+    assert.match(errors[0], /^The link's scenario cannot be read \(.+\); showing the default preset\.$/, name);
+    assert.match(errors[0], reason, name);
+  }
+  assert.throws(() => decodeLink(b64url('[1, 2]')), /the link holds no scenario/);
+});
