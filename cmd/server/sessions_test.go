@@ -18,8 +18,8 @@ func TestSessionFlags(t *testing.T) {
 		args []string
 		want string // in the refusal
 	}{
-		{[]string{"-max-sessions", "2"}, "MaxLiveSessions"},
-		{[]string{"-max-sessions-per-addr", "2"}, "MaxLiveSessionsPerAddr"},
+		{[]string{"-max-sessions", "2"}, "the server has 2 live sessions"},
+		{[]string{"-max-sessions-per-addr", "2"}, "your address has 2 live sessions"},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
 			s := startRun(t, append([]string{"-addr", "127.0.0.1:0"}, tc.args...), nil)

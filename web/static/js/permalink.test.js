@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {decodeLink, encodeLink, linkPayload, readHash} from './permalink.js';
+import {decodeLink, encodeLink, linkPayload, readHash, showFromLink} from './permalink.js';
 
 // A scenario as the server's state message carries it, with what JSON
 // links must survive: non-ASCII text, small and large numbers, nulls,
@@ -23,7 +23,7 @@ const scenario = {
 };
 
 test('encodeLink then decodeLink gives back the scenario and the ui', () => {
-  const payload = {scenario, ui: {views: ['input', 'feature'], speed: 10, basinOpacity: 0.45, activePreset: 'clustered'}};
+  const payload = {scenario, ui: {views: ['input', 'feature'], speed: 10, show: 'basins', preset: 'clustered'}};
   const link = encodeLink(payload);
   assert.match(link, /^[A-Za-z0-9_-]+$/, 'base64url without padding');
   assert.deepEqual(decodeLink(link), payload);
@@ -32,13 +32,15 @@ test('encodeLink then decodeLink gives back the scenario and the ui', () => {
 test('a link made from the state round-trips through the location hash', () => {
   const state = {
     server: {scenario, views: ['feature'], speed: 200, t: 150},
-    ui: {basinOpacity: 1, selected: 2, hover: null, activePreset: 'clustered'},
+    ui: {show: 'energy', selected: 2, hover: null, activePreset: 'clustered'},
   };
   const payload = linkPayload(state);
   assert.equal(payload.scenario, scenario);
   assert.deepEqual(payload.ui.views, ['feature']);
   assert.equal(payload.ui.speed, 200);
-  assert.equal(payload.ui.basinOpacity, 1);
+  assert.equal(payload.ui.show, 'energy');
+  assert.equal(payload.ui.preset, 'clustered', 'the link keeps the active preset');
+  assert.ok(!('selected' in payload.ui), 'the selection is not part of a link');
   const errors = [];
   const got = readHash(`#s=${encodeLink(payload)}`, (m) => errors.push(m));
   assert.deepEqual(got, JSON.parse(JSON.stringify(payload)));
@@ -84,4 +86,14 @@ test('a bad link is reported with its reason and ignored', () => {
     assert.match(errors[0], reason, name);
   }
   assert.throws(() => decodeLink(b64url('[1, 2]')), /the link holds no scenario/);
+});
+
+test('showFromLink reads show, and the basin opacity of links made before it', () => {
+  const modes = ['both', 'basins', 'energy'];
+  assert.equal(showFromLink({show: 'basins'}, modes), 'basins');
+  assert.equal(showFromLink({show: 'heatmap'}, modes), null, 'an unknown mode is ignored');
+  assert.equal(showFromLink({basinOpacity: 0}, modes), 'energy');
+  assert.equal(showFromLink({basinOpacity: 0.45}, modes), 'both');
+  assert.equal(showFromLink({basinOpacity: 7}, modes), null);
+  assert.equal(showFromLink({}, modes), null);
 });

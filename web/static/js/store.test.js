@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {createStore, initialState, reduce} from './store.js';
+import {addUnlabeled, createStore, initialState, reduce} from './store.js';
 
 function deepFreeze(v) {
   if (v && typeof v === 'object' && !Object.isFrozen(v) && !ArrayBuffer.isView(v) && !(v instanceof Map)) {
@@ -42,7 +42,7 @@ test('an unknown action is a bug', () => {
   assert.throws(() => reduce(initialState(), {type: 'warp'}), /unknown action warp/);
 });
 
-test('status, hello, hover, select and opacity', () => {
+test('status, hello, hover, select and what the panels show', () => {
   const s0 = deepFreeze(initialState());
   assert.equal(reduce(s0, {type: 'status', status: 'connecting'}), s0, 'the same status changes nothing');
   const hello = {limits: {maxBeta: 1e6}, presets: [], defaultPreset: 'clustered'};
@@ -57,7 +57,9 @@ test('status, hello, hover, select and opacity', () => {
   const s5 = reduce(s4, {type: 'hover', hover: null});
   assert.equal(s5.ui.hover, null);
   assert.equal(s5.ui.selected, 2);
-  assert.equal(reduce(s5, {type: 'opacity', value: 0.8}).ui.basinOpacity, 0.8);
+  assert.equal(s5.ui.show, 'both', 'basins with contours by default');
+  assert.equal(reduce(s5, {type: 'show', value: 'energy'}).ui.show, 'energy');
+  assert.equal(reduce(s5, {type: 'show', value: 'heatmap'}), s5, 'an unknown mode changes nothing');
 });
 
 test('a state message is kept whole; the selection goes when its memory does', () => {
@@ -233,4 +235,21 @@ test('a reducer error leaves the store usable', () => {
   assert.throws(() => store.dispatch({type: 'nonsense'}), /unknown action/);
   store.dispatch({type: 'status', status: 'live'});
   assert.equal(store.getState().status, 'live');
+});
+
+test('white fractions are kept per map and view, from full-resolution frames only', () => {
+  const frame = (t, epoch, coarse) => ({
+    t, epoch, coarse, separations: ['softmax', 'entmax15'],
+    views: [
+      {space: 'input', panels: [{unlabeledFraction: 0.5}, {unlabeledFraction: 0.25}]},
+      {space: 'feature', panels: [{unlabeledFraction: 1}, {unlabeledFraction: 0}]},
+    ],
+  });
+  let u = addUnlabeled({epoch: -1, series: {}}, frame(0, 1));
+  u = addUnlabeled(u, frame(3, 1));
+  assert.deepEqual(Object.keys(u.series).sort(), ['entmax15|feature', 'entmax15|input', 'softmax|feature', 'softmax|input']);
+  assert.deepEqual([...u.series['softmax|feature'].entries()], [[0, 1], [3, 1]]);
+  assert.equal(addUnlabeled(u, frame(4, 1, true)), u, 'a coarse frame is not recorded');
+  const fresh = addUnlabeled(u, frame(0, 2));
+  assert.deepEqual([...fresh.series['softmax|input'].keys()], [0], 'a new epoch starts again');
 });
