@@ -61,9 +61,16 @@ type prop31Msg struct {
 	Upper nullableFloat `json:"upper"`
 }
 
+// optimumMsg is the "optimum" member of a live state message: the entry of
+// the spherical-codes table for the session's (D_Φ, M), with its D.
+type optimumMsg struct {
+	Dim int `json:"dim"`
+	codeEntry
+}
+
 // sphericalCode is the table's entry for M = m points on the unit sphere
 // of R^dim, dim >= 2, m >= 2: the one source of the answers of
-// GET /api/v1/spherical-codes.
+// GET /api/v1/spherical-codes and of the optimum in live state messages.
 // The angle comes from sphere.BestKnown (the regular polygon for dim 2, the
 // Tammes table for dim 3), the bounds from sphere.Prop31Bounds.
 func sphericalCode(dim, m int) codeEntry {
@@ -74,6 +81,16 @@ func sphericalCode(dim, m int) codeEntry {
 		e.AngleDeg, e.DeltaMin, e.Proven, e.Source = nullableFloat(c.AngleDeg), nullableFloat(c.DeltaMin), c.Proven, &c.Source
 	}
 	return e
+}
+
+// optimum is the "optimum" of a live session whose feature dimension is
+// dim and which has m memories, or nil when m < 2 (no pair, no angle) or
+// dim < 2 (S⁰ has two points, and Prop. 3.1 needs D ≥ 2).
+func optimum(dim, m int) *optimumMsg {
+	if m < 2 || dim < 2 {
+		return nil
+	}
+	return &optimumMsg{Dim: dim, codeEntry: sphericalCode(dim, m)}
 }
 
 // handleCodes serves GET /api/v1/spherical-codes?dim=D[&m=M1,M2,…]
