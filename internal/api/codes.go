@@ -162,7 +162,7 @@ func parseCodesQuery(raw string) (dim int, ms []int, e *apiError) {
 				message: fmt.Sprintf("unknown parameter %q; the parameters are dim and m", key)}
 		case len(vals) > 1:
 			return 0, nil, &apiError{status: http.StatusBadRequest, code: codeDuplicateField, field: key,
-				message: fmt.Sprintf("parameter %s is given %d times; give it once", key, len(vals))}
+				message: fmt.Sprintf("parameter %s is given more than once (%d times); give it once", key, len(vals))}
 		}
 	}
 	if _, ok := q["dim"]; !ok {
