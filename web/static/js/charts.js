@@ -1,12 +1,15 @@
 // charts.js: the U-Hop+ curves, drawn with uPlot (vendored, MIT): the
 // separation loss and the minimum angle of the feature memories against
-// the iteration (from `metrics` messages), with the 2-D optimum 360°/M as a
-// dashed reference, and the unlabeled (white) fraction of every map (from
+// the iteration (from `metrics` messages), with the best known angle for
+// the scenario's (D_Φ, M) as a dashed reference (the server's
+// `state.optimum`; else Prop. 3.1's bounds as two dashed lines, see
+// optimum.js), and the unlabeled (white) fraction of every map (from
 // the frames received). A vertical line marks the iteration on show.
 // Data go to uPlot at most once per animation frame.
 
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import {byTestId, fmt, onFrame} from './dom.js';
+import {referenceAngles} from './optimum.js';
 import {separationTitle} from './panels.js';
 
 const HEIGHT = 118;
@@ -81,7 +84,9 @@ export function bindCharts({store}) {
     angleEl,
     [
       {label: 'min angle', stroke: '#d55e00', width: 1.5, spanGaps: true, value: (u, v) => (v == null ? '–' : `${v.toFixed(2)}°`)},
-      {label: '360°/M', stroke: '#5a606b', width: 1, dash: [5, 4], value: (u, v) => (v == null ? '–' : `${v.toFixed(1)}°`)},
+      {label: 'best known', stroke: '#5a606b', width: 1, dash: [5, 4], value: (u, v) => (v == null ? '–' : `${v.toFixed(1)}°`)},
+      {label: 'Prop. 3.1 bounds (upper)', stroke: '#5a606b', width: 1, dash: [2, 3], value: (u, v) => (v == null ? '–' : `${v.toFixed(1)}°`)},
+      {label: 'Prop. 3.1 bounds (lower)', stroke: '#5a606b', width: 1, dash: [2, 3], value: (u, v) => (v == null ? '–' : `${v.toFixed(1)}°`)},
     ],
     'degrees',
     getT,
@@ -97,10 +102,9 @@ export function bindCharts({store}) {
     const m = s.metrics;
     const n = m.loss.length;
     const xs = Array.from({length: n}, (_, i) => i);
-    const M = s.server?.dims?.m ?? 0;
-    const ref = M >= 2 ? 360 / M : null;
+    const ref = referenceAngles(s.server?.optimum);
     loss.setData([xs, m.loss]);
-    angle.setData([xs, m.minAngleDeg, xs.map(() => ref)]);
+    angle.setData([xs, m.minAngleDeg, xs.map(() => ref.best), xs.map(() => ref.upper), xs.map(() => ref.lower)]);
 
     const names = Object.keys(s.unlabeled.bySep);
     const key = names.join(',');
@@ -123,7 +127,7 @@ export function bindCharts({store}) {
   });
 
   store.subscribe((s, prev) => {
-    if (s.metrics !== prev.metrics || s.unlabeled !== prev.unlabeled || s.server?.t !== prev.server?.t || s.server?.dims?.m !== prev.server?.dims?.m) update();
+    if (s.metrics !== prev.metrics || s.unlabeled !== prev.unlabeled || s.server?.t !== prev.server?.t || s.server?.optimum !== prev.server?.optimum) update();
   });
 
   // Charts follow their boxes' widths.
@@ -143,8 +147,11 @@ function nowText(s) {
   const m = s.metrics;
   const at = (a) => (m.epoch === st.epoch ? a[st.t] : undefined);
   const angle = at(m.minAngleDeg);
-  const M = st.dims?.m ?? 0;
+  const ref = referenceAngles(st.optimum);
+  let refText = '';
+  if (ref.best !== null) refText = ` (${st.optimum.proven ? 'optimum' : 'best known'} ${fmt(ref.best)}°)`;
+  else if (ref.lower !== null && ref.upper !== null) refText = ` (Prop. 3.1: ${fmt(ref.lower)}° … ${fmt(ref.upper)}°)`;
   const parts = [`t = ${st.t}`, `L = ${fmt(at(m.loss))}`, `Δmin = ${fmt(at(m.deltaMin))}`];
-  parts.push(`min angle ${angle == null ? '–' : angle.toFixed(2) + '°'}${M >= 2 ? ` (optimum ${fmt(360 / M)}°)` : ''}`);
+  parts.push(`min angle ${angle == null ? '–' : angle.toFixed(2) + '°'}${refText}`);
   return parts.join(' · ');
 }
