@@ -79,6 +79,7 @@ type liveStateJSON struct {
 	Separations    []string        `json:"separations"`
 	Dims           map[string]int  `json:"dims"`
 	Scenario       json.RawMessage `json:"scenario"`
+	Optimum        json.RawMessage `json:"optimum"` // "null" when sent as null, nil when absent
 }
 
 // probeJSON is a probe message as a client decodes it.

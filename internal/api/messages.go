@@ -22,6 +22,10 @@ type (
 			K int `json:"k"`
 		} `json:"dims"`
 		Scenario *Scenario `json:"scenario"`
+		// Optimum is the best code known for the scenario's (D_Φ, M), the
+		// entry of GET /api/v1/spherical-codes with its dim; nil (null)
+		// when M < 2 or D_Φ < 2.
+		Optimum *optimumMsg `json:"optimum"`
 	}
 	errorMsg struct {
 		Type    string `json:"type"`

@@ -82,7 +82,8 @@ func indexView(lim Limits, r *http.Request) templates.IndexView {
 	}
 }
 
-// limitRows lists lim for people, in the order of the scenario's fields.
+// limitRows lists lim for people, in the order of the scenario's fields,
+// then the fixed limits of GET /api/v1/spherical-codes.
 func limitRows(lim Limits) []templates.LimitRow {
 	return []templates.LimitRow{
 		{What: "request body", Value: formatBytes(lim.MaxBodyBytes) + " (413 beyond)"},
@@ -109,6 +110,9 @@ func limitRows(lim Limits) []templates.LimitRow {
 			Value: formatFloat(float64(lim.MaxRenderWork)), Field: "retrieval.steps"},
 		{What: "computations at once (503 busy beyond)", Value: strconv.Itoa(lim.MaxConcurrentRuns)},
 		{What: "time per computation (503 timeout beyond)", Value: lim.RunTimeout.String()},
+		{What: "GET " + codesPath + ": dimension D", Value: strconv.Itoa(maxCodesDim), Field: "dim"},
+		{What: "GET " + codesPath + ": number of points M", Value: strconv.Itoa(maxCodesM), Field: "m"},
+		{What: "GET " + codesPath + ": values in one m= list", Value: strconv.Itoa(maxCodesValues), Field: "m"},
 	}
 }
 

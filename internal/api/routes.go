@@ -48,6 +48,7 @@ type Config struct {
 //	GET  /static/*     embedded assets (ETag, revalidated on every use)
 //	POST /api/v1/run   run a scenario (docs/api.md)
 //	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
+//	GET  /api/v1/spherical-codes  best known codes and Prop. 3.1 bounds (docs/api.md)
 //
 // Every error is a JSON body {"error": {"code", "message", "field"}}. GET
 // routes answer HEAD too.
@@ -134,6 +135,7 @@ func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r.Get("/healthz", handleHealth)
 	r.Get("/static/*", s.static.ServeHTTP)
 	r.Post("/api/v1/run", s.handleRun)
+	r.Get(codesPath, s.handleCodes)
 	r.Get(livePath, s.handleLive) // no timeout or compression middleware: the session is long-lived
 
 	if extra != nil {

@@ -456,6 +456,7 @@ func (s *session) stateMsg() *stateMsg {
 		Views: spaceNames(s.shownViews()), AvailableViews: spaceNames(s.availableViews()),
 		Separations: []string(*sc.Separations), Scenario: &sc}
 	msg.Dims.M, msg.Dims.D, msg.Dims.K = m, d, k
+	msg.Optimum = optimum(k, m)
 	return msg
 }
 

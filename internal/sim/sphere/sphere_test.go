@@ -64,7 +64,7 @@ func TestProp31BoundsBadInput(t *testing.T) {
 }
 
 func TestProp31BoundsHoldForOptimalCodes(t *testing.T) {
-	// 3-D: the Tammes table.
+	// 3-D: the Tammes table (TestTammesWithinProp31 checks it more closely).
 	for _, e := range Tammes() {
 		delta := 1 - math.Cos(e.AngleDeg*math.Pi/180)
 		lower, upper := Prop31Bounds(e.M, 3)
@@ -129,22 +129,52 @@ func TestTammesValues(t *testing.T) {
 	if a, b := deg(1/math.Sqrt(5)), math.Atan(2)*180/math.Pi; math.Abs(a-b) > 1e-12 {
 		t.Errorf("arccos(1/√5) = %.15g°, arctan 2 = %.15g°", a, b)
 	}
-	for _, m := range []int{0, 1, 15, 23, 25, 131} {
+	for _, m := range []int{0, 1, 51, 54, 56, 129, 131, 135} {
 		if deg, proven, ok := TammesAngleDeg(m); ok || proven || deg != 0 {
 			t.Errorf("TammesAngleDeg(%d) = %v, %v, %v, want 0, false, false", m, deg, proven, ok)
 		}
 	}
 }
 
+// scienceTammes is a copy of SCIENCE §5.2 (the table and the block "All
+// the M of the Prop. 3.1 figure"): θ*_M in degrees as the authors'
+// bound_simulation.py lists them. It is kept here apart from the package's
+// table so that a slip in either shows.
+var scienceTammes = map[int]float64{
+	2: 180, 3: 120, 4: 109.4712206, 5: 90, 6: 90,
+	7: 77.8695421, 8: 74.8584922, 9: 70.5287794, 10: 66.1468220, 11: 63.4349488,
+	12: 63.4349488, 13: 57.1367031, 14: 55.6705700, 15: 53.6578501, 16: 52.2443957,
+	17: 51.0903285, 18: 49.5566548, 19: 47.6919141, 20: 47.4310362, 21: 45.6132231,
+	22: 44.7401612, 23: 43.7099642, 24: 43.6907671, 25: 41.6344612, 26: 41.0376616,
+	27: 40.6776007, 28: 39.3551436, 29: 38.7136512, 30: 38.5971159, 31: 37.7098291,
+	32: 37.4752140, 33: 36.2545530, 34: 35.8077844, 35: 35.3198076, 36: 35.1897322,
+	37: 34.4224080, 38: 34.2506607, 39: 33.4890466, 40: 33.1583563, 41: 32.7290944,
+	42: 32.5063863, 43: 32.0906244, 44: 31.9834230, 45: 31.3230814, 46: 30.9591635,
+	47: 30.7818159, 48: 30.7627855, 49: 29.9235851, 50: 29.7529564, 55: 28.2627914,
+	60: 27.1928300, 65: 26.0698299, 70: 25.1709200, 75: 24.3017225, 80: 23.5530672,
+	85: 22.7791621, 90: 22.1540232, 95: 21.5945501, 100: 21.0312020, 105: 20.5388524,
+	110: 20.1113276, 115: 19.6239931, 120: 19.3240201, 125: 18.8448151, 130: 18.5103522,
+}
+
 func TestTammesTable(t *testing.T) {
 	tab := Tammes()
-	wantM := []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 24, 30, 50, 100, 130}
-	if len(tab) != len(wantM) {
-		t.Fatalf("len(Tammes()) = %d, want %d", len(tab), len(wantM))
+	// Every M of the Prop. 3.1 figure: 2 … 50, then 55 … 130 in steps of 5.
+	var wantM []int
+	for m := 2; m <= 50; m++ {
+		wantM = append(wantM, m)
+	}
+	for m := 55; m <= 130; m += 5 {
+		wantM = append(wantM, m)
+	}
+	if len(tab) != len(wantM) || len(scienceTammes) != len(wantM) {
+		t.Fatalf("len(Tammes()) = %d, SCIENCE copy %d, want %d", len(tab), len(scienceTammes), len(wantM))
 	}
 	for k, e := range tab {
 		if e.M != wantM[k] {
 			t.Errorf("Tammes()[%d].M = %d, want %d", k, e.M, wantM[k])
+		}
+		if want, ok := scienceTammes[e.M]; !ok || e.AngleDeg != want {
+			t.Errorf("M=%d: AngleDeg = %v, SCIENCE §5.2 lists %v (listed: %v)", e.M, e.AngleDeg, want, ok)
 		}
 		if wantProven := e.M <= 14 || e.M == 24; e.Proven != wantProven {
 			t.Errorf("M=%d: Proven = %v, want %v", e.M, e.Proven, wantProven)
@@ -152,9 +182,8 @@ func TestTammesTable(t *testing.T) {
 		if e.Source == "" {
 			t.Errorf("M=%d: empty Source", e.M)
 		}
-		if k > 0 && e.AngleDeg > tab[k-1].AngleDeg {
-			t.Errorf("M=%d: angle %v larger than for M=%d (%v); θ*_M cannot grow with M",
-				e.M, e.AngleDeg, tab[k-1].M, tab[k-1].AngleDeg)
+		if !e.Proven && e.Source != bestKnown {
+			t.Errorf("M=%d: Source %q of an unproven row, want %q", e.M, e.Source, bestKnown)
 		}
 		if got, proven, ok := TammesAngleDeg(e.M); !ok || got != e.AngleDeg || proven != e.Proven {
 			t.Errorf("TammesAngleDeg(%d) = %v, %v, %v, disagrees with Tammes() row %+v", e.M, got, proven, ok, e)
@@ -167,6 +196,112 @@ func TestTammesTable(t *testing.T) {
 	}
 	if again := Tammes(); again[0].AngleDeg != 180 {
 		t.Errorf("after modifying a copy, Tammes()[0].AngleDeg = %v, want 180", again[0].AngleDeg)
+	}
+}
+
+// TestTammesMonotone: θ*_M cannot grow with M (drop a point of the best
+// code of M+1 points and the smallest angle does not shrink). The table
+// decreases strictly except where two neighbouring M share their angle:
+// M = 5 and 6 (90°: the octahedron less a vertex) and M = 11 and 12 (the
+// icosahedron less a vertex), both proven.
+func TestTammesMonotone(t *testing.T) {
+	equal := map[int]bool{6: true, 12: true} // θ*_M = θ*_{M−1}
+	tab := Tammes()
+	for k := 1; k < len(tab); k++ {
+		prev, e := tab[k-1], tab[k]
+		switch {
+		case e.AngleDeg > prev.AngleDeg:
+			t.Errorf("M=%d: angle %v larger than for M=%d (%v); θ*_M cannot grow with M", e.M, e.AngleDeg, prev.M, prev.AngleDeg)
+		case e.AngleDeg == prev.AngleDeg && !equal[e.M]:
+			t.Errorf("M=%d: angle %v equal to that of M=%d; expected only at M = 6 and 12", e.M, e.AngleDeg, prev.M)
+		case e.AngleDeg < prev.AngleDeg && equal[e.M]:
+			t.Errorf("M=%d: angle %v below that of M=%d (%v), want equal", e.M, e.AngleDeg, prev.M, prev.AngleDeg)
+		}
+	}
+}
+
+// TestTammesWithinProp31 checks every row of the table against the
+// Prop. 3.1 bounds for d = 3: 2/(3M) ≤ 1 − cos θ*_M ≤ 4/√M. None falls
+// outside; the tightest is the upper bound at M = 2 (Δ = 2 against
+// 2√2), and Δ* is at least 6 times the lower bound (exactly 6 at M = 2:
+// Δ = 2 against 1/3).
+func TestTammesWithinProp31(t *testing.T) {
+	for _, e := range Tammes() {
+		delta := DeltaFromAngleDeg(e.AngleDeg)
+		if naive := 1 - math.Cos(e.AngleDeg*math.Pi/180); !relClose(delta, naive, 1e-13) {
+			t.Errorf("M=%d: DeltaFromAngleDeg = %.17g, 1 − cos = %.17g", e.M, delta, naive)
+		}
+		lower, upper := Prop31Bounds(e.M, 3)
+		if !(lower <= delta && delta <= upper) {
+			t.Errorf("M=%d: Δ* = 1 − cos %.7f° = %.6g outside the Prop. 3.1 bounds [%.6g, %.6g]", e.M, e.AngleDeg, delta, lower, upper)
+		}
+		if delta < 5.999*lower {
+			t.Errorf("M=%d: Δ* = %.6g less than 6 times the lower bound %.6g", e.M, delta, lower)
+		}
+	}
+}
+
+func TestBestKnown(t *testing.T) {
+	tests := []struct {
+		dim, m   int
+		ok       bool
+		angleDeg float64
+		deltaMin float64
+		proven   bool
+		source   string
+	}{
+		{2, 2, true, 180, 2, true, PolygonSource},
+		{2, 4, true, 90, 1, true, PolygonSource},
+		{2, 6, true, 60, 0.5, true, PolygonSource},
+		{2, 7, true, 360.0 / 7, 1 - math.Cos(2*math.Pi/7), true, PolygonSource},
+		{2, 1024, true, 360.0 / 1024, 2 * math.Pow(math.Sin(math.Pi/1024), 2), true, PolygonSource},
+		{3, 2, true, 180, 2, true, "antipodal pair"},
+		{3, 4, true, 109.4712206, 4.0 / 3, true, "regular tetrahedron (Fejes Tóth)"},
+		{3, 6, true, 90, 1, true, "regular octahedron"},
+		{3, 7, true, 77.8695421, 1 - 0.210138312730603, true, "OEIS A383859"},
+		{3, 8, true, 74.8584922, 1 - math.Cos(74.8584922*math.Pi/180), true, "square antiprism; OEIS A381756"},
+		{3, 12, true, 63.4349488, 1 - 1/math.Sqrt(5), true, "regular icosahedron"},
+		{3, 130, true, 18.5103522, 1 - math.Cos(18.5103522*math.Pi/180), false, bestKnown},
+		{3, 51, false, 0, 0, false, ""},
+		{3, 131, false, 0, 0, false, ""},
+		{3, 1, false, 0, 0, false, ""},
+		{2, 1, false, 0, 0, false, ""},
+		{2, 0, false, 0, 0, false, ""},
+		{4, 8, false, 0, 0, false, ""},
+		{5, 2, false, 0, 0, false, ""},
+		{1, 2, false, 0, 0, false, ""},
+	}
+	for _, tc := range tests {
+		c, ok := BestKnown(tc.dim, tc.m)
+		if ok != tc.ok {
+			t.Errorf("BestKnown(%d, %d): ok = %v, want %v", tc.dim, tc.m, ok, tc.ok)
+			continue
+		}
+		// 1e-9 covers the 7 decimals of the table's angles (M = 4, 7, 12
+		// compare them with the exact values).
+		if !relClose(c.AngleDeg, tc.angleDeg, 1e-9) || !relClose(c.DeltaMin, tc.deltaMin, 1e-8) ||
+			c.Proven != tc.proven || c.Source != tc.source {
+			t.Errorf("BestKnown(%d, %d) = %+v, want angle %.10g, Δ %.10g, proven %v, source %q",
+				tc.dim, tc.m, c, tc.angleDeg, tc.deltaMin, tc.proven, tc.source)
+		}
+	}
+}
+
+func TestDeltaFromAngleDeg(t *testing.T) {
+	for _, c := range []struct{ deg, want, rel float64 }{
+		{0, 0, 0},
+		{180, 2, 0},
+		{90, 1, 1e-15},
+		{60, 0.5, 1e-15},
+		{120, 1.5, 1e-15},
+		// Tiny angles: 1 − cos θ would be 0 or lose digits; θ²/2 is right to
+		// θ⁴/24 relative.
+		{1e-6, math.Pow(1e-6*math.Pi/180, 2) / 2, 1e-14},
+		{1e-9, math.Pow(1e-9*math.Pi/180, 2) / 2, 1e-14},
+	} {
+		if got := DeltaFromAngleDeg(c.deg); !(got == c.want || relClose(got, c.want, c.rel)) {
+			t.Errorf("DeltaFromAngleDeg(%g) = %.17g, want %.17g", c.deg, got, c.want)
+		}
 	}
 }
 

@@ -121,8 +121,9 @@ export function bindCharts({store}) {
     angleEl,
     [
       {label: 'min angle', stroke: '#d55e00', width: 1.5, spanGaps: true, value: degrees},
-      {label: 'optimum', stroke: '#5a606b', width: 1, dash: [5, 4], value: degrees},
-      {label: 'bound', stroke: '#5a606b', width: 1, dash: [2, 3], value: degrees},
+      {label: 'best known', stroke: '#5a606b', width: 1, dash: [5, 4], value: degrees},
+      {label: 'Prop. 3.1 bounds (upper)', stroke: '#5a606b', width: 1, dash: [2, 3], value: degrees},
+      {label: 'Prop. 3.1 bounds (lower)', stroke: '#5a606b', width: 1, dash: [2, 3], value: degrees},
     ],
     {label: 'degrees', range: angleRange},
     getT,
@@ -141,9 +142,11 @@ export function bindCharts({store}) {
     const xs = Array.from({length: n}, (_, i) => i);
     const ref = optimumReference(s.server);
     loss.setData([xs, m.loss]);
-    angle.setData([xs, m.minAngleDeg, xs.map(() => ref.angle ?? ref.lower), xs.map(() => (ref.angle == null ? ref.upper : null))]);
-    angle.setSeries(2, {show: ref.angle !== null || ref.lower !== null});
-    angle.setSeries(3, {show: ref.angle === null && ref.upper !== null});
+    angle.setData([xs, m.minAngleDeg, xs.map(() => ref.angle), xs.map(() => ref.upper), xs.map(() => ref.lower)]);
+    const want = [ref.angle !== null, ref.upper !== null, ref.lower !== null];
+    want.forEach((show, i) => {
+      if (angle.series[i + 2].show !== show) angle.setSeries(i + 2, {show});
+    });
     const label = ref.kind;
     if (refNote.textContent !== label) refNote.textContent = label;
 
@@ -211,8 +214,8 @@ function nowText(s) {
   const ref = optimumReference(st);
   const parts = [`t = ${st.t}`, `L = ${fmt(at(m.loss))}`, `Δmin = ${fmt(at(m.deltaMin))}`];
   let opt = '';
-  if (ref.angle !== null) opt = ` (optimum ${fmt(ref.angle)}°)`;
-  else if (ref.lower !== null) opt = ` (optimum between ${fmt(ref.lower)}° and ${fmt(ref.upper)}°)`;
+  if (ref.angle !== null) opt = ` (${ref.proven ? 'optimum' : 'best known'} ${fmt(ref.angle)}°)`;
+  else if (ref.lower !== null) opt = ` (Prop. 3.1: ${fmt(ref.lower)}° … ${fmt(ref.upper)}°)`;
   parts.push(`min angle ${angle == null ? '–' : angle.toFixed(2) + '°'}${opt}`);
   return parts.join(' · ');
 }

@@ -4,9 +4,11 @@
  * pair of memories with the angle between them (the quantity U-Hop+ pushes
  * up), and the ghost of the regular M-gon, the best possible code on the
  * circle (every neighbouring pair 360°/M apart), turned so its vertex 0 lies
- * on u_0.
+ * on u_0. The ghost is drawn only when the server's optimum for the
+ * scenario is that polygon (D_Φ = 2, state.optimum.dim = 2).
  */
 
+import {isPolygon} from './optimum.js';
 import {clipToPlot, strokeHalo, textHalo} from './overlays.js';
 import {INK} from './palette.js';
 
@@ -64,15 +66,17 @@ export function drawUnitCircle(ctx, vp) {
 
 /**
  * drawFeatureGuides draws, under the markers, the unit circle, the ghost
- * regular M-gon (M ≥ 2; dashed, with its vertices as small dots) and the
- * closest pair: the rays from the origin to both and the chord joining them.
+ * regular M-gon (M ≥ 2 and optimum the 2-D polygon; dashed, with its
+ * vertices as small dots) and the closest pair: the rays from the origin
+ * to both and the chord joining them.
  * @param {CanvasRenderingContext2D} ctx
  * @param {import('./viewport.js').Viewport} vp
  * @param {Float64Array|null} points u_μ
  * @param {number} m
+ * @param {{dim: number}|null} [optimum] the server's state.optimum
  * @returns {{a: number, b: number, angleDeg: number} | null} the closest pair
  */
-export function drawFeatureGuides(ctx, vp, points, m) {
+export function drawFeatureGuides(ctx, vp, points, m, optimum = null) {
   drawUnitCircle(ctx, vp);
   if (!points || m < 2) return null;
   const ox = vp.px(0);
@@ -82,26 +86,29 @@ export function drawFeatureGuides(ctx, vp, points, m) {
   clipToPlot(ctx, vp);
   ctx.lineJoin = 'round';
 
-  // Ghost regular M-gon, vertex 0 on the direction of u_0.
-  const a0 = Math.atan2(points[1], points[0]);
-  const vx = (k) => ox + r * Math.cos(a0 + (2 * Math.PI * k) / m);
-  const vy = (k) => oy - r * Math.sin(a0 + (2 * Math.PI * k) / m);
-  ctx.setLineDash([4, 3]);
-  ctx.beginPath();
-  ctx.moveTo(vx(0), vy(0));
-  for (let k = 1; k <= m; k++) ctx.lineTo(vx(k), vy(k));
-  ctx.lineWidth = 1.25;
-  ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
-  ctx.stroke();
-  ctx.setLineDash([]);
-  for (let k = 0; k < m; k++) {
+  // Ghost regular M-gon, vertex 0 on the direction of u_0: only where it
+  // is the optimum the server sent.
+  if (isPolygon(optimum)) {
+    const a0 = Math.atan2(points[1], points[0]);
+    const vx = (k) => ox + r * Math.cos(a0 + (2 * Math.PI * k) / m);
+    const vy = (k) => oy - r * Math.sin(a0 + (2 * Math.PI * k) / m);
+    ctx.setLineDash([4, 3]);
     ctx.beginPath();
-    ctx.arc(vx(k), vy(k), 2.25, 0, 2 * Math.PI);
-    ctx.fillStyle = 'rgba(255, 255, 255, 0.95)';
-    ctx.fill();
-    ctx.lineWidth = 0.75;
-    ctx.strokeStyle = 'rgba(29, 31, 36, 0.7)';
+    ctx.moveTo(vx(0), vy(0));
+    for (let k = 1; k <= m; k++) ctx.lineTo(vx(k), vy(k));
+    ctx.lineWidth = 1.25;
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
     ctx.stroke();
+    ctx.setLineDash([]);
+    for (let k = 0; k < m; k++) {
+      ctx.beginPath();
+      ctx.arc(vx(k), vy(k), 2.25, 0, 2 * Math.PI);
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.95)';
+      ctx.fill();
+      ctx.lineWidth = 0.75;
+      ctx.strokeStyle = 'rgba(29, 31, 36, 0.7)';
+      ctx.stroke();
+    }
   }
 
   const pair = closestPair(points, m);

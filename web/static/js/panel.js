@@ -124,7 +124,8 @@ export class PanelView {
    * @param {import('./frame.js').Frame|null} frame
    * @param {{separations?: string[], show?: 'energy'|'basins'|'both', selected?: number|null,
    *   hover?: {space: string, x: number, y: number}|null,
-   *   probe?: {space: string, x: number, y: number, paths: object[]}|null}} ui
+   *   probe?: {space: string, x: number, y: number, paths: object[]}|null,
+   *   optimum?: object|null}} ui optimum is the server's state.optimum
    */
   render(frame, ui) {
     this.frame = frame;
@@ -192,7 +193,7 @@ export class PanelView {
 
     const points = this.space === 'input' ? frame.inputPoints : frame.featurePoints;
     const m = points ? frame.m : 0;
-    const pair = this.space === 'feature' ? drawFeatureGuides(ctx, vp, points, m) : null;
+    const pair = this.space === 'feature' ? drawFeatureGuides(ctx, vp, points, m, ui.optimum) : null;
     if (this.space === 'input' && onUnitCircle(points, m)) drawUnitCircle(ctx, vp);
 
     if (ui.hover && ui.hover.space === this.space && !this.drag) {

@@ -94,6 +94,7 @@ export function bindPanels({store, onPanelEvent}) {
       selected: s.ui.selected,
       hover: s.ui.hover ? {space: s.ui.hover.space, x: s.ui.hover.x, y: s.ui.hover.y} : null,
       probe: s.probe && s.probe.paths ? {space: s.probe.space, x: s.probe.x, y: s.probe.y, paths: s.probe.paths} : null,
+      optimum: s.server?.optimum ?? null,
     };
   }
 
