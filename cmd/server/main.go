@@ -168,8 +168,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv.RegisterOnShutdown(handler.CloseSessions)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("listening on http://"+ln.Addr().String(), "workers", pool.Workers())
+	// The allowed hosts come first: a script that waits for the
+	// "listening on" line finds them logged already.
 	logger.Info("allowed hosts, on any port (-allowed-hosts replaces them)", "hosts", strings.Join(hosts, ","))
+	logger.Info("listening on http://"+ln.Addr().String(), "workers", pool.Workers())
 
 	select {
 	case err := <-serveErr: // Serve failed before any shutdown
