@@ -13,7 +13,7 @@ import (
 	"hoplab/internal/sim"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of TestWriteGoldenFrame")
+var update = flag.Bool("update", false, "rewrite the golden files of TestWriteGoldenFrame and TestBehaviourHashes")
 
 // Golden frame files: the frame's bytes, and what a decoder must read from
 // them. web/static/js/frame.test.js decodes the first and compares it with
