@@ -1008,9 +1008,10 @@ func TestExplorerWhiteIsWhite(t *testing.T) {
 }
 
 // TestExplorerSmallDefects covers issue 9's smaller defects: a typed seed
-// applies at once while the random preset is on show; a link keeps its
-// preset; β = 1e6 reads "1e6"; panels and charts have names in the words
-// on screen; headings do not skip a level.
+// applies at once while the random preset is on show; a link to a preset's
+// scenario opens with that preset and its caption (the server recognises
+// it); an edit hides the caption; β = 1e6 reads "1e6"; panels and charts
+// have names in the words on screen; headings do not skip a level.
 func TestExplorerSmallDefects(t *testing.T) {
 	tb := openExplorer(t)
 	tb.click(t, "preset-random")
@@ -1018,7 +1019,7 @@ func TestExplorerSmallDefects(t *testing.T) {
 	tb.typeInto(t, "preset-seed", "5")
 	tb.blur(t)
 	tb.waitFor(t, "seed 5 applied without clicking the preset again", `__hoplab.scenario.featureMap.seed === 5`)
-	tb.waitFor(t, "the link names the preset", `(() => { try { const s = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(location.hash.slice(3).replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0)))); return s.ui.preset === 'random'; } catch (e) { return false; } })()`)
+	tb.waitFor(t, "the link holds seed 5", `(() => { try { const s = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(location.hash.slice(3).replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0)))); return s.scenario.featureMap.seed === 5; } catch (e) { return false; } })()`)
 
 	var hash string
 	tb.eval(t, `location.hash`, &hash)
@@ -1028,6 +1029,7 @@ func TestExplorerSmallDefects(t *testing.T) {
 	tb.typeInto(t, "param-beta", "1e6")
 	tb.blur(t)
 	tb.waitFor(t, "β = 1e6 applied", `__hoplab.scenario.beta === 1e6`)
+	tb.waitFor(t, "the edit hides the preset's caption", `document.querySelector('[data-testid="preset-random"]').getAttribute('aria-pressed') === 'false' && document.querySelector('[data-testid="preset-caption"]').textContent.startsWith('Your own scenario')`)
 	var beta string
 	tb.eval(t, `document.querySelector('[data-testid="param-beta"]').value`, &beta)
 	if beta != "1e6" {

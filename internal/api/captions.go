@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -101,7 +102,11 @@ func presetCaption(p *preset) (string, error) {
 		b.WriteString(angleSentence(run, p.story.until, k))
 	}
 	if p.story.until > 0 && m >= 2 {
-		fmt.Fprintf(&b, " The loss L goes from %.6g to %.6g.", t0.Loss, t1.Loss)
+		if l0, l1 := fmt.Sprintf("%.6g", t0.Loss), fmt.Sprintf("%.6g", t1.Loss); l0 == l1 {
+			fmt.Fprintf(&b, " The loss L stays at %s.", l0)
+		} else {
+			fmt.Fprintf(&b, " The loss L goes from %s to %s.", l0, l1)
+		}
 	}
 	whites, err := whiteSentence(run, pl, p.story.until)
 	if err != nil {
@@ -249,3 +254,50 @@ func separationTitle(m separation.Map) string {
 func deg(v float64) string { return fmt.Sprintf("%.1f°", v) }
 
 func pct(v float64) string { return fmt.Sprintf("%.0f %%", 100*v) }
+
+// presetPlans are the plans of the presets (seed 1), resolved as a live
+// session resolves a scenario, for matchPreset.
+var presetPlans = sync.OnceValue(func() map[string]*plan {
+	out := make(map[string]*plan, len(presets))
+	for _, p := range presets {
+		if pl, err := presetPlan(&p, 1); err == nil {
+			out[p.Name] = pl
+		}
+	}
+	return out
+})
+
+// presetPlan resolves preset p with seed as a live session does.
+func presetPlan(p *preset, seed int64) (*plan, error) {
+	sc, err := decodeScenario([]byte(p.scenario(seed)))
+	if err != nil {
+		return nil, err
+	}
+	return resolve(withoutSnapshots(sc), DefaultLimits())
+}
+
+// matchPreset returns the name of the preset whose settings and frame
+// settings pl has (the iteration aside), or nil. A seeded preset (random)
+// is matched with pl's map seed.
+func matchPreset(pl *plan) *string {
+	if pl == nil {
+		return nil
+	}
+	same := func(q *plan) bool {
+		return q != nil && reflect.DeepEqual(q.settings, pl.settings) && reflect.DeepEqual(q.frame, pl.frame)
+	}
+	for i := range presets {
+		p := &presets[i]
+		q := presetPlans()[p.Name]
+		if p.story.settingsOnly { // its scenario depends on the seed
+			var err error
+			if q, err = presetPlan(p, int64(pl.settings.FeatureMap.Seed)); err != nil {
+				continue
+			}
+		}
+		if same(q) {
+			return &p.Name
+		}
+	}
+	return nil
+}

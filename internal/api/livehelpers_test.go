@@ -80,6 +80,7 @@ type liveStateJSON struct {
 	Dims           map[string]int  `json:"dims"`
 	Scenario       json.RawMessage `json:"scenario"`
 	Optimum        json.RawMessage `json:"optimum"` // "null" when sent as null, nil when absent
+	Preset         *string         `json:"preset"`
 }
 
 // probeJSON is a probe message as a client decodes it.

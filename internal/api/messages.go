@@ -26,6 +26,10 @@ type (
 		// entry of GET /api/v1/spherical-codes with its dim; nil (null)
 		// when M < 2 or D_Φ < 2.
 		Optimum *optimumMsg `json:"optimum"`
+		// Preset names the preset whose scenario the session shows (at
+		// any iteration), or is null once anything but t differs from it
+		// (matchPreset), so that its caption always fits the picture.
+		Preset *string `json:"preset"`
 	}
 	errorMsg struct {
 		Type    string `json:"type"`

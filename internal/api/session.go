@@ -32,6 +32,7 @@ type session struct {
 	out *outbox
 
 	loaded    bool
+	preset    *string   // the preset the plan equals (matchPreset), or nil
 	sc        *Scenario // canonical (every field explicit); uhop.iterations is stale, t is the truth
 	plan      *plan
 	run       *sim.Run
@@ -236,6 +237,7 @@ func (s *session) setScenario(sc *Scenario) error {
 		p.frame.Grid.Bounds = &box
 	}
 	s.plan, s.run, s.t = p, run, t
+	s.preset = matchPreset(p)
 	s.sc = canonical(p, sc, t)
 	s.loaded = true
 	s.stateDirty, s.frameDirty = true, true
@@ -457,6 +459,7 @@ func (s *session) stateMsg() *stateMsg {
 		Separations: []string(*sc.Separations), Scenario: &sc}
 	msg.Dims.M, msg.Dims.D, msg.Dims.K = m, d, k
 	msg.Optimum = optimum(k, m)
+	msg.Preset = s.preset
 	return msg
 }
 

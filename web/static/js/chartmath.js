@@ -44,7 +44,8 @@ export function optimumReference(server) {
   const opt = server?.optimum;
   const r = referenceAngles(opt);
   const out = {angle: r.best, lower: r.lower, upper: r.upper, proven: Boolean(opt?.proven), kind: ''};
-  if (!opt) out.kind = 'no reference: fewer than two memories';
+  const m = server?.dims?.m ?? 0;
+  if (!opt) out.kind = m < 2 ? 'no reference: fewer than two memories' : `no reference for D_Φ = ${server?.dims?.k}`;
   else if (r.best !== null) out.kind = `dashed: ${opt.proven ? 'the optimum' : 'the best known code'} for M = ${opt.m} in ${opt.dim}-D${opt.source ? ` (${opt.source})` : ''}`;
   else if (r.lower !== null) out.kind = `dashed: Prop. 3.1's bounds on the optimum for M = ${opt.m} in ${opt.dim}-D`;
   else out.kind = `no known optimum for M = ${opt.m} in ${opt.dim}-D`;

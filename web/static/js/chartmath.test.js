@@ -29,3 +29,10 @@ test('optimumReference: the server\'s optimum or the Prop. 3.1 band, with words 
   assert.equal(optimumReference({dims: {m: 1}, optimum: null}).angle, null);
   assert.equal(optimumReference(null).angle, null);
 });
+
+test('optimumReference: D_Φ = 1 has no reference, and says so truly', () => {
+  const r = optimumReference({dims: {m: 3, d: 2, k: 1}, optimum: null});
+  assert.equal(r.angle, null);
+  assert.match(r.kind, /D_Φ = 1/);
+  assert.doesNotMatch(r.kind, /fewer than two/);
+});

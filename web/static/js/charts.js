@@ -72,7 +72,7 @@ function makeChart(el, series, yAxis, getT, title) {
     scales: {x: {time: false}, y: {range: yAxis.range || paddedRange}},
     axes: [
       {label: 'iteration t', labelSize: 18, size: 34, font: FONT, labelFont: FONT, incrs: ITERATION_STEPS},
-      {label: yAxis.label, labelSize: 18, size: (u, values) => axisWidth(values), gap: 4, font: FONT, labelFont: FONT, values: (u, splits) => chartTicks(splits)},
+      {label: yAxis.label, labelSize: 18, size: (u, values) => axisWidth(values), gap: 4, space: 18, font: FONT, labelFont: FONT, values: (u, splits) => chartTicks(splits)},
     ],
     legend: {live: true},
     cursor: {drag: {x: false, y: false}},
@@ -97,11 +97,11 @@ function paddedRange(u, lo, hi) {
   return [lo - pad, hi + pad];
 }
 
-// axisWidth is the y axis's width in CSS px: room for its widest tick
-// label and its title.
+// axisWidth is the y axis's width in CSS px: the title's band (18 px), a
+// gap, and room for its widest tick label at 12 px.
 function axisWidth(values) {
   const longest = values ? Math.max(0, ...values.map((v) => String(v ?? '').length)) : 4;
-  return 24 + 7 * longest;
+  return 34 + 8 * longest;
 }
 
 /**
@@ -149,6 +149,7 @@ export function bindCharts({store}) {
     });
     const label = ref.kind;
     if (refNote.textContent !== label) refNote.textContent = label;
+    setSeriesLabel(angle, 2, ref.proven ? 'optimum' : 'best known');
 
     const keys = Object.keys(s.unlabeled.series);
     const key = keys.join(',');
@@ -166,6 +167,8 @@ export function bindCharts({store}) {
             dash: VIEW_DASH[view],
             width: 1.5,
             spanGaps: false,
+            // A point between two gaps has no line: draw every point.
+            points: {show: true, size: 4},
             value: (u, v) => (v == null ? '–' : `${(100 * v).toFixed(1)} %`),
           };
         }),
@@ -195,6 +198,12 @@ export function bindCharts({store}) {
   });
   for (const el of [lossEl, angleEl, unlEl]) ro.observe(el);
   update();
+}
+
+// setSeriesLabel renames series i in the chart's legend.
+function setSeriesLabel(u, i, text) {
+  const el = u.root.querySelectorAll('.u-legend .u-series')[i]?.querySelector('.u-label');
+  if (el && el.textContent !== text) el.textContent = text;
 }
 
 // angleRange is the minimum-angle axis: from 0 to a little above the

@@ -70,7 +70,7 @@ export class EnergyLegend {
       this.el.title = `Colour: the memory a query starting there is retrieved to; white: no single memory. Lines: ${levels} energy levels evenly spaced between ${lo} and ${hi}.`;
     } else {
       this.min.textContent = '';
-      this.name.textContent = 'colour = basin · white = no single memory';
+      this.name.textContent = 'white = no single memory';
       this.max.textContent = '';
       this.el.title = 'Colour: the memory a query starting there is retrieved to; white: no single memory (a metastable mixture, or not yet converged).';
     }

@@ -35,9 +35,6 @@ function start() {
   if (link) {
     const show = showFromLink(link.ui, SHOW_MODES);
     if (show) dispatch({type: 'show', value: show});
-    if (typeof link.ui.preset === 'string' && /^[a-z0-9-]{1,40}$/.test(link.ui.preset)) {
-      dispatch({type: 'preset', name: link.ui.preset});
-    }
   }
 
   const conn = createConnection({

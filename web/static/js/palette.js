@@ -43,10 +43,10 @@ export const UNLABELED_COLOR = '#ffffff';
 
 /**
  * The colour of undefined cells (label 254 / −2): their numbers overflowed,
- * so neither energy nor basin is shown. A mid grey that no memory colour
- * and no viridis entry uses.
+ * so neither energy nor basin is shown. A near-black that no memory colour
+ * uses (memory 7's basins are the palette's grey, #999999).
  */
-export const UNDEFINED_RGB = [112, 112, 112];
+export const UNDEFINED_RGB = [38, 38, 38];
 
 /** The colour of marker outlines and of dark strokes over the heatmap. */
 export const INK = '#1d1f24';

@@ -1,7 +1,7 @@
 // permalink.js: the whole state of the page lives in its URL, so any view
 // is a link. The hash is #s=<base64url of JSON {scenario, ui}>: scenario is
 // the session's scenario (whose uhop.iterations is the iteration on show),
-// ui the page-only settings {views, speed, show, preset}; links of
+// ui the page-only settings {views, speed, show}; links of
 // earlier versions carry basinOpacity instead of show (showFromLink). The hash follows
 // the state (history.replaceState, debounced, so the back button is not
 // flooded); "copy link" copies it; "export scenario" downloads the scenario
@@ -67,7 +67,7 @@ export function showFromLink(ui, modes) {
 export function linkPayload(s) {
   return {
     scenario: s.server.scenario,
-    ui: {views: s.server.views, speed: s.server.speed, show: s.ui.show, ...(s.ui.activePreset ? {preset: s.ui.activePreset} : {})},
+    ui: {views: s.server.views, speed: s.server.speed, show: s.ui.show},
   };
 }
 
@@ -91,7 +91,7 @@ export function bindPermalink({store, onLink}) {
   }
 
   store.subscribe((s, prev) => {
-    if (!s.server || (s.server === prev.server && s.ui.show === prev.ui.show && s.ui.activePreset === prev.ui.activePreset)) return;
+    if (!s.server || (s.server === prev.server && s.ui.show === prev.ui.show)) return;
     clearTimeout(timer);
     timer = setTimeout(write, DEBOUNCE_MS);
   });

@@ -23,7 +23,7 @@ const scenario = {
 };
 
 test('encodeLink then decodeLink gives back the scenario and the ui', () => {
-  const payload = {scenario, ui: {views: ['input', 'feature'], speed: 10, show: 'basins', preset: 'clustered'}};
+  const payload = {scenario, ui: {views: ['input', 'feature'], speed: 10, show: 'basins'}};
   const link = encodeLink(payload);
   assert.match(link, /^[A-Za-z0-9_-]+$/, 'base64url without padding');
   assert.deepEqual(decodeLink(link), payload);
@@ -32,14 +32,14 @@ test('encodeLink then decodeLink gives back the scenario and the ui', () => {
 test('a link made from the state round-trips through the location hash', () => {
   const state = {
     server: {scenario, views: ['feature'], speed: 200, t: 150},
-    ui: {show: 'energy', selected: 2, hover: null, activePreset: 'clustered'},
+    ui: {show: 'energy', selected: 2, hover: null},
   };
   const payload = linkPayload(state);
   assert.equal(payload.scenario, scenario);
   assert.deepEqual(payload.ui.views, ['feature']);
   assert.equal(payload.ui.speed, 200);
   assert.equal(payload.ui.show, 'energy');
-  assert.equal(payload.ui.preset, 'clustered', 'the link keeps the active preset');
+  assert.ok(!('preset' in payload.ui), 'the server, not the link, says which preset a scenario is');
   assert.ok(!('selected' in payload.ui), 'the selection is not part of a link');
   const errors = [];
   const got = readHash(`#s=${encodeLink(payload)}`, (m) => errors.push(m));

@@ -20,7 +20,7 @@ export function bindPresets({store, actions}) {
   // A seed typed (and committed with Enter or by leaving the box) while
   // the random preset is on show loads that seed.
   seed.addEventListener('change', () => {
-    if (store.getState().ui.activePreset === 'random') choose('random');
+    if (store.getState().server?.preset === 'random') choose('random');
   });
 
   function choose(name) {
@@ -51,12 +51,26 @@ export function bindPresets({store, actions}) {
         }),
       );
     }
-    if (prev && st.ui.activePreset === prev.ui.activePreset && st.status === prev.status && st.hello === prev.hello) return;
-    const active = (st.hello?.presets || []).find((p) => p.name === st.ui.activePreset);
-    caption.textContent = active ? `${active.title}: ${active.description}` : '';
+    const name = st.server?.preset ?? null;
+    if (prev && name === (prev.server?.preset ?? null) && st.status === prev.status && st.hello === prev.hello) return;
+    const presets = st.hello?.presets || [];
+    const active = presets.find((p) => p.name === name);
+    if (active) {
+      caption.style.minHeight = '';
+      caption.textContent = `${active.title}: ${active.description}`;
+    } else if (caption.textContent && prev && prev.server?.preset) {
+      // The scenario left its preset (a memory moved, a setting changed):
+      // its caption no longer fits, but the panels must not jump while a
+      // memory is being dragged, so the box keeps its height.
+      caption.style.minHeight = `${caption.offsetHeight}px`;
+      const was = presets.find((p) => p.name === prev.server.preset);
+      caption.textContent = `Your own scenario now: the caption of “${was ? was.title : prev.server.preset}” described it before the change, so it is hidden. Choose a preset to read one again.`;
+    } else if (!prev || !prev.server) {
+      caption.textContent = '';
+    }
     for (const btn of box.querySelectorAll('button')) {
-      btn.classList.toggle('active', btn.dataset.preset === st.ui.activePreset);
-      btn.setAttribute('aria-pressed', String(btn.dataset.preset === st.ui.activePreset));
+      btn.classList.toggle('active', btn.dataset.preset === name);
+      btn.setAttribute('aria-pressed', String(btn.dataset.preset === name));
       btn.disabled = st.status !== 'live';
     }
   }

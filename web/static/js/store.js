@@ -34,7 +34,9 @@ export function initialState() {
     // show: what the panels paint: 'energy' (the heatmap), 'basins' (flat
     // basin colours, white where no single memory), or 'both' (flat basins
     // with the energy's contour lines).
-    ui: {show: 'both', selected: null, hover: null, activePreset: null},
+    // The active preset is not kept here: the server says in every state
+    // message which preset, if any, the scenario on show is (server.preset).
+    ui: {show: 'both', selected: null, hover: null},
     probe: null, // {space, x, y, seq (of the request), paths|null, replySeq}
     errors: {fields: {}, general: null}, // field name → message
     lastError: null, // the last error message from the server
@@ -113,7 +115,7 @@ export function reduce(s, a) {
     case 'preset': {
       // A new scenario: field errors are moot; page-side messages stay.
       const general = s.errors.general && s.errors.general.seq === Infinity ? s.errors.general : null;
-      return {...s, ui: {...s.ui, activePreset: a.name, selected: null}, errors: {fields: {}, general}};
+      return {...s, ui: {...s.ui, selected: null}, errors: {fields: {}, general}};
     }
     case 'probe-request': {
       const same = s.probe && sameQuery(s.probe, a);
@@ -150,14 +152,21 @@ function sameQuery(p, q) {
 // a later message has been applied; the selection goes when its memory does.
 function onState(s, msg) {
   let {errors, ui} = s;
-  if (errors.general && msg.seq > errors.general.seq) {
+  // A divergence stays as long as the run it is about (its epoch): the run
+  // keeps stopping there whatever else is applied.
+  const g = errors.general;
+  if (g && msg.seq > g.seq && !(g.code === 'diverged' && msg.epoch === g.epoch)) {
     errors = {...errors, general: null};
   }
   const m = msg.dims ? msg.dims.m : 0;
   if (ui.selected !== null && ui.selected >= m) {
     ui = {...ui, selected: null};
   }
-  return {...s, server: msg, errors, ui};
+  // White shares of other retrieval or grid settings are of another
+  // picture: the series start again.
+  let unlabeled = s.unlabeled;
+  if (s.server && renderKey(s.server.scenario) !== renderKey(msg.scenario)) unlabeled = {epoch: -1, series: {}};
+  return {...s, server: msg, errors, ui, unlabeled};
 }
 
 // onServerError files a server error next to its control (name) when there
@@ -167,7 +176,8 @@ function onServerError(s, msg, name) {
   const text = msg.message || msg.code || 'error';
   let errors = s.errors;
   if (name) errors = {...errors, fields: {...errors.fields, [name]: text}};
-  if (!name || msg.code === 'diverged') errors = {...errors, general: {message: text, seq: msg.seq ?? 0}};
+  if (msg.code === 'diverged') errors = {...errors, general: {message: text, seq: msg.seq ?? 0, code: msg.code, epoch: s.server?.epoch ?? null}};
+  else if (!name) errors = {...errors, general: {message: text, seq: msg.seq ?? 0}};
   return {...s, errors, lastError: {...msg}};
 }
 
@@ -182,6 +192,13 @@ function mergeMetrics(cur, msg) {
     out[key] = base.concat(msg[key] || []);
   }
   return out;
+}
+
+// renderKey is what of a scenario decides its pictures besides the feature
+// map: β, the maps, the retrieval settings and the grid.
+export function renderKey(sc) {
+  if (!sc) return '';
+  return JSON.stringify([sc.beta, sc.separations, sc.retrieval, sc.view?.grid, sc.view?.paperSoftmaxEnergy, sc.normalizeMemories, sc.memories]);
 }
 
 // addUnlabeled records the white (unlabeled) fraction of every panel of

@@ -132,10 +132,10 @@ test('a server error with a field goes next to that field, otherwise to the gene
 test('a divergence goes next to its field and to the general area', () => {
   const msg = {type: 'error', seq: 9, code: 'diverged', field: 'uhop.lr', iteration: 12, message: 'U-Hop+ diverged at iteration 12'};
   const s = last(run(initialState(), {type: 'server-error', msg, name: 'lr'}));
-  assert.deepEqual(s.errors, {fields: {lr: msg.message}, general: {message: msg.message, seq: 9}});
+  assert.deepEqual(s.errors, {fields: {lr: msg.message}, general: {message: msg.message, seq: 9, code: 'diverged', epoch: null}});
   // Also when no control shows its field.
   const s2 = reduce(initialState(), {type: 'server-error', msg: {...msg, field: 'uhop'}, name: null});
-  assert.deepEqual(s2.errors, {fields: {}, general: {message: msg.message, seq: 9}});
+  assert.deepEqual(s2.errors, {fields: {}, general: {message: msg.message, seq: 9, code: 'diverged', epoch: null}});
 });
 
 test('a server general error goes away once a later message is applied', () => {
@@ -147,7 +147,7 @@ test('a server general error goes away once a later message is applied', () => {
   // follows keeps it.
   const div = {type: 'error', seq: 7, code: 'diverged', field: 'uhop.lr', message: 'diverged'};
   const s = last(run(initialState(), {type: 'state', msg: stateMsg(7)}, {type: 'server-error', msg: div, name: 'lr'}, {type: 'state', msg: stateMsg(7)}));
-  assert.deepEqual(s.errors.general, {message: 'diverged', seq: 7});
+  assert.deepEqual(s.errors.general, {message: 'diverged', seq: 7, code: 'diverged', epoch: 1});
   assert.equal(s.errors.fields.lr, 'diverged');
 });
 
@@ -176,7 +176,7 @@ test('a preset clears field errors and server errors, not page-side ones', () =>
     {type: 'preset', name: 'clustered'},
   );
   assert.deepEqual(s3.errors, {fields: {}, general: null});
-  assert.equal(s3.ui.activePreset, 'clustered');
+  assert.equal(s3.ui.selected, null, 'a preset clears the selection');
   assert.equal(s3.ui.selected, null);
   const page = reduce(deepFreeze(initialState()), {type: 'general-error', message: 'copy this link'});
   assert.deepEqual(reduce(page, {type: 'preset', name: null}).errors.general, {message: 'copy this link', seq: Infinity});
@@ -252,4 +252,31 @@ test('white fractions are kept per map and view, from full-resolution frames onl
   assert.equal(addUnlabeled(u, frame(4, 1, true)), u, 'a coarse frame is not recorded');
   const fresh = addUnlabeled(u, frame(0, 2));
   assert.deepEqual([...fresh.series['softmax|input'].keys()], [0], 'a new epoch starts again');
+});
+
+test('a divergence stays in the general area while its run lasts', () => {
+  const st = (seq, epoch) => ({type: 'state', msg: {...stateMsg(seq), epoch}});
+  const [, , s2, s3, s4] = run(initialState(),
+    st(4, 7),
+    {type: 'server-error', msg: {seq: 4, code: 'diverged', field: 'uhop.lr', message: 'U-Hop+ diverged at iteration 104', iteration: 104}, name: 'lr'},
+    st(5, 7),
+    st(6, 8),
+  );
+  assert.match(s2.errors.general.message, /diverged/);
+  assert.match(s3.errors.general.message, /diverged/, 'a later message of the same run keeps it');
+  assert.equal(s4.errors.general, null, 'a new epoch (new training settings) clears it');
+});
+
+test('the white-share series start again when the pictures change for another reason than training', () => {
+  const sc = (beta) => ({beta, separations: ['softmax'], retrieval: {steps: 5}, view: {grid: {nx: 64}}, memories: [[1, 0]]});
+  const frame = {t: 0, epoch: 1, separations: ['softmax'], views: [{space: 'input', panels: [{unlabeledFraction: 0.5}]}]};
+  const [, , s2, s3, s4] = run(initialState(),
+    {type: 'state', msg: stateMsg(1, {scenario: sc(20)})},
+    {type: 'frame', frame},
+    {type: 'state', msg: stateMsg(2, {scenario: sc(20), t: 3})},
+    {type: 'state', msg: stateMsg(3, {scenario: sc(1000)})},
+  );
+  assert.equal(Object.keys(s2.unlabeled.series).length, 1);
+  assert.equal(s3.unlabeled, s2.unlabeled, 'a new t keeps them');
+  assert.deepEqual(s4.unlabeled.series, {}, 'a new β starts them again');
 });
