@@ -58,23 +58,31 @@ func BenchmarkWorkUnits(b *testing.B) {
 			},
 		})
 	}
-	// Rendering: nx·ny·snapshots·steps·M·cost. β small and tolerance tiny,
-	// so that no cell settles before its last step.
-	for _, sep := range []string{"softmax", "entmax15", "sparsemax", "entmax:1.25"} {
-		for _, c := range []struct{ m, nx, steps int }{{2, 256, 200}, {16, 128, 100}, {33, 64, 100}, {64, 64, 50}, {128, 32, 50}, {256, 32, 20}, {512, 16, 50}} {
-			shapes = append(shapes, shape{
-				name: fmt.Sprintf("render/%s/M=%d", sep, c.m),
-				body: fmt.Sprintf(`{"memories":%s,"beta":0.01,"separations":[%q],"retrieval":{"steps":%d,"tolerance":1e-12},"view":{"grid":{"nx":%d,"ny":%d}},"snapshots":[0]}`,
-					memories(c.m, 2, 2), sep, c.steps, c.nx, c.nx),
-				units: func() int64 { return int64(c.nx*c.nx) * int64(c.steps) * int64(c.m) },
-				model: func() float64 {
-					m, err := separation.Parse(sep)
-					if err != nil {
-						panic(err)
-					}
-					return renderWork(int64(c.nx*c.nx)*int64(c.steps), c.m, []separation.Map{m})
-				},
-			})
+	// Rendering: nx·ny·snapshots·steps·M·cost, at several β (large β
+	// takes exp's slow path and sparser supports, small β keeps every
+	// memory in the support), tolerance tiny so that no cell settles on
+	// the tolerance, and bisection maps with a fast (α = 1.25:
+	// 1/(α−1) = 4) and a general exponent.
+	for _, sep := range []string{"softmax", "entmax15", "sparsemax", "entmax:1.25", "entmax:1.2", "entmax:7"} {
+		for _, beta := range []float64{0.01, 1, 20, 5000} {
+			for _, c := range []struct{ m, nx, steps int }{{2, 128, 100}, {16, 96, 50}, {64, 48, 40}, {512, 16, 20}} {
+				if strings.HasPrefix(sep, "entmax:") {
+					c.steps /= 4
+				}
+				shapes = append(shapes, shape{
+					name: fmt.Sprintf("render/%s/beta=%g/M=%d", sep, beta, c.m),
+					body: fmt.Sprintf(`{"memories":%s,"beta":%g,"separations":[%q],"retrieval":{"steps":%d,"tolerance":1e-12},"view":{"grid":{"nx":%d,"ny":%d}},"snapshots":[0]}`,
+						memories(c.m, 2, 2), beta, sep, c.steps, c.nx, c.nx),
+					units: func() int64 { return int64(c.nx*c.nx) * int64(c.steps) * int64(c.m) },
+					model: func() float64 {
+						m, err := separation.Parse(sep)
+						if err != nil {
+							panic(err)
+						}
+						return renderWork(int64(c.nx*c.nx)*int64(c.steps), c.m, []separation.Map{m})
+					},
+				})
+			}
 		}
 	}
 	for _, sh := range shapes {

@@ -148,7 +148,7 @@ func DefaultLimits() Limits {
 		MaxRenderWork:       4e10,
 		MaxConcurrentRuns:   8,
 		RunTimeout:          60 * time.Second,
-		MaxLiveFrameWork:    2e9,
+		MaxLiveFrameWork:    3e9,
 		MaxLiveSessions:     32,
 		LivePingInterval:    15 * time.Second,
 		LivePingTimeout:     10 * time.Second,
@@ -167,22 +167,24 @@ const trainUnitNs = 8
 
 // renderUnitNs is the estimated worst cost, in nanoseconds of one core, of
 // one retrieval update of one grid cell per memory, for M memories and
-// map sep. It is an upper envelope of BenchmarkWorkUnits (2-core AMD EPYC,
-// every cell running all its updates, all memories in the sort):
-//   - softmax: 0.6–3.2 ns, counted as 4;
-//   - entmax15 and sparsemax sort the candidate scores: 0.6–2.2 ns up to
-//     M = 32 (insertion sort), then growing with M (8 ns at 64, 17 at
-//     128, 39–42 at 256 and 512), counted as max(2.5, M/6);
-//   - entmax:α bisects 64 times, with a power per entry: 25 ns at M = 2,
-//     70 at 16, 230–540 at 64 … 512, counted as 100 + 2M.
+// map sep. It is an upper envelope of BenchmarkWorkUnits (2-core AMD EPYC;
+// β from 0.01 to 5000, every cell running all its updates), with a margin:
+//   - softmax: 1.2–8 ns up to M = 64, 14 at M = 512 with β = 5000 (exp of
+//     large negative scores), counted as 8 + M/40;
+//   - entmax15 and sparsemax sort the candidate scores: up to 10 ns at
+//     M = 16, 17 at 64, 52 at 512, counted as 12 + M/8;
+//   - entmax:α bisects 64 times with a power per entry in the support:
+//     up to 2.3 µs at M = 2 and 2.9 µs at 512 (general α; α whose
+//     1/(α−1) is small and whole are faster but not counted apart),
+//     counted as 3000 + 2M.
 func renderUnitNs(sep separation.Map, m int) float64 {
 	switch sep {
 	case separation.Softmax():
-		return 4
+		return 8 + float64(m)/40
 	case separation.Entmax15(), separation.Sparsemax():
-		return max(2.5, float64(m)/6)
+		return 12 + float64(m)/8
 	}
-	return 100 + 2*float64(m)
+	return 3000 + 2*float64(m)
 }
 
 // renderWork is the estimated CPU time of rendering cells·updates grid

@@ -31,9 +31,14 @@ func TestWorkLimitsCalibrated(t *testing.T) {
 		// 88²·1000·512 = 3.97e9 old units: accepted before, about 160 CPU-s.
 		{"sparsemax with 512 memories", "sparsemax", 512, 88, 1000},
 		{"entmax15 with 256 memories", "entmax15", 256, 120, 1000},
+		// Accepted by the first calibration, which timed a bisection map
+		// with a fast exponent: 63 CPU-s; softmax at β = 5000 takes exp's
+		// slow path: about 100 CPU-s.
+		{"bisection with a general α", "entmax:1.2", 8, 256, 60},
+		{"softmax at β = 5000 with 512 memories", "softmax", 512, 512, 74},
 	} {
-		body := fmt.Sprintf(`{"memories":%s,"beta":0.01,"separations":[%q],"retrieval":{"steps":%d},"view":{"grid":{"nx":%d,"ny":%d}},"snapshots":[0]}`,
-			mem(c.m), c.sep, c.steps, c.nx, c.nx)
+		body := fmt.Sprintf(`{"memories":%s,"beta":%g,"separations":[%q],"retrieval":{"steps":%d},"view":{"grid":{"nx":%d,"ny":%d}},"snapshots":[0]}`,
+			mem(c.m), map[bool]float64{true: 5000, false: 0.01}[c.sep == "softmax"], c.sep, c.steps, c.nx, c.nx)
 		rec := postRun(h, body)
 		if rec.Code != 400 {
 			t.Errorf("%s: status %d, want 400; %.200s", c.name, rec.Code, rec.Body)
@@ -66,9 +71,9 @@ func TestRenderUnitNs(t *testing.T) {
 		m    int
 		want float64
 	}{
-		{separation.Softmax(), 8, 4}, {separation.Softmax(), 512, 4},
-		{separation.Sparsemax(), 8, 2.5}, {separation.Entmax15(), 512, 512.0 / 6},
-		{bis, 2, 104}, {bis, 512, 1124},
+		{separation.Softmax(), 8, 8.2}, {separation.Softmax(), 512, 20.8},
+		{separation.Sparsemax(), 8, 13}, {separation.Entmax15(), 512, 76},
+		{bis, 2, 3004}, {bis, 512, 4024},
 	} {
 		if got := renderUnitNs(c.sep, c.m); got != c.want {
 			t.Errorf("renderUnitNs(%s, %d) = %g, want %g", c.sep.Name(), c.m, got, c.want)

@@ -106,7 +106,7 @@ func limitRows(lim Limits) []templates.LimitRow {
 		{What: "output cells nx·ny·separations·snapshots", Value: strconv.Itoa(lim.MaxOutputCells), Field: "snapshots"},
 		{What: "training work N·(M·d·D_Φ + M²·D_Φ)", Value: formatFloat(float64(lim.MaxTrainWork)), Field: "uhop.iterations"},
 		{What: "trajectory numbers (N+1)·(D_Φ·d + D_Φ)", Value: strconv.FormatInt(lim.MaxTrajectoryValues, 10), Field: "uhop.iterations"},
-		{What: "rendering time nx·ny·snapshots·steps·M·Σ cost, in CPU-ns (cost per map: softmax 4, entmax15 and sparsemax max(2.5, M/6), entmax:α 100 + 2M)",
+		{What: "rendering time nx·ny·snapshots·steps·M·Σ cost, in CPU-ns (cost per map: softmax 8 + M/40, entmax15 and sparsemax 12 + M/8, entmax:α 3000 + 2M)",
 			Value: formatFloat(float64(lim.MaxRenderWork)), Field: "retrieval.steps"},
 		{What: "computations at once (503 busy beyond)", Value: strconv.Itoa(lim.MaxConcurrentRuns)},
 		{What: "time per computation (503 timeout beyond)", Value: lim.RunTimeout.String()},
