@@ -28,7 +28,7 @@ func Example() {
 	// entmax15   p = [0.6740 0.3260 0.0000]  Ψ* = 1.1844
 	// sparsemax  p = [0.7500 0.2500 0.0000]  Ψ* = 1.0625
 	// entmax:1.5 p = [0.6740 0.3260 0.0000]  Ψ* = 1.1844
-	// separation: alpha out of range in "entmax:1": want entmax:<alpha> with 1 < alpha <= 16
+	// separation: alpha out of range in "entmax:1": want entmax:<alpha> with 1.001 <= alpha <= 16 (closer to 1, use softmax)
 }
 
 // Sparsemax of (0.5, 0): τ = (0.5 + 0 − 1)/2 = −0.25, so p = (0.75, 0.25).

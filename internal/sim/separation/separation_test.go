@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -481,7 +482,7 @@ func TestParseName(t *testing.T) {
 		{mustEntmax(t, 3), "entmax:3", 3, false},
 		{mustEntmax(t, MaxAlpha), "entmax:16", 16, false},
 		{mustEntmax(t, 1.3000000000000003), "entmax:1.3000000000000003", 1.3000000000000003, false},
-		{mustEntmax(t, math.Nextafter(1, 2)), "entmax:1.0000000000000002", math.Nextafter(1, 2), false},
+		{mustEntmax(t, MinAlpha), "entmax:1.001", MinAlpha, false},
 	}
 	for _, c := range cases {
 		if got := c.m.Name(); got != c.name {
@@ -516,20 +517,20 @@ func TestParseErrors(t *testing.T) {
 	cases := []struct {
 		name, want string
 	}{
-		{"", `separation: unknown map "": want softmax, entmax15, sparsemax or entmax:<alpha> with 1 < alpha <= 16`},
-		{"softmaxx", `separation: unknown map "softmaxx": want softmax, entmax15, sparsemax or entmax:<alpha> with 1 < alpha <= 16`},
-		{"Softmax", `separation: unknown map "Softmax": want softmax, entmax15, sparsemax or entmax:<alpha> with 1 < alpha <= 16`},
-		{"entmax", `separation: unknown map "entmax": want softmax, entmax15, sparsemax or entmax:<alpha> with 1 < alpha <= 16`},
-		{"entmax:", `separation: bad alpha in "entmax:": want entmax:<alpha> with alpha a finite number, 1 < alpha <= 16`},
-		{"entmax:abc", `separation: bad alpha in "entmax:abc": want entmax:<alpha> with alpha a finite number, 1 < alpha <= 16`},
-		{"entmax: 1.5", `separation: bad alpha in "entmax: 1.5": want entmax:<alpha> with alpha a finite number, 1 < alpha <= 16`},
-		{"entmax:NaN", `separation: bad alpha in "entmax:NaN": want entmax:<alpha> with alpha a finite number, 1 < alpha <= 16`},
-		{"entmax:inf", `separation: bad alpha in "entmax:inf": want entmax:<alpha> with alpha a finite number, 1 < alpha <= 16`},
-		{"entmax:1e400", `separation: bad alpha in "entmax:1e400": want entmax:<alpha> with alpha a finite number, 1 < alpha <= 16`},
-		{"entmax:1", `separation: alpha out of range in "entmax:1": want entmax:<alpha> with 1 < alpha <= 16`},
-		{"entmax:0.5", `separation: alpha out of range in "entmax:0.5": want entmax:<alpha> with 1 < alpha <= 16`},
-		{"entmax:-2", `separation: alpha out of range in "entmax:-2": want entmax:<alpha> with 1 < alpha <= 16`},
-		{"entmax:16.000001", `separation: alpha out of range in "entmax:16.000001": want entmax:<alpha> with 1 < alpha <= 16`},
+		{"", `separation: unknown map "": want softmax, entmax15, sparsemax or entmax:<alpha> with 1.001 <= alpha <= 16`},
+		{"softmaxx", `separation: unknown map "softmaxx": want softmax, entmax15, sparsemax or entmax:<alpha> with 1.001 <= alpha <= 16`},
+		{"Softmax", `separation: unknown map "Softmax": want softmax, entmax15, sparsemax or entmax:<alpha> with 1.001 <= alpha <= 16`},
+		{"entmax", `separation: unknown map "entmax": want softmax, entmax15, sparsemax or entmax:<alpha> with 1.001 <= alpha <= 16`},
+		{"entmax:", `separation: bad alpha in "entmax:": want entmax:<alpha> with alpha a finite number, 1.001 <= alpha <= 16`},
+		{"entmax:abc", `separation: bad alpha in "entmax:abc": want entmax:<alpha> with alpha a finite number, 1.001 <= alpha <= 16`},
+		{"entmax: 1.5", `separation: bad alpha in "entmax: 1.5": want entmax:<alpha> with alpha a finite number, 1.001 <= alpha <= 16`},
+		{"entmax:NaN", `separation: bad alpha in "entmax:NaN": want entmax:<alpha> with alpha a finite number, 1.001 <= alpha <= 16`},
+		{"entmax:inf", `separation: bad alpha in "entmax:inf": want entmax:<alpha> with alpha a finite number, 1.001 <= alpha <= 16`},
+		{"entmax:1e400", `separation: bad alpha in "entmax:1e400": want entmax:<alpha> with alpha a finite number, 1.001 <= alpha <= 16`},
+		{"entmax:1", `separation: alpha out of range in "entmax:1": want entmax:<alpha> with 1.001 <= alpha <= 16 (closer to 1, use softmax)`},
+		{"entmax:0.5", `separation: alpha out of range in "entmax:0.5": want entmax:<alpha> with 1.001 <= alpha <= 16 (closer to 1, use softmax)`},
+		{"entmax:-2", `separation: alpha out of range in "entmax:-2": want entmax:<alpha> with 1.001 <= alpha <= 16 (closer to 1, use softmax)`},
+		{"entmax:16.000001", `separation: alpha out of range in "entmax:16.000001": want entmax:<alpha> with 1.001 <= alpha <= 16 (closer to 1, use softmax)`},
 	}
 	for _, c := range cases {
 		m, err := Parse(c.name)
@@ -553,7 +554,7 @@ func TestEntmaxErrors(t *testing.T) {
 			t.Errorf("Entmax(%v) = %s, want error", a, m.Name())
 			continue
 		}
-		if msg := err.Error(); !strings.HasPrefix(msg, "separation: entmax alpha ") || !strings.Contains(msg, "1 < alpha <= 16") {
+		if msg := err.Error(); !strings.HasPrefix(msg, "separation: entmax alpha ") || !strings.Contains(msg, "1.001 <= alpha <= 16") {
 			t.Errorf("Entmax(%v) error = %q", a, msg)
 		}
 	}
@@ -782,5 +783,31 @@ func BenchmarkSepPsi(b *testing.B) {
 			}
 			sink = s
 		})
+	}
+}
+
+// TestEntmaxNearOne: at z = 0 the conjugate is the entropy of the uniform
+// distribution, Ψ*_α(0) = H_α(uniform) = −expm1((1−α) log n)/(α(α−1)). From
+// MinAlpha on the bisection map keeps it to 1e-11 relative; below MinAlpha
+// the constructors refuse α, since the formulas lose their digits there.
+func TestEntmaxNearOne(t *testing.T) {
+	for _, alpha := range []float64{MinAlpha, 1.002, 1.01, 1.1} {
+		m := mustEntmax(t, alpha)
+		for _, n := range []int{2, 3, 10, 100} {
+			z, p := make([]float64, n), make([]float64, n)
+			got := m.SepPsi(p, z, NewWorkspace(n))
+			want := -math.Expm1((1-alpha)*math.Log(float64(n))) / (alpha * (alpha - 1))
+			if rel := math.Abs(got-want) / want; rel > 1e-11 {
+				t.Errorf("α = %v, n = %d: Ψ*(0) = %.17g, want %.17g (relative error %.2g)", alpha, n, got, want, rel)
+			}
+		}
+	}
+	for _, alpha := range []float64{math.Nextafter(1, 2), 1 + 1e-9, math.Nextafter(MinAlpha, 1)} {
+		if _, err := Entmax(alpha); err == nil {
+			t.Errorf("Entmax(%v) accepted, want an error below MinAlpha", alpha)
+		}
+		if _, err := Parse("entmax:" + strconv.FormatFloat(alpha, 'g', -1, 64)); err == nil {
+			t.Errorf("Parse(entmax:%v) accepted", alpha)
+		}
 	}
 }
