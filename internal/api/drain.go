@@ -20,7 +20,9 @@ func (s *server) drainBody(w http.ResponseWriter, r *http.Request, read int64) {
 		w.Header().Set("Connection", "close")
 		return
 	}
-	if _, err := io.CopyN(io.Discard, r.Body, limit-read); err != io.EOF {
+	// One byte more than the limit allows tells a body of exactly
+	// MaxDrainBytes (drained: EOF after it) from a longer one.
+	if _, err := io.CopyN(io.Discard, r.Body, limit-read+1); err != io.EOF {
 		w.Header().Set("Connection", "close") // longer still, or a read error
 	}
 }

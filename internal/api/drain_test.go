@@ -23,11 +23,14 @@ func TestNaiveClientGets413(t *testing.T) {
 	defer ts.Close()
 	big := `{"memories": [[` + strings.Repeat("0,", 9<<19) + `1]]}` // 9 MiB
 	chunked := fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(big), big)
+	// A body of exactly the drain bound is drained too.
+	exact := `{"memories": [[` + strings.Repeat("0", 16<<20-len(`{"memories": [[]]}`)) + `]]}`
 	for _, tc := range []struct {
 		name, headers, body string
 	}{
 		{"Content-Length", fmt.Sprintf("Content-Length: %d\r\n", len(big)), big},
 		{"chunked", "Transfer-Encoding: chunked\r\n", chunked},
+		{"exactly 16 MiB", fmt.Sprintf("Content-Length: %d\r\n", len(exact)), exact},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			conn, err := net.Dial("tcp", ts.Listener.Addr().String())

@@ -387,7 +387,12 @@ func decodeWireFrame(data []byte) (*wireFrame, error) {
 			off += 2 * cells
 			p.energy = make([]float64, cells)
 			for c, v := range q {
-				p.energy[c] = p.energyMin + float64(v)*(p.energyMax-p.energyMin)/levels
+				if span := p.energyMax - p.energyMin; !math.IsInf(span, 1) {
+					p.energy[c] = p.energyMin + float64(v)*span/levels
+				} else { // a range beyond float64: the convex form of docs/protocol.md
+					t := float64(v) / levels
+					p.energy[c] = p.energyMin*(1-t) + p.energyMax*t
+				}
 			}
 			p.labels = body[off : off+cells]
 			off += cells

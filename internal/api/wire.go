@@ -195,6 +195,12 @@ func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
 	if hi > lo {
 		scale = energyLevels / (hi - lo)
 	}
+	// A range wider than the largest float64 (energies near ±1.8e308 of a
+	// run about to diverge) is measured in halves, which cannot overflow.
+	halves := math.IsInf(hi-lo, 1)
+	if halves {
+		scale = energyLevels / (hi/2 - lo/2)
+	}
 	q := grow(sg.q, len(energy))
 	sg.q = q
 	for i, v := range energy {
@@ -202,7 +208,11 @@ func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
 			q[i] = 0
 			continue
 		}
-		q[i] = uint16(min(math.Round((v-lo)*scale), energyLevels))
+		d := v - lo
+		if halves {
+			d = v/2 - lo/2
+		}
+		q[i] = uint16(min(math.Round(d*scale), energyLevels))
 	}
 	start := len(b)
 	b = slices.Grow(b, 2*len(q))[:start+2*len(q)]

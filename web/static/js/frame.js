@@ -259,6 +259,9 @@ export function decodeBody(header, body) {
  */
 export function rebuildEnergy(out, q, lo, hi, nx, ny, energyMin, energyMax, levels = 65535) {
   const step = (energyMax - energyMin) / levels;
+  // A range wider than the largest float64 takes the convex form, which
+  // cannot overflow (docs/protocol.md, "Energy").
+  const wide = step === Infinity;
   let top = 0;
   for (let i = 0, k = 0; i < ny; i++) {
     for (let j = 0; j < nx; j++, k++) {
@@ -269,7 +272,7 @@ export function rebuildEnergy(out, q, lo, hi, nx, ny, energyMin, energyMax, leve
       const v = (lo[k] + (hi[k] << 8) + pred) & 0xffff;
       q[k] = v;
       if (v > top) top = v;
-      out[k] = energyMin + v * step;
+      out[k] = wide ? energyMin * (1 - v / levels) + energyMax * (v / levels) : energyMin + v * step;
     }
   }
   return top;

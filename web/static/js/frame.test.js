@@ -211,3 +211,17 @@ test('malformed bodies raise a FrameError', async (t) => {
     assert.equal(f.views[0].panels[0].labels[1], LABEL_WHITE);
   });
 });
+
+test('rebuildEnergy: a range wider than the largest float64 takes the convex form', () => {
+  const levels = 4095;
+  const q = new Uint16Array(3);
+  // Residuals of q = [0, levels, 2048] along one row: r = q − q_left.
+  const lo = Uint8Array.from([0, levels & 0xff, (2048 - levels) & 0xff]);
+  const hi = Uint8Array.from([0, levels >> 8, ((2048 - levels) & 0xffff) >> 8]);
+  const out = new Float64Array(3);
+  rebuildEnergy(out, q, lo, hi, 3, 1, -4.1e307, 1.794e308, levels);
+  assert.deepEqual([...q], [0, levels, 2048]);
+  assert.equal(out[0], -4.1e307);
+  assert.equal(out[1], 1.794e308);
+  assert.ok(Number.isFinite(out[2]) && Math.abs(out[2] - (-4.1e307 * (1 - 2048 / levels) + 1.794e308 * (2048 / levels))) < 1e295);
+});
