@@ -327,6 +327,8 @@ func withButtons(b int64) chromedp.MouseOption {
 
 func TestExplorerPlayRaisesMinAngle(t *testing.T) {
 	tb := openExplorer(t)
+	tb.click(t, "preset-clustered")
+	tb.waitFor(t, "the clustered preset", `__hoplab.memories.length === 8 && __hoplab.metrics.t === 0`)
 	start := tb.metrics(t)
 	if start.T != 0 || start.MinAngleDeg == nil {
 		t.Fatalf("start metrics %+v, want t = 0 with a minimum angle", start)

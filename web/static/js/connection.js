@@ -6,8 +6,12 @@
 // last scenario (at its iteration), the views, the speed and playing.
 // Every message, text or binary, is handled strictly in arrival order
 // through one promise chain, so a frame is never overtaken by the `state`
-// that came after it. Frames are decoded by frame.js and handed to the
-// store; drawing happens elsewhere, once per animation frame.
+// that came after it. A frame with a newer frame already waiting behind it
+// is skipped, not decoded: when frames come faster than the page decodes
+// them (fast play on a slow machine), the page keeps up with the newest
+// instead of working through a growing backlog, and a pause shows at once.
+// Frames are decoded by frame.js and handed to the store; drawing happens
+// elsewhere, once per animation frame.
 
 import {decodeFrame} from './frame.js';
 
@@ -60,10 +64,15 @@ export function createConnection({path, store, initial, fieldOf}) {
     sock.binaryType = 'arraybuffer';
     ws = sock;
     let gotHello = false;
+    let framesWaiting = 0; // binary messages received, not yet handled
     sock.addEventListener('message', (ev) => {
       if (gen !== generation) return;
       const data = ev.data;
-      chain = chain.then(() => handle(data, gen, () => (gotHello = true))).catch((err) => {
+      if (typeof data !== 'string') framesWaiting++;
+      chain = chain.then(() => {
+        if (typeof data !== 'string' && --framesWaiting > 0) return; // a newer frame waits
+        return handle(data, gen, () => (gotHello = true));
+      }).catch((err) => {
         store.dispatch({type: 'general-error', message: `Cannot read a message from the server: ${err.message}`});
       });
     });
