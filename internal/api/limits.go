@@ -197,3 +197,26 @@ func renderWork(cellUpdates int64, m int, seps []separation.Map) float64 {
 	}
 	return float64(cellUpdates) * float64(m) * perMemory
 }
+
+// trainUnitsPerStep is the work of one U-Hop+ step that MaxTrainWork
+// counts, M·d·D_Φ + M²·D_Φ: the features, then the pairs.
+func trainUnitsPerStep(m, d, k int64) int64 { return m*d*k + m*m*k }
+
+// stateValues is the count of numbers that one trajectory state adds to
+// an answer, D_Φ·d + D_Φ (W and b), as MaxTrajectoryValues counts them.
+func stateValues(d, k int64) int64 { return k*d + k }
+
+// lastIteration is the last iteration N that the limits allow for M
+// memories of length d and feature dimension k: N ≤ MaxIterations,
+// N·trainUnitsPerStep ≤ MaxTrainWork and (N+1)·stateValues ≤
+// MaxTrajectoryValues, the checks of POST /api/v1/run.
+func (lim Limits) lastIteration(m, d, k int64) int {
+	last := int64(lim.MaxIterations)
+	if per := trainUnitsPerStep(m, d, k); per > 0 {
+		last = min(last, lim.MaxTrainWork/per)
+	}
+	if per := stateValues(d, k); per > 0 {
+		last = min(last, lim.MaxTrajectoryValues/per-1)
+	}
+	return int(max(last, 0))
+}

@@ -80,3 +80,30 @@ func TestRenderUnitNs(t *testing.T) {
 		}
 	}
 }
+
+// TestLastIterationMatchesRun: the last iteration a live session may reach
+// is the last N that POST /api/v1/run accepts for the same dimensions.
+func TestLastIterationMatchesRun(t *testing.T) {
+	lim := DefaultLimits()
+	for _, c := range []struct{ m, d, k int }{{2, 2, 2}, {512, 2, 2}, {64, 512, 512}, {8, 2, 300}} {
+		last := lim.lastIteration(int64(c.m), int64(c.d), int64(c.k))
+		for _, n := range []int{last, last + 1} {
+			body := fmt.Sprintf(`{"memories":%s,"normalizeMemories":false,"featureMap":{"dim":%d,"init":"random"},"uhop":{"iterations":%d},"snapshots":[]}`,
+				matrixJSON(c.m, c.d, func(i, j int) float64 { return float64((i+j)%3) + 1 }), c.k, n)
+			p, err := resolve(mustDecode(t, body), lim)
+			ok := err == nil && p.iterations == n
+			if ok != (n == last) {
+				t.Errorf("M %d, d %d, D_Φ %d: N = %d accepted %v (lastIteration %d): %v", c.m, c.d, c.k, n, ok, last, err)
+			}
+		}
+	}
+}
+
+func mustDecode(t *testing.T, body string) *Scenario {
+	t.Helper()
+	sc, err := decodeScenario([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}

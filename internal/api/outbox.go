@@ -24,8 +24,6 @@ type outbox struct {
 	metrics *metricsMsg
 	// replies are error and probe messages, oldest first.
 	replies [][]byte
-	// dropped counts replies dropped because the queue was full.
-	dropped int
 	// frame is the newest frame not yet taken, or nil; spare is a buffer
 	// the writer gave back, for the next frame.
 	frame, spare []byte
@@ -73,7 +71,6 @@ func (o *outbox) putReply(msg []byte) {
 	o.mu.Lock()
 	if len(o.replies) >= maxPendingReplies {
 		o.replies = append(o.replies[:0], o.replies[1:]...)
-		o.dropped++
 	}
 	o.replies = append(o.replies, msg)
 	o.mu.Unlock()

@@ -300,24 +300,15 @@ func (s *session) resolveLive(sc *Scenario) (*plan, error) {
 	return p, nil
 }
 
-// maxT is the last iteration the limits allow for p's dimensions: N ≤
-// MaxIterations, N·(M·d·D_Φ + M²·D_Φ) ≤ MaxTrainWork and (N+1)·(D_Φ·d +
-// D_Φ) ≤ MaxTrajectoryValues, as POST /api/v1/run checks them.
+// maxT is the last iteration the limits allow for p's dimensions
+// (Limits.lastIteration), as POST /api/v1/run checks them.
 func (s *session) maxT(p *plan) int {
 	m := int64(len(p.settings.Memories))
 	d := int64(0)
 	if m > 0 {
 		d = int64(len(p.settings.Memories[0]))
 	}
-	k := int64(p.settings.FeatureMap.Dim)
-	maxT := int64(s.lim.MaxIterations)
-	if perStep := m*d*k + m*m*k; perStep > 0 {
-		maxT = min(maxT, s.lim.MaxTrainWork/perStep)
-	}
-	if perState := k*d + k; perState > 0 {
-		maxT = min(maxT, s.lim.MaxTrajectoryValues/perState-1)
-	}
-	return int(max(maxT, 0))
+	return s.lim.lastIteration(m, d, int64(p.settings.FeatureMap.Dim))
 }
 
 // availableViews lists the views the run's dimensions allow, input first.

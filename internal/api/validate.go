@@ -313,10 +313,10 @@ func (p *plan) checkWork(m, d, k int, lim Limits) error {
 			nx, ny, nsep, nsnap, cells, lim.MaxOutputCells)
 	}
 	n, m64, d64, k64 := int64(p.iterations), int64(m), int64(d), int64(k)
-	if work := n * (m64*d64*k64 + m64*m64*k64); work > lim.MaxTrainWork {
+	if work := n * trainUnitsPerStep(m64, d64, k64); work > lim.MaxTrainWork {
 		return overLimit("uhop.iterations", "training work N·(M·d·D_Φ + M²·D_Φ) = %d exceeds the limit of %d", work, lim.MaxTrainWork)
 	}
-	if values := (n + 1) * (k64*d64 + k64); values > lim.MaxTrajectoryValues {
+	if values := (n + 1) * stateValues(d64, k64); values > lim.MaxTrajectoryValues {
 		return overLimit("uhop.iterations", "the trajectory has (N+1)·(D_Φ·d + D_Φ) = %d numbers, beyond the limit of %d", values, lim.MaxTrajectoryValues)
 	}
 	if work := renderWork(nx*ny*nsnap*int64(max(fs.Steps, 0)), m, fs.Separations); work > float64(lim.MaxRenderWork) {
