@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 
+	"hoplab/internal/golden"
 	"hoplab/internal/sim"
 )
 
@@ -64,7 +64,7 @@ func TestBehaviourHashes(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"contours2", "contours4"} {
-		raw, err := os.ReadFile(filepath.Join("..", "sim", "testdata", "golden", name+".json"))
+		raw, err := golden.Raw(name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,8 +3,6 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -32,7 +30,7 @@ func FuzzScenarioRoundTrip(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	for _, name := range []string{"contours2.json", "contours4.json"} {
-		data, err := os.ReadFile(filepath.Join(goldenDir, name))
+		data, err := goldenFile(name)
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"hoplab/internal/golden"
 	"hoplab/internal/workpool"
 )
 
@@ -156,6 +157,8 @@ func listJSON(n int, elem string) string {
 	return "[" + strings.TrimSuffix(strings.Repeat(elem+",", n), ",") + "]"
 }
 
-// goldenDir holds the reference numbers from the authors' code (SCIENCE §9),
-// kept once, with the engine's tests.
-const goldenDir = "../sim/testdata/golden"
+// goldenFile returns a golden file of package golden by its file name
+// ("contours2.json").
+func goldenFile(name string) ([]byte, error) {
+	return golden.Raw(strings.TrimSuffix(name, ".json"))
+}

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"hoplab/internal/golden"
 )
 
 // preset is a named scenario of the explorer.
@@ -30,9 +33,18 @@ type preset struct {
 // from the first frame on.
 const defaultPreset = "basins"
 
-// liveBox is the input-view box of the presets, whose memories are unit
+// liveGrid is the input-view grid of the presets, whose memories are unit
 // vectors: the unit disc with room around it.
-const liveBox = `"grid": {"nx": 128, "ny": 128, "xmin": -1.5, "xmax": 1.5, "ymin": -1.5, "ymax": 1.5}`
+var liveGrid = map[string]any{"nx": 128, "ny": 128, "xmin": -1.5, "xmax": 1.5, "ymin": -1.5, "ymax": 1.5}
+
+// liveBox is liveGrid as the "grid" member of a scenario's view.
+var liveBox = func() string {
+	b, err := json.Marshal(liveGrid)
+	if err != nil {
+		panic(err) // a map of numbers always encodes
+	}
+	return `"grid": ` + string(b)
+}()
 
 // presets lists the explorer's presets in the order the page shows them.
 // Figure 1's and the basins figure's memories and initial maps are those
@@ -56,43 +68,24 @@ var presets = []preset{
 		Title: "Figure 1, two memories",
 		Intro: "The paper's Figure 1 with two memories: the authors' memories and initial affine map W₀ (contours.py). " +
 			"Step to t = 1, 2 and 5 for the figure's rows N = 1, 2, 5; softmax energies are drawn without the 1/β, as published.",
-		story: captionStory{until: 5, rawRow: true},
-		scenario: func(int64) string {
-			return `{"memories": [[-0.15936654806137085, -0.9872194528579712], [0.9532274603843689, 0.3022540211677551]],
-				"normalizeMemories": true, "beta": 1.1111111111111112,
-				"featureMap": {"dim": 2, "affine": true, "W": [[-1.5276598930358887, 0.9984577894210815], [-0.9476476907730103, -0.17780768871307373]], "b": [0.5830293297767639, -0.2794203758239746]},
-				"uhop": {"iterations": 0, "optimizer": "sgd", "lr": 0.1, "momentum": 0, "tau": 1, "loss": "paper"},
-				"view": {"paperSoftmaxEnergy": true, ` + liveBox + `}}`
-		},
+		story:    captionStory{until: 5, rawRow: true},
+		scenario: func(int64) string { return paperPreset(golden.Contours2, true) },
 	},
 	{
 		Name:  "figure1-4",
 		Title: "Figure 1, four memories",
 		Intro: "The paper's Figure 1 with four memories: the authors' memories and initial affine map W₀ (contours.py). " +
 			"Step to t = 1, 2 and 5 for the figure's rows N = 1, 2, 5; softmax energies are drawn without the 1/β, as published.",
-		story: captionStory{until: 5, rawRow: true},
-		scenario: func(int64) string {
-			return `{"memories": [[-0.39849114418029785, -0.9171721339225769], [-0.6452694535255432, -0.7639549970626831], [0.745269238948822, 0.6667636036872864], [0.9998707175254822, -0.016080887988209724]],
-				"normalizeMemories": true, "beta": 20,
-				"featureMap": {"dim": 2, "affine": true, "W": [[0.8229625225067139, -1.5139460563659668], [-1.0790865421295166, -0.8488715291023254]], "b": [-0.4338694214820862, 0.5944920778274536]},
-				"uhop": {"iterations": 0, "optimizer": "sgd", "lr": 0.1, "momentum": 0, "tau": 1, "loss": "paper"},
-				"view": {"paperSoftmaxEnergy": true, ` + liveBox + `}}`
-		},
+		story:    captionStory{until: 5, rawRow: true},
+		scenario: func(int64) string { return paperPreset(golden.Contours4, true) },
 	},
 	{
 		Name:  "basins",
 		Title: "Basins of attraction figure",
 		Intro: "The paper's basins-of-attraction figure: the authors' five memories and initial affine map W₀ (basins.py). " +
 			"Step to t = 1, 2 and 5 for the figure's rows N = 1, 2, 5. A cell is white when its query ends within the tolerance of no single memory.",
-		story: captionStory{until: 5, rawRow: true},
-		scenario: func(int64) string {
-			return `{"memories": [[0.9339825510978699, 0.357318639755249], [0.7133607268333435, 0.7007970213890076], [-0.9865096211433411, -0.16370272636413574], [0.9607058167457581, -0.27756863832473755], [0.8653647899627686, 0.5011424422264099]],
-				"normalizeMemories": true, "beta": 20,
-				"featureMap": {"dim": 2, "affine": true, "W": [[-1.3798046112060547, 1.1960057020187378], [-0.17307065427303314, -0.816712498664856]], "b": [-0.128851518034935, -0.4976864159107208]},
-				"uhop": {"iterations": 0, "optimizer": "adam", "lr": 0.1, "tau": 1, "loss": "paper"},
-				"retrieval": {"steps": 5, "tolerance": 0.001},
-				"view": {` + liveBox + `}}`
-		},
+		story:    captionStory{until: 5, rawRow: true},
+		scenario: func(int64) string { return paperPreset(golden.Basins5, false) },
 	},
 	{
 		Name:  "antipodal",
@@ -124,6 +117,23 @@ var presets = []preset{
 				"view": {%s}}`, strings.Join(rows, ", "), seed, liveBox)
 		},
 	},
+}
+
+// paperPreset is the scenario of a golden case (package golden: the
+// authors' memories and initial map, one source for the presets and the
+// engine's golden tests) at iteration 0, on the presets' input-view box;
+// paperSoftmax draws its softmax panels as the published Figure 1 does.
+// The case's own view space and snapshots do not apply to live sessions.
+func paperPreset(name string, paperSoftmax bool) string {
+	view := map[string]any{"space": nil, "grid": liveGrid}
+	if paperSoftmax {
+		view["paperSoftmaxEnergy"] = true
+	}
+	b, err := golden.Scenario(name, map[string]any{"uhop": map[string]any{"iterations": 0}, "view": view, "snapshots": nil})
+	if err != nil {
+		panic("api: the golden case " + name + " is broken: " + err.Error()) // compiled-in data: a build error
+	}
+	return string(b)
 }
 
 // findPreset returns the preset called name.

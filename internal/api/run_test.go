@@ -10,8 +10,6 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -129,7 +127,7 @@ func TestRunGolden(t *testing.T) {
 	h := newTestServer(t, Limits{}).routes(nil)
 	for _, name := range []string{"contours2.json", "contours4.json"} {
 		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(goldenDir, name))
+			data, err := goldenFile(name)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,14 +3,14 @@ package sim
 import (
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"hoplab/internal/golden"
 )
 
-// goldenCase is one file of testdata/golden: a setting of the authors'
-// contours.py and the losses and maps its torch run produced (SCIENCE §9).
-type goldenCase struct {
+// goldenScenario is the part of a golden case's scenario (package golden:
+// the authors' contours.py settings, SCIENCE §9) that the engine needs.
+type goldenScenario struct {
 	Scenario struct {
 		Memories          [][]float64
 		NormalizeMemories bool
@@ -29,31 +29,20 @@ type goldenCase struct {
 			Loss       string
 		}
 	}
-	LossByStep []float64
-	W          [][][]float64
-	B          [][]float64
-	Tolerance  struct {
-		Loss float64
-		W    float64
-	}
 }
 
 func TestGoldenContours(t *testing.T) {
-	files, err := filepath.Glob("testdata/golden/contours*.json")
-	if err != nil || len(files) != 2 {
-		t.Fatalf("golden files: %v %v", files, err)
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			raw, err := os.ReadFile(file)
+	for _, name := range []string{golden.Contours2, golden.Contours4} {
+		t.Run(name, func(t *testing.T) {
+			g, err := golden.Load(name)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var g goldenCase
-			if err := json.Unmarshal(raw, &g); err != nil {
+			var gs goldenScenario
+			if err := json.Unmarshal([]byte(`{"Scenario":`+string(g.Scenario)+`}`), &gs); err != nil {
 				t.Fatal(err)
 			}
-			sc := g.Scenario
+			sc := gs.Scenario
 			if sc.UHop.Optimizer != "sgd" || sc.UHop.Loss != "paper" {
 				t.Fatalf("unexpected golden setting %+v", sc.UHop)
 			}
