@@ -44,6 +44,7 @@ import (
 	"time"
 
 	"hoplab/internal/api"
+	"hoplab/internal/scenario"
 	"hoplab/internal/workpool"
 )
 
@@ -57,7 +58,7 @@ func main() {
 	}
 }
 
-// Server timeouts. WriteTimeout exceeds api.Limits.RunTimeout, so a run
+// Server timeouts. WriteTimeout exceeds scenario.Limits.RunTimeout, so a run
 // that ends in time can still be written.
 const (
 	readHeaderTimeout = 5 * time.Second
@@ -88,7 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fset.SetOutput(io.Discard) // Parse's errors are returned; the usage is printed below
 	addr := fset.String("addr", "127.0.0.1:8080", "listen `address` host:port (env HOPLAB_ADDR when the flag is not given)")
 	workers := fset.Int("workers", runtime.NumCPU(), "`number` of CPU workers shared by all computations")
-	limits := api.DefaultLimits()
+	limits := scenario.DefaultLimits()
 	fset.IntVar(&limits.MaxLiveSessions, "max-sessions", limits.MaxLiveSessions, "`number` of live sessions open at once")
 	fset.IntVar(&limits.MaxLiveSessionsPerAddr, "max-sessions-per-addr", 0, "`number` of live sessions open at once from one client address; 0: no limit (a classroom behind one NAT shares an address)")
 	shutdownTimeout := fset.Duration("shutdown-timeout", 10*time.Second, "how long a shutdown (SIGINT, SIGTERM) waits for running requests; computations still running after 4/5 of it (but 2 s before its end at the latest) are stopped and answered 503 shutting_down")

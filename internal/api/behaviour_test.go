@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"hoplab/internal/golden"
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 )
 
@@ -29,14 +30,14 @@ const behaviourHashesFile = "testdata/behaviour-hashes.json"
 
 func TestBehaviourHashes(t *testing.T) {
 	got := map[string]string{}
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 
 	// /run bytes: every preset at snapshots 0 and 5 (both views where the
 	// dimensions allow), and the golden Figure 1 scenarios.
-	for _, p := range presets {
+	for _, p := range scenario.Presets() {
 		for _, space := range []string{"input", "feature"} {
 			var sc map[string]any
-			if err := json.Unmarshal([]byte(p.scenario(1)), &sc); err != nil {
+			if err := json.Unmarshal([]byte(p.Scenario(1)), &sc); err != nil {
 				t.Fatal(err)
 			}
 			sc["uhop"].(map[string]any)["iterations"] = 5
@@ -88,16 +89,16 @@ func TestBehaviourHashes(t *testing.T) {
 	}
 
 	// Live cells: each preset's plan, rendered as a session draws it.
-	for _, p := range presets {
-		sc, err := decodeScenario([]byte(p.scenario(1)))
+	for _, p := range scenario.Presets() {
+		sc, err := scenario.Decode([]byte(p.Scenario(1)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		pl, err := resolve(withoutSnapshots(sc), DefaultLimits())
+		pl, err := scenario.Resolve(scenario.WithoutSnapshots(sc), scenario.DefaultLimits())
 		if err != nil {
 			t.Fatal(err)
 		}
-		run, err := pl.start()
+		run, err := pl.Start()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +112,7 @@ func TestBehaviourHashes(t *testing.T) {
 			}
 			for _, it := range []int{0, 5} {
 				var f sim.Frame
-				if err := run.Render(&f, it, viewSettings(pl, space), sim.Serial{}); err != nil {
+				if err := run.Render(&f, it, scenario.ViewSettings(pl, space), sim.Serial{}); err != nil {
 					t.Fatal(err)
 				}
 				got[fmt.Sprintf("cells/%s/%s/t%d", p.Name, space, it)] = hashCells(&f)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim/sphere"
 )
 
@@ -149,24 +150,24 @@ func intRange(lo, hi int) []int {
 // (required), m (optional, a comma-separated list), nothing else, each at
 // most once. ms is nil when m is not given; otherwise it holds the M in the
 // order asked.
-func parseCodesQuery(raw string) (dim int, ms []int, e *apiError) {
+func parseCodesQuery(raw string) (dim int, ms []int, e *scenario.Error) {
 	q, err := url.ParseQuery(raw)
 	if err != nil {
-		return 0, nil, invalid("", "the query string does not parse: %v", err)
+		return 0, nil, scenario.Invalid("", "the query string does not parse: %v", err)
 	}
 	for _, key := range slices.Sorted(maps.Keys(q)) { // sorted: the same query always gets the same error
 		vals := q[key]
 		switch {
 		case key != "dim" && key != "m":
-			return 0, nil, &apiError{status: http.StatusBadRequest, code: codeUnknownField, field: key,
-				message: fmt.Sprintf("unknown parameter %q; the parameters are dim and m", key)}
+			return 0, nil, &scenario.Error{Status: http.StatusBadRequest, Code: scenario.CodeUnknownField, Field: key,
+				Message: fmt.Sprintf("unknown parameter %q; the parameters are dim and m", key)}
 		case len(vals) > 1:
-			return 0, nil, &apiError{status: http.StatusBadRequest, code: codeDuplicateField, field: key,
-				message: fmt.Sprintf("parameter %s is given more than once (%d times); give it once", key, len(vals))}
+			return 0, nil, &scenario.Error{Status: http.StatusBadRequest, Code: scenario.CodeDuplicateField, Field: key,
+				Message: fmt.Sprintf("parameter %s is given more than once (%d times); give it once", key, len(vals))}
 		}
 	}
 	if _, ok := q["dim"]; !ok {
-		return 0, nil, invalid("dim", "missing: give the dimension D of the space, dim=2 … %d (the points lie on the sphere S^{D−1} of R^D)", maxCodesDim)
+		return 0, nil, scenario.Invalid("dim", "missing: give the dimension D of the space, dim=2 … %d (the points lie on the sphere S^{D−1} of R^D)", maxCodesDim)
 	}
 	dim, e = parseCodesInt("dim", q.Get("dim"), "D", maxCodesDim)
 	if e != nil {
@@ -178,10 +179,10 @@ func parseCodesQuery(raw string) (dim int, ms []int, e *apiError) {
 	}
 	list := v[0]
 	if list == "" {
-		return 0, nil, invalid("m", "empty: give a comma-separated list of numbers of points, like m=7,24,130, or leave m out for every M known")
+		return 0, nil, scenario.Invalid("m", "empty: give a comma-separated list of numbers of points, like m=7,24,130, or leave m out for every M known")
 	}
 	if n := strings.Count(list, ",") + 1; n > maxCodesValues {
-		return 0, nil, overLimit("m", "%d values exceed the limit of %d per request", n, maxCodesValues)
+		return 0, nil, scenario.OverLimit("m", "%d values exceed the limit of %d per request", n, maxCodesValues)
 	}
 	parts := strings.Split(list, ",")
 	ms = make([]int, len(parts))
@@ -192,7 +193,7 @@ func parseCodesQuery(raw string) (dim int, ms []int, e *apiError) {
 			return 0, nil, e
 		}
 		if j, dup := seen[m]; dup {
-			return 0, nil, invalid("m", "M = %d is given twice (values %d and %d of m); give each M once", m, j+1, i+1)
+			return 0, nil, scenario.Invalid("m", "M = %d is given twice (values %d and %d of m); give each M once", m, j+1, i+1)
 		}
 		seen[m] = i
 		ms[i] = m
@@ -203,17 +204,17 @@ func parseCodesQuery(raw string) (dim int, ms []int, e *apiError) {
 // parseCodesInt reads an integer in [2, limit] for parameter field, called
 // what in messages: a value below 2 or not an integer is invalid_field, one
 // above limit limit_exceeded.
-func parseCodesInt(field, s, what string, limit int) (int, *apiError) {
+func parseCodesInt(field, s, what string, limit int) (int, *scenario.Error) {
 	v, err := strconv.Atoi(s)
 	switch {
 	case err != nil && errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(s, "-"):
-		return 0, overLimit(field, "%s = %s exceeds the limit of %d", what, s, limit)
+		return 0, scenario.OverLimit(field, "%s = %s exceeds the limit of %d", what, s, limit)
 	case err != nil:
-		return 0, invalid(field, "%s is %q, not an integer", what, s)
+		return 0, scenario.Invalid(field, "%s is %q, not an integer", what, s)
 	case v < 2:
-		return 0, invalid(field, "%s = %d; it must be at least 2", what, v)
+		return 0, scenario.Invalid(field, "%s = %d; it must be at least 2", what, v)
 	case v > limit:
-		return 0, overLimit(field, "%s = %d exceeds the limit of %d", what, v, limit)
+		return 0, scenario.OverLimit(field, "%s = %d exceeds the limit of %d", what, v, limit)
 	}
 	return v, nil
 }

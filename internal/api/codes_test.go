@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim/sphere"
 )
 
@@ -82,7 +83,7 @@ func checkBounds(t *testing.T, dim int, e codeEntryJSON) {
 }
 
 func TestCodesValues(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	null := math.NaN()
 	tests := []struct {
 		name, query string
@@ -143,7 +144,7 @@ func TestCodesValues(t *testing.T) {
 // TestCodesD3Bounds: for D = 3 Prop. 3.1's bounds are 2/(3M) and 4/√M
 // (SCIENCE §5.1), and every row of the table lies between them.
 func TestCodesD3Bounds(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	res := codesOf(t, getCodes(h, "dim=3"))
 	for _, e := range res.Codes {
 		lower, upper := 2/(3*float64(e.M)), 4/math.Sqrt(float64(e.M))
@@ -159,7 +160,7 @@ func TestCodesD3Bounds(t *testing.T) {
 // TestCodesListings: without m= the answer lists every M known for D = 2
 // and 3, and M = 2 … 130 for other D; with m= the M asked, in that order.
 func TestCodesListings(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	ms := func(res *codesJSON) []int {
 		out := make([]int, len(res.Codes))
 		for i, e := range res.Codes {
@@ -214,7 +215,7 @@ func TestCodesListings(t *testing.T) {
 }
 
 func TestCodesErrors(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	many := strings.Repeat("2,", 256) + "2" // 257 values
 	distinct := make([]string, 257)
 	for i := range distinct {
@@ -223,35 +224,35 @@ func TestCodesErrors(t *testing.T) {
 	tests := []struct {
 		name, query, code, field, inMessage string
 	}{
-		{"no query", "", codeInvalidField, "dim", "missing"},
-		{"no dim", "m=7", codeInvalidField, "dim", "missing"},
-		{"empty dim", "dim=", codeInvalidField, "dim", "not an integer"},
-		{"dim a word", "dim=three", codeInvalidField, "dim", "not an integer"},
-		{"dim a decimal", "dim=3.0", codeInvalidField, "dim", "not an integer"},
-		{"dim 1", "dim=1", codeInvalidField, "dim", "at least 2"},
-		{"dim 0", "dim=0", codeInvalidField, "dim", "at least 2"},
-		{"dim negative", "dim=-3", codeInvalidField, "dim", "at least 2"},
-		{"dim hugely negative", "dim=-99999999999999999999", codeInvalidField, "dim", "not an integer"},
-		{"dim beyond the limit", "dim=1025", codeLimitExceeded, "dim", "1024"},
-		{"dim beyond int", "dim=99999999999999999999", codeLimitExceeded, "dim", "1024"},
-		{"dim twice", "dim=3&dim=3", codeDuplicateField, "dim", "more than once"},
-		{"unknown parameter", "dim=3&n=7", codeUnknownField, "n", "dim and m"},
-		{"unknown before duplicate", "dim=3&dim=4&a=1", codeUnknownField, "a", "dim and m"},
-		{"bad query string", "dim=%zz", codeInvalidField, "", "does not parse"},
-		{"empty m", "dim=3&m=", codeInvalidField, "m", "empty"},
-		{"empty value in m", "dim=3&m=7,,8", codeInvalidField, "m", "value 2 of m"},
-		{"trailing comma", "dim=3&m=7,", codeInvalidField, "m", "value 2 of m"},
-		{"m with a space", "dim=3&m=7,%2024", codeInvalidField, "m", "not an integer"},
-		{"m a word", "dim=3&m=7,x", codeInvalidField, "m", `"x"`},
-		{"m 1", "dim=3&m=1", codeInvalidField, "m", "at least 2"},
-		{"m negative", "dim=2&m=-5", codeInvalidField, "m", "at least 2"},
-		{"m beyond the limit", "dim=2&m=1025", codeLimitExceeded, "m", "1024"},
-		{"m beyond int", "dim=2&m=7,99999999999999999999", codeLimitExceeded, "m", "1024"},
-		{"m repeated value", "dim=3&m=7,24,7", codeInvalidField, "m", "twice"},
-		{"m twice", "dim=3&m=7&m=8", codeDuplicateField, "m", "more than once"},
-		{"too many values", "dim=3&m=" + many, codeLimitExceeded, "m", "256"},
-		{"too many distinct values", "dim=3&m=" + strings.Join(distinct, ","), codeLimitExceeded, "m", "256"},
-		{"dim checked before m", "dim=1&m=1", codeInvalidField, "dim", "at least 2"},
+		{"no query", "", scenario.CodeInvalidField, "dim", "missing"},
+		{"no dim", "m=7", scenario.CodeInvalidField, "dim", "missing"},
+		{"empty dim", "dim=", scenario.CodeInvalidField, "dim", "not an integer"},
+		{"dim a word", "dim=three", scenario.CodeInvalidField, "dim", "not an integer"},
+		{"dim a decimal", "dim=3.0", scenario.CodeInvalidField, "dim", "not an integer"},
+		{"dim 1", "dim=1", scenario.CodeInvalidField, "dim", "at least 2"},
+		{"dim 0", "dim=0", scenario.CodeInvalidField, "dim", "at least 2"},
+		{"dim negative", "dim=-3", scenario.CodeInvalidField, "dim", "at least 2"},
+		{"dim hugely negative", "dim=-99999999999999999999", scenario.CodeInvalidField, "dim", "not an integer"},
+		{"dim beyond the limit", "dim=1025", scenario.CodeLimitExceeded, "dim", "1024"},
+		{"dim beyond int", "dim=99999999999999999999", scenario.CodeLimitExceeded, "dim", "1024"},
+		{"dim twice", "dim=3&dim=3", scenario.CodeDuplicateField, "dim", "more than once"},
+		{"unknown parameter", "dim=3&n=7", scenario.CodeUnknownField, "n", "dim and m"},
+		{"unknown before duplicate", "dim=3&dim=4&a=1", scenario.CodeUnknownField, "a", "dim and m"},
+		{"bad query string", "dim=%zz", scenario.CodeInvalidField, "", "does not parse"},
+		{"empty m", "dim=3&m=", scenario.CodeInvalidField, "m", "empty"},
+		{"empty value in m", "dim=3&m=7,,8", scenario.CodeInvalidField, "m", "value 2 of m"},
+		{"trailing comma", "dim=3&m=7,", scenario.CodeInvalidField, "m", "value 2 of m"},
+		{"m with a space", "dim=3&m=7,%2024", scenario.CodeInvalidField, "m", "not an integer"},
+		{"m a word", "dim=3&m=7,x", scenario.CodeInvalidField, "m", `"x"`},
+		{"m 1", "dim=3&m=1", scenario.CodeInvalidField, "m", "at least 2"},
+		{"m negative", "dim=2&m=-5", scenario.CodeInvalidField, "m", "at least 2"},
+		{"m beyond the limit", "dim=2&m=1025", scenario.CodeLimitExceeded, "m", "1024"},
+		{"m beyond int", "dim=2&m=7,99999999999999999999", scenario.CodeLimitExceeded, "m", "1024"},
+		{"m repeated value", "dim=3&m=7,24,7", scenario.CodeInvalidField, "m", "twice"},
+		{"m twice", "dim=3&m=7&m=8", scenario.CodeDuplicateField, "m", "more than once"},
+		{"too many values", "dim=3&m=" + many, scenario.CodeLimitExceeded, "m", "256"},
+		{"too many distinct values", "dim=3&m=" + strings.Join(distinct, ","), scenario.CodeLimitExceeded, "m", "256"},
+		{"dim checked before m", "dim=1&m=1", scenario.CodeInvalidField, "dim", "at least 2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -280,7 +281,7 @@ func TestCodesErrors(t *testing.T) {
 
 // TestCodesLimitsOnAboutPage: the /about page lists the endpoint's limits.
 func TestCodesLimitsOnAboutPage(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	page := request(h, http.MethodGet, aboutPath, "", "").Body.String()
 	for _, want := range []string{
 		"GET /api/v1/spherical-codes: dimension D</td><td class=\"num\">1024</td><td><code>dim</code>",

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim/separation"
 )
 
@@ -18,13 +19,13 @@ import (
 // every kind of separation map, with few and with many memories, end to
 // end (decoding, work, JSON). It reports ns/unit, and model/measured:
 // the estimate that MaxRenderWork (renderWork) and MaxTrainWork
-// (trainUnitNs) make of the time, over the time measured; it must stay
+// (scenario.TrainUnitNs) make of the time, over the time measured; it must stay
 // above 1 for the limits to hold. limits.go quotes these numbers. Run it
 // alone on a quiet machine:
 //
 //	go test ./internal/api -run '^$' -bench WorkUnits -benchtime 1x
 func BenchmarkWorkUnits(b *testing.B) {
-	lim := DefaultLimits()
+	lim := scenario.DefaultLimits()
 	lim.RunTimeout = time.Hour
 	h := newServer(Config{Limits: lim}).routes(nil)
 	memories := func(m, d int, seed uint64) string {
@@ -54,7 +55,7 @@ func BenchmarkWorkUnits(b *testing.B) {
 				memories(c.m, c.d, 1), c.k, c.n),
 			units: func() int64 { return int64(c.n) * (int64(c.m*c.d*c.k) + int64(c.m*c.m*c.k)) },
 			model: func() float64 {
-				return trainUnitNs * float64(c.n) * (float64(c.m*c.d*c.k) + float64(c.m*c.m*c.k))
+				return scenario.TrainUnitNs * float64(c.n) * (float64(c.m*c.d*c.k) + float64(c.m*c.m*c.k))
 			},
 		})
 	}
@@ -79,7 +80,7 @@ func BenchmarkWorkUnits(b *testing.B) {
 						if err != nil {
 							panic(err)
 						}
-						return renderWork(int64(c.nx*c.nx)*int64(c.steps), c.m, []separation.Map{m})
+						return scenario.RenderWork(int64(c.nx*c.nx)*int64(c.steps), c.m, []separation.Map{m})
 					},
 				})
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hoplab/internal/scenario"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -43,7 +44,7 @@ func divergedOf(t *testing.T, status int, body []byte) divergedBody {
 		t.Fatalf("422 body does not decode: %v; %.300s", err, body)
 	}
 	e := b.Error
-	if e.Code != codeDiverged || e.Field != "uhop.lr" || e.Iteration == nil {
+	if e.Code != scenario.CodeDiverged || e.Field != "uhop.lr" || e.Iteration == nil {
 		t.Fatalf("error %+v, want code diverged, field uhop.lr and an iteration", e)
 	}
 	if !strings.Contains(e.Message, "uhop.lr") || !strings.Contains(e.Message, "uhop.momentum") {
@@ -73,7 +74,7 @@ func divergedOf(t *testing.T, status int, body []byte) divergedBody {
 // the server keeps serving. Before the fix the first answered 500 and the
 // larger ones killed the process.
 func TestRunDiverged(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 
 	rec := postRun(h, divergentScenario(1000, 4, ""))
 	b := divergedOf(t, rec.Code, rec.Body.Bytes())
@@ -147,12 +148,12 @@ func checkCells(t *testing.T, res *resultJSON) {
 // answer the same error; the session lives on. Before the fix the load
 // killed the process.
 func TestLiveDiverged(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 	sc := strings.Replace(divergentScenario(1000, 16, ""), `,"snapshots":[104]`, ``, 1)
 	seq := c.send(`{"type":"load","protocol":1,"scenario":` + sc + `}`)
 	e := c.expectError(seq)
-	if e.Code != codeDiverged || e.Field != "uhop.lr" || e.Iteration == nil {
+	if e.Code != scenario.CodeDiverged || e.Field != "uhop.lr" || e.Iteration == nil {
 		t.Fatalf("load: error %+v, want diverged with an iteration", e)
 	}
 	at := *e.Iteration
@@ -200,7 +201,7 @@ func TestLiveDiverged(t *testing.T) {
 
 	for _, msg := range []string{`{"type":"play"}`, `{"type":"step"}`, fmt.Sprintf(`{"type":"goto","t":%d}`, at+3)} {
 		seq := c.send(msg)
-		if e := c.expectError(seq); e.Code != codeDiverged || e.Iteration == nil || *e.Iteration != at {
+		if e := c.expectError(seq); e.Code != scenario.CodeDiverged || e.Iteration == nil || *e.Iteration != at {
 			t.Fatalf("%s: error %+v, want diverged at %d", msg, e, at)
 		}
 	}
@@ -229,7 +230,7 @@ func TestLiveDiverged(t *testing.T) {
 	if c.state.T != at-1 {
 		t.Fatalf("playing stopped at t = %d, want %d", c.state.T, at-1)
 	}
-	if e := c.expectError(seq); e.Code != codeDiverged {
+	if e := c.expectError(seq); e.Code != scenario.CodeDiverged {
 		t.Fatalf("playing into the divergence: error %+v, want diverged", e)
 	}
 }

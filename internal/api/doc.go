@@ -1,7 +1,7 @@
-// Package api is hoplab's HTTP layer: the routes (routes.go), the JSON
-// scenario contract of docs/api.md (strict decoding, validation, limits),
-// the streaming Result encoder, the live sessions of docs/protocol.md, and
-// the pages.
+// Package api is hoplab's HTTP layer: the routes (routes.go), the
+// streaming Result encoder, the live sessions of docs/protocol.md, and the
+// pages. The JSON scenario contract of docs/api.md (strict decoding,
+// validation, limits, presets) is package scenario.
 //
 // Routes (NewHandler):
 //
@@ -16,14 +16,15 @@
 // A request to POST /api/v1/run goes through four stages, and only the last
 // one does real work:
 //
-//	decodeScenario  strict JSON → Scenario (unknown fields, wrong types, trailing data)
-//	resolve         defaults, enums, ranges and Limits → plan
-//	plan.start      the engine's own checks (sim.New, Run.CheckFrame)
-//	compute         N U-Hop+ steps, then the snapshots on the shared pool
+//	scenario.Decode   strict JSON → Scenario (unknown fields, wrong types, trailing data)
+//	scenario.Resolve  defaults, enums, ranges and Limits → Plan
+//	Plan.Start        the engine's own checks (sim.New, Run.CheckFrame)
+//	compute           N U-Hop+ steps, then the snapshots on the shared pool
 //
 // Every rejection is a JSON body {"error": {"code", "message", "field"}}
 // with the field's path in the scenario's camelCase ("memories[2][1]",
-// "view.grid.nx"); the codes are listed in errors.go.
+// "view.grid.nx"); the codes are listed in errors.go here and in package
+// scenario.
 //
 // A live session (live.go, session.go, session_commands.go) holds one
 // scenario, its U-Hop+ trajectory and the iteration on show. Its state is

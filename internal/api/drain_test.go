@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"hoplab/internal/scenario"
 	"io"
 	"net"
 	"net/http"
@@ -19,7 +20,7 @@ import (
 // again. A body beyond the drain bound is answered at once, closing the
 // connection.
 func TestNaiveClientGets413(t *testing.T) {
-	ts := httptest.NewServer(newTestServer(t, Limits{}).routes(nil))
+	ts := httptest.NewServer(newTestServer(t, scenario.Limits{}).routes(nil))
 	defer ts.Close()
 	big := `{"memories": [[` + strings.Repeat("0,", 9<<19) + `1]]}` // 9 MiB
 	chunked := fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(big), big)

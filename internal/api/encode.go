@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 )
 
@@ -73,8 +74,8 @@ func writeResult(w io.Writer, res *result) error {
 // writeDiverged writes the body of a run that diverged: the error, as
 // writeError does, and the finite prefix of the trajectory (docs/api.md,
 // "Divergence").
-func writeDiverged(w io.Writer, e *apiError, trajectory []sim.State) error {
-	detail, err := json.Marshal(e.detail())
+func writeDiverged(w io.Writer, e *scenario.Error, trajectory []sim.State) error {
+	detail, err := json.Marshal(detail(e))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"hoplab/internal/scenario"
 	"testing"
 )
 
@@ -28,7 +29,7 @@ func FuzzLiveMessage(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	lim := DefaultLimits()
+	lim := scenario.DefaultLimits()
 	lim.MaxLiveGridSide = 12
 	lim.MaxIterations = 50
 	lim.MaxLiveFrameWork = 4e6 // about 4 ms of CPU per frame
@@ -54,7 +55,7 @@ func FuzzLiveMessage(f *testing.F) {
 			if m.Type == "error" {
 				errorsSent++
 			}
-			if m.Code == codeInternal {
+			if m.Code == scenario.CodeInternal {
 				t.Fatalf("message %q: internal error %s", data, r)
 			}
 		}

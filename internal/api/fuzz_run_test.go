@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"hoplab/internal/scenario"
 	"net/http"
 	"testing"
 )
@@ -24,7 +25,7 @@ func FuzzRun(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	lim := DefaultLimits()
+	lim := scenario.DefaultLimits()
 	lim.MaxMemories, lim.MaxInputDim, lim.MaxFeatureDim = 6, 6, 6
 	lim.MaxIterations, lim.MaxRetrievalSteps = 8, 8
 	lim.MaxGridSide, lim.MaxGridCells, lim.MaxSnapshots = 8, 64, 4

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 )
 
@@ -136,8 +137,8 @@ func TestWriteGoldenFrame(t *testing.T) {
 // bytes and the values a decoder must read.
 func goldenFrameNow(t *testing.T) ([]byte, *goldenFrame) {
 	t.Helper()
-	s := newTestServer(t, Limits{})
-	sc, err := decodeScenario([]byte(goldenFrameScenario))
+	s := newTestServer(t, scenario.Limits{})
+	sc, err := scenario.Decode([]byte(goldenFrameScenario))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,11 +147,11 @@ func goldenFrameNow(t *testing.T) ([]byte, *goldenFrame) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := p.start()
+	run, err := p.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for run.Iterations() < p.iterations {
+	for run.Iterations() < p.Iterations {
 		run.Step()
 	}
 	sess.plan, sess.run = p, run

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"hoplab/internal/scenario"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // responses of every kind: pages, assets, JSON results, health, every
 // error status, and websocket upgrades, accepted or refused.
 func TestSecurityHeaders(t *testing.T) {
-	s := newTestServer(t, Limits{})
+	s := newTestServer(t, scenario.Limits{})
 	h := s.routes(func(r chi.Router) {
 		r.Get("/test/panic", func(http.ResponseWriter, *http.Request) { panic("test panic") })
 	})
@@ -63,7 +64,7 @@ func TestSecurityHeaders(t *testing.T) {
 
 	// Websocket upgrades over real HTTP: accepted, refused for its Origin,
 	// refused as busy.
-	lim := DefaultLimits()
+	lim := scenario.DefaultLimits()
 	lim.MaxLiveSessions = 1
 	_, url := startLive(t, lim)
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)

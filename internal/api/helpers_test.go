@@ -12,12 +12,13 @@ import (
 	"testing"
 
 	"hoplab/internal/golden"
+	"hoplab/internal/scenario"
 	"hoplab/internal/workpool"
 )
 
 // newTestServer returns a server with a small pool of its own; lim zero
 // means the default limits.
-func newTestServer(t *testing.T, lim Limits) *server {
+func newTestServer(t *testing.T, lim scenario.Limits) *server {
 	t.Helper()
 	pool := workpool.New(2)
 	t.Cleanup(pool.Close)

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"hoplab/internal/scenario"
 )
 
 // DNS rebinding: a page from evil.example whose name then resolves to
@@ -111,8 +113,8 @@ func (h *hostList) allows(hostport string) bool {
 func (s *server) checkHost(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Host != "" && !s.hosts.allows(r.Host) {
-			writeError(w, &apiError{status: http.StatusMisdirectedRequest, code: codeHostNotAllowed,
-				message: fmt.Sprintf("this server does not answer to the host %q (a protection against DNS rebinding); "+
+			writeError(w, &scenario.Error{Status: http.StatusMisdirectedRequest, Code: codeHostNotAllowed,
+				Message: fmt.Sprintf("this server does not answer to the host %q (a protection against DNS rebinding); "+
 					"use one of the names it serves (its log lists them at start), or start it with -allowed-hosts", r.Host)})
 			return
 		}
@@ -124,7 +126,7 @@ func (s *server) checkHost(next http.Handler) http.Handler {
 // an allowed host on any port. With "*" among the allowed hosts it must be
 // the request's own host and port (same origin). It returns a 403
 // origin_not_allowed error, or nil.
-func (s *server) checkOrigin(r *http.Request) *apiError {
+func (s *server) checkOrigin(r *http.Request) *scenario.Error {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return nil
@@ -139,6 +141,6 @@ func (s *server) checkOrigin(r *http.Request) *apiError {
 	if ok {
 		return nil
 	}
-	return &apiError{status: http.StatusForbidden, code: codeOriginNotAllowed,
-		message: fmt.Sprintf("live sessions are not open to pages from %q: the Origin must be one of the server's own host names", origin)}
+	return &scenario.Error{Status: http.StatusForbidden, Code: codeOriginNotAllowed,
+		Message: fmt.Sprintf("live sessions are not open to pages from %q: the Origin must be one of the server's own host names", origin)}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"hoplab/internal/scenario"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -26,7 +27,7 @@ func TestHostCheck(t *testing.T) {
 			[]string{"localhost", "127.0.0.1:8080", "lab.example", "xlab.example", "example.org", "192.168.1.50"}},
 		{[]string{"*"}, []string{"evil.example", "localhost:1"}, nil},
 	} {
-		s := newTestServer(t, Limits{})
+		s := newTestServer(t, scenario.Limits{})
 		s.hosts = newHostList(tc.allowed)
 		if tc.allowed == nil {
 			s = newServer(Config{Pool: s.pool})
@@ -64,7 +65,7 @@ func TestHostCheck(t *testing.T) {
 // is refused, as is a foreign Origin; a page of the server's own names on
 // any port, and a script without Origin, are admitted.
 func TestLiveOrigin(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	port := url[strings.LastIndexByte(url, ':')+1 : strings.Index(url, "/api")]
 	for _, tc := range []struct {
 		host, origin string
@@ -111,7 +112,7 @@ func TestLiveOrigin(t *testing.T) {
 // TestLiveOriginAnyHost: with "*" the Host is not checked, and the Origin
 // must then be the request's own host and port.
 func TestLiveOriginAnyHost(t *testing.T) {
-	_, url := startLiveWith(t, Limits{}, func(s *server) { s.hosts = newHostList([]string{"*"}) })
+	_, url := startLiveWith(t, scenario.Limits{}, func(s *server) { s.hosts = newHostList([]string{"*"}) })
 	hostport := url[len("ws://"):strings.Index(url, "/api")]
 	for origin, want := range map[string]int{
 		"http://" + hostport:       http.StatusSwitchingProtocols,

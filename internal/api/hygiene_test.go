@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"hoplab/internal/scenario"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,36 +10,10 @@ import (
 	"github.com/coder/websocket"
 )
 
-func TestDuplicateKey(t *testing.T) {
-	for _, tc := range []struct {
-		json, path, key string
-	}{
-		{`{}`, "", ""},
-		{`{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}`, "", ""},
-		{`{"a":1,"a":2}`, "a", "a"},
-		{` { "a" : 1 , "b" : 2 , "a" : 3 } `, "a", "a"},
-		{`{"uhop":{"lr":1,"lr":2}}`, "uhop.lr", "lr"},
-		{`{"uhop":{"lr":1,"momentum":2,"tau":1,"lr":2}}`, "uhop.lr", "lr"},
-		{`{"ui":{"marks":[{"x":1},{"x":1,"y":2,"x":3}]}}`, "ui.marks[1].x", "x"},
-		{`[[1,2],{"a":{"b":[0,{"c":1,"c":1}]}}]`, "[1].a.b[1].c", "c"},
-		{`{"b\u0065ta":1,"beta":2}`, "beta", "beta"},
-		{`{"a\"b":1,"a\"b":2}`, `a"b`, `a"b`},
-		{`{"\u00e9":1,"é":2}`, "é", "é"},
-		{`{"a":"{\"a\":1,\"a\":2}","b":"a","a\\":1}`, "", ""}, // keys inside strings are not keys
-		{`{"Beta":1,"beta":2}`, "", ""},                       // case differs: a miscased key, reported as such
-		{`{"a":[],"b":{},"c":"","a":null}`, "a", "a"},
-	} {
-		path, key, found := duplicateKey([]byte(tc.json))
-		if found != (tc.key != "") || path != tc.path || key != tc.key {
-			t.Errorf("duplicateKey(%s) = %q, %q, %v; want %q, %q", tc.json, path, key, found, tc.path, tc.key)
-		}
-	}
-}
-
 // TestRunDuplicateField posts scenarios with a key given twice: each is
 // refused with 400 duplicate_field naming the key's path.
 func TestRunDuplicateField(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	for body, field := range map[string]string{
 		`{"memories": [[1, 0], [0, 1]], "uhop": {"lr": 1, "lr": 2}}`:                                  "uhop.lr",
 		`{"memories": [[1, 0], [0, 1]], "beta": 1, "beta": 1}`:                                        "beta",
@@ -53,7 +28,7 @@ func TestRunDuplicateField(t *testing.T) {
 			t.Errorf("%s: status %d, want 400", body, rec.Code)
 			continue
 		}
-		if e := errorOf(t, rec); e.Code != codeDuplicateField || e.Field != field || !strings.Contains(e.Message, "more than once") {
+		if e := errorOf(t, rec); e.Code != scenario.CodeDuplicateField || e.Field != field || !strings.Contains(e.Message, "more than once") {
 			t.Errorf("%s: error %+v, want duplicate_field %q", body, e, field)
 		}
 	}
@@ -65,7 +40,7 @@ func TestRunDuplicateField(t *testing.T) {
 // duplicate_field error, the session lives on) and then a text message
 // that is not UTF-8, which closes the connection with 1007.
 func TestLiveHygiene(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 	c.untilSeq(c.send(`{"type": "preset", "name": "clustered"}`))
 	for msg, field := range map[string]string{
@@ -77,12 +52,12 @@ func TestLiveHygiene(t *testing.T) {
 		`{"type": "views", "views": ["input"], "views": ["feature"]}`:                               "views",
 	} {
 		seq := c.send(msg)
-		if e := c.expectError(seq); e.Code != codeDuplicateField || e.Field != field {
+		if e := c.expectError(seq); e.Code != scenario.CodeDuplicateField || e.Field != field {
 			t.Errorf("%s: error %+v, want duplicate_field %q", msg, e, field)
 		}
 	}
 	c.sendRaw(`{"seq": 1, "seq": 2, "type": "step"}`)
-	if e := c.expectError(0); e.Code != codeDuplicateField || e.Field != "seq" {
+	if e := c.expectError(0); e.Code != scenario.CodeDuplicateField || e.Field != "seq" {
 		t.Errorf("a repeated seq: error %+v, want duplicate_field seq with seq 0", e)
 	}
 	f := c.untilSeq(c.send(`{"type": "step"}`))

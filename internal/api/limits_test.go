@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim/separation"
 )
 
@@ -15,7 +16,7 @@ import (
 // explorer-sized ones stay accepted. Before the calibration the first
 // case burnt 77 CPU-seconds and timed out.
 func TestWorkLimitsCalibrated(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	rng := rand.New(rand.NewPCG(3, 1))
 	mem := func(m int) string {
 		rows := make([]string, m)
@@ -44,66 +45,17 @@ func TestWorkLimitsCalibrated(t *testing.T) {
 			t.Errorf("%s: status %d, want 400; %.200s", c.name, rec.Code, rec.Body)
 			continue
 		}
-		if e := errorOf(t, rec); e.Code != codeLimitExceeded || e.Field != "retrieval.steps" || !strings.Contains(e.Message, "CPU-seconds") {
+		if e := errorOf(t, rec); e.Code != scenario.CodeLimitExceeded || e.Field != "retrieval.steps" || !strings.Contains(e.Message, "CPU-seconds") {
 			t.Errorf("%s: error %+v, want limit_exceeded on retrieval.steps with the estimate", c.name, e)
 		}
 	}
 	// The explorer's frames and the paper's figures fit easily.
 	three := []separation.Map{separation.Softmax(), separation.Entmax15(), separation.Sparsemax()}
-	lim := DefaultLimits()
-	if w := renderWork(256*256*2*5, 64, three); w > float64(lim.MaxLiveFrameWork) {
+	lim := scenario.DefaultLimits()
+	if w := scenario.RenderWork(256*256*2*5, 64, three); w > float64(lim.MaxLiveFrameWork) {
 		t.Errorf("a live frame of 256² cells, 64 memories: %g ns, beyond MaxLiveFrameWork", w)
 	}
-	if w := renderWork(100*100*4*5, 5, three); w > 1e9 {
+	if w := scenario.RenderWork(100*100*4*5, 5, three); w > 1e9 {
 		t.Errorf("the basins figure: %g ns, want under a second", w)
 	}
-}
-
-// TestRenderUnitNs pins the cost model to the map kinds: sorting maps grow
-// with M beyond the insertion-sort range, bisection costs most.
-func TestRenderUnitNs(t *testing.T) {
-	bis, err := separation.Entmax(1.5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		sep  separation.Map
-		m    int
-		want float64
-	}{
-		{separation.Softmax(), 8, 8.2}, {separation.Softmax(), 512, 20.8},
-		{separation.Sparsemax(), 8, 13}, {separation.Entmax15(), 512, 76},
-		{bis, 2, 3004}, {bis, 512, 4024},
-	} {
-		if got := renderUnitNs(c.sep, c.m); got != c.want {
-			t.Errorf("renderUnitNs(%s, %d) = %g, want %g", c.sep.Name(), c.m, got, c.want)
-		}
-	}
-}
-
-// TestLastIterationMatchesRun: the last iteration a live session may reach
-// is the last N that POST /api/v1/run accepts for the same dimensions.
-func TestLastIterationMatchesRun(t *testing.T) {
-	lim := DefaultLimits()
-	for _, c := range []struct{ m, d, k int }{{2, 2, 2}, {512, 2, 2}, {64, 512, 512}, {8, 2, 300}} {
-		last := lim.lastIteration(int64(c.m), int64(c.d), int64(c.k))
-		for _, n := range []int{last, last + 1} {
-			body := fmt.Sprintf(`{"memories":%s,"normalizeMemories":false,"featureMap":{"dim":%d,"init":"random"},"uhop":{"iterations":%d},"snapshots":[]}`,
-				matrixJSON(c.m, c.d, func(i, j int) float64 { return float64((i+j)%3) + 1 }), c.k, n)
-			p, err := resolve(mustDecode(t, body), lim)
-			ok := err == nil && p.iterations == n
-			if ok != (n == last) {
-				t.Errorf("M %d, d %d, D_Φ %d: N = %d accepted %v (lastIteration %d): %v", c.m, c.d, c.k, n, ok, last, err)
-			}
-		}
-	}
-}
-
-func mustDecode(t *testing.T, body string) *Scenario {
-	t.Helper()
-	sc, err := decodeScenario([]byte(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sc
 }

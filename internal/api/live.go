@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
+
+	"hoplab/internal/scenario"
 )
 
 // closeTimeout bounds the closing handshake of a session.
@@ -131,7 +133,7 @@ func (s *server) handleLive(w http.ResponseWriter, r *http.Request) {
 	defer cancel(nil)
 	if refused := s.live.add(&cancel, clientAddr(r), s.limits.MaxLiveSessions, s.limits.MaxLiveSessionsPerAddr); refused != "" {
 		w.Header().Set("Retry-After", "1")
-		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: codeBusy, message: refused})
+		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy, Message: refused})
 		return
 	}
 	defer s.live.remove(&cancel)
@@ -231,7 +233,7 @@ func (s *server) readLive(ctx context.Context, cancel context.CancelCauseFunc, c
 			return
 		}
 		if typ != websocket.MessageText {
-			if b, err := json.Marshal(errorMsg{Type: "error", Code: codeInvalidJSON,
+			if b, err := json.Marshal(errorMsg{Type: "error", Code: scenario.CodeInvalidJSON,
 				Message: "control messages are JSON text messages; binary messages are not accepted"}); err == nil {
 				out.putReply(b)
 			}
@@ -322,11 +324,11 @@ func (s *server) helloMsg() any {
 		MaxSeparations    int     `json:"maxSeparations"`
 	}
 	return struct {
-		Type          string   `json:"type"`
-		Protocol      int      `json:"protocol"`
-		Limits        limits   `json:"limits"`
-		Presets       []preset `json:"presets"`
-		DefaultPreset string   `json:"defaultPreset"`
+		Type          string            `json:"type"`
+		Protocol      int               `json:"protocol"`
+		Limits        limits            `json:"limits"`
+		Presets       []scenario.Preset `json:"presets"`
+		DefaultPreset string            `json:"defaultPreset"`
 	}{
 		Type: "hello", Protocol: protocolVersion,
 		Limits: limits{
@@ -338,6 +340,6 @@ func (s *server) helloMsg() any {
 			MaxRetrievalSteps: lim.MaxRetrievalSteps, MaxTolerance: lim.MaxTolerance,
 			MaxSeparations: lim.MaxSeparations,
 		},
-		Presets: presetsWithCaptions(), DefaultPreset: defaultPreset,
+		Presets: scenario.PresetsWithCaptions(), DefaultPreset: scenario.DefaultPreset,
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/workpool"
 )
 
@@ -224,8 +225,8 @@ func BenchmarkLiveFrame(b *testing.B) {
 	defer pool.Close()
 	s := newServer(Config{Pool: pool})
 	sess := newSession(context.Background(), s, nil, newOutbox())
-	pr, _ := findPreset(defaultPreset)
-	sc, err := decodeScenario([]byte(pr.scenario(1)))
+	pr, _ := scenario.FindPreset(scenario.DefaultPreset)
+	sc, err := scenario.Decode([]byte(pr.Scenario(1)))
 	if err != nil {
 		b.Fatal(err)
 	}

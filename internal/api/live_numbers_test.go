@@ -1,6 +1,7 @@
 package api
 
 import (
+	"hoplab/internal/scenario"
 	"strings"
 	"testing"
 )
@@ -10,30 +11,30 @@ import (
 // the member (or, for a memory, its scenario path), and the session lives
 // on unchanged.
 func TestLiveNumbersChecked(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 	c.untilSeq(c.send(`{"type": "preset", "name": "clustered"}`))
 	for _, tc := range []struct {
 		msg, code, field, text string
 	}{
-		{`{"type": "probe", "space": "input", "x": 1e308, "y": -1e308}`, codeLimitExceeded, "x", "absolute values"},
-		{`{"type": "probe", "space": "input", "x": 0, "y": -1e308}`, codeLimitExceeded, "y", "absolute values"},
-		{`{"type": "probe", "space": "feature", "x": -1000001, "y": 0}`, codeLimitExceeded, "x", "absolute values"},
-		{`{"type": "probe", "space": "input", "x": 1e999, "y": 0}`, codeInvalidField, "x", "finite"},
-		{`{"type": "move", "i": 0, "x": 1e308, "y": -1e308}`, codeLimitExceeded, "memories[0][0]", "absolute values"},
-		{`{"type": "add", "x": 0, "y": -1e308}`, codeLimitExceeded, "memories[8][1]", "absolute values"},
-		{`{"type": "add", "x": 1e999, "y": 0}`, codeInvalidField, "x", "finite"},
-		{`{"type": "move", "i": 1e308, "x": 0, "y": 1}`, codeInvalidField, "i", "integer"},
-		{`{"type": "remove", "i": 18446744073709551616}`, codeInvalidField, "i", "integer"},
-		{`{"type": "goto", "t": 1e308}`, codeInvalidField, "t", "integer"},
-		{`{"type": "goto", "t": -1}`, codeInvalidField, "t", ""},
-		{`{"type": "speed", "itersPerSecond": 1e308}`, codeLimitExceeded, "itersPerSecond", "iterations per second"},
-		{`{"type": "speed", "itersPerSecond": 5e-324}`, codeLimitExceeded, "itersPerSecond", "iterations per second"},
-		{`{"type": "speed", "itersPerSecond": -1e308}`, codeLimitExceeded, "itersPerSecond", "iterations per second"},
-		{`{"type": "reseed", "seed": 1e308}`, codeInvalidField, "seed", "integer"},
-		{`{"type": "preset", "name": "random", "seed": -1}`, codeInvalidField, "seed", ""},
-		{`{"type": "load", "protocol": 1e308, "scenario": {}}`, codeInvalidField, "protocol", "integer"},
-		{`{"type": "patch", "scenario": {"view": {"grid": {"xmin": -1e308, "xmax": 1e308, "ymin": 0, "ymax": 1}}}}`, codeLimitExceeded, "view.grid.xmin", "absolute values"},
+		{`{"type": "probe", "space": "input", "x": 1e308, "y": -1e308}`, scenario.CodeLimitExceeded, "x", "absolute values"},
+		{`{"type": "probe", "space": "input", "x": 0, "y": -1e308}`, scenario.CodeLimitExceeded, "y", "absolute values"},
+		{`{"type": "probe", "space": "feature", "x": -1000001, "y": 0}`, scenario.CodeLimitExceeded, "x", "absolute values"},
+		{`{"type": "probe", "space": "input", "x": 1e999, "y": 0}`, scenario.CodeInvalidField, "x", "finite"},
+		{`{"type": "move", "i": 0, "x": 1e308, "y": -1e308}`, scenario.CodeLimitExceeded, "memories[0][0]", "absolute values"},
+		{`{"type": "add", "x": 0, "y": -1e308}`, scenario.CodeLimitExceeded, "memories[8][1]", "absolute values"},
+		{`{"type": "add", "x": 1e999, "y": 0}`, scenario.CodeInvalidField, "x", "finite"},
+		{`{"type": "move", "i": 1e308, "x": 0, "y": 1}`, scenario.CodeInvalidField, "i", "integer"},
+		{`{"type": "remove", "i": 18446744073709551616}`, scenario.CodeInvalidField, "i", "integer"},
+		{`{"type": "goto", "t": 1e308}`, scenario.CodeInvalidField, "t", "integer"},
+		{`{"type": "goto", "t": -1}`, scenario.CodeInvalidField, "t", ""},
+		{`{"type": "speed", "itersPerSecond": 1e308}`, scenario.CodeLimitExceeded, "itersPerSecond", "iterations per second"},
+		{`{"type": "speed", "itersPerSecond": 5e-324}`, scenario.CodeLimitExceeded, "itersPerSecond", "iterations per second"},
+		{`{"type": "speed", "itersPerSecond": -1e308}`, scenario.CodeLimitExceeded, "itersPerSecond", "iterations per second"},
+		{`{"type": "reseed", "seed": 1e308}`, scenario.CodeInvalidField, "seed", "integer"},
+		{`{"type": "preset", "name": "random", "seed": -1}`, scenario.CodeInvalidField, "seed", ""},
+		{`{"type": "load", "protocol": 1e308, "scenario": {}}`, scenario.CodeInvalidField, "protocol", "integer"},
+		{`{"type": "patch", "scenario": {"view": {"grid": {"xmin": -1e308, "xmax": 1e308, "ymin": 0, "ymax": 1}}}}`, scenario.CodeLimitExceeded, "view.grid.xmin", "absolute values"},
 	} {
 		seq := c.send(tc.msg)
 		e := c.expectError(seq)
@@ -42,7 +43,7 @@ func TestLiveNumbersChecked(t *testing.T) {
 		}
 	}
 	c.sendRaw(`{"type": "step", "seq": 1e308}`)
-	if e := c.expectError(0); e.Code != codeInvalidField || e.Field != "seq" {
+	if e := c.expectError(0); e.Code != scenario.CodeInvalidField || e.Field != "seq" {
 		t.Errorf("seq 1e308: got %+v, want invalid_field seq", e)
 	}
 	f := c.untilSeq(c.send(`{"type": "step"}`))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 )
 
@@ -20,9 +21,9 @@ import (
 // every panel of both views (energy within the 12-bit quantisation, labels,
 // support and unlabeled fractions exactly).
 func TestLiveFrameMatchesEngine(t *testing.T) {
-	s, url := startLive(t, Limits{})
+	s, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
-	if c.hello["protocol"] != float64(1) || c.hello["defaultPreset"] != defaultPreset {
+	if c.hello["protocol"] != float64(1) || c.hello["defaultPreset"] != scenario.DefaultPreset {
 		t.Fatalf("hello %v", c.hello)
 	}
 	seq := c.send(`{"type": "preset", "name": "clustered"}`)
@@ -32,7 +33,7 @@ func TestLiveFrameMatchesEngine(t *testing.T) {
 	}
 
 	// The same scenario, straight from the engine.
-	sc, err := decodeScenario(c.state.Scenario)
+	sc, err := scenario.Decode(c.state.Scenario)
 	if err != nil {
 		t.Fatalf("the state's scenario does not decode: %v", err)
 	}
@@ -41,7 +42,7 @@ func TestLiveFrameMatchesEngine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the state's scenario is refused: %v", err)
 	}
-	run, err := p.start()
+	run, err := p.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func TestLiveFrameMatchesEngine(t *testing.T) {
 // TestLiveTransport steps, goes back, jumps and resets, and checks that the
 // metrics of an iteration are the same every time it is shown.
 func TestLiveTransport(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 	c.untilSeq(c.send(`{"type": "preset", "name": "clustered"}`))
 
@@ -146,7 +147,7 @@ func TestLiveTransport(t *testing.T) {
 // reflects the pause shows it) and that a step then shows exactly one
 // iteration more, computed just then.
 func TestLivePlay(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 	c.untilSeq(c.send(`{"type": "preset", "name": "clustered"}`))
 	c.send(`{"type": "speed", "itersPerSecond": 200}`)
@@ -181,7 +182,7 @@ func TestLivePlay(t *testing.T) {
 
 // TestLiveEdits moves, adds and removes memories and changes parameters.
 func TestLiveEdits(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 	f0 := c.untilSeq(c.send(`{"type": "preset", "name": "clustered"}`))
 	c.untilSeq(c.send(`{"type": "goto", "t": 5}`))
@@ -234,7 +235,7 @@ func TestLiveEdits(t *testing.T) {
 // TestLiveErrors sends bad messages and checks that each gets an error
 // naming the problem, and that the session still works afterwards.
 func TestLiveErrors(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 
 	before := c.send(`{"type": "play"}`)
@@ -246,25 +247,25 @@ func TestLiveErrors(t *testing.T) {
 		msg, code, field, text string
 	}{
 		{`{"type": "warp"}`, codeUnknownType, "type", "want one of"},
-		{`{"type": "move", "i": 0, "x": 1}`, codeInvalidField, "y", "required"},
-		{`{"type": "move", "i": 8, "x": 1, "y": 0}`, codeInvalidField, "i", "0 … 7"},
-		{`{"type": "move", "I": 0, "x": 1, "y": 0}`, codeUnknownField, "I", `did you mean "i"`},
-		{`{"type": "move", "i": 0, "x": "1", "y": 0}`, codeInvalidField, "x", "must be a number"},
-		{`{"type": "move", "i": 0, "x": 1e7, "y": 0}`, codeLimitExceeded, "memories[0][0]", "absolute values"},
-		{`{"type": "move", "i": 0, "x": 0, "y": 0}`, codeInvalidField, "memories[0]", ""},
-		{`{"type": "remove", "i": -1}`, codeInvalidField, "i", ""},
-		{`{"type": "patch", "scenario": {"beta": -1}}`, codeInvalidField, "beta", ""},
-		{`{"type": "patch", "scenario": {"Beta": 3}}`, codeUnknownField, "Beta", "beta"},
-		{`{"type": "patch", "scenario": {"view": {"grid": {"nx": 300}}}}`, codeLimitExceeded, "view.grid.nx", "in a live session"},
-		{`{"type": "patch", "scenario": []}`, codeInvalidField, "scenario", "object"},
+		{`{"type": "move", "i": 0, "x": 1}`, scenario.CodeInvalidField, "y", "required"},
+		{`{"type": "move", "i": 8, "x": 1, "y": 0}`, scenario.CodeInvalidField, "i", "0 … 7"},
+		{`{"type": "move", "I": 0, "x": 1, "y": 0}`, scenario.CodeUnknownField, "I", `did you mean "i"`},
+		{`{"type": "move", "i": 0, "x": "1", "y": 0}`, scenario.CodeInvalidField, "x", "must be a number"},
+		{`{"type": "move", "i": 0, "x": 1e7, "y": 0}`, scenario.CodeLimitExceeded, "memories[0][0]", "absolute values"},
+		{`{"type": "move", "i": 0, "x": 0, "y": 0}`, scenario.CodeInvalidField, "memories[0]", ""},
+		{`{"type": "remove", "i": -1}`, scenario.CodeInvalidField, "i", ""},
+		{`{"type": "patch", "scenario": {"beta": -1}}`, scenario.CodeInvalidField, "beta", ""},
+		{`{"type": "patch", "scenario": {"Beta": 3}}`, scenario.CodeUnknownField, "Beta", "beta"},
+		{`{"type": "patch", "scenario": {"view": {"grid": {"nx": 300}}}}`, scenario.CodeLimitExceeded, "view.grid.nx", "in a live session"},
+		{`{"type": "patch", "scenario": []}`, scenario.CodeInvalidField, "scenario", "object"},
 		{`{"type": "load", "protocol": 2, "scenario": {}}`, codeProtocolMismatch, "protocol", "protocol 1"},
-		{`{"type": "load", "protocol": 1, "scenario": {}}`, codeInvalidField, "memories", "required"},
-		{`{"type": "goto", "t": 10001}`, codeInvalidField, "t", ""},
-		{`{"type": "speed", "itersPerSecond": 5000}`, codeLimitExceeded, "itersPerSecond", "iterations per second"},
-		{`{"type": "views", "views": []}`, codeInvalidField, "views", ""},
-		{`{"type": "views", "views": ["input", "input"]}`, codeInvalidField, "views[1]", "twice"},
-		{`{"type": "probe", "space": "hyper", "x": 0, "y": 0}`, codeInvalidField, "space", ""},
-		{`{"type": "preset", "name": "nope"}`, codeInvalidField, "name", "clustered"},
+		{`{"type": "load", "protocol": 1, "scenario": {}}`, scenario.CodeInvalidField, "memories", "required"},
+		{`{"type": "goto", "t": 10001}`, scenario.CodeInvalidField, "t", ""},
+		{`{"type": "speed", "itersPerSecond": 5000}`, scenario.CodeLimitExceeded, "itersPerSecond", "iterations per second"},
+		{`{"type": "views", "views": []}`, scenario.CodeInvalidField, "views", ""},
+		{`{"type": "views", "views": ["input", "input"]}`, scenario.CodeInvalidField, "views[1]", "twice"},
+		{`{"type": "probe", "space": "hyper", "x": 0, "y": 0}`, scenario.CodeInvalidField, "space", ""},
+		{`{"type": "preset", "name": "nope"}`, scenario.CodeInvalidField, "name", "clustered"},
 	} {
 		seq := c.send(tc.msg)
 		e := c.expectError(seq)
@@ -287,14 +288,14 @@ func TestLiveErrors(t *testing.T) {
 	for _, e := range c.errors {
 		codes[e.Code]++
 	}
-	if codes[codeInvalidJSON] < 4 {
-		t.Errorf("bad JSON and a binary message gave %d invalid_json errors, want at least 4 (%v)", codes[codeInvalidJSON], c.errors)
+	if codes[scenario.CodeInvalidJSON] < 4 {
+		t.Errorf("bad JSON and a binary message gave %d invalid_json errors, want at least 4 (%v)", codes[scenario.CodeInvalidJSON], c.errors)
 	}
 }
 
 // TestLiveProbe checks a probe reply against the frame's grid cell.
 func TestLiveProbe(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 	f := c.untilSeq(c.send(`{"type": "preset", "name": "antipodal"}`))
 	v := f.views[0]
@@ -329,7 +330,7 @@ func TestLiveProbe(t *testing.T) {
 // the session coalesces them: fewer frames than moves, and the last frame
 // shows the last move.
 func TestLiveNewestWins(t *testing.T) {
-	_, url := startLive(t, Limits{})
+	_, url := startLive(t, scenario.Limits{})
 	c := dialLive(t, url)
 	c.untilSeq(c.send(`{"type": "preset", "name": "clustered"}`))
 	const moves = 200
@@ -360,7 +361,7 @@ func TestLiveNewestWins(t *testing.T) {
 // websocket library's.
 func TestLiveLimits(t *testing.T) {
 	before := goroutineStacks()
-	lim := DefaultLimits()
+	lim := scenario.DefaultLimits()
 	lim.MaxLiveSessions = 1
 	lim.MaxMessageBytes = 1 << 10
 	s := newTestServer(t, lim)

@@ -7,9 +7,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hoplab/internal/scenario"
 	"io"
 	"math"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,14 +25,14 @@ const liveTimeout = 20 * time.Second
 
 // startLive serves a test server's routes over real HTTP and returns its
 // websocket URL. Its sessions are closed and waited for when the test ends.
-func startLive(t *testing.T, lim Limits) (*server, string) {
+func startLive(t *testing.T, lim scenario.Limits) (*server, string) {
 	t.Helper()
 	return startLiveWith(t, lim, nil)
 }
 
 // startLiveWith is startLive with setup, when not nil, called on the server
 // before it serves (to set test hooks).
-func startLiveWith(t *testing.T, lim Limits, setup func(*server)) (*server, string) {
+func startLiveWith(t *testing.T, lim scenario.Limits, setup func(*server)) (*server, string) {
 	t.Helper()
 	s := newTestServer(t, lim)
 	if setup != nil {
@@ -406,3 +408,6 @@ func decodeWireFrame(data []byte) (*wireFrame, error) {
 	}
 	return f, nil
 }
+
+// jsonFloat writes a finite v as the shortest JSON number that reads back as v.
+func jsonFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

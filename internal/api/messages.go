@@ -1,6 +1,10 @@
 package api
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"hoplab/internal/scenario"
+)
 
 // Server → client text messages (docs/protocol.md).
 type (
@@ -21,7 +25,7 @@ type (
 			D int `json:"d"`
 			K int `json:"k"`
 		} `json:"dims"`
-		Scenario *Scenario `json:"scenario"`
+		Scenario *scenario.Scenario `json:"scenario"`
 		// Optimum is the best code known for the scenario's (D_Φ, M), the
 		// entry of GET /api/v1/spherical-codes with its dim; nil (null)
 		// when M < 2 or D_Φ < 2.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"hoplab/internal/scenario"
 )
 
 // logRequests logs one line per request: method, path, status, bytes and
@@ -50,8 +52,8 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 				"method", r.Method, "path", r.URL.Path,
 				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			if ww.Status() == 0 {
-				writeError(ww, &apiError{status: http.StatusInternalServerError, code: codeInternal,
-					message: "internal error; it has been logged"})
+				writeError(ww, &scenario.Error{Status: http.StatusInternalServerError, Code: scenario.CodeInternal,
+					Message: "internal error; it has been logged"})
 			}
 		}()
 		next.ServeHTTP(ww, r)
@@ -60,8 +62,8 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 
 // notFound answers an unknown path.
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
-	writeError(w, &apiError{status: http.StatusNotFound, code: codeNotFound,
-		message: fmt.Sprintf("no such path: %s", r.URL.Path)})
+	writeError(w, &scenario.Error{Status: http.StatusNotFound, Code: codeNotFound,
+		Message: fmt.Sprintf("no such path: %s", r.URL.Path)})
 }
 
 // methodNotAllowed answers a known path asked with the wrong method, with
@@ -91,7 +93,7 @@ func (s *server) methodNotAllowed(mux *chi.Mux) http.HandlerFunc {
 		}
 		list := strings.Join(allow, ", ")
 		w.Header().Set("Allow", list)
-		writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: codeMethodNotAllowed,
-			message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, list)})
+		writeError(w, &scenario.Error{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
+			Message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, list)})
 	}
 }

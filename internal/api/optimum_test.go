@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"hoplab/internal/scenario"
 	"math"
 	"net/http"
 	"reflect"
@@ -46,7 +47,7 @@ func TestOptimumMatchesCodes(t *testing.T) {
 // session's (D_Φ, M), the same entry as GET /api/v1/spherical-codes with
 // its dim, following changes of D_Φ and M; null with a single memory.
 func TestLiveOptimum(t *testing.T) {
-	s, url := startLive(t, Limits{})
+	s, url := startLive(t, scenario.Limits{})
 	h := s.routes(nil)
 	c := dialLive(t, url)
 

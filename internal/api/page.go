@@ -8,6 +8,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"hoplab/internal/scenario"
 	"hoplab/web/templates"
 )
 
@@ -42,7 +43,7 @@ func (s *server) renderPage(w http.ResponseWriter, r *http.Request, name string,
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
 		s.log.Error("rendering a page failed", "page", name, "err", err)
-		writeError(w, &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "rendering the page failed"})
+		writeError(w, &scenario.Error{Status: http.StatusInternalServerError, Code: scenario.CodeInternal, Message: "rendering the page failed"})
 		return
 	}
 	h := w.Header()
@@ -66,7 +67,7 @@ func handleHealth(w http.ResponseWriter, _ *http.Request) {
 const curlScenario = `{"memories": [[1, 0], [0.8, 0.6], [-0.6, 0.8]], "uhop": {"iterations": 20}}`
 
 // indexView is the start page's view model for a request to this server.
-func indexView(lim Limits, r *http.Request) templates.IndexView {
+func indexView(lim scenario.Limits, r *http.Request) templates.IndexView {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -84,7 +85,7 @@ func indexView(lim Limits, r *http.Request) templates.IndexView {
 
 // limitRows lists lim for people, in the order of the scenario's fields,
 // then the fixed limits of GET /api/v1/spherical-codes.
-func limitRows(lim Limits) []templates.LimitRow {
+func limitRows(lim scenario.Limits) []templates.LimitRow {
 	return []templates.LimitRow{
 		{What: "request body", Value: formatBytes(lim.MaxBodyBytes) + " (413 beyond)"},
 		{What: "memories M", Value: strconv.Itoa(lim.MaxMemories), Field: "memories"},

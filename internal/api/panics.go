@@ -9,6 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/workpool"
 )
 
@@ -111,8 +112,8 @@ func (s *session) recoverMessage(cp *checkpoint, while string) {
 	if while == "rendering" {
 		s.frameDirty = false
 	}
-	s.replyError(seq, &apiError{code: codeInternal,
-		message: "internal error while " + while + "; it has been logged, and the session is back to its state before"})
+	s.replyError(seq, &scenario.Error{Code: scenario.CodeInternal,
+		Message: "internal error while " + while + "; it has been logged, and the session is back to its state before"})
 }
 
 // rollBack restores the session to cp. The run may have been stepped
@@ -129,7 +130,7 @@ func (s *session) rollBack(cp *checkpoint) (err error) {
 			err = fmt.Errorf("rebuilding the run panicked: %v", v)
 		}
 	}()
-	run, err := s.plan.start()
+	run, err := s.plan.Start()
 	if err != nil {
 		return err
 	}

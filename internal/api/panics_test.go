@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 )
 
@@ -68,7 +69,7 @@ func armPanics(s *server, armed *atomic.Bool, onWorker bool) {
 // stack, and the server goes on serving.
 func TestRunChunkPanic(t *testing.T) {
 	var logs syncBuffer
-	s := newTestServer(t, Limits{})
+	s := newTestServer(t, scenario.Limits{})
 	s.log = slog.New(slog.NewTextHandler(&logs, nil))
 	var armed atomic.Bool
 	armPanics(s, &armed, true)
@@ -80,7 +81,7 @@ func TestRunChunkPanic(t *testing.T) {
 	if rec.Code != 500 {
 		t.Fatalf("status %d, want 500; body %s", rec.Code, rec.Body)
 	}
-	if e := errorOf(t, rec); e.Code != codeInternal {
+	if e := errorOf(t, rec); e.Code != scenario.CodeInternal {
 		t.Errorf("error %+v, want code internal", e)
 	}
 	out := logs.String()
@@ -110,7 +111,7 @@ func TestLivePanics(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs syncBuffer
 			var stepArmed, renderArmed atomic.Bool
-			_, url := startLiveWith(t, Limits{}, func(s *server) {
+			_, url := startLiveWith(t, scenario.Limits{}, func(s *server) {
 				s.log = slog.New(slog.NewTextHandler(&logs, nil))
 				if !tc.pool {
 					s.pool = nil
@@ -132,7 +133,7 @@ func TestLivePanics(t *testing.T) {
 				renderArmed.Store(true)
 			}
 			seq := c.send(tc.trigger)
-			if e := c.expectError(seq); e.Code != codeInternal || e.Field != "" {
+			if e := c.expectError(seq); e.Code != scenario.CodeInternal || e.Field != "" {
 				t.Fatalf("error %+v, want code internal", e)
 			}
 			after := c.untilState(c.send(`{"type": "pause"}`))
@@ -169,7 +170,7 @@ func TestLivePanics(t *testing.T) {
 // a new one.
 func TestLivePanicBeyondRepair(t *testing.T) {
 	var armed atomic.Bool
-	_, url := startLiveWith(t, Limits{}, func(s *server) {
+	_, url := startLiveWith(t, scenario.Limits{}, func(s *server) {
 		s.afterStep = func(_ context.Context, t int) {
 			if armed.Load() && (t == 7 || t == 3) {
 				panic("test panic")
@@ -201,7 +202,7 @@ func TestLivePanicBeyondRepair(t *testing.T) {
 // with 1011 and is logged with its stack.
 func TestEndOnPanic(t *testing.T) {
 	var logs syncBuffer
-	s := newTestServer(t, Limits{})
+	s := newTestServer(t, scenario.Limits{})
 	s.log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"hoplab/internal/scenario"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,7 +18,7 @@ import (
 // it never answers the server's pings, and one whose client reads: the
 // first loses its session and its slot, the second keeps answering.
 func TestLivePingFreesDeadPeers(t *testing.T) {
-	lim := DefaultLimits()
+	lim := scenario.DefaultLimits()
 	lim.MaxLiveSessions = 2
 	lim.LivePingInterval = 10 * time.Millisecond
 	lim.LivePingTimeout = 2 * time.Second // generous: a reading client must answer in time under -race
@@ -90,7 +91,7 @@ func TestLivePingFreesDeadPeers(t *testing.T) {
 // once one of the others has ended. Without the cap (the default) many
 // sessions from one address are fine.
 func TestLiveSessionsPerAddr(t *testing.T) {
-	lim := DefaultLimits()
+	lim := scenario.DefaultLimits()
 	lim.MaxLiveSessionsPerAddr = 2
 	s, url := startLive(t, lim)
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
@@ -113,7 +114,7 @@ func TestLiveSessionsPerAddr(t *testing.T) {
 	}
 	dialLive(t, url)
 
-	_, url = startLive(t, DefaultLimits())
+	_, url = startLive(t, scenario.DefaultLimits())
 	for range 5 {
 		dialLive(t, url)
 	}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"hoplab/internal/scenario"
 )
 
 // protocolVersion is the version of docs/protocol.md that this server speaks.
@@ -76,31 +78,31 @@ type message struct {
 // decodeMessage decodes one control message strictly: one JSON object
 // without a repeated key (at any depth), a known "type", exactly the
 // members of that type (case-sensitive), and
-// "seq" an integer 0 … 2³²−1 when present. Errors are *apiError. The
+// "seq" an integer 0 … 2³²−1 when present. Errors are *scenario.Error. The
 // message's seq is returned even with an error when it could be read.
 func decodeMessage(data []byte) (*message, error) {
 	var members map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&members); err != nil || members == nil {
-		return nil, &apiError{code: codeInvalidJSON, message: "a control message must be one JSON object: " + describeDecodeError(err)}
+		return nil, &scenario.Error{Code: scenario.CodeInvalidJSON, Message: "a control message must be one JSON object: " + describeDecodeError(err)}
 	}
 	if dec.More() || dec.InputOffset() < int64(len(bytes.TrimRight(data, " \t\r\n"))) {
-		return nil, &apiError{code: codeInvalidJSON, message: "a control message must be one JSON object, with nothing after it"}
+		return nil, &scenario.Error{Code: scenario.CodeInvalidJSON, Message: "a control message must be one JSON object, with nothing after it"}
 	}
-	dup := duplicateError(data[:dec.InputOffset()])
+	dup := scenario.DuplicateError(data[:dec.InputOffset()])
 	if dup != nil {
-		if dup.field == fieldSeq {
+		if dup.Field == fieldSeq {
 			return nil, dup
 		}
 		// A scenario's fields are named by their scenario path, as in
 		// its other errors.
-		dup.field = strings.TrimPrefix(dup.field, "scenario.")
+		dup.Field = strings.TrimPrefix(dup.Field, "scenario.")
 	}
 	m := &message{members: members}
 	if raw, ok := members[fieldSeq]; ok {
 		seq, err := strconv.ParseUint(string(raw), 10, 32)
 		if err != nil {
-			return nil, invalid(fieldSeq, "must be an integer 0 … 4294967295, not %s", describeJSON(raw))
+			return nil, scenario.Invalid(fieldSeq, "must be an integer 0 … 4294967295, not %s", scenario.DescribeJSON(raw))
 		}
 		m.seq = uint32(seq)
 		delete(members, fieldSeq)
@@ -110,16 +112,16 @@ func decodeMessage(data []byte) (*message, error) {
 	}
 	raw, ok := members[fieldType_]
 	if !ok {
-		return m, invalid(fieldType_, "is required: one of %s", strings.Join(messageTypes(), ", "))
+		return m, scenario.Invalid(fieldType_, "is required: one of %s", strings.Join(messageTypes(), ", "))
 	}
 	if err := json.Unmarshal(raw, &m.typ); err != nil || raw[0] != '"' {
-		return m, invalid(fieldType_, "must be a string, not %s", describeJSON(raw))
+		return m, scenario.Invalid(fieldType_, "must be a string, not %s", scenario.DescribeJSON(raw))
 	}
 	delete(members, fieldType_)
 	spec, ok := messageFields[m.typ]
 	if !ok {
-		return m, &apiError{code: codeUnknownType, field: fieldType_,
-			message: fmt.Sprintf("unknown message type %q: want one of %s", m.typ, strings.Join(messageTypes(), ", "))}
+		return m, &scenario.Error{Code: codeUnknownType, Field: fieldType_,
+			Message: fmt.Sprintf("unknown message type %q: want one of %s", m.typ, strings.Join(messageTypes(), ", "))}
 	}
 	allowed := append(slices.Clone(spec.required), spec.optional...)
 	for _, name := range slices.Sorted(maps.Keys(members)) {
@@ -135,12 +137,12 @@ func decodeMessage(data []byte) (*message, error) {
 			} else {
 				msg += "; they take " + strings.Join(allowed, ", ")
 			}
-			return m, &apiError{code: codeUnknownField, field: name, message: msg}
+			return m, &scenario.Error{Code: scenario.CodeUnknownField, Field: name, Message: msg}
 		}
 	}
 	for _, name := range spec.required {
 		if raw, ok := members[name]; !ok || bytes.Equal(raw, []byte("null")) {
-			return m, invalid(name, "is required in %q messages", m.typ)
+			return m, scenario.Invalid(name, "is required in %q messages", m.typ)
 		}
 	}
 	return m, nil
@@ -159,11 +161,11 @@ func (m *message) raw(name string) json.RawMessage { return m.members[name] }
 func (m *message) number(name string) (float64, error) {
 	raw := m.members[name]
 	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
-		return 0, invalid(name, "must be a number, not %s", describeJSON(raw))
+		return 0, scenario.Invalid(name, "must be a number, not %s", scenario.DescribeJSON(raw))
 	}
 	v, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil || math.IsInf(v, 0) {
-		return 0, invalid(name, "must be a finite number, not %s", describeJSON(raw))
+		return 0, scenario.Invalid(name, "must be a finite number, not %s", scenario.DescribeJSON(raw))
 	}
 	return v, nil
 }
@@ -176,7 +178,7 @@ func (m *message) coordinate(name string, maxAbs float64) (float64, error) {
 		return 0, err
 	}
 	if math.Abs(v) > maxAbs {
-		return 0, overLimit(name, "|%g| exceeds the limit of %g on absolute values, as for memories and grid bounds", v, maxAbs)
+		return 0, scenario.OverLimit(name, "|%g| exceeds the limit of %g on absolute values, as for memories and grid bounds", v, maxAbs)
 	}
 	return v, nil
 }
@@ -186,10 +188,10 @@ func (m *message) integer(name string, lo, hi int64) (int64, error) {
 	raw := m.members[name]
 	v, err := strconv.ParseInt(string(raw), 10, 64)
 	if err != nil {
-		return 0, invalid(name, "must be an integer, not %s", describeJSON(raw))
+		return 0, scenario.Invalid(name, "must be an integer, not %s", scenario.DescribeJSON(raw))
 	}
 	if v < lo || v > hi {
-		return 0, invalid(name, "must be an integer in %d … %d, not %d", lo, hi, v)
+		return 0, scenario.Invalid(name, "must be an integer in %d … %d, not %d", lo, hi, v)
 	}
 	return v, nil
 }
@@ -199,16 +201,16 @@ func (m *message) str(name string) (string, error) {
 	raw := m.members[name]
 	var s string
 	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		return "", invalid(name, "must be a string, not %s", describeJSON(raw))
+		return "", scenario.Invalid(name, "must be a string, not %s", scenario.DescribeJSON(raw))
 	}
 	return s, nil
 }
 
 // strings decodes a member that is an array of strings.
 func (m *message) strings(name string) ([]string, error) {
-	var s Strings
+	var s scenario.Strings
 	if err := s.UnmarshalJSON(m.members[name]); err != nil {
-		return nil, invalid(name, "must be an array of strings")
+		return nil, scenario.Invalid(name, "must be an array of strings")
 	}
 	return s, nil
 }

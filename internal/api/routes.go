@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 	"hoplab/internal/workpool"
 	"hoplab/web"
@@ -22,7 +23,7 @@ type Config struct {
 	// the request's goroutine. The handler never closes it.
 	Pool *workpool.Pool
 	// Limits bound every request; the zero value means DefaultLimits().
-	Limits Limits
+	Limits scenario.Limits
 	// AllowedHosts lists the host names that requests may name in their
 	// Host header (others get 421 host_not_allowed) and live sessions in
 	// their Origin (others get 403 origin_not_allowed; no Origin is fine),
@@ -78,7 +79,7 @@ func (h *Handler) WaitSessions(ctx context.Context) error { return h.srv.live.wa
 type server struct {
 	log    *slog.Logger
 	pool   *workpool.Pool
-	limits Limits
+	limits scenario.Limits
 	static *staticFiles
 	hosts  *hostList
 	// sem holds one token per running computation; its capacity is
@@ -105,8 +106,8 @@ func newServer(cfg Config) *server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.limits == (Limits{}) {
-		s.limits = DefaultLimits()
+	if s.limits == (scenario.Limits{}) {
+		s.limits = scenario.DefaultLimits()
 	}
 	hosts := cfg.AllowedHosts
 	if len(hosts) == 0 {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 	"hoplab/internal/workpool"
 )
@@ -26,12 +27,12 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	sc, err := decodeScenario(body)
+	sc, err := scenario.Decode(body)
 	if err != nil {
 		writeError(w, asAPIError(err))
 		return
 	}
-	p, err := resolve(sc, s.limits)
+	p, err := scenario.Resolve(sc, s.limits)
 	if err != nil {
 		writeError(w, asAPIError(err))
 		return
@@ -42,15 +43,15 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 		defer func() { <-s.sem }()
 	default:
 		w.Header().Set("Retry-After", "1")
-		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: codeBusy,
-			message: fmt.Sprintf("the server is running %d computations already; retry in a second", cap(s.sem))})
+		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy,
+			Message: fmt.Sprintf("the server is running %d computations already; retry in a second", cap(s.sem))})
 		return
 	}
 
 	ctx, cancel := s.runContext(r.Context())
 	defer cancel()
 	res, err := s.compute(ctx, p)
-	var div *runDiverged
+	var div *scenario.DivergedRun
 	switch {
 	case err == nil:
 	case errors.Is(context.Cause(ctx), errShuttingDown):
@@ -59,8 +60,8 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &div):
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(div.err.status)
-		if err := writeDiverged(w, div.err, div.trajectory); err != nil {
+		w.WriteHeader(div.Err.Status)
+		if err := writeDiverged(w, div.Err, div.Trajectory); err != nil {
 			s.log.Info("writing the result failed", "err", err)
 		}
 		return
@@ -68,12 +69,12 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("run abandoned: the client went away", "path", r.URL.Path, "err", err)
 		return
 	case errors.Is(err, context.DeadlineExceeded):
-		writeError(w, &apiError{status: http.StatusServiceUnavailable, code: codeTimeout,
-			message: fmt.Sprintf("the computation took longer than %v and was stopped; ask for less work", s.limits.RunTimeout)})
+		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeTimeout,
+			Message: fmt.Sprintf("the computation took longer than %v and was stopped; ask for less work", s.limits.RunTimeout)})
 		return
 	default:
 		e := asAPIError(err)
-		if e.status >= 500 {
+		if e.Status >= 500 {
 			logFailure(s.log, "run failed", err)
 		}
 		writeError(w, e)
@@ -88,33 +89,24 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// runDiverged is the error of a run that diverged at or before its last
-// iteration: the 422 error and the finite prefix of the trajectory.
-type runDiverged struct {
-	err        *apiError
-	trajectory []sim.State
-}
-
-func (e *runDiverged) Error() string { return e.err.Error() }
-
 // compute runs the plan: it checks the engine's rules, takes N U-Hop+ steps
 // and renders every snapshot. It stops early, with ctx.Err(), once ctx is
 // done: between steps, and between the chunks of a rendering. A run that
-// diverges stops there with a *runDiverged.
-func (s *server) compute(ctx context.Context, p *plan) (*result, error) {
-	run, err := p.start()
+// diverges stops there with a *scenario.DivergedRun.
+func (s *server) compute(ctx context.Context, p *scenario.Plan) (*result, error) {
+	run, err := p.Start()
 	if err != nil {
 		return nil, err
 	}
-	for run.Iterations() < p.iterations {
+	for run.Iterations() < p.Iterations {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		run.Step()
 		if t, ok := run.Diverged(); ok {
-			div := &runDiverged{err: divergedError(t), trajectory: make([]sim.State, t)}
-			for i := range div.trajectory {
-				div.trajectory[i] = run.State(i)
+			div := &scenario.DivergedRun{Err: scenario.DivergedAt(t), Trajectory: make([]sim.State, t)}
+			for i := range div.Trajectory {
+				div.Trajectory[i] = run.State(i)
 			}
 			return nil, div
 		}
@@ -123,15 +115,15 @@ func (s *server) compute(ctx context.Context, p *plan) (*result, error) {
 		}
 	}
 	res := &result{
-		trajectory: make([]sim.State, p.iterations+1),
-		frames:     make([]sim.Frame, len(p.snapshots)),
+		trajectory: make([]sim.State, p.Iterations+1),
+		frames:     make([]sim.Frame, len(p.Snapshots)),
 	}
 	for t := range res.trajectory {
 		res.trajectory[t] = run.State(t)
 	}
 	runner := s.runner(ctx)
-	for i, t := range p.snapshots {
-		if err := run.Render(&res.frames[i], t, p.frame, runner); err != nil {
+	for i, t := range p.Snapshots {
+		if err := run.Render(&res.frames[i], t, p.Frame, runner); err != nil {
 			return nil, err
 		}
 	}
@@ -180,17 +172,17 @@ func (r serialRunner) Run(n int, task sim.Task) error {
 
 // readBody reads the request body, at most Limits.MaxBodyBytes of it. A
 // larger body gets 413, after drainBody.
-func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *scenario.Error) {
 	limit := s.limits.MaxBodyBytes
-	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, code: codeBodyTooLarge,
-		message: fmt.Sprintf("the body exceeds the limit of %d bytes", limit)}
+	tooLarge := &scenario.Error{Status: http.StatusRequestEntityTooLarge, Code: codeBodyTooLarge,
+		Message: fmt.Sprintf("the body exceeds the limit of %d bytes", limit)}
 	if r.ContentLength > limit {
 		s.drainBody(w, r, 0)
 		return nil, tooLarge
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON, message: "reading the body failed: " + err.Error()}
+		return nil, &scenario.Error{Status: http.StatusBadRequest, Code: scenario.CodeInvalidJSON, Message: "reading the body failed: " + err.Error()}
 	}
 	if int64(len(body)) > limit {
 		s.drainBody(w, r, int64(len(body)))
@@ -201,9 +193,9 @@ func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiE
 
 // checkContentType accepts "application/json", optionally with
 // charset=utf-8 (JSON is UTF-8, RFC 8259).
-func checkContentType(v string) *apiError {
-	bad := &apiError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMediaType,
-		message: fmt.Sprintf("send the scenario with Content-Type: application/json, not %q", v)}
+func checkContentType(v string) *scenario.Error {
+	bad := &scenario.Error{Status: http.StatusUnsupportedMediaType, Code: codeUnsupportedMediaType,
+		Message: fmt.Sprintf("send the scenario with Content-Type: application/json, not %q", v)}
 	mt, params, err := mime.ParseMediaType(v)
 	if err != nil || mt != "application/json" {
 		return bad
@@ -216,13 +208,13 @@ func checkContentType(v string) *apiError {
 	return nil
 }
 
-// asAPIError returns err as an *apiError; an unexpected error becomes 500.
-func asAPIError(err error) *apiError {
-	if e, ok := errors.AsType[*apiError](err); ok {
+// asAPIError returns err as a *scenario.Error; an unexpected error becomes 500.
+func asAPIError(err error) *scenario.Error {
+	if e, ok := errors.AsType[*scenario.Error](err); ok {
 		return e
 	}
-	if d, ok := errors.AsType[*runDiverged](err); ok {
-		return d.err
+	if d, ok := errors.AsType[*scenario.DivergedRun](err); ok {
+		return d.Err
 	}
-	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "internal error"}
+	return &scenario.Error{Status: http.StatusInternalServerError, Code: scenario.CodeInternal, Message: "internal error"}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 	"hoplab/internal/workpool"
 )
@@ -24,7 +25,7 @@ import (
 // TestRunDefaults checks the docs/api.md defaults on the smallest scenario.
 // With N = 0 the default snapshots [0, N] collapse to the one snapshot 0.
 func TestRunDefaults(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	res := resultOf(t, postRun(h, `{"memories": [[1, 0], [0, 1]]}`))
 
 	if len(res.Trajectory) != 1 {
@@ -76,7 +77,7 @@ func TestRunDefaults(t *testing.T) {
 // E(q) = ½‖q‖² − q·u, and every query is retrieved to u in one step.
 // With the identity map the input view is the same.
 func TestRunHandChecked(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	energy := func(x, y float64) float64 { return 0.5*(x*x+y*y) - x }
 	for _, space := range []string{"feature", "input"} {
 		t.Run(space, func(t *testing.T) {
@@ -124,7 +125,7 @@ func TestRunHandChecked(t *testing.T) {
 // compares the trajectory with their numbers (SCIENCE §9): lossByStep[t] is
 // the loss at iteration t, W[t] and b[t] the map after step t+1.
 func TestRunGolden(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	for _, name := range []string{"contours2.json", "contours4.json"} {
 		t.Run(name, func(t *testing.T) {
 			data, err := goldenFile(name)
@@ -179,7 +180,7 @@ func TestRunGolden(t *testing.T) {
 // TestRunBusy fills every run slot and checks that one more run is refused
 // at once with 503 and Retry-After, and served again once a slot is free.
 func TestRunBusy(t *testing.T) {
-	s := newTestServer(t, Limits{})
+	s := newTestServer(t, scenario.Limits{})
 	h := s.routes(nil)
 	if cap(s.sem) != 8 {
 		t.Fatalf("%d run slots, want 8", cap(s.sem))
@@ -195,7 +196,7 @@ func TestRunBusy(t *testing.T) {
 		t.Errorf("error %+v, want code busy without a field", e)
 	}
 	// An invalid scenario is still told what is wrong.
-	if e := errorOf(t, postRun(h, `{"memories": [[1, 0]], "beta": "x"}`)); e.Code != codeInvalidField {
+	if e := errorOf(t, postRun(h, `{"memories": [[1, 0]], "beta": "x"}`)); e.Code != scenario.CodeInvalidField {
 		t.Errorf("invalid scenario while busy: error %+v, want invalid_field", e)
 	}
 	<-s.sem
@@ -208,7 +209,7 @@ func TestRunBusy(t *testing.T) {
 // TestRunCancelStopsEarly cancels a request after three of its 1000 steps
 // and checks that no further step is taken and nothing is written.
 func TestRunCancelStopsEarly(t *testing.T) {
-	s := newTestServer(t, Limits{})
+	s := newTestServer(t, scenario.Limits{})
 	h := s.routes(nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -237,7 +238,7 @@ func TestRunCancelStopsEarly(t *testing.T) {
 
 // TestRunTimeout lets a run outlive Limits.RunTimeout and checks the 503.
 func TestRunTimeout(t *testing.T) {
-	lim := DefaultLimits()
+	lim := scenario.DefaultLimits()
 	lim.RunTimeout = 1 // nanosecond
 	s := newTestServer(t, lim)
 	s.afterStep = func(ctx context.Context, _ int) { <-ctx.Done() }
@@ -284,7 +285,7 @@ func TestPanicRecovered(t *testing.T) {
 	if rec.Code != http.StatusInternalServerError {
 		t.Errorf("status %d, want 500", rec.Code)
 	}
-	if e := errorOf(t, rec); e.Code != codeInternal {
+	if e := errorOf(t, rec); e.Code != scenario.CodeInternal {
 		t.Errorf("error %+v, want code internal", e)
 	}
 	if out := logs.String(); !strings.Contains(out, "test panic") || !strings.Contains(out, "stack=") || !strings.Contains(out, "run_test.go") {
@@ -298,7 +299,7 @@ func TestPanicRecovered(t *testing.T) {
 // TestRoutingErrors checks the JSON answers for wrong methods, unknown
 // paths, wrong media types and large bodies.
 func TestRoutingErrors(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	big := `{"memories": [[` + strings.Repeat("0,", 9<<19) + `1]]}` // 9 MiB
 	tests := []struct {
 		name        string
@@ -354,7 +355,7 @@ func TestRoutingErrors(t *testing.T) {
 // TestPages checks the routes that are not the API: health, the start
 // page and the static files with their validators.
 func TestPages(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 
 	rec := request(h, http.MethodGet, "/healthz", "", "")
 	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json" || strings.TrimSpace(rec.Body.String()) != `{"status":"ok"}` {
@@ -379,7 +380,7 @@ func TestPages(t *testing.T) {
 			t.Errorf("start page lacks %q", want)
 		}
 	}
-	if n, want := strings.Count(page, `data-testid="limit-row"`), len(limitRows(DefaultLimits())); n != want {
+	if n, want := strings.Count(page, `data-testid="limit-row"`), len(limitRows(scenario.DefaultLimits())); n != want {
 		t.Errorf("start page has %d limit rows, want %d", n, want)
 	}
 	if strings.Contains(page, "style=") || strings.Contains(page, "<script") {

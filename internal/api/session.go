@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"time"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 )
 
@@ -16,25 +17,21 @@ const playTick = 10 * time.Millisecond
 // defaultSpeed is the playing speed of a new session, in iterations per second.
 const defaultSpeed = 10
 
-// featureBox is the feature view's grid box: around the unit circle, where
-// the normalised features u_μ live.
-var featureBox = sim.Rect{XMin: -1.25, XMax: 1.25, YMin: -1.25, YMax: 1.25}
-
 // session is the state of one live session (docs/protocol.md). Everything
 // but in, out and ctx is owned by the goroutine running loop; a reader
 // goroutine feeds in and a writer goroutine drains out.
 type session struct {
 	srv *server
 	log *slog.Logger
-	lim Limits
+	lim scenario.Limits
 	ctx context.Context // done when the session ends
 	in  <-chan []byte   // text messages, in order of arrival
 	out *outbox
 
 	loaded    bool
-	preset    *string   // the preset the plan equals (matchPreset), or nil
-	sc        *Scenario // canonical (every field explicit); uhop.iterations is stale, t is the truth
-	plan      *plan
+	preset    *string            // the preset the plan equals (matchPreset), or nil
+	sc        *scenario.Scenario // canonical (every field explicit); uhop.iterations is stale, t is the truth
+	plan      *scenario.Plan
 	run       *sim.Run
 	t         int
 	epoch     uint32
@@ -119,7 +116,7 @@ func (s *session) handle(data []byte) {
 			return // the session is ending; nobody will read the error
 		}
 		e := asAPIError(err)
-		if e.code == codeInternal {
+		if e.Code == scenario.CodeInternal {
 			s.log.Error("live session: internal error", "err", err)
 		}
 		s.reply(newErrorMsg(seq, e))
@@ -139,7 +136,7 @@ func (s *session) pause() {
 // playing and returns the divergence.
 func (s *session) goTo(t int, field string) error {
 	if maxT := s.maxT(s.plan); t > maxT {
-		return overLimit(field, "iteration %d is beyond %d, the last this scenario may reach: the limits on iterations, training work and trajectory size", t, maxT)
+		return scenario.OverLimit(field, "iteration %d is beyond %d, the last this scenario may reach: the limits on iterations, training work and trajectory size", t, maxT)
 	}
 	err := s.stepRun(s.run, t)
 	if err != nil {
@@ -177,7 +174,7 @@ func (s *session) advance(now time.Time) {
 		target = last
 		s.pause()
 		if t, ok := s.run.Diverged(); ok {
-			s.replyError(s.seq, divergedError(t))
+			s.replyError(s.seq, scenario.DivergedAt(t))
 		}
 	}
 	if target > s.t {
@@ -200,7 +197,7 @@ func (s *session) stepRun(run *sim.Run, t int) error {
 		}
 		run.Step()
 		if dt, ok := run.Diverged(); ok {
-			return divergedError(dt)
+			return scenario.DivergedAt(dt)
 		}
 		if s.srv.afterStep != nil {
 			s.srv.afterStep(s.ctx, run.Iterations())
@@ -212,18 +209,18 @@ func (s *session) stepRun(run *sim.Run, t int) error {
 // setScenario makes sc the session's scenario if it passes every check,
 // with t = its uhop.iterations. The trajectory is recomputed from W₀ (a
 // new epoch) only when a training setting changed.
-func (s *session) setScenario(sc *Scenario) error {
+func (s *session) setScenario(sc *scenario.Scenario) error {
 	p, err := s.resolveLive(sc)
 	if err != nil {
 		return err
 	}
-	run, rebuild := s.run, s.plan == nil || !reflect.DeepEqual(p.settings, s.plan.settings)
+	run, rebuild := s.run, s.plan == nil || !reflect.DeepEqual(p.Settings, s.plan.Settings)
 	if rebuild {
-		if run, err = p.start(); err != nil {
+		if run, err = p.Start(); err != nil {
 			return err
 		}
 	}
-	t := p.iterations
+	t := p.Iterations
 	stepErr := s.stepRun(run, t)
 	if stepErr != nil {
 		if _, diverged := run.Diverged(); !diverged {
@@ -232,13 +229,13 @@ func (s *session) setScenario(sc *Scenario) error {
 		t = run.Iterations() // show the last finite iteration, and say why below
 	}
 	_, d, _ := run.Dims()
-	if p.frame.Grid.Bounds == nil && d == 2 {
-		box := sim.AutoBox(run.Memories(), p.frame.Grid.Margin)
-		p.frame.Grid.Bounds = &box
+	if p.Frame.Grid.Bounds == nil && d == 2 {
+		box := sim.AutoBox(run.Memories(), p.Frame.Grid.Margin)
+		p.Frame.Grid.Bounds = &box
 	}
 	s.plan, s.run, s.t = p, run, t
-	s.preset = matchPreset(p)
-	s.sc = canonical(p, sc, t)
+	s.preset = scenario.MatchPreset(p)
+	s.sc = scenario.Canonical(p, sc, t)
 	s.loaded = true
 	s.stateDirty, s.frameDirty = true, true
 	if rebuild {
@@ -255,7 +252,7 @@ func (s *session) setScenario(sc *Scenario) error {
 
 // setScenarioAndPause is setScenario followed, if it succeeds, by a pause:
 // a refused scenario leaves the session as it was, playing or not.
-func (s *session) setScenarioAndPause(sc *Scenario) error {
+func (s *session) setScenarioAndPause(sc *scenario.Scenario) error {
 	if err := s.setScenario(sc); err != nil {
 		return err
 	}
@@ -272,43 +269,43 @@ func (s *session) newEpoch() {
 
 // resolveLive checks sc as docs/api.md does, without its snapshots (live
 // sessions draw their own views), and then against the live limits.
-func (s *session) resolveLive(sc *Scenario) (*plan, error) {
+func (s *session) resolveLive(sc *scenario.Scenario) (*scenario.Plan, error) {
 	cp := *sc
-	cp.Snapshots = &Ints{}
-	p, err := resolve(&cp, s.lim)
+	cp.Snapshots = &scenario.Ints{}
+	p, err := scenario.Resolve(&cp, s.lim)
 	if err != nil {
 		return nil, err
 	}
-	m := len(p.settings.Memories)
+	m := len(p.Settings.Memories)
 	if m > s.lim.MaxLiveMemories {
-		return nil, overLimit("memories", "M = %d memories exceed the limit of %d in a live session", m, s.lim.MaxLiveMemories)
+		return nil, scenario.OverLimit("memories", "M = %d memories exceed the limit of %d in a live session", m, s.lim.MaxLiveMemories)
 	}
-	g := &p.frame.Grid
+	g := &p.Frame.Grid
 	if g.NX > s.lim.MaxLiveGridSide {
-		return nil, overLimit("view.grid.nx", "nx = %d exceeds the limit of %d in a live session", g.NX, s.lim.MaxLiveGridSide)
+		return nil, scenario.OverLimit("view.grid.nx", "nx = %d exceeds the limit of %d in a live session", g.NX, s.lim.MaxLiveGridSide)
 	}
 	if g.NY > s.lim.MaxLiveGridSide {
-		return nil, overLimit("view.grid.ny", "ny = %d exceeds the limit of %d in a live session", g.NY, s.lim.MaxLiveGridSide)
+		return nil, scenario.OverLimit("view.grid.ny", "ny = %d exceeds the limit of %d in a live session", g.NY, s.lim.MaxLiveGridSide)
 	}
-	if work := renderWork(int64(g.NX)*int64(g.NY)*2*int64(p.frame.Steps), m, p.frame.Separations); work > float64(s.lim.MaxLiveFrameWork) {
-		return nil, overLimit("retrieval.steps", "one frame of both views, nx·ny·2·steps = %d·%d·2·%d cell updates of %d memories, would take about %.3g CPU-seconds, beyond the limit of %.3g for a live frame; ask for a smaller grid, fewer steps or maps",
-			g.NX, g.NY, p.frame.Steps, m, work/1e9, float64(s.lim.MaxLiveFrameWork)/1e9)
+	if work := scenario.RenderWork(int64(g.NX)*int64(g.NY)*2*int64(p.Frame.Steps), m, p.Frame.Separations); work > float64(s.lim.MaxLiveFrameWork) {
+		return nil, scenario.OverLimit("retrieval.steps", "one frame of both views, nx·ny·2·steps = %d·%d·2·%d cell updates of %d memories, would take about %.3g CPU-seconds, beyond the limit of %.3g for a live frame; ask for a smaller grid, fewer steps or maps",
+			g.NX, g.NY, p.Frame.Steps, m, work/1e9, float64(s.lim.MaxLiveFrameWork)/1e9)
 	}
-	if maxT := s.maxT(p); p.iterations > maxT {
-		return nil, overLimit("uhop.iterations", "iteration %d is beyond %d, the last this scenario may reach", p.iterations, maxT)
+	if maxT := s.maxT(p); p.Iterations > maxT {
+		return nil, scenario.OverLimit("uhop.iterations", "iteration %d is beyond %d, the last this scenario may reach", p.Iterations, maxT)
 	}
 	return p, nil
 }
 
 // maxT is the last iteration the limits allow for p's dimensions
 // (Limits.lastIteration), as POST /api/v1/run checks them.
-func (s *session) maxT(p *plan) int {
-	m := int64(len(p.settings.Memories))
+func (s *session) maxT(p *scenario.Plan) int {
+	m := int64(len(p.Settings.Memories))
 	d := int64(0)
 	if m > 0 {
-		d = int64(len(p.settings.Memories[0]))
+		d = int64(len(p.Settings.Memories[0]))
 	}
-	return s.lim.lastIteration(m, d, int64(p.settings.FeatureMap.Dim))
+	return s.lim.LastIteration(m, d, int64(p.Settings.FeatureMap.Dim))
 }
 
 // availableViews lists the views the run's dimensions allow, input first.
@@ -347,7 +344,7 @@ func containsSpace(list []sim.Space, v sim.Space) bool {
 
 // frameSettings returns the settings of view space.
 func (s *session) frameSettings(space sim.Space) sim.FrameSettings {
-	return viewSettings(s.plan, space)
+	return scenario.ViewSettings(s.plan, space)
 }
 
 // flush hands the writer what changed: the state, new metrics and, when
@@ -434,8 +431,8 @@ func (s *session) replyError(seq uint32, err error) {
 }
 
 // newErrorMsg is the "error" message of e, answering message seq.
-func newErrorMsg(seq uint32, e *apiError) errorMsg {
-	return errorMsg{Type: "error", Seq: seq, Code: e.code, Message: e.message, Field: e.field, Iteration: e.iteration}
+func newErrorMsg(seq uint32, e *scenario.Error) errorMsg {
+	return errorMsg{Type: "error", Seq: seq, Code: e.Code, Message: e.Message, Field: e.Field, Iteration: e.Iteration}
 }
 
 // stateMsg is the session's "state" message.
@@ -461,3 +458,6 @@ func spaceNames(spaces []sim.Space) []string {
 	}
 	return out
 }
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"time"
 
+	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 )
 
 // The session's commands: one method per kind of control message
 // (docs/protocol.md, "Client → server"). Each either changes the session
-// and returns nil, or returns an *apiError and changes nothing.
+// and returns nil, or returns a *scenario.Error and changes nothing.
 // apply carries out one decoded message.
 func (s *session) apply(m *message) error {
 	switch m.typ {
@@ -20,10 +21,10 @@ func (s *session) apply(m *message) error {
 			return err
 		}
 		if v != protocolVersion {
-			return &apiError{code: codeProtocolMismatch, field: "protocol",
-				message: fmt.Sprintf("this server speaks protocol %d, not %d", protocolVersion, v)}
+			return &scenario.Error{Code: codeProtocolMismatch, Field: "protocol",
+				Message: fmt.Sprintf("this server speaks protocol %d, not %d", protocolVersion, v)}
 		}
-		sc, err := decodeScenario(m.raw("scenario"))
+		sc, err := scenario.Decode(m.raw("scenario"))
 		if err != nil {
 			return err
 		}
@@ -33,25 +34,25 @@ func (s *session) apply(m *message) error {
 		if err != nil {
 			return err
 		}
-		p, ok := findPreset(name)
+		p, ok := scenario.FindPreset(name)
 		if !ok {
-			return invalid("name", "unknown preset %q: want one of %v", name, presetNames())
+			return scenario.Invalid("name", "unknown preset %q: want one of %v", name, scenario.PresetNames())
 		}
 		seed := int64(1)
 		if m.has("seed") {
-			if seed, err = m.integer("seed", 0, maxSeed); err != nil {
+			if seed, err = m.integer("seed", 0, scenario.MaxSeed); err != nil {
 				return err
 			}
 		}
-		sc, err := decodeScenario([]byte(p.scenario(seed)))
+		sc, err := scenario.Decode([]byte(p.Scenario(seed)))
 		if err != nil {
-			return &apiError{code: codeInternal, message: "preset " + name + " is broken: " + err.Error()}
+			return &scenario.Error{Code: scenario.CodeInternal, Message: "preset " + name + " is broken: " + err.Error()}
 		}
 		return s.setScenarioAndPause(sc)
 	}
 
 	if !s.loaded {
-		return &apiError{code: codeNotLoaded, message: fmt.Sprintf("send a %q or %q message first", msgLoad, msgPreset)}
+		return &scenario.Error{Code: codeNotLoaded, Message: fmt.Sprintf("send a %q or %q message first", msgLoad, msgPreset)}
 	}
 	switch m.typ {
 	case msgPatch:
@@ -60,10 +61,10 @@ func (s *session) apply(m *message) error {
 		return s.editMemories(m)
 	case msgPlay:
 		if t, ok := s.run.Diverged(); ok && s.t >= t-1 {
-			return divergedError(t)
+			return scenario.DivergedAt(t)
 		}
 		if s.t >= s.maxT(s.plan) {
-			return overLimit("t", "iteration %d is the last this scenario may reach (uhop.iterations limits)", s.t)
+			return scenario.OverLimit("t", "iteration %d is the last this scenario may reach (uhop.iterations limits)", s.t)
 		}
 		if !s.playing {
 			s.playing, s.playBase, s.playStart = true, s.t, time.Now()
@@ -93,25 +94,25 @@ func (s *session) apply(m *message) error {
 		s.pause()
 	case msgReset:
 		s.pause()
-		run, err := s.plan.start()
+		run, err := s.plan.Start()
 		if err != nil {
 			return err
 		}
 		s.run, s.t = run, 0
 		s.newEpoch()
 	case msgReseed:
-		seed := int64(s.plan.settings.FeatureMap.Seed) + 1
+		seed := int64(s.plan.Settings.FeatureMap.Seed) + 1
 		if m.has("seed") {
 			var err error
-			if seed, err = m.integer("seed", 0, maxSeed); err != nil {
+			if seed, err = m.integer("seed", 0, scenario.MaxSeed); err != nil {
 				return err
 			}
 		}
 		sc := *s.sc
 		fm := *sc.FeatureMap
-		fm.Init, fm.Seed, fm.W, fm.B = ptr("random"), ptr(seed%(maxSeed+1)), nil, nil
+		fm.Init, fm.Seed, fm.W, fm.B = ptr("random"), ptr(seed%(scenario.MaxSeed+1)), nil, nil
 		sc.FeatureMap = &fm
-		sc.UHop = &UHop{Iterations: ptr(0), Optimizer: sc.UHop.Optimizer, LR: sc.UHop.LR, Momentum: sc.UHop.Momentum, Tau: sc.UHop.Tau, Loss: sc.UHop.Loss}
+		sc.UHop = &scenario.UHop{Iterations: ptr(0), Optimizer: sc.UHop.Optimizer, LR: sc.UHop.LR, Momentum: sc.UHop.Momentum, Tau: sc.UHop.Tau, Loss: sc.UHop.Loss}
 		return s.setScenarioAndPause(&sc)
 	case msgSpeed:
 		v, err := m.number("itersPerSecond")
@@ -119,7 +120,7 @@ func (s *session) apply(m *message) error {
 			return err
 		}
 		if v < s.lim.MinSpeed || v > s.lim.MaxSpeed {
-			return overLimit("itersPerSecond", "%g iterations per second is outside %g … %g", v, s.lim.MinSpeed, s.lim.MaxSpeed)
+			return scenario.OverLimit("itersPerSecond", "%g iterations per second is outside %g … %g", v, s.lim.MinSpeed, s.lim.MaxSpeed)
 		}
 		s.speed, s.playBase, s.playStart = v, s.t, time.Now()
 		s.stateDirty = true
@@ -133,12 +134,12 @@ func (s *session) apply(m *message) error {
 
 // patch applies a JSON merge patch to the scenario.
 func (s *session) patch(m *message) error {
-	patch, err := decodeAny(m.raw("scenario"))
+	patch, err := scenario.DecodeAny(m.raw("scenario"))
 	if err != nil {
-		return invalid("scenario", "is not valid JSON: %v", err)
+		return scenario.Invalid("scenario", "is not valid JSON: %v", err)
 	}
 	if _, ok := patch.(map[string]any); !ok {
-		return invalid("scenario", "must be an object: a JSON merge patch of the scenario")
+		return scenario.Invalid("scenario", "must be an object: a JSON merge patch of the scenario")
 	}
 	cur := *s.sc
 	cur.UHop = ptr(*s.sc.UHop)
@@ -147,15 +148,15 @@ func (s *session) patch(m *message) error {
 	if err != nil {
 		return err
 	}
-	target, err := decodeAny(base)
+	target, err := scenario.DecodeAny(base)
 	if err != nil {
 		return err
 	}
-	merged, err := json.Marshal(mergePatch(target, patch))
+	merged, err := json.Marshal(scenario.MergePatch(target, patch))
 	if err != nil {
 		return err
 	}
-	sc, err := decodeScenario(merged)
+	sc, err := scenario.Decode(merged)
 	if err != nil {
 		return err
 	}
@@ -169,7 +170,7 @@ func (s *session) patch(m *message) error {
 func (s *session) editMemories(m *message) error {
 	mem := *s.sc.Memories
 	if len(mem) > 0 && len(mem[0]) != 2 {
-		return invalid("memories", "memories can be edited in the plane only; these have d = %d", len(mem[0]))
+		return scenario.Invalid("memories", "memories can be edited in the plane only; these have d = %d", len(mem[0]))
 	}
 	point := func() ([]float64, error) {
 		x, err := m.number("x")
@@ -182,7 +183,7 @@ func (s *session) editMemories(m *message) error {
 		}
 		return []float64{x, y}, nil
 	}
-	next := make(Matrix, 0, len(mem)+1)
+	next := make(scenario.Matrix, 0, len(mem)+1)
 	switch m.typ {
 	case msgMove:
 		i, err := m.integer("i", 0, int64(len(mem)-1))
@@ -207,7 +208,7 @@ func (s *session) editMemories(m *message) error {
 			return err
 		}
 		if len(mem) == 1 {
-			return invalid("i", "the last memory cannot be removed")
+			return scenario.Invalid("i", "the last memory cannot be removed")
 		}
 		next = append(append(next, mem[:i]...), mem[i+1:]...)
 	}
@@ -225,17 +226,17 @@ func (s *session) setViews(m *message) error {
 		return err
 	}
 	if len(names) == 0 {
-		return invalid("views", "choose at least one view: \"input\", \"feature\"")
+		return scenario.Invalid("views", "choose at least one view: \"input\", \"feature\"")
 	}
 	var views []sim.Space
 	for i, name := range names {
-		v, err := parseSpace(name, fmt.Sprintf("views[%d]", i))
+		v, err := scenario.ParseSpace(name, fmt.Sprintf("views[%d]", i))
 		if err != nil {
 			return err
 		}
 		for _, prev := range views {
 			if prev == v {
-				return invalid(fmt.Sprintf("views[%d]", i), "%q is listed twice", name)
+				return scenario.Invalid(fmt.Sprintf("views[%d]", i), "%q is listed twice", name)
 			}
 		}
 		views = append(views, v)
@@ -251,7 +252,7 @@ func (s *session) probe(m *message) error {
 	if err != nil {
 		return err
 	}
-	space, err := parseSpace(name, "space")
+	space, err := scenario.ParseSpace(name, "space")
 	if err != nil {
 		return err
 	}
@@ -265,7 +266,7 @@ func (s *session) probe(m *message) error {
 	}
 	paths, err := s.run.Probe(s.t, s.frameSettings(space), x, y)
 	if err != nil {
-		return engineError(err)
+		return scenario.EngineError(err)
 	}
 	msg := probeMsg{Type: "probe", Seq: m.seq, Space: name, X: x, Y: y, T: s.t, Epoch: s.epoch, Paths: make([]probePathMsg, len(paths))}
 	for i, p := range paths {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+
+	"hoplab/internal/scenario"
 )
 
 // codeShuttingDown: 503, the server is shutting down and stopped the
@@ -37,5 +39,5 @@ func (s *server) runContext(parent context.Context) (context.Context, context.Ca
 }
 
 // shuttingDown is the answer to a computation stopped by CancelRuns.
-var shuttingDown = &apiError{status: http.StatusServiceUnavailable, code: codeShuttingDown,
-	message: "the server is shutting down and stopped this computation before it could finish; retry once it is back"}
+var shuttingDown = &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeShuttingDown,
+	Message: "the server is shutting down and stopped this computation before it could finish; retry once it is back"}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"hoplab/internal/scenario"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // then calls CancelRuns: the run answers 503 shutting_down, and so does a
 // run that starts afterwards.
 func TestCancelRuns(t *testing.T) {
-	s := newTestServer(t, Limits{})
+	s := newTestServer(t, scenario.Limits{})
 	inStep := make(chan struct{})
 	s.afterStep = func(ctx context.Context, n int) {
 		if n == 2 {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"hoplab/internal/scenario"
 )
 
 // staticFiles serves the embedded assets. They are not fingerprinted, so
@@ -64,7 +66,7 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := chi.URLParam(r, "*")
 	etag, ok := sf.etags[name]
 	if !ok {
-		writeError(w, &apiError{status: http.StatusNotFound, code: codeNotFound, message: "no such file: " + r.URL.Path})
+		writeError(w, &scenario.Error{Status: http.StatusNotFound, Code: codeNotFound, Message: "no such file: " + r.URL.Path})
 		return
 	}
 	h := w.Header()

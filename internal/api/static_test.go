@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"hoplab/internal/scenario"
 	"hoplab/web"
 )
 
 // TestStaticSkipsTests checks that the JavaScript unit tests and testdata
 // embedded with the assets are not served, while the modules they test are.
 func TestStaticSkipsTests(t *testing.T) {
-	h := newTestServer(t, Limits{}).routes(nil)
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
 	var tests []string
 	err := fs.WalkDir(web.Static, "static", func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".test.js") || strings.Contains(path, "/testdata/")) {

@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"time"
@@ -61,14 +61,14 @@ type Limits struct {
 	MaxOutputCells int
 	// MaxTrainWork bounds the arithmetic of training,
 	// N·(M·d·D_Φ + M²·D_Φ) (field "uhop.iterations"). Training runs on one
-	// core; one unit costs at most about 8 ns there (trainUnitNs).
+	// core; one unit costs at most about 8 ns there (TrainUnitNs).
 	MaxTrainWork int64
 	// MaxTrajectoryValues bounds the numbers of the returned trajectory,
 	// (N+1)·(D_Φ·d + D_Φ) (field "uhop.iterations").
 	MaxTrajectoryValues int64
 	// MaxRenderWork bounds the estimated CPU time of rendering, in
 	// nanoseconds of one core: nx·ny·len(snapshots)·steps·M·Σ
-	// renderUnitNs(separation, M), the measured worst cost of one cell, one
+	// RenderUnitNs(separation, M), the measured worst cost of one cell, one
 	// update and one memory (field "retrieval.steps"). Rendering is spread
 	// over the worker pool.
 	MaxRenderWork int64
@@ -161,11 +161,11 @@ func DefaultLimits() Limits {
 	}
 }
 
-// trainUnitNs is the measured worst cost of one unit of MaxTrainWork, in
+// TrainUnitNs is the measured worst cost of one unit of MaxTrainWork, in
 // nanoseconds of one core (BenchmarkWorkUnits: 3.6–8.0 ns).
-const trainUnitNs = 8
+const TrainUnitNs = 8
 
-// renderUnitNs is the estimated worst cost, in nanoseconds of one core, of
+// RenderUnitNs is the estimated worst cost, in nanoseconds of one core, of
 // one retrieval update of one grid cell per memory, for M memories and
 // map sep. It is an upper envelope of BenchmarkWorkUnits (2-core AMD EPYC;
 // β from 0.01 to 5000, every cell running all its updates), with a margin:
@@ -177,7 +177,7 @@ const trainUnitNs = 8
 //     up to 2.3 µs at M = 2 and 2.9 µs at 512 (general α; α whose
 //     1/(α−1) is small and whole are faster but not counted apart),
 //     counted as 3000 + 2M.
-func renderUnitNs(sep separation.Map, m int) float64 {
+func RenderUnitNs(sep separation.Map, m int) float64 {
 	switch sep {
 	case separation.Softmax():
 		return 8 + float64(m)/40
@@ -187,13 +187,13 @@ func renderUnitNs(sep separation.Map, m int) float64 {
 	return 3000 + 2*float64(m)
 }
 
-// renderWork is the estimated CPU time of rendering cells·updates grid
+// RenderWork is the estimated CPU time of rendering cells·updates grid
 // cell updates (nx·ny·snapshots·steps) with M memories for every map of
 // seps, in nanoseconds of one core (see MaxRenderWork).
-func renderWork(cellUpdates int64, m int, seps []separation.Map) float64 {
+func RenderWork(cellUpdates int64, m int, seps []separation.Map) float64 {
 	perMemory := 0.0
 	for _, sep := range seps {
-		perMemory += renderUnitNs(sep, m)
+		perMemory += RenderUnitNs(sep, m)
 	}
 	return float64(cellUpdates) * float64(m) * perMemory
 }
@@ -206,11 +206,11 @@ func trainUnitsPerStep(m, d, k int64) int64 { return m*d*k + m*m*k }
 // an answer, D_Φ·d + D_Φ (W and b), as MaxTrajectoryValues counts them.
 func stateValues(d, k int64) int64 { return k*d + k }
 
-// lastIteration is the last iteration N that the limits allow for M
+// LastIteration is the last iteration N that the limits allow for M
 // memories of length d and feature dimension k: N ≤ MaxIterations,
 // N·trainUnitsPerStep ≤ MaxTrainWork and (N+1)·stateValues ≤
 // MaxTrajectoryValues, the checks of POST /api/v1/run.
-func (lim Limits) lastIteration(m, d, k int64) int {
+func (lim Limits) LastIteration(m, d, k int64) int {
 	last := int64(lim.MaxIterations)
 	if per := trainUnitsPerStep(m, d, k); per > 0 {
 		last = min(last, lim.MaxTrainWork/per)

@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"fmt"
@@ -42,11 +42,11 @@ var presetCaptions = sync.OnceValue(func() map[string]string {
 	return out
 })
 
-// presetsWithCaptions returns the presets with their generated
+// PresetsWithCaptions returns the presets with their generated
 // descriptions, for the hello message.
-func presetsWithCaptions() []preset {
+func PresetsWithCaptions() []Preset {
 	caps := presetCaptions()
-	out := make([]preset, len(presets))
+	out := make([]Preset, len(presets))
 	for i, p := range presets {
 		out[i] = p
 		out[i].Description = caps[p.Name]
@@ -56,16 +56,16 @@ func presetsWithCaptions() []preset {
 
 // presetCaption runs preset p (seed 1) and writes its caption: the intro,
 // the settings, and what happens between t = 0 and t = story.until.
-func presetCaption(p *preset) (string, error) {
-	sc, err := decodeScenario([]byte(p.scenario(1)))
+func presetCaption(p *Preset) (string, error) {
+	sc, err := Decode([]byte(p.scenario(1)))
 	if err != nil {
 		return "", err
 	}
-	pl, err := resolve(withoutSnapshots(sc), DefaultLimits())
+	pl, err := Resolve(WithoutSnapshots(sc), DefaultLimits())
 	if err != nil {
 		return "", err
 	}
-	run, err := pl.start()
+	run, err := pl.Start()
 	if err != nil {
 		return "", err
 	}
@@ -78,7 +78,7 @@ func presetCaption(p *preset) (string, error) {
 	var b strings.Builder
 	b.WriteString(p.Intro)
 	b.WriteString(" ")
-	b.WriteString(settingsSentence(&pl.settings, &pl.frame))
+	b.WriteString(settingsSentence(&pl.Settings, &pl.Frame))
 	if p.story.settingsOnly {
 		return b.String(), nil
 	}
@@ -117,8 +117,8 @@ func presetCaption(p *preset) (string, error) {
 	return b.String(), nil
 }
 
-// withoutSnapshots is sc with no snapshots, as live sessions resolve it.
-func withoutSnapshots(sc *Scenario) *Scenario {
+// WithoutSnapshots is sc with no snapshots, as live sessions resolve it.
+func WithoutSnapshots(sc *Scenario) *Scenario {
 	cp := *sc
 	cp.Snapshots = &Ints{}
 	return &cp
@@ -187,7 +187,7 @@ func angleSentence(run *sim.Run, until, k int) string {
 
 // whiteSentence renders the session's views at t = 0 and until and says
 // how much of each map's panel is white (no single memory).
-func whiteSentence(run *sim.Run, p *plan, until int) (string, error) {
+func whiteSentence(run *sim.Run, p *Plan, until int) (string, error) {
 	_, d, k := run.Dims()
 	var views []sim.Space
 	if d == 2 {
@@ -199,7 +199,7 @@ func whiteSentence(run *sim.Run, p *plan, until int) (string, error) {
 	var parts []string
 	var f0, f1 sim.Frame
 	for _, space := range views {
-		fs := viewSettings(p, space)
+		fs := ViewSettings(p, space)
 		if err := run.Render(&f0, 0, fs, sim.Serial{}); err != nil {
 			return "", err
 		}
@@ -225,14 +225,18 @@ func whiteSentence(run *sim.Run, p *plan, until int) (string, error) {
 	return fmt.Sprintf("White (no single memory after the retrieval steps), %s, %s.", when, strings.Join(parts, "; ")), nil
 }
 
-// viewSettings returns the frame settings of view space for plan p, as a
+// FeatureBox is the feature view's grid box: around the unit circle, where
+// the normalised features u_μ live.
+var FeatureBox = sim.Rect{XMin: -1.25, XMax: 1.25, YMin: -1.25, YMax: 1.25}
+
+// ViewSettings returns the frame settings of view space for plan p, as a
 // live session draws it: the feature view on a fixed box around the unit
 // circle, the input view on the scenario's grid.
-func viewSettings(p *plan, space sim.Space) sim.FrameSettings {
-	fs := p.frame
+func ViewSettings(p *Plan, space sim.Space) sim.FrameSettings {
+	fs := p.Frame
 	fs.Space = space
 	if space == sim.FeatureSpace {
-		box := featureBox
+		box := FeatureBox
 		fs.Grid.Bounds = &box
 	}
 	return fs
@@ -256,9 +260,9 @@ func deg(v float64) string { return fmt.Sprintf("%.1f°", v) }
 func pct(v float64) string { return fmt.Sprintf("%.0f %%", 100*v) }
 
 // presetPlans are the plans of the presets (seed 1), resolved as a live
-// session resolves a scenario, for matchPreset.
-var presetPlans = sync.OnceValue(func() map[string]*plan {
-	out := make(map[string]*plan, len(presets))
+// session resolves a scenario, for MatchPreset.
+var presetPlans = sync.OnceValue(func() map[string]*Plan {
+	out := make(map[string]*Plan, len(presets))
 	for _, p := range presets {
 		if pl, err := presetPlan(&p, 1); err == nil {
 			out[p.Name] = pl
@@ -268,30 +272,30 @@ var presetPlans = sync.OnceValue(func() map[string]*plan {
 })
 
 // presetPlan resolves preset p with seed as a live session does.
-func presetPlan(p *preset, seed int64) (*plan, error) {
-	sc, err := decodeScenario([]byte(p.scenario(seed)))
+func presetPlan(p *Preset, seed int64) (*Plan, error) {
+	sc, err := Decode([]byte(p.scenario(seed)))
 	if err != nil {
 		return nil, err
 	}
-	return resolve(withoutSnapshots(sc), DefaultLimits())
+	return Resolve(WithoutSnapshots(sc), DefaultLimits())
 }
 
-// matchPreset returns the name of the preset whose settings and frame
+// MatchPreset returns the name of the preset whose settings and frame
 // settings pl has (the iteration aside), or nil. A seeded preset (random)
 // is matched with pl's map seed.
-func matchPreset(pl *plan) *string {
+func MatchPreset(pl *Plan) *string {
 	if pl == nil {
 		return nil
 	}
-	same := func(q *plan) bool {
-		return q != nil && reflect.DeepEqual(q.settings, pl.settings) && reflect.DeepEqual(q.frame, pl.frame)
+	same := func(q *Plan) bool {
+		return q != nil && reflect.DeepEqual(q.Settings, pl.Settings) && reflect.DeepEqual(q.Frame, pl.Frame)
 	}
 	for i := range presets {
 		p := &presets[i]
 		q := presetPlans()[p.Name]
 		if p.story.settingsOnly { // its scenario depends on the seed
 			var err error
-			if q, err = presetPlan(p, int64(pl.settings.FeatureMap.Seed)); err != nil {
+			if q, err = presetPlan(p, int64(pl.Settings.FeatureMap.Seed)); err != nil {
 				continue
 			}
 		}

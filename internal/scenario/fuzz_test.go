@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"encoding/json"
@@ -43,10 +43,10 @@ func FuzzScenarioRoundTrip(f *testing.F) {
 
 	lim := DefaultLimits()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		sc, err := decodeScenario(body)
+		sc, err := Decode(body)
 		if err != nil {
-			if e, ok := errors.AsType[*apiError](err); !ok || e.status/100 != 4 {
-				t.Fatalf("decoding %q: %v, want a 4xx *apiError", body, err)
+			if e, ok := errors.AsType[*Error](err); !ok || e.Status/100 != 4 {
+				t.Fatalf("decoding %q: %v, want a 4xx *Error", body, err)
 			}
 			return
 		}
@@ -54,7 +54,7 @@ func FuzzScenarioRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatalf("encoding the scenario of %q: %v", body, err)
 		}
-		sc2, err := decodeScenario(enc)
+		sc2, err := Decode(enc)
 		if err != nil {
 			t.Fatalf("decoding the re-encoded %s (from %q): %v", enc, body, err)
 		}
@@ -70,9 +70,9 @@ func FuzzScenarioRoundTrip(f *testing.F) {
 // checkScenario runs the checks of a request up to the first U-Hop+ step
 // and returns the error's text ("" when the scenario is valid).
 func checkScenario(sc *Scenario, lim Limits) string {
-	p, err := resolve(sc, lim)
+	p, err := Resolve(sc, lim)
 	if err == nil {
-		_, err = p.start()
+		_, err = p.Start()
 	}
 	if err == nil {
 		return ""

@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"bytes"
@@ -7,13 +7,13 @@ import (
 	"hoplab/internal/sim"
 )
 
-// canonical returns the scenario of plan p with every field explicit, as
+// Canonical returns the scenario of plan p with every field explicit, as
 // live sessions report it: what a script or a permalink needs to get the
 // same run again, whatever the defaults become. orig supplies what the plan
 // does not keep (explicit W and b, view.space, ui); its snapshots are
 // dropped, because live sessions draw their own views. uhop.iterations is t.
-func canonical(p *plan, orig *Scenario, t int) *Scenario {
-	s, fs := &p.settings, &p.frame
+func Canonical(p *Plan, orig *Scenario, t int) *Scenario {
+	s, fs := &p.Settings, &p.Frame
 	mem := make(Matrix, len(s.Memories))
 	for i, row := range s.Memories {
 		mem[i] = append([]float64(nil), row...)
@@ -72,11 +72,11 @@ func canonical(p *plan, orig *Scenario, t int) *Scenario {
 	return out
 }
 
-// mergePatch applies the JSON merge patch (RFC 7386) patch to target and
+// MergePatch applies the JSON merge patch (RFC 7386) patch to target and
 // returns the result: an object patch replaces target's members one by one
 // (null removes a member, objects merge recursively); any other patch
 // replaces target whole. Both are values decoded with UseNumber.
-func mergePatch(target, patch any) any {
+func MergePatch(target, patch any) any {
 	pm, ok := patch.(map[string]any)
 	if !ok {
 		return patch
@@ -89,14 +89,14 @@ func mergePatch(target, patch any) any {
 		if v == nil {
 			delete(tm, k)
 		} else {
-			tm[k] = mergePatch(tm[k], v)
+			tm[k] = MergePatch(tm[k], v)
 		}
 	}
 	return tm
 }
 
-// decodeAny decodes JSON into generic values, keeping numbers as written.
-func decodeAny(data []byte) (any, error) {
+// DecodeAny decodes JSON into generic values, keeping numbers as written.
+func DecodeAny(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any

@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"bytes"
@@ -12,11 +12,11 @@ import (
 	"strings"
 )
 
-// decodeScenario decodes body, which must be exactly one JSON object with
+// Decode decodes body, which must be exactly one JSON object with
 // only the fields of Scenario, each at most once (white space around it is
-// fine). Errors are *apiError: invalid_json, unknown_field,
+// fine). Errors are *Error: invalid_json, unknown_field,
 // duplicate_field or invalid_field (a wrong type, with the field's path).
-func decodeScenario(body []byte) (*Scenario, error) {
+func Decode(body []byte) (*Scenario, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	var sc *Scenario
@@ -24,42 +24,42 @@ func decodeScenario(body []byte) (*Scenario, error) {
 		return nil, decodeError(body, err)
 	}
 	if sc == nil {
-		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON, message: "the body must be a JSON object (a scenario), not null"}
+		return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidJSON, Message: "the body must be a JSON object (a scenario), not null"}
 	}
-	if e := duplicateError(body[:dec.InputOffset()]); e != nil {
+	if e := DuplicateError(body[:dec.InputOffset()]); e != nil {
 		return nil, e
 	}
 	if path, want, found := miscasedKey(body); found {
 		key := path[strings.LastIndexByte(path, '.')+1:]
-		return nil, &apiError{status: http.StatusBadRequest, code: codeUnknownField, field: path,
-			message: fmt.Sprintf("unknown field %q; did you mean %q? (names are case-sensitive camelCase)", key, want)}
+		return nil, &Error{Status: http.StatusBadRequest, Code: CodeUnknownField, Field: path,
+			Message: fmt.Sprintf("unknown field %q; did you mean %q? (names are case-sensitive camelCase)", key, want)}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &apiError{status: http.StatusBadRequest, code: codeInvalidJSON,
-			message: fmt.Sprintf("unexpected data after the scenario object at byte %d; send exactly one JSON object", dec.InputOffset())}
+		return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidJSON,
+			Message: fmt.Sprintf("unexpected data after the scenario object at byte %d; send exactly one JSON object", dec.InputOffset())}
 	}
 	return sc, nil
 }
 
-// decodeError turns an error of json.Decoder.Decode into an *apiError.
-func decodeError(body []byte, err error) *apiError {
-	bad := func(code, field, format string, args ...any) *apiError {
-		return &apiError{status: http.StatusBadRequest, code: code, field: field, message: fmt.Sprintf(format, args...)}
+// decodeError turns an error of json.Decoder.Decode into an *Error.
+func decodeError(body []byte, err error) *Error {
+	bad := func(code, field, format string, args ...any) *Error {
+		return &Error{Status: http.StatusBadRequest, Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF):
-		return bad(codeInvalidJSON, "", "the body is empty; send a JSON object (a scenario)")
+		return bad(CodeInvalidJSON, "", "the body is empty; send a JSON object (a scenario)")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return bad(codeInvalidJSON, "", "the JSON ends too early")
+		return bad(CodeInvalidJSON, "", "the JSON ends too early")
 	case errors.As(err, &syn):
 		line, col := position(body, syn.Offset)
-		return bad(codeInvalidJSON, "", "malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syn.Error(), "json: "))
+		return bad(CodeInvalidJSON, "", "malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syn.Error(), "json: "))
 	case errors.As(err, &typ):
 		field := strings.ReplaceAll(typ.Field, ".[", "[")
 		if field == "" {
-			return bad(codeInvalidJSON, "", "the body must be a JSON object (a scenario), not %s", typ.Value)
+			return bad(CodeInvalidJSON, "", "the body must be a JSON object (a scenario), not %s", typ.Value)
 		}
 		want, got := describeType(typ.Type), typ.Value
 		if num, ok := strings.CutPrefix(got, "number "); ok {
@@ -68,7 +68,7 @@ func decodeError(body []byte, err error) *apiError {
 				want = "a number within the range of float64 (±1.8e308)"
 			}
 		}
-		return bad(codeInvalidField, field, "must be %s, not %s", want, got)
+		return bad(CodeInvalidField, field, "must be %s, not %s", want, got)
 	}
 	// encoding/json reports an unknown key only by name, as
 	// `json: unknown field "name"`; find where it is.
@@ -78,9 +78,9 @@ func decodeError(body []byte, err error) *apiError {
 			name = quoted
 		}
 		path := unknownFieldPath(body, name)
-		return bad(codeUnknownField, path, "unknown field %q; see the scenario fields in docs/api.md (names are camelCase)", name)
+		return bad(CodeUnknownField, path, "unknown field %q; see the scenario fields in docs/api.md (names are camelCase)", name)
 	}
-	return bad(codeInvalidJSON, "", "%s", strings.TrimPrefix(err.Error(), "json: "))
+	return bad(CodeInvalidJSON, "", "%s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // position returns the 1-based line and column of the byte that a

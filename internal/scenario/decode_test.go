@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"strconv"
@@ -15,9 +15,9 @@ func TestSyntaxErrorPosition(t *testing.T) {
 		{"{\n  \"memories\": [[1, 0]]\n  \"beta\": 2}", 3, 3},
 		{"{\"memories\": [[1, 0x1]]}", 1, 20},
 	} {
-		_, err := decodeScenario([]byte(tt.body))
+		_, err := Decode([]byte(tt.body))
 		want := "line " + strconv.Itoa(tt.line) + ", column " + strconv.Itoa(tt.col) + ":"
-		if e, ok := err.(*apiError); !ok || e.code != codeInvalidJSON || !strings.Contains(e.message, want) {
+		if e, ok := err.(*Error); !ok || e.Code != CodeInvalidJSON || !strings.Contains(e.Message, want) {
 			t.Errorf("%q: %v, want invalid_json at %s", tt.body, err, want)
 		}
 	}

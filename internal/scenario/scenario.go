@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"bytes"
@@ -197,12 +197,12 @@ func splitArray(data []byte, t reflect.Type, path string) ([]json.RawMessage, er
 
 // elemTypeError reports that the JSON value data at path is not of type t.
 func elemTypeError(data []byte, t reflect.Type, path string) *json.UnmarshalTypeError {
-	return &json.UnmarshalTypeError{Value: describeJSON(data), Type: t, Field: path}
+	return &json.UnmarshalTypeError{Value: DescribeJSON(data), Type: t, Field: path}
 }
 
-// describeJSON names the kind of the JSON value data the way
+// DescribeJSON names the kind of the JSON value data the way
 // json.UnmarshalTypeError.Value does ("string", "number 1.5", …).
-func describeJSON(data []byte) string {
+func DescribeJSON(data []byte) string {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return "nothing"

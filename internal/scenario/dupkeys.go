@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"encoding/json"
@@ -12,22 +12,22 @@ import (
 // JSON input (the /run body, live messages) is therefore checked for
 // repeated keys, anywhere, "ui" included.
 
-// duplicateError reports the first repeated key of data as 400
+// DuplicateError reports the first repeated key of data as 400
 // duplicate_field naming its path (e.g. "uhop.lr", "ui.marks[2].x"), or
 // returns nil. data must be valid JSON: this is checked after decoding.
-func duplicateError(data []byte) *apiError {
-	path, key, found := duplicateKey(data)
+func DuplicateError(data []byte) *Error {
+	path, key, found := DuplicateKey(data)
 	if !found {
 		return nil
 	}
-	return &apiError{status: http.StatusBadRequest, code: codeDuplicateField, field: path,
-		message: fmt.Sprintf("the key %q appears more than once in the same object; give each member once", key)}
+	return &Error{Status: http.StatusBadRequest, Code: CodeDuplicateField, Field: path,
+		Message: fmt.Sprintf("the key %q appears more than once in the same object; give each member once", key)}
 }
 
-// duplicateKey returns the path and the name of the first key of data
+// DuplicateKey returns the path and the name of the first key of data
 // that repeats an earlier key of the same object, comparing keys as
 // encoding/json decodes them (escapes resolved). data must be valid JSON.
-func duplicateKey(data []byte) (path, key string, found bool) {
+func DuplicateKey(data []byte) (path, key string, found bool) {
 	type container struct {
 		object  bool
 		path    string

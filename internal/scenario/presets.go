@@ -1,18 +1,19 @@
-package api
+package scenario
 
 import (
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
 	"hoplab/internal/golden"
 )
 
-// preset is a named scenario of the explorer.
-type preset struct {
+// Preset is a named scenario of the explorer.
+type Preset struct {
 	Name  string `json:"name"`
 	Title string `json:"title"`
 	// Description is the caption the page shows: Intro, then sentences
@@ -28,10 +29,10 @@ type preset struct {
 	scenario func(seed int64) string
 }
 
-// defaultPreset is the scenario a new page starts with: the paper's
+// DefaultPreset is the scenario a new page starts with: the paper's
 // basins figure, whose panels show white regions beside coloured basins
 // from the first frame on.
-const defaultPreset = "basins"
+const DefaultPreset = "basins"
 
 // liveGrid is the input-view grid of the presets, whose memories are unit
 // vectors: the unit disc with room around it.
@@ -50,7 +51,7 @@ var liveBox = func() string {
 // Figure 1's and the basins figure's memories and initial maps are those
 // of the authors' contours.py and basins.py (SCIENCE §7.1, §7.2, the golden
 // files).
-var presets = []preset{
+var presets = []Preset{
 	{
 		Name:  "clustered",
 		Title: "Clustered memories",
@@ -136,8 +137,8 @@ func paperPreset(name string, paperSoftmax bool) string {
 	return string(b)
 }
 
-// findPreset returns the preset called name.
-func findPreset(name string) (*preset, bool) {
+// FindPreset returns the preset called name.
+func FindPreset(name string) (*Preset, bool) {
 	for i := range presets {
 		if presets[i].Name == name {
 			return &presets[i], true
@@ -146,8 +147,8 @@ func findPreset(name string) (*preset, bool) {
 	return nil, false
 }
 
-// presetNames lists the presets' names.
-func presetNames() []string {
+// PresetNames lists the presets' names.
+func PresetNames() []string {
 	names := make([]string, len(presets))
 	for i, p := range presets {
 		names[i] = p.Name
@@ -168,3 +169,11 @@ func arc(n int, start, step float64) string {
 
 // jsonFloat writes a finite v as the shortest JSON number that reads back as v.
 func jsonFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// Scenario returns the preset's scenario JSON; seed matters only for
+// presets that draw random numbers.
+func (p *Preset) Scenario(seed int64) string { return p.scenario(seed) }
+
+// Presets returns the explorer's presets in the order the page shows them,
+// without their captions (PresetsWithCaptions).
+func Presets() []Preset { return slices.Clone(presets) }

@@ -1,4 +1,4 @@
-package api
+package scenario
 
 import (
 	"bytes"
@@ -22,39 +22,39 @@ const (
 	defaultSupportEps = 0.01
 	defaultGridSide   = 100
 	defaultMargin     = 0.1
-	maxSeed           = 1 << 53 // seeds stay exact in JavaScript numbers
+	MaxSeed           = 1 << 53 // seeds stay exact in JavaScript numbers
 )
 
 var defaultSeparations = []separation.Map{separation.Softmax(), separation.Entmax15(), separation.Sparsemax()}
 
-// plan is a scenario with its defaults applied, checked against the API's
+// Plan is a scenario with its defaults applied, checked against the API's
 // own rules and the Limits, in the engine's vocabulary.
-type plan struct {
-	settings   sim.Settings
-	frame      sim.FrameSettings
-	iterations int   // N
-	snapshots  []int // iterations to render, each in 0..N
+type Plan struct {
+	Settings   sim.Settings
+	Frame      sim.FrameSettings
+	Iterations int   // N
+	Snapshots  []int // iterations to render, each in 0..N
 }
 
-// resolve applies the docs/api.md defaults to sc and checks what only the API
+// Resolve applies the docs/api.md defaults to sc and checks what only the API
 // knows: enums, integer ranges, explicit bounds given all four or none,
 // snapshots in 0..N, and the Limits; then the engine's own rules
-// (sim.Settings.Check and the frame checks). Errors are *apiError.
-func resolve(sc *Scenario, lim Limits) (*plan, error) {
-	p := &plan{}
-	s, fs := &p.settings, &p.frame
+// (sim.Settings.Check and the frame checks). Errors are *Error.
+func Resolve(sc *Scenario, lim Limits) (*Plan, error) {
+	p := &Plan{}
+	s, fs := &p.Settings, &p.Frame
 
 	// memories
 	if sc.Memories == nil {
-		return nil, invalid("memories", "is required: an array of M memories, each an array of d numbers")
+		return nil, Invalid("memories", "is required: an array of M memories, each an array of d numbers")
 	}
 	mem := [][]float64(*sc.Memories)
 	if len(mem) > lim.MaxMemories {
-		return nil, overLimit("memories", "M = %d memories exceed the limit of %d", len(mem), lim.MaxMemories)
+		return nil, OverLimit("memories", "M = %d memories exceed the limit of %d", len(mem), lim.MaxMemories)
 	}
 	for i, row := range mem {
 		if len(row) > lim.MaxInputDim {
-			return nil, overLimit(fmt.Sprintf("memories[%d]", i), "d = %d coordinates exceed the limit of %d", len(row), lim.MaxInputDim)
+			return nil, OverLimit(fmt.Sprintf("memories[%d]", i), "d = %d coordinates exceed the limit of %d", len(row), lim.MaxInputDim)
 		}
 		if err := checkAbs(row, fmt.Sprintf("memories[%d]", i), lim); err != nil {
 			return nil, err
@@ -70,7 +70,7 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	// beta
 	fs.Beta = valueOr(sc.Beta, defaultBeta)
 	if fs.Beta > lim.MaxBeta {
-		return nil, overLimit("beta", "β = %g exceeds the limit of %g", fs.Beta, lim.MaxBeta)
+		return nil, OverLimit("beta", "β = %g exceeds the limit of %g", fs.Beta, lim.MaxBeta)
 	}
 
 	// separations
@@ -78,18 +78,18 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	if sc.Separations != nil {
 		names := *sc.Separations
 		if len(names) > lim.MaxSeparations {
-			return nil, overLimit("separations", "%d separation maps exceed the limit of %d", len(names), lim.MaxSeparations)
+			return nil, OverLimit("separations", "%d separation maps exceed the limit of %d", len(names), lim.MaxSeparations)
 		}
 		fs.Separations = make([]separation.Map, len(names))
 		for i, name := range names {
 			field := fmt.Sprintf("separations[%d]", i)
 			sep, err := separation.Parse(name)
 			if err != nil {
-				return nil, invalid(field, "%s", strings.TrimPrefix(err.Error(), "separation: "))
+				return nil, Invalid(field, "%s", strings.TrimPrefix(err.Error(), "separation: "))
 			}
 			for j, prev := range fs.Separations[:i] {
 				if prev == sep {
-					return nil, invalid(field, "%q repeats separations[%d]", name, j)
+					return nil, Invalid(field, "%q repeats separations[%d]", name, j)
 				}
 			}
 			fs.Separations[i] = sep
@@ -101,12 +101,12 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	k := d
 	if fm.Dim != nil {
 		if *fm.Dim < 1 {
-			return nil, invalid("featureMap.dim", "must be an integer ≥ 1")
+			return nil, Invalid("featureMap.dim", "must be an integer ≥ 1")
 		}
 		k = *fm.Dim
 	}
 	if k > lim.MaxFeatureDim {
-		return nil, overLimit("featureMap.dim", "D_Φ = %d exceeds the limit of %d", k, lim.MaxFeatureDim)
+		return nil, OverLimit("featureMap.dim", "D_Φ = %d exceeds the limit of %d", k, lim.MaxFeatureDim)
 	}
 	s.FeatureMap.Dim = k
 	s.FeatureMap.Affine = valueOr(fm.Affine, false)
@@ -116,11 +116,11 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	case "random":
 		s.FeatureMap.Init = sim.InitRandom
 	default:
-		return nil, invalid("featureMap.init", "unknown init %q: want \"identity\" or \"random\"", init)
+		return nil, Invalid("featureMap.init", "unknown init %q: want \"identity\" or \"random\"", init)
 	}
 	seed := valueOr(fm.Seed, 1)
-	if seed < 0 || seed > maxSeed {
-		return nil, invalid("featureMap.seed", "must be an integer in 0..2^53, not %d", seed)
+	if seed < 0 || seed > MaxSeed {
+		return nil, Invalid("featureMap.seed", "must be an integer in 0..2^53, not %d", seed)
 	}
 	s.FeatureMap.Seed = uint64(seed)
 	if fm.W != nil {
@@ -142,12 +142,12 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 
 	// uhop
 	uh := valueOr(sc.UHop, UHop{})
-	p.iterations = valueOr(uh.Iterations, 0)
-	if p.iterations < 0 {
-		return nil, invalid("uhop.iterations", "must be an integer ≥ 0")
+	p.Iterations = valueOr(uh.Iterations, 0)
+	if p.Iterations < 0 {
+		return nil, Invalid("uhop.iterations", "must be an integer ≥ 0")
 	}
-	if p.iterations > lim.MaxIterations {
-		return nil, overLimit("uhop.iterations", "N = %d exceeds the limit of %d", p.iterations, lim.MaxIterations)
+	if p.Iterations > lim.MaxIterations {
+		return nil, OverLimit("uhop.iterations", "N = %d exceeds the limit of %d", p.Iterations, lim.MaxIterations)
 	}
 	switch opt := valueOr(uh.Optimizer, "adam"); opt {
 	case "adam":
@@ -155,19 +155,19 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	case "sgd":
 		s.UHop.Optimizer = sim.SGD
 	default:
-		return nil, invalid("uhop.optimizer", "unknown optimizer %q: want \"adam\" or \"sgd\"", opt)
+		return nil, Invalid("uhop.optimizer", "unknown optimizer %q: want \"adam\" or \"sgd\"", opt)
 	}
 	s.UHop.LR = valueOr(uh.LR, defaultLR)
 	if s.UHop.LR > lim.MaxLR {
-		return nil, overLimit("uhop.lr", "learning rate %g exceeds the limit of %g", s.UHop.LR, lim.MaxLR)
+		return nil, OverLimit("uhop.lr", "learning rate %g exceeds the limit of %g", s.UHop.LR, lim.MaxLR)
 	}
 	s.UHop.Momentum = valueOr(uh.Momentum, 0)
 	if s.UHop.Momentum > lim.MaxMomentum {
-		return nil, overLimit("uhop.momentum", "momentum %g exceeds the limit of %g", s.UHop.Momentum, lim.MaxMomentum)
+		return nil, OverLimit("uhop.momentum", "momentum %g exceeds the limit of %g", s.UHop.Momentum, lim.MaxMomentum)
 	}
 	s.UHop.Tau = valueOr(uh.Tau, defaultTau)
 	if tau := s.UHop.Tau; (tau > 0 && tau < lim.MinTau) || tau > lim.MaxTau {
-		return nil, overLimit("uhop.tau", "τ = %g is outside the limits %g..%g", tau, lim.MinTau, lim.MaxTau)
+		return nil, OverLimit("uhop.tau", "τ = %g is outside the limits %g..%g", tau, lim.MinTau, lim.MaxTau)
 	}
 	switch loss := valueOr(uh.Loss, "pairs"); loss {
 	case "pairs":
@@ -175,27 +175,27 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 	case "paper":
 		s.UHop.Loss = sim.LossPaper
 	default:
-		return nil, invalid("uhop.loss", "unknown loss %q: want \"pairs\" or \"paper\"", loss)
+		return nil, Invalid("uhop.loss", "unknown loss %q: want \"pairs\" or \"paper\"", loss)
 	}
 
 	// retrieval
 	rt := valueOr(sc.Retrieval, Retrieval{})
 	fs.Steps = valueOr(rt.Steps, defaultSteps)
 	if fs.Steps > lim.MaxRetrievalSteps {
-		return nil, overLimit("retrieval.steps", "%d steps exceed the limit of %d", fs.Steps, lim.MaxRetrievalSteps)
+		return nil, OverLimit("retrieval.steps", "%d steps exceed the limit of %d", fs.Steps, lim.MaxRetrievalSteps)
 	}
 	fs.Tolerance = valueOr(rt.Tolerance, defaultTolerance)
 	if fs.Tolerance > lim.MaxTolerance {
-		return nil, overLimit("retrieval.tolerance", "%g exceeds the limit of %g", fs.Tolerance, lim.MaxTolerance)
+		return nil, OverLimit("retrieval.tolerance", "%g exceeds the limit of %g", fs.Tolerance, lim.MaxTolerance)
 	}
 	fs.SupportEps = valueOr(rt.SupportEps, defaultSupportEps)
 	if fs.SupportEps > lim.MaxSupportEps {
-		return nil, overLimit("retrieval.supportEps", "%g exceeds the limit of %g", fs.SupportEps, lim.MaxSupportEps)
+		return nil, OverLimit("retrieval.supportEps", "%g exceeds the limit of %g", fs.SupportEps, lim.MaxSupportEps)
 	}
 
 	// view
 	v := valueOr(sc.View, View{})
-	space, err := parseSpace(valueOr(v.Space, "feature"), "view.space")
+	space, err := ParseSpace(valueOr(v.Space, "feature"), "view.space")
 	if err != nil {
 		return nil, err
 	}
@@ -207,24 +207,24 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 
 	// snapshots
 	if sc.Snapshots == nil {
-		p.snapshots = []int{0, p.iterations}
-		if p.iterations == 0 {
-			p.snapshots = p.snapshots[:1] // [0, N] with N = 0 is the one snapshot 0
+		p.Snapshots = []int{0, p.Iterations}
+		if p.Iterations == 0 {
+			p.Snapshots = p.Snapshots[:1] // [0, N] with N = 0 is the one snapshot 0
 		}
 	} else {
-		p.snapshots = *sc.Snapshots
-		if len(p.snapshots) > lim.MaxSnapshots {
-			return nil, overLimit("snapshots", "%d snapshots exceed the limit of %d", len(p.snapshots), lim.MaxSnapshots)
+		p.Snapshots = *sc.Snapshots
+		if len(p.Snapshots) > lim.MaxSnapshots {
+			return nil, OverLimit("snapshots", "%d snapshots exceed the limit of %d", len(p.Snapshots), lim.MaxSnapshots)
 		}
-		for i, t := range p.snapshots {
-			if t < 0 || t > p.iterations {
-				return nil, invalid(fmt.Sprintf("snapshots[%d]", i), "iteration %d is outside 0..%d (uhop.iterations)", t, p.iterations)
+		for i, t := range p.Snapshots {
+			if t < 0 || t > p.Iterations {
+				return nil, Invalid(fmt.Sprintf("snapshots[%d]", i), "iteration %d is outside 0..%d (uhop.iterations)", t, p.Iterations)
 			}
 		}
 	}
 
 	if ui := bytes.TrimSpace(sc.UI); len(ui) > 0 && ui[0] != '{' && !bytes.Equal(ui, []byte("null")) {
-		return nil, invalid("ui", "must be an object")
+		return nil, Invalid("ui", "must be an object")
 	}
 
 	if err := p.checkEngine(); err != nil {
@@ -240,17 +240,17 @@ func resolve(sc *Scenario, lim Limits) (*plan, error) {
 // With no snapshot nothing is drawn, so the view need not fit the
 // dimensions (a trajectory of a high-dimensional map is a valid request);
 // its other settings are still checked.
-func (p *plan) checkEngine() error {
+func (p *Plan) checkEngine() error {
 	var err error
-	if len(p.snapshots) == 0 {
-		if err = p.settings.Check(); err == nil {
-			err = sim.CheckFrameSettings(&p.frame)
+	if len(p.Snapshots) == 0 {
+		if err = p.Settings.Check(); err == nil {
+			err = sim.CheckFrameSettings(&p.Frame)
 		}
 	} else {
-		err = p.settings.CheckFrame(&p.frame)
+		err = p.Settings.CheckFrame(&p.Frame)
 	}
 	if err != nil {
-		return engineError(err)
+		return EngineError(err)
 	}
 	return nil
 }
@@ -260,13 +260,13 @@ func resolveGrid(g *sim.GridSpec, sg Grid, lim Limits) error {
 	g.NX = valueOr(sg.NX, defaultGridSide)
 	g.NY = valueOr(sg.NY, defaultGridSide)
 	if g.NX > lim.MaxGridSide {
-		return overLimit("view.grid.nx", "nx = %d exceeds the limit of %d", g.NX, lim.MaxGridSide)
+		return OverLimit("view.grid.nx", "nx = %d exceeds the limit of %d", g.NX, lim.MaxGridSide)
 	}
 	if g.NY > lim.MaxGridSide {
-		return overLimit("view.grid.ny", "ny = %d exceeds the limit of %d", g.NY, lim.MaxGridSide)
+		return OverLimit("view.grid.ny", "ny = %d exceeds the limit of %d", g.NY, lim.MaxGridSide)
 	}
 	if g.NX > 0 && g.NY > 0 && g.NX*g.NY > lim.MaxGridCells {
-		return overLimit("view.grid", "nx·ny = %d cells exceed the limit of %d", g.NX*g.NY, lim.MaxGridCells)
+		return OverLimit("view.grid", "nx·ny = %d cells exceed the limit of %d", g.NX*g.NY, lim.MaxGridCells)
 	}
 	bounds := []struct {
 		name string
@@ -283,20 +283,20 @@ func resolveGrid(g *sim.GridSpec, sg Grid, lim Limits) error {
 	case len(bounds):
 		for _, b := range bounds {
 			if math.Abs(*b.v) > lim.MaxAbsValue {
-				return overLimit("view.grid."+b.name, "|%g| exceeds the limit of %g on absolute values", *b.v, lim.MaxAbsValue)
+				return OverLimit("view.grid."+b.name, "|%g| exceeds the limit of %g on absolute values", *b.v, lim.MaxAbsValue)
 			}
 		}
 		g.Bounds = &sim.Rect{XMin: *sg.XMin, XMax: *sg.XMax, YMin: *sg.YMin, YMax: *sg.YMax}
 	default:
 		for _, b := range bounds {
 			if b.v == nil {
-				return invalid("view.grid."+b.name, "is missing: give all four of xmin, xmax, ymin, ymax, or none")
+				return Invalid("view.grid."+b.name, "is missing: give all four of xmin, xmax, ymin, ymax, or none")
 			}
 		}
 	}
 	g.Margin = valueOr(sg.Margin, defaultMargin)
 	if math.Abs(g.Margin) > lim.MaxAbsValue {
-		return overLimit("view.grid.margin", "|%g| exceeds the limit of %g on absolute values", g.Margin, lim.MaxAbsValue)
+		return OverLimit("view.grid.margin", "|%g| exceeds the limit of %g on absolute values", g.Margin, lim.MaxAbsValue)
 	}
 	return nil
 }
@@ -304,49 +304,49 @@ func resolveGrid(g *sim.GridSpec, sg Grid, lim Limits) error {
 // checkWork checks the limits on the size of the answer and on the work,
 // for M memories of length d and feature dimension k. Every factor has
 // been bounded, so the products fit in an int64.
-func (p *plan) checkWork(m, d, k int, lim Limits) error {
-	fs := &p.frame
+func (p *Plan) checkWork(m, d, k int, lim Limits) error {
+	fs := &p.Frame
 	nx, ny := int64(max(fs.Grid.NX, 0)), int64(max(fs.Grid.NY, 0))
-	nsep, nsnap := int64(len(fs.Separations)), int64(len(p.snapshots))
+	nsep, nsnap := int64(len(fs.Separations)), int64(len(p.Snapshots))
 	if cells := nx * ny * nsep * nsnap; cells > int64(lim.MaxOutputCells) {
-		return overLimit("snapshots", "nx·ny·separations·snapshots = %d·%d·%d·%d = %d output cells exceed the limit of %d",
+		return OverLimit("snapshots", "nx·ny·separations·snapshots = %d·%d·%d·%d = %d output cells exceed the limit of %d",
 			nx, ny, nsep, nsnap, cells, lim.MaxOutputCells)
 	}
-	n, m64, d64, k64 := int64(p.iterations), int64(m), int64(d), int64(k)
+	n, m64, d64, k64 := int64(p.Iterations), int64(m), int64(d), int64(k)
 	if work := n * trainUnitsPerStep(m64, d64, k64); work > lim.MaxTrainWork {
-		return overLimit("uhop.iterations", "training work N·(M·d·D_Φ + M²·D_Φ) = %d exceeds the limit of %d", work, lim.MaxTrainWork)
+		return OverLimit("uhop.iterations", "training work N·(M·d·D_Φ + M²·D_Φ) = %d exceeds the limit of %d", work, lim.MaxTrainWork)
 	}
 	if values := (n + 1) * stateValues(d64, k64); values > lim.MaxTrajectoryValues {
-		return overLimit("uhop.iterations", "the trajectory has (N+1)·(D_Φ·d + D_Φ) = %d numbers, beyond the limit of %d", values, lim.MaxTrajectoryValues)
+		return OverLimit("uhop.iterations", "the trajectory has (N+1)·(D_Φ·d + D_Φ) = %d numbers, beyond the limit of %d", values, lim.MaxTrajectoryValues)
 	}
-	if work := renderWork(nx*ny*nsnap*int64(max(fs.Steps, 0)), m, fs.Separations); work > float64(lim.MaxRenderWork) {
-		return overLimit("retrieval.steps", "rendering nx·ny·snapshots·steps = %d·%d·%d·%d cell updates of %d memories would take about %.3g CPU-seconds, beyond the limit of %.3g; ask for fewer cells, snapshots, steps or maps",
+	if work := RenderWork(nx*ny*nsnap*int64(max(fs.Steps, 0)), m, fs.Separations); work > float64(lim.MaxRenderWork) {
+		return OverLimit("retrieval.steps", "rendering nx·ny·snapshots·steps = %d·%d·%d·%d cell updates of %d memories would take about %.3g CPU-seconds, beyond the limit of %.3g; ask for fewer cells, snapshots, steps or maps",
 			nx, ny, nsnap, fs.Steps, m, work/1e9, float64(lim.MaxRenderWork)/1e9)
 	}
 	return nil
 }
 
-// start creates the run at iteration 0. resolve has checked everything, so
+// Start creates the run at iteration 0. Resolve has checked everything, so
 // an error here is the engine's, not the request's.
-func (p *plan) start() (*sim.Run, error) {
-	run, err := sim.New(p.settings)
+func (p *Plan) Start() (*sim.Run, error) {
+	run, err := sim.New(p.Settings)
 	if err != nil {
-		return nil, engineError(err)
+		return nil, EngineError(err)
 	}
 	return run, nil
 }
 
-// engineError turns an error of the engine's checks into an *apiError.
-func engineError(err error) error {
+// EngineError turns an error of the engine's checks into an *Error.
+func EngineError(err error) error {
 	var fe *sim.FieldError
 	if errors.As(err, &fe) {
-		return invalid(fe.Field, "%s", fe.Msg)
+		return Invalid(fe.Field, "%s", fe.Msg)
 	}
 	var de *sim.DivergedError
 	if errors.As(err, &de) {
-		return &runDiverged{err: divergedError(de.Iteration)}
+		return &DivergedRun{Err: DivergedAt(de.Iteration)}
 	}
-	return &apiError{status: http.StatusInternalServerError, code: codeInternal, message: "the engine failed: " + err.Error()}
+	return &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "the engine failed: " + err.Error()}
 }
 
 // checkAbs checks |v| ≤ MaxAbsValue for each value of row, whose path is
@@ -354,22 +354,22 @@ func engineError(err error) error {
 func checkAbs(row []float64, field string, lim Limits) error {
 	for j, v := range row {
 		if math.Abs(v) > lim.MaxAbsValue {
-			return overLimit(fmt.Sprintf("%s[%d]", field, j), "|%g| exceeds the limit of %g on absolute values", v, lim.MaxAbsValue)
+			return OverLimit(fmt.Sprintf("%s[%d]", field, j), "|%g| exceeds the limit of %g on absolute values", v, lim.MaxAbsValue)
 		}
 	}
 	return nil
 }
 
-// parseSpace reads a view's name, "feature" or "input"; field names the
+// ParseSpace reads a view's name, "feature" or "input"; field names the
 // member that holds it, for the error.
-func parseSpace(name, field string) (sim.Space, error) {
+func ParseSpace(name, field string) (sim.Space, error) {
 	switch name {
 	case "feature":
 		return sim.FeatureSpace, nil
 	case "input":
 		return sim.InputSpace, nil
 	}
-	return 0, invalid(field, "unknown view %q: want \"feature\" or \"input\"", name)
+	return 0, Invalid(field, "unknown view %q: want \"feature\" or \"input\"", name)
 }
 
 // valueOr returns *p, or def when p is nil (the field was absent or null).
