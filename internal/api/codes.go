@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
+	"hoplab/internal/codetable"
 	"hoplab/internal/scenario"
 	"hoplab/internal/sim/sphere"
 )
@@ -40,58 +40,8 @@ const codesCacheControl = "public, max-age=86400"
 
 // codesMsg is the answer of GET /api/v1/spherical-codes.
 type codesMsg struct {
-	Dim   int         `json:"dim"`
-	Codes []codeEntry `json:"codes"`
-}
-
-// codeEntry is what is known of the best code of M points on S^{D−1}: the
-// best angle and separation where one is known (null otherwise), and the
-// bounds of Prop. 3.1 always.
-type codeEntry struct {
-	M        int           `json:"m"`
-	AngleDeg nullableFloat `json:"angleDeg"` // NaN (null) where no value is known
-	DeltaMin nullableFloat `json:"deltaMin"` // 1 − cos angleDeg, as 2·sin²(angleDeg/2)
-	Proven   bool          `json:"proven"`
-	Source   *string       `json:"source"` // nil (null) where no value is known
-	Prop31   prop31Msg     `json:"prop31"`
-}
-
-// prop31Msg holds the bounds of Prop. 3.1 on Δ_min of an optimal code.
-type prop31Msg struct {
-	Lower nullableFloat `json:"lower"`
-	Upper nullableFloat `json:"upper"`
-}
-
-// optimumMsg is the "optimum" member of a live state message: the entry of
-// the spherical-codes table for the session's (D_Φ, M), with its D.
-type optimumMsg struct {
-	Dim int `json:"dim"`
-	codeEntry
-}
-
-// sphericalCode is the table's entry for M = m points on the unit sphere
-// of R^dim, dim >= 2, m >= 2: the one source of the answers of
-// GET /api/v1/spherical-codes and of the optimum in live state messages.
-// The angle comes from sphere.BestKnown (the regular polygon for dim 2, the
-// Tammes table for dim 3), the bounds from sphere.Prop31Bounds.
-func sphericalCode(dim, m int) codeEntry {
-	lower, upper := sphere.Prop31Bounds(m, dim)
-	e := codeEntry{M: m, AngleDeg: nullableFloat(math.NaN()), DeltaMin: nullableFloat(math.NaN()),
-		Prop31: prop31Msg{Lower: nullableFloat(lower), Upper: nullableFloat(upper)}}
-	if c, ok := sphere.BestKnown(dim, m); ok {
-		e.AngleDeg, e.DeltaMin, e.Proven, e.Source = nullableFloat(c.AngleDeg), nullableFloat(c.DeltaMin), c.Proven, &c.Source
-	}
-	return e
-}
-
-// optimum is the "optimum" of a live session whose feature dimension is
-// dim and which has m memories, or nil when m < 2 (no pair, no angle) or
-// dim < 2 (S⁰ has two points, and Prop. 3.1 needs D ≥ 2).
-func optimum(dim, m int) *optimumMsg {
-	if m < 2 || dim < 2 {
-		return nil
-	}
-	return &optimumMsg{Dim: dim, codeEntry: sphericalCode(dim, m)}
+	Dim   int               `json:"dim"`
+	Codes []codetable.Entry `json:"codes"`
 }
 
 // handleCodes serves GET /api/v1/spherical-codes?dim=D[&m=M1,M2,…]
@@ -105,9 +55,9 @@ func (s *server) handleCodes(w http.ResponseWriter, r *http.Request) {
 	if ms == nil {
 		ms = defaultCodeMs(dim)
 	}
-	msg := codesMsg{Dim: dim, Codes: make([]codeEntry, len(ms))}
+	msg := codesMsg{Dim: dim, Codes: make([]codetable.Entry, len(ms))}
 	for i, m := range ms {
-		msg.Codes[i] = sphericalCode(dim, m)
+		msg.Codes[i] = codetable.Lookup(dim, m)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 
+	"hoplab/internal/codetable"
 	"hoplab/internal/scenario"
 )
 
@@ -87,3 +88,20 @@ func (f nullableFloat) MarshalJSON() ([]byte, error) {
 }
 
 const maxFinite = 1.7976931348623157e308
+
+// optimumMsg is the "optimum" member of a live state message: the entry of
+// the spherical-codes table for the session's (D_Φ, M), with its D.
+type optimumMsg struct {
+	Dim int `json:"dim"`
+	codetable.Entry
+}
+
+// optimum is the "optimum" of a live session whose feature dimension is
+// dim and which has m memories, or nil when m < 2 (no pair, no angle) or
+// dim < 2 (S⁰ has two points, and Prop. 3.1 needs D ≥ 2).
+func optimum(dim, m int) *optimumMsg {
+	if m < 2 || dim < 2 {
+		return nil
+	}
+	return &optimumMsg{Dim: dim, Entry: codetable.Lookup(dim, m)}
+}

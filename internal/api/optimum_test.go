@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"hoplab/internal/codetable"
 	"hoplab/internal/scenario"
 	"math"
 	"net/http"
@@ -20,11 +21,11 @@ func TestOptimumMatchesCodes(t *testing.T) {
 		if o == nil || o.Dim != c.dim {
 			t.Fatalf("optimum(%d, %d) = %+v", c.dim, c.m, o)
 		}
-		got, err := json.Marshal(o.codeEntry)
+		got, err := json.Marshal(o.Entry)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := json.Marshal(sphericalCode(c.dim, c.m))
+		want, err := json.Marshal(codetable.Lookup(c.dim, c.m))
 		if err != nil {
 			t.Fatal(err)
 		}
