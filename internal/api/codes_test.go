@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"hoplab/internal/sim/sphere"
 )
@@ -64,7 +65,7 @@ func codesOf(t *testing.T, rec *httptest.ResponseRecorder) *codesJSON {
 	var raw struct {
 		Codes []map[string]json.RawMessage `json:"codes"`
 	}
-	mustUnmarshal(t, rec.Body.Bytes(), &raw)
+	livetest.MustUnmarshal(t, rec.Body.Bytes(), &raw)
 	for i, e := range raw.Codes {
 		if keys := slices.Sorted(maps.Keys(e)); !slices.Equal(keys, codeEntryKeys) {
 			t.Fatalf("codes[%d] has members %v, want %v", i, keys, codeEntryKeys)

@@ -11,9 +11,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/coder/websocket"
 )
 
 // divergentScenario is the request of issue 8: within every limit, its
@@ -140,97 +137,5 @@ func checkCells(t *testing.T, res *resultJSON) {
 				t.Errorf("undefinedCells = %d, the labels hold %d", p.UndefinedCells, undefined)
 			}
 		}
-	}
-}
-
-// TestLiveDiverged: a live session that loads a diverging scenario shows
-// its last finite iteration and says why; play, step and goto beyond it
-// answer the same error; the session lives on. Before the fix the load
-// killed the process.
-func TestLiveDiverged(t *testing.T) {
-	_, url := startLive(t, scenario.Limits{})
-	c := dialLive(t, url)
-	sc := strings.Replace(divergentScenario(1000, 16, ""), `,"snapshots":[104]`, ``, 1)
-	seq := c.send(`{"type":"load","protocol":1,"scenario":` + sc + `}`)
-	e := c.expectError(seq)
-	if e.Code != scenario.CodeDiverged || e.Field != "uhop.lr" || e.Iteration == nil {
-		t.Fatalf("load: error %+v, want diverged with an iteration", e)
-	}
-	at := *e.Iteration
-	st := c.untilState(seq)
-	if st.T != at-1 || st.MaxT != at-1 || st.Playing {
-		t.Fatalf("state t = %d, maxT = %d, playing %v; want t = maxT = %d, paused", st.T, st.MaxT, st.Playing, at-1)
-	}
-	f := c.untilSeq(seq)
-	if f.t != at-1 {
-		t.Fatalf("frame at t = %d, want %d", f.t, at-1)
-	}
-	for i := range at {
-		if _, ok := c.metrics[i]; !ok {
-			t.Fatalf("no metrics for iteration %d", i)
-		}
-	}
-	if _, ok := c.metrics[at]; ok {
-		t.Fatalf("metrics hold the diverged iteration %d", at)
-	}
-
-	// At the last finite iteration W is huge: probes in both views get an
-	// answer, whose overflowing steps are null, never an internal error.
-	for _, space := range []string{"input", "feature"} {
-		seq := c.send(fmt.Sprintf(`{"type":"probe","space":%q,"x":0.5,"y":-0.25}`, space))
-		deadline := time.Now().Add(liveTimeout)
-		for len(c.probes) == 0 || c.probes[len(c.probes)-1].Seq != seq {
-			for _, e := range c.errors {
-				if e.Seq == seq {
-					t.Fatalf("probe in the %s view: error %+v", space, e)
-				}
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no probe answer in the %s view", space)
-			}
-			if typ, data := c.read(); typ == websocket.MessageText {
-				c.record(data)
-			}
-		}
-		for _, p := range c.probes[len(c.probes)-1].Paths {
-			if p.Label < -2 || p.Label >= 3 {
-				t.Errorf("probe in the %s view: label %d", space, p.Label)
-			}
-		}
-	}
-
-	for _, msg := range []string{`{"type":"play"}`, `{"type":"step"}`, fmt.Sprintf(`{"type":"goto","t":%d}`, at+3)} {
-		seq := c.send(msg)
-		if e := c.expectError(seq); e.Code != scenario.CodeDiverged || e.Iteration == nil || *e.Iteration != at {
-			t.Fatalf("%s: error %+v, want diverged at %d", msg, e, at)
-		}
-	}
-	// The session lives on: going back works.
-	seq = c.send(`{"type":"goto","t":0}`)
-	if st := c.untilState(seq); st.T != 0 {
-		t.Fatalf("goto 0: t = %d", st.T)
-	}
-	// Playing from 0 stops at the last finite iteration, with the error.
-	seq = c.send(`{"type":"speed","itersPerSecond":1000}`)
-	c.untilState(seq)
-	c.errors = nil
-	seq = c.send(`{"type":"play"}`)
-	if st := c.untilState(seq); !st.Playing {
-		t.Fatalf("play from 0: not playing")
-	}
-	deadline := time.Now().Add(liveTimeout)
-	for c.state.Playing {
-		if time.Now().After(deadline) {
-			t.Fatalf("still playing at t = %d after %v", c.state.T, liveTimeout)
-		}
-		if typ, data := c.read(); typ == websocket.MessageText {
-			c.record(data)
-		}
-	}
-	if c.state.T != at-1 {
-		t.Fatalf("playing stopped at t = %d, want %d", c.state.T, at-1)
-	}
-	if e := c.expectError(seq); e.Code != scenario.CodeDiverged {
-		t.Fatalf("playing into the divergence: error %+v, want diverged", e)
 	}
 }

@@ -1,7 +1,8 @@
 // Package api is hoplab's HTTP layer: the routes (routes.go), the
-// streaming Result encoder, the live sessions of docs/protocol.md, and the
-// pages. The JSON scenario contract of docs/api.md (strict decoding,
-// validation, limits, presets) is package scenario.
+// middleware, POST /api/v1/run with its streaming Result encoder, the
+// pages, and the upgrade to a live session. The JSON scenario contract of
+// docs/api.md (strict decoding, validation, limits, presets) is package
+// scenario; the live sessions of docs/protocol.md are package live.
 //
 // Routes (NewHandler):
 //
@@ -26,18 +27,9 @@
 // "view.grid.nx"); the codes are listed in errors.go here and in package
 // scenario.
 //
-// A live session (live.go, session.go, session_commands.go) holds one
-// scenario, its U-Hop+ trajectory and the iteration on show. Its state is
-// owned by one goroutine, which applies the client's typed JSON messages
-// (protocol.go) in order, plays, and renders frames on the shared worker
-// pool; a reader goroutine feeds it messages, a writer drains its outbox
-// (outbox.go: the newest state and frame win, so a slow client gets fewer
-// frames, never a growing queue) with a deadline per write, and a pinger
-// (ping.go) drops peers that stop answering. Frames are binary: a 64-byte
-// header and a deflated body of points and quantised grids (wire.go).
-// A scenario that a message makes is checked as a /run scenario is, and
-// against the live limits (Limits.MaxLive*); a refused message gets an
-// error reply and changes nothing. liveSessions bounds the sessions open at once, overall and per
-// client address, and closes them all with 1001 when the server shuts down
-// (Handler.CloseSessions, Handler.WaitSessions).
+// GET /api/v1/live checks the Origin, admits the session within the
+// session limits (503 busy beyond them), upgrades to a websocket and hands
+// the connection to package live (live.go here). The handler's
+// CloseSessions and WaitSessions close and wait for the open sessions when
+// the server shuts down.
 package api

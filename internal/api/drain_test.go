@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"io"
 	"net"
@@ -39,7 +40,7 @@ func TestNaiveClientGets413(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer conn.Close()
-			conn.SetDeadline(time.Now().Add(liveTimeout)) // a guard against a hang, not a budget
+			conn.SetDeadline(time.Now().Add(livetest.Timeout)) // a guard against a hang, not a budget
 			req := "POST /api/v1/run HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + tc.headers + "\r\n" + tc.body
 			if _, err := io.WriteString(conn, req); err != nil {
 				t.Fatalf("writing the whole request: %v", err)
@@ -71,7 +72,7 @@ func TestNaiveClientGets413(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(liveTimeout))
+	conn.SetDeadline(time.Now().Add(livetest.Timeout))
 	io.WriteString(conn, "POST /api/v1/run HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 20971520\r\n\r\n{")
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil || resp.StatusCode != http.StatusRequestEntityTooLarge || !resp.Close {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"net/http"
 	"net/http/httptest"
@@ -67,7 +68,7 @@ func TestSecurityHeaders(t *testing.T) {
 	lim := scenario.DefaultLimits()
 	lim.MaxLiveSessions = 1
 	_, url := startLive(t, lim)
-	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), livetest.Timeout)
 	defer cancel()
 	conn, resp, err := websocket.Dial(ctx, url, nil)
 	if err != nil {

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -163,3 +164,5 @@ func listJSON(n int, elem string) string {
 func goldenFile(name string) ([]byte, error) {
 	return golden.Raw(strings.TrimSuffix(name, ".json"))
 }
+
+var update = flag.Bool("update", false, "rewrite the golden file of TestBehaviourHashes")

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"io"
 	"net/http"
@@ -82,7 +83,7 @@ func TestLiveOrigin(t *testing.T) {
 		{"localhost:" + port, "http://localhost:3000", http.StatusSwitchingProtocols, ""},
 		{"", "https://app.localhost", http.StatusSwitchingProtocols, ""},
 	} {
-		ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), livetest.Timeout)
 		opts := &websocket.DialOptions{Host: tc.host, HTTPHeader: http.Header{}}
 		if tc.origin != "" {
 			opts.HTTPHeader.Set("Origin", tc.origin)
@@ -120,7 +121,7 @@ func TestLiveOriginAnyHost(t *testing.T) {
 		"http://localhost:1":       http.StatusForbidden,
 		"http://" + hostport + "0": http.StatusForbidden,
 	} {
-		ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), livetest.Timeout)
 		conn, resp, _ := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {origin}}})
 		cancel()
 		if conn != nil {

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"hoplab/internal/codetable"
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"math"
 	"net/http"
@@ -12,45 +10,13 @@ import (
 	"testing"
 )
 
-// TestOptimumMatchesCodes: the optimum of a live state message is the
-// spherical-codes entry for (D_Φ, M), plus its dim; null when M < 2 or
-// D_Φ < 2.
-func TestOptimumMatchesCodes(t *testing.T) {
-	for _, c := range []struct{ dim, m int }{{2, 2}, {2, 7}, {3, 8}, {3, 51}, {5, 10}, {512, 64}} {
-		o := optimum(c.dim, c.m)
-		if o == nil || o.Dim != c.dim {
-			t.Fatalf("optimum(%d, %d) = %+v", c.dim, c.m, o)
-		}
-		got, err := json.Marshal(o.Entry)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := json.Marshal(codetable.Lookup(c.dim, c.m))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("optimum(%d, %d) = %s, entry %s", c.dim, c.m, got, want)
-		}
-		full, _ := json.Marshal(o)
-		if !bytes.HasPrefix(full, []byte(`{"dim":`+strconv.Itoa(c.dim)+`,"m":`)) {
-			t.Errorf("optimum(%d, %d) encodes as %s, want dim first and the entry's members", c.dim, c.m, full)
-		}
-	}
-	for _, c := range []struct{ dim, m int }{{2, 1}, {2, 0}, {1, 2}, {1, 5}} {
-		if o := optimum(c.dim, c.m); o != nil {
-			t.Errorf("optimum(%d, %d) = %+v, want nil", c.dim, c.m, o)
-		}
-	}
-}
-
 // TestLiveOptimum: every state message carries the optimum for the
 // session's (D_Φ, M), the same entry as GET /api/v1/spherical-codes with
 // its dim, following changes of D_Φ and M; null with a single memory.
 func TestLiveOptimum(t *testing.T) {
 	s, url := startLive(t, scenario.Limits{})
 	h := s.routes(nil)
-	c := dialLive(t, url)
+	c := livetest.Dial(t, url)
 
 	// entry is the endpoint's answer for (dim, m), with dim added, as a
 	// client decodes it.
@@ -60,7 +26,7 @@ func TestLiveOptimum(t *testing.T) {
 		var res struct {
 			Codes []map[string]any `json:"codes"`
 		}
-		mustUnmarshal(t, rec.Body.Bytes(), &res)
+		livetest.MustUnmarshal(t, rec.Body.Bytes(), &res)
 		if rec.Code != http.StatusOK || len(res.Codes) != 1 {
 			t.Fatalf("GET dim=%d m=%d: %d %s", dim, m, rec.Code, rec.Body)
 		}
@@ -80,7 +46,7 @@ func TestLiveOptimum(t *testing.T) {
 		{"D_Φ = 3, M = 9", `{"type": "patch", "scenario": {"featureMap": {"dim": 3}}}`, 3, 9, 70.5287794},
 		{"one memory", `{"type": "patch", "scenario": {"memories": [[1, 0]]}}`, 3, 1, 0},
 	} {
-		st := c.untilState(c.send(c2.msg))
+		st := c.UntilState(c.Send(c2.msg))
 		if st.Dims["k"] != c2.dim || st.Dims["m"] != c2.m {
 			t.Fatalf("%s: dims %v, want k = %d, m = %d", c2.name, st.Dims, c2.dim, c2.m)
 		}
@@ -91,7 +57,7 @@ func TestLiveOptimum(t *testing.T) {
 			continue
 		}
 		var got map[string]any
-		mustUnmarshal(t, st.Optimum, &got)
+		livetest.MustUnmarshal(t, st.Optimum, &got)
 		if want := entry(c2.dim, c2.m); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: optimum %v, want the endpoint's entry %v", c2.name, got, want)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"hoplab/internal/live"
 	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 	"hoplab/internal/workpool"
@@ -70,10 +71,10 @@ type Handler struct {
 // CloseSessions refuses new live sessions and closes the open ones with
 // status 1001 (going away). It does not wait; it suits
 // http.Server.RegisterOnShutdown.
-func (h *Handler) CloseSessions() { h.srv.live.closeAll() }
+func (h *Handler) CloseSessions() { h.srv.live.CloseAll() }
 
 // WaitSessions waits until every live session has ended, or ctx is done.
-func (h *Handler) WaitSessions(ctx context.Context) error { return h.srv.live.wait(ctx) }
+func (h *Handler) WaitSessions(ctx context.Context) error { return h.srv.live.Wait(ctx) }
 
 // server holds the handler's dependencies and shared state.
 type server struct {
@@ -85,8 +86,8 @@ type server struct {
 	// sem holds one token per running computation; its capacity is
 	// Limits.MaxConcurrentRuns.
 	sem chan struct{}
-	// live tracks the open live sessions.
-	live liveSessions
+	// live runs the live sessions.
+	live *live.Server
 	// draining is done once stopRuns (Handler.CancelRuns) is called.
 	draining context.Context
 	stopRuns context.CancelFunc
@@ -120,6 +121,7 @@ func newServer(cfg Config) *server {
 		panic("api: the embedded static directory is missing: " + err.Error()) // a build error, not a runtime one
 	}
 	s.static = newStaticFiles(sub)
+	s.live = live.NewServer(live.Config{Logger: s.log, Limits: s.limits, Runner: s.runner, AfterStep: cfg.AfterStep})
 	return s
 }
 

@@ -29,12 +29,12 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	}
 	sc, err := scenario.Decode(body)
 	if err != nil {
-		writeError(w, asAPIError(err))
+		writeError(w, scenario.AsError(err))
 		return
 	}
 	p, err := scenario.Resolve(sc, s.limits)
 	if err != nil {
-		writeError(w, asAPIError(err))
+		writeError(w, scenario.AsError(err))
 		return
 	}
 
@@ -73,7 +73,7 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("the computation took longer than %v and was stopped; ask for less work", s.limits.RunTimeout)})
 		return
 	default:
-		e := asAPIError(err)
+		e := scenario.AsError(err)
 		if e.Status >= 500 {
 			logFailure(s.log, "run failed", err)
 		}
@@ -206,15 +206,4 @@ func checkContentType(v string) *scenario.Error {
 		}
 	}
 	return nil
-}
-
-// asAPIError returns err as a *scenario.Error; an unexpected error becomes 500.
-func asAPIError(err error) *scenario.Error {
-	if e, ok := errors.AsType[*scenario.Error](err); ok {
-		return e
-	}
-	if d, ok := errors.AsType[*scenario.DivergedRun](err); ok {
-		return d.Err
-	}
-	return &scenario.Error{Status: http.StatusInternalServerError, Code: scenario.CodeInternal, Message: "internal error"}
 }

@@ -225,9 +225,9 @@ func whiteSentence(run *sim.Run, p *Plan, until int) (string, error) {
 	return fmt.Sprintf("White (no single memory after the retrieval steps), %s, %s.", when, strings.Join(parts, "; ")), nil
 }
 
-// FeatureBox is the feature view's grid box: around the unit circle, where
+// featureBox is the feature view's grid box: around the unit circle, where
 // the normalised features u_μ live.
-var FeatureBox = sim.Rect{XMin: -1.25, XMax: 1.25, YMin: -1.25, YMax: 1.25}
+var featureBox = sim.Rect{XMin: -1.25, XMax: 1.25, YMin: -1.25, YMax: 1.25}
 
 // ViewSettings returns the frame settings of view space for plan p, as a
 // live session draws it: the feature view on a fixed box around the unit
@@ -236,7 +236,7 @@ func ViewSettings(p *Plan, space sim.Space) sim.FrameSettings {
 	fs := p.Frame
 	fs.Space = space
 	if space == sim.FeatureSpace {
-		box := FeatureBox
+		box := featureBox
 		fs.Grid.Bounds = &box
 	}
 	return fs

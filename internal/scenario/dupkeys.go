@@ -16,7 +16,7 @@ import (
 // duplicate_field naming its path (e.g. "uhop.lr", "ui.marks[2].x"), or
 // returns nil. data must be valid JSON: this is checked after decoding.
 func DuplicateError(data []byte) *Error {
-	path, key, found := DuplicateKey(data)
+	path, key, found := duplicateKey(data)
 	if !found {
 		return nil
 	}
@@ -24,10 +24,10 @@ func DuplicateError(data []byte) *Error {
 		Message: fmt.Sprintf("the key %q appears more than once in the same object; give each member once", key)}
 }
 
-// DuplicateKey returns the path and the name of the first key of data
+// duplicateKey returns the path and the name of the first key of data
 // that repeats an earlier key of the same object, comparing keys as
 // encoding/json decodes them (escapes resolved). data must be valid JSON.
-func DuplicateKey(data []byte) (path, key string, found bool) {
+func duplicateKey(data []byte) (path, key string, found bool) {
 	type container struct {
 		object  bool
 		path    string

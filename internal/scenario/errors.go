@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -71,3 +72,14 @@ type DivergedRun struct {
 }
 
 func (e *DivergedRun) Error() string { return e.Err.Error() }
+
+// AsError returns err as an *Error; an unexpected error becomes 500.
+func AsError(err error) *Error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e
+	}
+	if d, ok := errors.AsType[*DivergedRun](err); ok {
+		return d.Err
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "internal error"}
+}

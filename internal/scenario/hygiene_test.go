@@ -21,9 +21,9 @@ func TestDuplicateKey(t *testing.T) {
 		{`{"Beta":1,"beta":2}`, "", ""},                       // case differs: a miscased key, reported as such
 		{`{"a":[],"b":{},"c":"","a":null}`, "a", "a"},
 	} {
-		path, key, found := DuplicateKey([]byte(tc.json))
+		path, key, found := duplicateKey([]byte(tc.json))
 		if found != (tc.key != "") || path != tc.path || key != tc.key {
-			t.Errorf("DuplicateKey(%s) = %q, %q, %v; want %q, %q", tc.json, path, key, found, tc.path, tc.key)
+			t.Errorf("duplicateKey(%s) = %q, %q, %v; want %q, %q", tc.json, path, key, found, tc.path, tc.key)
 		}
 	}
 }

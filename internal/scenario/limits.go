@@ -68,7 +68,7 @@ type Limits struct {
 	MaxTrajectoryValues int64
 	// MaxRenderWork bounds the estimated CPU time of rendering, in
 	// nanoseconds of one core: nx·ny·len(snapshots)·steps·M·Σ
-	// RenderUnitNs(separation, M), the measured worst cost of one cell, one
+	// renderUnitNs(separation, M), the measured worst cost of one cell, one
 	// update and one memory (field "retrieval.steps"). Rendering is spread
 	// over the worker pool.
 	MaxRenderWork int64
@@ -165,7 +165,7 @@ func DefaultLimits() Limits {
 // nanoseconds of one core (BenchmarkWorkUnits: 3.6–8.0 ns).
 const TrainUnitNs = 8
 
-// RenderUnitNs is the estimated worst cost, in nanoseconds of one core, of
+// renderUnitNs is the estimated worst cost, in nanoseconds of one core, of
 // one retrieval update of one grid cell per memory, for M memories and
 // map sep. It is an upper envelope of BenchmarkWorkUnits (2-core AMD EPYC;
 // β from 0.01 to 5000, every cell running all its updates), with a margin:
@@ -177,7 +177,7 @@ const TrainUnitNs = 8
 //     up to 2.3 µs at M = 2 and 2.9 µs at 512 (general α; α whose
 //     1/(α−1) is small and whole are faster but not counted apart),
 //     counted as 3000 + 2M.
-func RenderUnitNs(sep separation.Map, m int) float64 {
+func renderUnitNs(sep separation.Map, m int) float64 {
 	switch sep {
 	case separation.Softmax():
 		return 8 + float64(m)/40
@@ -193,7 +193,7 @@ func RenderUnitNs(sep separation.Map, m int) float64 {
 func RenderWork(cellUpdates int64, m int, seps []separation.Map) float64 {
 	perMemory := 0.0
 	for _, sep := range seps {
-		perMemory += RenderUnitNs(sep, m)
+		perMemory += renderUnitNs(sep, m)
 	}
 	return float64(cellUpdates) * float64(m) * perMemory
 }

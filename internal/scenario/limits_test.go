@@ -22,8 +22,8 @@ func TestRenderUnitNs(t *testing.T) {
 		{separation.Sparsemax(), 8, 13}, {separation.Entmax15(), 512, 76},
 		{bis, 2, 3004}, {bis, 512, 4024},
 	} {
-		if got := RenderUnitNs(c.sep, c.m); got != c.want {
-			t.Errorf("RenderUnitNs(%s, %d) = %g, want %g", c.sep.Name(), c.m, got, c.want)
+		if got := renderUnitNs(c.sep, c.m); got != c.want {
+			t.Errorf("renderUnitNs(%s, %d) = %g, want %g", c.sep.Name(), c.m, got, c.want)
 		}
 	}
 }

@@ -132,7 +132,7 @@ func paperPreset(name string, paperSoftmax bool) string {
 	}
 	b, err := golden.Scenario(name, map[string]any{"uhop": map[string]any{"iterations": 0}, "view": view, "snapshots": nil})
 	if err != nil {
-		panic("api: the golden case " + name + " is broken: " + err.Error()) // compiled-in data: a build error
+		panic("scenario: the golden case " + name + " is broken: " + err.Error()) // compiled-in data: a build error
 	}
 	return string(b)
 }

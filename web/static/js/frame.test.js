@@ -1,5 +1,5 @@
 // Unit tests of frame.js (node --test): the decoder against a frame the Go
-// encoder wrote (internal/api/testdata, written by TestWriteGoldenFrame),
+// encoder wrote (internal/live/testdata, written by TestWriteGoldenFrame),
 // and malformed frames.
 
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ import {
   rebuildEnergy,
 } from './frame.js';
 
-const testdata = new URL('../../../internal/api/testdata/', import.meta.url);
+const testdata = new URL('../../../internal/live/testdata/', import.meta.url);
 const golden = new Uint8Array(await readFile(new URL('golden-frame.bin', testdata)));
 const want = JSON.parse(await readFile(new URL('golden-frame.json', testdata), 'utf8'));
 

@@ -1,6 +1,7 @@
-package api
+package live
 
 import (
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"strings"
 	"testing"
@@ -12,8 +13,8 @@ import (
 // on unchanged.
 func TestLiveNumbersChecked(t *testing.T) {
 	_, url := startLive(t, scenario.Limits{})
-	c := dialLive(t, url)
-	c.untilSeq(c.send(`{"type": "preset", "name": "clustered"}`))
+	c := livetest.Dial(t, url)
+	c.UntilSeq(c.Send(`{"type": "preset", "name": "clustered"}`))
 	for _, tc := range []struct {
 		msg, code, field, text string
 	}{
@@ -36,18 +37,18 @@ func TestLiveNumbersChecked(t *testing.T) {
 		{`{"type": "load", "protocol": 1e308, "scenario": {}}`, scenario.CodeInvalidField, "protocol", "integer"},
 		{`{"type": "patch", "scenario": {"view": {"grid": {"xmin": -1e308, "xmax": 1e308, "ymin": 0, "ymax": 1}}}}`, scenario.CodeLimitExceeded, "view.grid.xmin", "absolute values"},
 	} {
-		seq := c.send(tc.msg)
-		e := c.expectError(seq)
+		seq := c.Send(tc.msg)
+		e := c.ExpectError(seq)
 		if e.Code != tc.code || e.Field != tc.field || !strings.Contains(e.Message, tc.text) {
 			t.Errorf("%s: got %+v, want code %s field %q message containing %q", tc.msg, e, tc.code, tc.field, tc.text)
 		}
 	}
-	c.sendRaw(`{"type": "step", "seq": 1e308}`)
-	if e := c.expectError(0); e.Code != scenario.CodeInvalidField || e.Field != "seq" {
+	c.SendRaw(`{"type": "step", "seq": 1e308}`)
+	if e := c.ExpectError(0); e.Code != scenario.CodeInvalidField || e.Field != "seq" {
 		t.Errorf("seq 1e308: got %+v, want invalid_field seq", e)
 	}
-	f := c.untilSeq(c.send(`{"type": "step"}`))
-	if f.t != 1 || f.epoch != 1 || f.m != 8 {
-		t.Errorf("after the errors a step shows t %d epoch %d M %d, want 1, 1, 8", f.t, f.epoch, f.m)
+	f := c.UntilSeq(c.Send(`{"type": "step"}`))
+	if f.T != 1 || f.Epoch != 1 || f.M != 8 {
+		t.Errorf("after the errors a step shows t %d epoch %d M %d, want 1, 1, 8", f.T, f.Epoch, f.M)
 	}
 }

@@ -1,6 +1,7 @@
-package api
+package live
 
 import (
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"testing"
 )
@@ -10,9 +11,9 @@ import (
 // differs, so that the page never shows a caption for another picture.
 func TestLivePresetMatch(t *testing.T) {
 	_, url := startLive(t, scenario.Limits{})
-	c := dialLive(t, url)
+	c := livetest.Dial(t, url)
 	preset := func(seq uint32) string {
-		st := c.untilState(seq)
+		st := c.UntilState(seq)
 		if st.Preset == nil {
 			return "<null>"
 		}
@@ -31,7 +32,7 @@ func TestLivePresetMatch(t *testing.T) {
 		{`{"type":"load","protocol":1,"scenario":{"memories":[[1,0],[0,1]]}}`, "<null>"},
 	}
 	for _, s := range steps {
-		if got := preset(c.send(s.msg)); got != s.want {
+		if got := preset(c.Send(s.msg)); got != s.want {
 			t.Errorf("after %s: preset %s, want %s", s.msg, got, s.want)
 		}
 	}

@@ -1,10 +1,8 @@
-package api
+package live
 
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"time"
 
 	"github.com/coder/websocket"
@@ -16,7 +14,7 @@ import (
 // connection is dropped without a closing handshake, which it would not
 // answer either, and its slot is free. The reader goroutine reads the
 // pongs; coder/websocket completes a ping only while some goroutine reads.
-func (s *server) pingLive(ctx context.Context, cancel context.CancelCauseFunc, conn *websocket.Conn) {
+func (s *Server) pingLive(ctx context.Context, cancel context.CancelCauseFunc, conn *websocket.Conn) {
 	interval, timeout := s.limits.LivePingInterval, s.limits.LivePingTimeout
 	if interval <= 0 {
 		return
@@ -40,14 +38,4 @@ func (s *server) pingLive(ctx context.Context, cancel context.CancelCauseFunc, c
 			return
 		}
 	}
-}
-
-// clientAddr is the address that MaxLiveSessionsPerAddr counts: the host
-// of the connection's remote address (behind a proxy, the proxy's).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

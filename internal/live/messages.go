@@ -1,8 +1,7 @@
-package api
+package live
 
 import (
 	"encoding/json"
-
 	"hoplab/internal/codetable"
 	"hoplab/internal/scenario"
 )
@@ -33,7 +32,7 @@ type (
 		Optimum *optimumMsg `json:"optimum"`
 		// Preset names the preset whose scenario the session shows (at
 		// any iteration), or is null once anything but t differs from it
-		// (matchPreset), so that its caption always fits the picture.
+		// (scenario.MatchPreset), so that its caption always fits the picture.
 		Preset *string `json:"preset"`
 	}
 	errorMsg struct {

@@ -1,10 +1,9 @@
-package api
+package live
 
 import (
 	"context"
-	"encoding/json"
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,8 +22,8 @@ func TestLivePingFreesDeadPeers(t *testing.T) {
 	lim.LivePingInterval = 10 * time.Millisecond
 	lim.LivePingTimeout = 2 * time.Second // generous: a reading client must answer in time under -race
 	var logs syncBuffer
-	s, url := startLiveWith(t, lim, func(s *server) { s.log = slog.New(slog.NewTextHandler(&logs, nil)) })
-	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+	s, url := startLiveWith(t, lim, func(s *testServer) { s.log = slog.New(slog.NewTextHandler(&logs, nil)) })
+	ctx, cancel := context.WithTimeout(context.Background(), livetest.Timeout)
 	defer cancel()
 
 	// The live client reads in a goroutine of its own, which answers the
@@ -69,8 +68,8 @@ func TestLivePingFreesDeadPeers(t *testing.T) {
 		t.Errorf("the log does not say why the session ended:\n%s", logs.String())
 	}
 	// Its slot is free again…
-	d := dialLive(t, url)
-	d.untilSeq(d.send(`{"type": "preset", "name": "clustered"}`))
+	d := livetest.Dial(t, url)
+	d.UntilSeq(d.Send(`{"type": "preset", "name": "clustered"}`))
 	// …and the reading client is still pinged and still there.
 	for range 3 {
 		select {
@@ -83,39 +82,5 @@ func TestLivePingFreesDeadPeers(t *testing.T) {
 	}
 	if n := s.live.sessionsOpen(); n != 2 {
 		t.Errorf("%d sessions open, want 2", n)
-	}
-}
-
-// TestLiveSessionsPerAddr: with MaxLiveSessionsPerAddr = 2, a third
-// session from the same address is refused with 503 busy, and admitted
-// once one of the others has ended. Without the cap (the default) many
-// sessions from one address are fine.
-func TestLiveSessionsPerAddr(t *testing.T) {
-	lim := scenario.DefaultLimits()
-	lim.MaxLiveSessionsPerAddr = 2
-	s, url := startLive(t, lim)
-	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
-	defer cancel()
-	a := dialLive(t, url)
-	dialLive(t, url)
-	_, resp, err := websocket.Dial(ctx, url, nil)
-	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("a third session from one address: %v, want 503", err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	var e errorBody
-	if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != codeBusy || !strings.Contains(e.Error.Message, "your address has 2 live sessions") ||
-		resp.Header.Get("Content-Type") != "application/json" || resp.Header.Get("Retry-After") == "" {
-		t.Errorf("the refusal: %s %s (%v), headers %v; want JSON busy saying the address has 2 sessions, with Retry-After", resp.Status, body, err, resp.Header)
-	}
-	a.conn.Close(websocket.StatusNormalClosure, "")
-	if err := s.live.waitOpen(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	dialLive(t, url)
-
-	_, url = startLive(t, scenario.DefaultLimits())
-	for range 5 {
-		dialLive(t, url)
 	}
 }

@@ -1,4 +1,4 @@
-package api
+package live
 
 import (
 	"context"
@@ -33,10 +33,10 @@ func FuzzLiveMessage(f *testing.F) {
 	lim.MaxLiveGridSide = 12
 	lim.MaxIterations = 50
 	lim.MaxLiveFrameWork = 4e6 // about 4 ms of CPU per frame
-	s := newServer(Config{Limits: lim})
+	s := newServerOn(nil, lim)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out := newOutbox()
-		sess := newSession(context.Background(), s, nil, out)
+		sess := newSession(context.Background(), s.Server, nil, out)
 		sess.handle([]byte(`{"type": "load", "protocol": 1, "scenario": {"memories": [[1, 0], [0, 1], [-1, 0.5]], "view": {"grid": {"nx": 8, "ny": 6}}}}`))
 		sess.flush()
 		if !sess.loaded {

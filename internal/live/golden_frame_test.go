@@ -1,4 +1,4 @@
-package api
+package live
 
 import (
 	"bytes"
@@ -10,11 +10,12 @@ import (
 	"path/filepath"
 	"testing"
 
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of TestWriteGoldenFrame and TestBehaviourHashes")
+var update = flag.Bool("update", false, "rewrite the golden files of TestWriteGoldenFrame")
 
 // Golden frame files: the frame's bytes, and what a decoder must read from
 // them. web/static/js/frame.test.js decodes the first and compares it with
@@ -92,7 +93,7 @@ type goldenPanel struct {
 // live sessions' encoder and checks that testdata holds exactly these
 // bytes and this JSON. With -update it writes them instead:
 //
-//	go test ./internal/api -run TestWriteGoldenFrame -update
+//	go test ./internal/live -run TestWriteGoldenFrame -update
 //
 // The rendered numbers are rounded to float32 before encoding, so that the
 // few-ulp differences between CPU architectures (README, "Correctness and
@@ -106,7 +107,7 @@ func TestWriteGoldenFrame(t *testing.T) {
 	wantJSON = append(wantJSON, '\n')
 
 	// The Go side reads the frame as the JS test must.
-	got, err := decodeWireFrame(frame)
+	got, err := livetest.DecodeFrame(frame)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestWriteGoldenFrame(t *testing.T) {
 			t.Fatalf("%v (write the golden files with -update)", err)
 		}
 		if !bytes.Equal(committed, data) {
-			t.Errorf("%s differs from what the encoder writes now (%d bytes, now %d); if the change is meant, run go test ./internal/api -run TestWriteGoldenFrame -update and commit it",
+			t.Errorf("%s differs from what the encoder writes now (%d bytes, now %d); if the change is meant, run go test ./internal/live -run TestWriteGoldenFrame -update and commit it",
 				filepath.ToSlash(name), len(committed), len(data))
 		}
 	}
@@ -142,7 +143,7 @@ func goldenFrameNow(t *testing.T) ([]byte, *goldenFrame) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess := newSession(context.Background(), s, nil, nil)
+	sess := newSession(context.Background(), s.Server, nil, nil)
 	p, err := sess.resolveLive(sc)
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +199,7 @@ func goldenFrameNow(t *testing.T) ([]byte, *goldenFrame) {
 
 	want := &goldenFrame{
 		About: "The frame golden-frame.bin as a decoder must read it (docs/protocol.md, \"Frames\"); both written by " +
-			"TestWriteGoldenFrame in internal/api (go test ./internal/api -run TestWriteGoldenFrame -update). " +
+			"TestWriteGoldenFrame in internal/live (go test ./internal/live -run TestWriteGoldenFrame -update). " +
 			"energy: the exact energies, null at undefined cells; decoded energies are within energyTolerance of them.",
 		Seq: h.seq, Epoch: h.epoch, T: h.t, Iterations: h.iterations, M: h.m, NX: 7, NY: 5,
 		Loss: h.loss, DeltaMin: h.deltaMin, MinAngleDeg: h.minAngleDeg, EnergyBits: energyBits,
@@ -243,41 +244,41 @@ func goldenFrameNow(t *testing.T) ([]byte, *goldenFrame) {
 
 // checkGoldenFrame compares a frame decoded by the tests' own reader with
 // the golden values.
-func checkGoldenFrame(t *testing.T, got *wireFrame, want *goldenFrame) {
+func checkGoldenFrame(t *testing.T, got *livetest.Frame, want *goldenFrame) {
 	t.Helper()
-	if got.seq != want.Seq || got.epoch != want.Epoch || got.t != want.T || got.iterations != want.Iterations ||
-		got.m != want.M || got.nx != want.NX || got.ny != want.NY ||
-		got.loss != want.Loss || got.deltaMin != want.DeltaMin || got.minAngleDeg != want.MinAngleDeg {
+	if got.Seq != want.Seq || got.Epoch != want.Epoch || got.T != want.T || got.Iterations != want.Iterations ||
+		got.M != want.M || got.NX != want.NX || got.NY != want.NY ||
+		got.Loss != want.Loss || got.DeltaMin != want.DeltaMin || got.MinAngleDeg != want.MinAngleDeg {
 		t.Errorf("header %+v, want %+v", got, want)
 	}
-	if !equalFloats(got.input, want.InputPoints) || !equalFloats(got.feature, want.FeaturePoints) {
-		t.Errorf("points %v %v, want %v %v", got.input, got.feature, want.InputPoints, want.FeaturePoints)
+	if !equalFloats(got.Input, want.InputPoints) || !equalFloats(got.Feature, want.FeaturePoints) {
+		t.Errorf("points %v %v, want %v %v", got.Input, got.Feature, want.InputPoints, want.FeaturePoints)
 	}
-	if len(got.views) != len(want.Views) {
-		t.Fatalf("%d views, want %d", len(got.views), len(want.Views))
+	if len(got.Views) != len(want.Views) {
+		t.Fatalf("%d views, want %d", len(got.Views), len(want.Views))
 	}
 	for vi, wv := range want.Views {
-		gv := got.views[vi]
-		if space := map[byte]string{0: "feature", 1: "input"}[gv.space]; space != wv.Space ||
-			gv.xmin != wv.Box.XMin || gv.xmax != wv.Box.XMax || gv.ymin != wv.Box.YMin || gv.ymax != wv.Box.YMax {
-			t.Errorf("view %d: %s box %g %g %g %g, want %+v", vi, space, gv.xmin, gv.xmax, gv.ymin, gv.ymax, wv)
+		gv := got.Views[vi]
+		if space := map[byte]string{0: "feature", 1: "input"}[gv.Space]; space != wv.Space ||
+			gv.XMin != wv.Box.XMin || gv.XMax != wv.Box.XMax || gv.YMin != wv.Box.YMin || gv.YMax != wv.Box.YMax {
+			t.Errorf("view %d: %s box %g %g %g %g, want %+v", vi, space, gv.XMin, gv.XMax, gv.YMin, gv.YMax, wv)
 		}
 		for pi, wp := range wv.Panels {
-			gp := gv.panels[pi]
-			if gp.energyMin != wp.EnergyMin || gp.energyMax != wp.EnergyMax || gp.unlabeled != wp.UnlabeledFraction {
-				t.Errorf("%s %s: header %g %g %g, want %g %g %g", wv.Space, wp.Separation, gp.energyMin, gp.energyMax, gp.unlabeled, wp.EnergyMin, wp.EnergyMax, wp.UnlabeledFraction)
+			gp := gv.Panels[pi]
+			if gp.EnergyMin != wp.EnergyMin || gp.EnergyMax != wp.EnergyMax || gp.Unlabeled != wp.UnlabeledFraction {
+				t.Errorf("%s %s: header %g %g %g, want %g %g %g", wv.Space, wp.Separation, gp.EnergyMin, gp.EnergyMax, gp.Unlabeled, wp.EnergyMin, wp.EnergyMax, wp.UnlabeledFraction)
 			}
 			for c := range wp.Labels {
-				if int(gp.labels[c]) != wp.Labels[c] || int(gp.support[c]) != wp.Support[c] {
-					t.Errorf("%s %s cell %d: label %d support %d, want %d %d", wv.Space, wp.Separation, c, gp.labels[c], gp.support[c], wp.Labels[c], wp.Support[c])
+				if int(gp.Labels[c]) != wp.Labels[c] || int(gp.Support[c]) != wp.Support[c] {
+					t.Errorf("%s %s cell %d: label %d support %d, want %d %d", wv.Space, wp.Separation, c, gp.Labels[c], gp.Support[c], wp.Labels[c], wp.Support[c])
 				}
 				e := wp.Energy[c]
 				if e == nil {
-					if gp.energy[c] != wp.EnergyMin {
-						t.Errorf("%s %s undefined cell %d: energy %g, want energyMin %g (q = 0)", wv.Space, wp.Separation, c, gp.energy[c], wp.EnergyMin)
+					if gp.Energy[c] != wp.EnergyMin {
+						t.Errorf("%s %s undefined cell %d: energy %g, want energyMin %g (q = 0)", wv.Space, wp.Separation, c, gp.Energy[c], wp.EnergyMin)
 					}
-				} else if d := math.Abs(gp.energy[c] - *e); d > wp.EnergyTolerance+1e-12*math.Max(math.Abs(wp.EnergyMin), math.Abs(wp.EnergyMax)) {
-					t.Errorf("%s %s cell %d: energy %g, want %g within %g", wv.Space, wp.Separation, c, gp.energy[c], *e, wp.EnergyTolerance)
+				} else if d := math.Abs(gp.Energy[c] - *e); d > wp.EnergyTolerance+1e-12*math.Max(math.Abs(wp.EnergyMin), math.Abs(wp.EnergyMax)) {
+					t.Errorf("%s %s cell %d: energy %g, want %g within %g", wv.Space, wp.Separation, c, gp.Energy[c], *e, wp.EnergyTolerance)
 				}
 			}
 		}

@@ -1,4 +1,4 @@
-package api
+package live
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"hoplab/internal/workpool"
 )
@@ -22,22 +23,22 @@ import (
 // page's defaults: M = 8, input and feature views, 128×128 grids, three
 // panels (softmax, 1.5-entmax, sparsemax), for the presets benchPresets.
 //
-//	go test ./internal/api -run '^$' -bench Live -benchtime 300x
+//	go test ./internal/live -run '^$' -bench Live -benchtime 300x
 
 var benchWorkers = runtime.GOMAXPROCS(0)
 
 // startBenchLive serves the routes over loopback for a benchmark and
 // opens a session.
-func startBenchLive(b *testing.B) (*liveClient, func()) {
+func startBenchLive(b *testing.B) (*livetest.Client, func()) {
 	b.Helper()
 	pool := workpool.New(benchWorkers)
-	s := newServer(Config{Pool: pool})
-	ts := httptest.NewServer(s.routes(nil))
-	c := dialLive(b, "ws"+strings.TrimPrefix(ts.URL, "http")+livePath)
+	s := newServerOn(pool, scenario.Limits{})
+	ts := httptest.NewServer(s.handler())
+	c := livetest.Dial(b, "ws"+strings.TrimPrefix(ts.URL, "http")+livePath)
 	return c, func() {
-		c.conn.CloseNow()
+		c.Conn.CloseNow()
 		s.live.closeAll()
-		ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), livetest.Timeout)
 		defer cancel()
 		if err := s.live.wait(ctx); err != nil {
 			b.Errorf("sessions did not end: %v", err)
@@ -100,9 +101,9 @@ func benchmarkLiveDrag(b *testing.B, preset string) {
 	c, stop := startBenchLive(b)
 	defer stop()
 	frames := make(chan benchFrame, 1024)
-	c.send(`{"type": "preset", "name": "` + preset + `"}`)
-	go readFrames(c.conn, frames)
-	waitSeq(b, frames, c.seq)
+	c.Send(`{"type": "preset", "name": "` + preset + `"}`)
+	go readFrames(c.Conn, frames)
+	waitSeq(b, frames, c.Seq())
 
 	const interval = time.Second / 60
 	var latencies []float64
@@ -117,7 +118,7 @@ func benchmarkLiveDrag(b *testing.B, preset string) {
 	for range b.N {
 		x, y := pointer(time.Now())
 		at := time.Now()
-		seq := c.send(`{"type": "move", "i": 0, "x": ` + jsonFloat(x) + `, "y": ` + jsonFloat(y) + `}`)
+		seq := c.Send(`{"type": "move", "i": 0, "x": ` + jsonFloat(x) + `, "y": ` + jsonFloat(y) + `}`)
 		for done := false; !done; {
 			select {
 			case f, ok := <-frames:
@@ -129,13 +130,13 @@ func benchmarkLiveDrag(b *testing.B, preset string) {
 					latencies = append(latencies, float64(f.at.Sub(at))/float64(time.Millisecond))
 					done = true
 				}
-			case <-time.After(liveTimeout):
+			case <-time.After(livetest.Timeout):
 				b.Fatalf("no frame for move %d", seq)
 			}
 		}
 		// The next pointer event comes at the next tick of the 60 Hz clock.
 		next := start.Add((time.Since(start)/interval + 1) * interval)
-		if c.seq == seq { // wait for it unless it has happened already
+		if c.Seq() == seq { // wait for it unless it has happened already
 			time.Sleep(time.Until(next))
 		}
 	}
@@ -158,12 +159,12 @@ func benchmarkLivePlay(b *testing.B, preset string) {
 	c, stop := startBenchLive(b)
 	defer stop()
 	frames := make(chan benchFrame, 1024)
-	c.send(`{"type": "preset", "name": "` + preset + `"}`)
-	go readFrames(c.conn, frames)
-	waitSeq(b, frames, c.seq)
-	c.send(`{"type": "speed", "itersPerSecond": 1000}`)
-	c.send(`{"type": "play"}`)
-	waitSeq(b, frames, c.seq)
+	c.Send(`{"type": "preset", "name": "` + preset + `"}`)
+	go readFrames(c.Conn, frames)
+	waitSeq(b, frames, c.Seq())
+	c.Send(`{"type": "speed", "itersPerSecond": 1000}`)
+	c.Send(`{"type": "play"}`)
+	waitSeq(b, frames, c.Seq())
 
 	b.ResetTimer()
 	start := time.Now()
@@ -180,7 +181,7 @@ func benchmarkLivePlay(b *testing.B, preset string) {
 			lastT = f.t
 			total += f.bytes
 			maxBytes = max(maxBytes, f.bytes)
-		case <-time.After(liveTimeout):
+		case <-time.After(livetest.Timeout):
 			b.Fatal("no frame while playing")
 		}
 	}
@@ -212,7 +213,7 @@ func waitSeq(b *testing.B, frames <-chan benchFrame, seq uint32) {
 			if f.seq >= seq {
 				return
 			}
-		case <-time.After(liveTimeout):
+		case <-time.After(livetest.Timeout):
 			b.Fatalf("no frame for seq %d", seq)
 		}
 	}
@@ -223,8 +224,8 @@ func waitSeq(b *testing.B, frames <-chan benchFrame, seq uint32) {
 func BenchmarkLiveFrame(b *testing.B) {
 	pool := workpool.New(benchWorkers)
 	defer pool.Close()
-	s := newServer(Config{Pool: pool})
-	sess := newSession(context.Background(), s, nil, newOutbox())
+	s := newServerOn(pool, scenario.Limits{})
+	sess := newSession(context.Background(), s.Server, nil, newOutbox())
 	pr, _ := scenario.FindPreset(scenario.DefaultPreset)
 	sc, err := scenario.Decode([]byte(pr.Scenario(1)))
 	if err != nil {

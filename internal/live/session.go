@@ -1,4 +1,4 @@
-package api
+package live
 
 import (
 	"context"
@@ -21,7 +21,7 @@ const defaultSpeed = 10
 // but in, out and ctx is owned by the goroutine running loop; a reader
 // goroutine feeds in and a writer goroutine drains out.
 type session struct {
-	srv *server
+	srv *Server
 	log *slog.Logger
 	lim scenario.Limits
 	ctx context.Context // done when the session ends
@@ -29,7 +29,7 @@ type session struct {
 	out *outbox
 
 	loaded    bool
-	preset    *string            // the preset the plan equals (matchPreset), or nil
+	preset    *string            // the preset the plan equals (scenario.MatchPreset), or nil
 	sc        *scenario.Scenario // canonical (every field explicit); uhop.iterations is stale, t is the truth
 	plan      *scenario.Plan
 	run       *sim.Run
@@ -53,7 +53,7 @@ type session struct {
 	enc       frameEncoder
 }
 
-func newSession(ctx context.Context, srv *server, in <-chan []byte, out *outbox) *session {
+func newSession(ctx context.Context, srv *Server, in <-chan []byte, out *outbox) *session {
 	return &session{srv: srv, log: srv.log, lim: srv.limits, ctx: ctx, in: in, out: out, speed: defaultSpeed}
 }
 
@@ -115,7 +115,7 @@ func (s *session) handle(data []byte) {
 		if s.ctx.Err() != nil {
 			return // the session is ending; nobody will read the error
 		}
-		e := asAPIError(err)
+		e := scenario.AsError(err)
 		if e.Code == scenario.CodeInternal {
 			s.log.Error("live session: internal error", "err", err)
 		}
@@ -186,7 +186,7 @@ func (s *session) advance(now time.Time) {
 }
 
 // stepRun takes U-Hop+ steps until run has computed iteration t, checking
-// ctx between steps. It returns the divergence (divergedError) if the run
+// ctx between steps. It returns the divergence (scenario.DivergedAt) if the run
 // diverges before t.
 func (s *session) stepRun(run *sim.Run, t int) error {
 	for i := 0; run.Iterations() < t; i++ {
@@ -298,7 +298,7 @@ func (s *session) resolveLive(sc *scenario.Scenario) (*scenario.Plan, error) {
 }
 
 // maxT is the last iteration the limits allow for p's dimensions
-// (Limits.lastIteration), as POST /api/v1/run checks them.
+// (Limits.LastIteration), as POST /api/v1/run checks them.
 func (s *session) maxT(p *scenario.Plan) int {
 	m := int64(len(p.Settings.Memories))
 	d := int64(0)
@@ -427,7 +427,7 @@ func (s *session) reply(msg any) {
 
 // replyError queues err as an error message.
 func (s *session) replyError(seq uint32, err error) {
-	s.reply(newErrorMsg(seq, asAPIError(err)))
+	s.reply(newErrorMsg(seq, scenario.AsError(err)))
 }
 
 // newErrorMsg is the "error" message of e, answering message seq.

@@ -1,9 +1,10 @@
-package api
+package live
 
 import (
 	"math"
 	"testing"
 
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/sim"
 	"hoplab/internal/sim/separation"
 )
@@ -23,14 +24,14 @@ func TestFrameEnergyBeyondFloat64Range(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := decodeWireFrame(b)
+	w, err := livetest.DecodeFrame(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := w.views[0].panels[0]
+	p := w.Views[0].Panels[0]
 	tol := (energy[1]/2 - energy[0]/2) / energyLevels // one step of the halved range
 	for i, want := range energy {
-		got := p.energy[i]
+		got := p.Energy[i]
 		if math.IsNaN(got) || math.IsInf(got, 0) || math.Abs(got-want) > tol {
 			t.Errorf("cell %d: decoded %g, want %g within %g", i, got, want, tol)
 		}
