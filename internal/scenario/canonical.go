@@ -3,8 +3,6 @@ package scenario
 import (
 	"bytes"
 	"encoding/json"
-
-	"hoplab/internal/sim"
 )
 
 // Canonical returns the scenario of plan p with every field explicit, as
@@ -25,7 +23,7 @@ func Canonical(p *Plan, orig *Scenario, t int) *Scenario {
 	fm := FeatureMap{
 		Dim:    ptr(s.FeatureMap.Dim),
 		Affine: ptr(s.FeatureMap.Affine),
-		Init:   ptr(map[sim.Init]string{sim.InitIdentity: "identity", sim.InitRandom: "random"}[s.FeatureMap.Init]),
+		Init:   ptr(inits.name(s.FeatureMap.Init)),
 		Seed:   ptr(int64(s.FeatureMap.Seed)),
 	}
 	if s.FeatureMap.W != nil {
@@ -39,8 +37,7 @@ func Canonical(p *Plan, orig *Scenario, t int) *Scenario {
 		b := append(Vector(nil), s.FeatureMap.B...)
 		fm.B = &b
 	}
-	optimizer := map[sim.Optimizer]string{sim.Adam: "adam", sim.SGD: "sgd"}[s.UHop.Optimizer]
-	loss := map[sim.LossForm]string{sim.LossPairs: "pairs", sim.LossPaper: "paper"}[s.UHop.Loss]
+	optimizer, loss := optimizers.name(s.UHop.Optimizer), losses.name(s.UHop.Loss)
 	g := Grid{NX: ptr(fs.Grid.NX), NY: ptr(fs.Grid.NY), Margin: ptr(fs.Grid.Margin)}
 	if b := fs.Grid.Bounds; b != nil {
 		g.XMin, g.XMax, g.YMin, g.YMax = ptr(b.XMin), ptr(b.XMax), ptr(b.YMin), ptr(b.YMax)

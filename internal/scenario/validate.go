@@ -110,13 +110,10 @@ func Resolve(sc *Scenario, lim Limits) (*Plan, error) {
 	}
 	s.FeatureMap.Dim = k
 	s.FeatureMap.Affine = valueOr(fm.Affine, false)
-	switch init := valueOr(fm.Init, "identity"); init {
-	case "identity":
-		s.FeatureMap.Init = sim.InitIdentity
-	case "random":
-		s.FeatureMap.Init = sim.InitRandom
-	default:
-		return nil, Invalid("featureMap.init", "unknown init %q: want \"identity\" or \"random\"", init)
+	init := valueOr(fm.Init, "identity")
+	var ok bool
+	if s.FeatureMap.Init, ok = inits.parse(init); !ok {
+		return nil, Invalid("featureMap.init", "unknown init %q: want %s", init, inits.choices())
 	}
 	seed := valueOr(fm.Seed, 1)
 	if seed < 0 || seed > MaxSeed {
@@ -149,13 +146,9 @@ func Resolve(sc *Scenario, lim Limits) (*Plan, error) {
 	if p.Iterations > lim.MaxIterations {
 		return nil, OverLimit("uhop.iterations", "N = %d exceeds the limit of %d", p.Iterations, lim.MaxIterations)
 	}
-	switch opt := valueOr(uh.Optimizer, "adam"); opt {
-	case "adam":
-		s.UHop.Optimizer = sim.Adam
-	case "sgd":
-		s.UHop.Optimizer = sim.SGD
-	default:
-		return nil, Invalid("uhop.optimizer", "unknown optimizer %q: want \"adam\" or \"sgd\"", opt)
+	opt := valueOr(uh.Optimizer, "adam")
+	if s.UHop.Optimizer, ok = optimizers.parse(opt); !ok {
+		return nil, Invalid("uhop.optimizer", "unknown optimizer %q: want %s", opt, optimizers.choices())
 	}
 	s.UHop.LR = valueOr(uh.LR, defaultLR)
 	if s.UHop.LR > lim.MaxLR {
@@ -169,13 +162,9 @@ func Resolve(sc *Scenario, lim Limits) (*Plan, error) {
 	if tau := s.UHop.Tau; (tau > 0 && tau < lim.MinTau) || tau > lim.MaxTau {
 		return nil, OverLimit("uhop.tau", "τ = %g is outside the limits %g..%g", tau, lim.MinTau, lim.MaxTau)
 	}
-	switch loss := valueOr(uh.Loss, "pairs"); loss {
-	case "pairs":
-		s.UHop.Loss = sim.LossPairs
-	case "paper":
-		s.UHop.Loss = sim.LossPaper
-	default:
-		return nil, Invalid("uhop.loss", "unknown loss %q: want \"pairs\" or \"paper\"", loss)
+	loss := valueOr(uh.Loss, "pairs")
+	if s.UHop.Loss, ok = losses.parse(loss); !ok {
+		return nil, Invalid("uhop.loss", "unknown loss %q: want %s", loss, losses.choices())
 	}
 
 	// retrieval
@@ -363,13 +352,10 @@ func checkAbs(row []float64, field string, lim Limits) error {
 // ParseSpace reads a view's name, "feature" or "input"; field names the
 // member that holds it, for the error.
 func ParseSpace(name, field string) (sim.Space, error) {
-	switch name {
-	case "feature":
-		return sim.FeatureSpace, nil
-	case "input":
-		return sim.InputSpace, nil
+	if space, ok := spaces.parse(name); ok {
+		return space, nil
 	}
-	return 0, Invalid(field, "unknown view %q: want \"feature\" or \"input\"", name)
+	return 0, Invalid(field, "unknown view %q: want %s", name, spaces.choices())
 }
 
 // valueOr returns *p, or def when p is nil (the field was absent or null).
