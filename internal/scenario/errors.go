@@ -35,9 +35,9 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Field == "" {
-		return "api: " + e.Code + ": " + e.Message
+		return "scenario: " + e.Code + ": " + e.Message
 	}
-	return "api: " + e.Code + ": " + e.Field + ": " + e.Message
+	return "scenario: " + e.Code + ": " + e.Field + ": " + e.Message
 }
 
 // Invalid reports an invalid field (400 invalid_field).
