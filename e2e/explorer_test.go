@@ -964,8 +964,9 @@ func (tb *tab) whiteCellsPainted(t *testing.T) (share float64, n int) {
 // coloured basins, and white cells are painted white (every channel ≥ 250)
 // wherever no marker or line covers them. The samples at white cells'
 // centres also meet the unit circle, the optimal polygon, the closest
-// pair's angle and the markers, so "basins" must paint at least 85 % of
-// them white and "both", with its energy contours, 70 %; a blend of the
+// pair's angle and the markers (measured: 86–93 % and 75–84 % are pure
+// white), so "basins" must paint at least 80 % of them white and "both",
+// with its energy contours, 65 %; a blend of the
 // basins with the heatmap (the old overlay) paints none; "energy" paints
 // the heatmap there.
 func TestExplorerWhiteIsWhite(t *testing.T) {
@@ -992,7 +993,7 @@ func TestExplorerWhiteIsWhite(t *testing.T) {
 	for _, c := range []struct {
 		show string
 		min  float64
-	}{{"basins", 0.85}, {"both", 0.7}} {
+	}{{"basins", 0.8}, {"both", 0.65}} {
 		tb.click(t, "show-"+c.show)
 		tb.waitFor(t, "the mode painted", fmt.Sprintf(`document.querySelector('[data-testid="legend-feature-0"]').dataset.show === %q`, c.show))
 		share, n := tb.whiteCellsPainted(t)
