@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"hoplab/internal/live/livetest"
-	"hoplab/internal/scenario"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +12,9 @@ import (
 	"testing"
 
 	"github.com/coder/websocket"
+
+	"hoplab/internal/live/livetest"
+	"hoplab/internal/scenario"
 )
 
 // Tests of GET /api/v1/live through the HTTP layer: the upgrade, the
@@ -120,11 +121,20 @@ func TestLiveLimits(t *testing.T) {
 	s.pool.Close()
 	ts.Close()
 
+	// A goroutine that has just called wg.Done may still be listed, on its
+	// way out: wait until none is left, or until the guard runs out.
 	var leaked []string
-	for id, stack := range goroutineStacks() {
-		if _, old := before[id]; !old && runsOwnCode(stack) {
-			leaked = append(leaked, stack)
+	for {
+		leaked = leaked[:0]
+		for id, stack := range goroutineStacks() {
+			if _, old := before[id]; !old && runsOwnCode(stack) {
+				leaked = append(leaked, stack)
+			}
 		}
+		if len(leaked) == 0 || ctx.Err() != nil {
+			break
+		}
+		runtime.Gosched()
 	}
 	if len(leaked) > 0 {
 		t.Errorf("%d goroutines of the server or the websocket library outlive the sessions:\n\n%s", len(leaked), strings.Join(leaked, "\n\n"))
