@@ -57,11 +57,7 @@ func PresetsWithCaptions() []Preset {
 // presetCaption runs preset p (seed 1) and writes its caption: the intro,
 // the settings, and what happens between t = 0 and t = story.until.
 func presetCaption(p *Preset) (string, error) {
-	sc, err := Decode([]byte(p.scenario(1)))
-	if err != nil {
-		return "", err
-	}
-	pl, err := Resolve(WithoutSnapshots(sc), DefaultLimits())
+	pl, err := presetPlan(p, 1)
 	if err != nil {
 		return "", err
 	}
