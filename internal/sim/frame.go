@@ -95,6 +95,8 @@ type Panel struct {
 	// Undefined is the number of undefined cells, labelled LabelUndefined
 	// (-2); they are not counted in Unlabeled.
 	Undefined int
+
+	chunks []labelCounts // per chunk of an evaluation, merged by end
 }
 
 // UnlabeledFraction is the fraction of cells labelled LabelWhite (-1).
@@ -157,14 +159,11 @@ func CheckFrameSettings(fs *FrameSettings) error {
 	if len(fs.Separations) == 0 {
 		return fieldErr("separations", "at least one separation map is required")
 	}
-	if fs.Steps < 1 {
-		return fieldErr("retrieval.steps", "must be ≥ 1")
-	}
-	if !positive(fs.Tolerance) {
-		return fieldErr("retrieval.tolerance", "must be a finite number > 0")
-	}
-	if !finite(fs.SupportEps) || fs.SupportEps < 0 {
-		return fieldErr("retrieval.supportEps", "must be a finite number ≥ 0")
+	for i := range fs.Separations {
+		ms := fs.Model(i)
+		if err := checkModelSettings(&ms); err != nil {
+			return err
+		}
 	}
 	g := &fs.Grid
 	if g.NX < 2 {
@@ -196,21 +195,74 @@ func CheckFrameSettings(fs *FrameSettings) error {
 }
 
 // Render evaluates the landscape after t steps on the grid for every map in
-// fs and writes it into dst, reusing dst's buffers. Work is split into
-// chunks of grid rows that runner may execute concurrently; the result does
-// not depend on the runner. A runner error (for example a cancelled
-// context) is returned and leaves dst incomplete.
+// fs and writes it into dst, reusing dst's buffers: one *Hopfield model per
+// map (Run.Model), the grid as a Grid2D domain and dst's panels as the
+// measures of one Evaluation. Work is split into chunks of grid rows that
+// runner may execute concurrently; the result does not depend on the
+// runner. A runner error (for example a cancelled context) is returned and
+// leaves dst incomplete. Once dst and the run have rendered a frame of the
+// same size, Render does not allocate.
 func (r *Run) Render(dst *Frame, t int, fs FrameSettings, runner Runner) error {
 	if err := r.CheckFrame(t, &fs); err != nil {
 		return err
 	}
-	rd := &r.render
-	rd.prepare(r, t, &fs, dst)
-	if err := runner.Run(len(rd.chunks), rd); err != nil {
+	rc := &r.render
+	m := r.m
+	rc.models = grow(rc.models, len(fs.Separations))
+	r.reduce(&rc.models[0], t, fs.Space, fs.Beta)
+	rc.z, rc.p = grow(rc.z, m), grow(rc.p, m)
+	if rc.wsSize < m {
+		rc.ws, rc.wsSize = separation.NewWorkspace(m), m
+	}
+	for i := range fs.Separations {
+		h := &rc.models[i]
+		if i > 0 {
+			// The same form, shared; the separation and fixed points are its own.
+			fixed := h.fixed
+			*h = rc.models[0]
+			h.fixed = fixed
+		}
+		ms := fs.Model(i)
+		h.configure(&ms, rc.ws, rc.z, rc.p)
+	}
+
+	dst.Iteration, dst.Space = t, fs.Space
+	dst.Points = append(dst.Points[:0], rc.models[0].pts...)
+	g := fs.Grid
+	b := box(dst.Points, g.Margin)
+	if g.Bounds != nil {
+		b = *g.Bounds
+	}
+	dst.XS, dst.YS = grow(dst.XS, g.NX), grow(dst.YS, g.NY)
+	linspace(dst.XS, b.XMin, b.XMax)
+	linspace(dst.YS, b.YMin, b.YMax)
+	rc.grid = Grid2D{XS: dst.XS, YS: dst.YS}
+
+	dst.Panels = grow(dst.Panels, len(fs.Separations))
+	rc.targets = grow(rc.targets, len(fs.Separations))
+	for i := range rc.targets {
+		rc.targets[i] = Target{Model: &rc.models[i], Measure: &dst.Panels[i]}
+	}
+	if err := rc.eval.reset(&rc.grid, rc.targets); err != nil {
 		return err
 	}
-	rd.finish()
+	if err := runner.Run(rc.eval.Chunks(), &rc.eval); err != nil {
+		return err
+	}
+	rc.eval.Finish()
 	return nil
+}
+
+// renderCache is what a Run keeps between renderings so that Render does
+// not allocate: the models of the panels, the grid and the evaluation.
+type renderCache struct {
+	models  []Hopfield
+	targets []Target
+	grid    Grid2D
+	eval    Evaluation
+	z, p    []float64
+	ws      *separation.Workspace
+	wsSize  int
 }
 
 // String names the space as the scenario does.

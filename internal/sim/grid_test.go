@@ -40,29 +40,26 @@ func TestCellPairMatchesCell(t *testing.T) {
 			if err := c.run.Render(&f, 0, fs, Serial{}); err != nil {
 				t.Fatal(err)
 			}
-			rd := &c.run.render
-			cw := &rd.chunks[0]
+			rc := &c.run.render
+			cw := &rc.eval.chunks[0]
 			mixed := 0 // pairs in which one cell settles and the other does not
 			for pi, sep := range maps {
-				k := panelKernel{sep: sep, fixed: rd.fixed[pi], eps: 0, psiDivisor: c.beta}
-				if sep.IsSoftmax() {
-					k.eps = fs.SupportEps
-				}
+				h := &rc.models[pi]
 				for i, y := range f.YS {
 					for j := 0; j+1 < len(f.XS); j++ {
 						x0, x1 := f.XS[j], f.XS[j+1]
-						p0, p1 := rd.cellPair(&k, x0, x1, y, cw)
-						want0, want1 := rd.cell(&k, x0, y, cw), rd.cell(&k, x1, y, cw)
+						p0, p1 := h.cellPair(x0, x1, y, cw)
+						want0, want1 := h.cell(x0, y, cw), h.cell(x1, y, cw)
 						if !sameCell(p0, want0) || !sameCell(p1, want1) {
 							t.Fatalf("%s %v %s cells (%d, %d…%d): pair %+v %+v, alone %+v %+v",
 								c.name, space, sep.Name(), i, j, j+1, p0, p1, want0, want1)
 						}
 						at := i*len(f.XS) + j
 						if f.Panels[pi].Energy[at] != want0.energy || f.Panels[pi].Support[at] != want0.support ||
-							f.Panels[pi].Labels[at] != rd.label(want0.qx, want0.qy) {
+							f.Panels[pi].Labels[at] != h.label2(want0.qx, want0.qy) {
 							t.Fatalf("%s %v %s cell (%d, %d): the frame differs from the lone kernel", c.name, space, sep.Name(), i, j)
 						}
-						if rd.settles(&k, x0, y, cw) != rd.settles(&k, x1, y, cw) {
+						if h.settles(x0, y, cw) != h.settles(x1, y, cw) {
 							mixed++
 						}
 					}
@@ -78,12 +75,12 @@ func TestCellPairMatchesCell(t *testing.T) {
 
 // settles reports whether the lone kernel's result at (x, y) is a fixed
 // point: one more retrieval update does not change it.
-func (rd *renderer) settles(k *panelKernel, x, y float64, cw *chunkWork) bool {
-	steps := rd.steps
-	defer func() { rd.steps = steps }()
-	a := rd.cell(k, x, y, cw)
-	rd.steps = steps + 1
-	return sameCell(a, rd.cell(k, x, y, cw))
+func (h *Hopfield) settles(x, y float64, cw *evalChunk) bool {
+	steps := h.steps
+	defer func() { h.steps = steps }()
+	a := h.cell(x, y, cw)
+	h.steps = steps + 1
+	return sameCell(a, h.cell(x, y, cw))
 }
 
 func sameCell(a, b cellResult) bool {

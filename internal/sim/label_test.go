@@ -9,6 +9,7 @@ import (
 // where d² underflows or overflows: the plain d² made points within 1e-154
 // of the state tie at 0 (the lowest index won, and any tolerance passed),
 // and points beyond 1e154 tie at +Inf (no label, whatever the tolerance).
+// Both the plane kernel's label2 and the general label are checked.
 func TestLabelExtremeDistances(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -30,9 +31,17 @@ func TestLabelExtremeDistances(t *testing.T) {
 		{"ordinary white", []float64{1, 0, -1}, []float64{0, 1, 0}, 0.5, 0.5, 1e-3, LabelWhite},
 	}
 	for _, c := range cases {
-		rd := renderer{px: c.px, py: c.py, tol: c.tol}
-		if got := rd.label(c.qx, c.qy); got != c.want {
-			t.Errorf("%s: label %d, want %d", c.name, got, c.want)
+		h := Hopfield{px: c.px, py: c.py, tol: c.tol}
+		if got := h.label2(c.qx, c.qy); got != c.want {
+			t.Errorf("%s: label2 %d, want %d", c.name, got, c.want)
+		}
+		// The general label of the same points and state in ℝ³ (z = 0).
+		h3 := Hopfield{n: 3, m: len(c.px), tol: c.tol}
+		for mu := range c.px {
+			h3.pts = append(h3.pts, c.px[mu], c.py[mu], 0)
+		}
+		if got := h3.label([]float64{c.qx, c.qy, 0}); got != c.want {
+			t.Errorf("%s: label in ℝ³ %d, want %d", c.name, got, c.want)
 		}
 	}
 }

@@ -1,10 +1,6 @@
 package sim
 
-import (
-	"math"
-
-	"hoplab/internal/sim/separation"
-)
+import "hoplab/internal/sim/separation"
 
 // ProbePath is the retrieval of one query by one separation map, step by
 // step, in the view's coordinates.
@@ -42,44 +38,29 @@ func (r *Run) Probe(t int, fs FrameSettings, x, y float64) ([]ProbePath, error) 
 	if !finite(x) || !finite(y) {
 		return nil, fieldErr("probe", "the query must be finite, not (%g, %g)", x, y)
 	}
-	var rd renderer
-	points := make([]float64, 2*r.m)
-	rd.reduce(r, t, &fs, points)
-	m := r.m
-	z, p := make([]float64, m), make([]float64, m)
-	ws := separation.NewWorkspace(m)
+	set, _ := NewQuerySet(2, []float64{x, y})
+	targets := make([]Target, len(fs.Separations))
+	measures := make([]Paths, len(fs.Separations))
+	for i := range fs.Separations {
+		h, err := r.Model(t, fs.Model(i))
+		if err != nil {
+			return nil, err
+		}
+		targets[i] = Target{Model: h, Measure: &measures[i]}
+	}
+	if err := Evaluate(set, targets, Serial{}); err != nil {
+		return nil, err
+	}
 	paths := make([]ProbePath, len(fs.Separations))
 	for i, sep := range fs.Separations {
-		eps, psiDivisor := 0.0, rd.beta
-		if sep.IsSoftmax() {
-			eps = rd.eps
-			if rd.paperSoftmax {
-				psiDivisor = 1
-			}
+		p := &measures[i].Paths[0]
+		path := ProbePath{Separation: sep, Points: make([][2]float64, len(p.Energy)),
+			Energy: p.Energy, Support: make([]int, len(p.Support)), Label: int(p.Label)}
+		for s := range path.Points {
+			path.Points[s] = [2]float64{p.Points[2*s], p.Points[2*s+1]}
 		}
-		path := ProbePath{Separation: sep}
-		qx, qy := x, y
-		for s := 0; ; s++ {
-			rd.scores(z, qx, qy)
-			psi := sep.SepPsi(p, z, ws)
-			path.Points = append(path.Points, [2]float64{qx, qy})
-			path.Energy = append(path.Energy, rd.energy(qx, qy, psi, psiDivisor))
-			if s == rd.steps {
-				break
-			}
-			path.Support = append(path.Support, int(supportSize(p, eps)))
-			qx, qy, _ = weightedSum(p, rd.px, rd.py)
-		}
-		// The grid's test (cellResult.defined) on the same values.
-		if c := (cellResult{energy: path.Energy[0], qx: qx, qy: qy}); c.defined() {
-			path.Label = int(rd.label(qx, qy))
-		} else {
-			path.Label = LabelUndefined
-		}
-		for s, e := range path.Energy {
-			if !finite(e) {
-				path.Energy[s] = math.NaN()
-			}
+		for s, v := range p.Support {
+			path.Support[s] = int(v)
 		}
 		paths[i] = path
 	}
