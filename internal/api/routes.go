@@ -83,9 +83,8 @@ type server struct {
 	limits scenario.Limits
 	static *staticFiles
 	hosts  *hostList
-	// sem holds one token per running computation; its capacity is
-	// Limits.MaxConcurrentRuns.
-	sem chan struct{}
+	// admission admits /run computations by their work.
+	admission *admission
 	// live runs the live sessions.
 	live *live.Server
 	// draining is done once stopRuns (Handler.CancelRuns) is called.
@@ -115,7 +114,7 @@ func newServer(cfg Config) *server {
 		hosts = LoopbackHosts()
 	}
 	s.hosts = newHostList(hosts)
-	s.sem = make(chan struct{}, max(s.limits.MaxConcurrentRuns, 1))
+	s.admission = newAdmission(s.limits)
 	sub, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		panic("api: the embedded static directory is missing: " + err.Error()) // a build error, not a runtime one

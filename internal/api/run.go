@@ -15,8 +15,9 @@ import (
 )
 
 // handleRun serves POST /api/v1/run: decode and check the scenario, then,
-// holding one of the MaxConcurrentRuns slots, run U-Hop+ for N steps,
-// render the snapshots and stream the Result.
+// once admitted (admission.admit, by work), run U-Hop+ for N steps and
+// render the snapshots as one background job of the request on the shared
+// pool, and stream the Result.
 func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
 		writeError(w, err)
@@ -38,19 +39,17 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	select {
-	case s.sem <- struct{}{}:
-		defer func() { <-s.sem }()
-	default:
+	release, refused := s.admission.admit(p.Work())
+	if refused != "" {
 		w.Header().Set("Retry-After", "1")
-		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy,
-			Message: fmt.Sprintf("the server is running %d computations already; retry in a second", cap(s.sem))})
+		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy, Message: refused})
 		return
 	}
+	defer release()
 
 	ctx, cancel := s.runContext(r.Context())
 	defer cancel()
-	res, err := s.compute(ctx, p)
+	res, err := s.compute(ctx, p, workpool.NewOwner("run "+r.RemoteAddr), nil)
 	var div *scenario.DivergedRun
 	switch {
 	case err == nil:
@@ -89,30 +88,48 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// compute runs the plan: it checks the engine's rules, takes N U-Hop+ steps
-// and renders every snapshot. It stops early, with ctx.Err(), once ctx is
-// done: between steps, and between the chunks of a rendering. A run that
-// diverges stops there with a *scenario.DivergedRun.
-func (s *server) compute(ctx context.Context, p *scenario.Plan) (*result, error) {
+// compute runs the plan as jobs of owner at Background priority: it checks
+// the engine's rules, takes N U-Hop+ steps in sequential chunks of about
+// scenario.TrainChunkNs, and renders every snapshot. It stops early, with
+// ctx.Err(), once ctx is done: between chunks of steps and of renderings.
+// A run that diverges stops there with a *scenario.DivergedRun. prog, if
+// not nil, gets the total of chunks (computeChunks) and counts them.
+func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.Owner, prog *workpool.Progress) (*result, error) {
 	run, err := p.Start()
 	if err != nil {
 		return nil, err
 	}
-	for run.Iterations() < p.Iterations {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		run.Step()
-		if t, ok := run.Diverged(); ok {
-			div := &scenario.DivergedRun{Err: scenario.DivergedAt(t), Trajectory: make([]sim.State, t)}
-			for i := range div.Trajectory {
-				div.Trajectory[i] = run.State(i)
+	training, perChunk := trainingChunks(p)
+	if prog != nil {
+		prog.SetTotal(int64(computeChunks(p)))
+	}
+	job := workpool.Job{Owner: owner, Priority: workpool.Background, Kind: "run", Progress: prog}
+	train := job
+	train.Sequential = true
+	err = s.do(ctx, train, training, func(c int) {
+		last := min((c+1)*perChunk, p.Iterations)
+		for run.Iterations() < last {
+			if _, ok := run.Diverged(); ok || ctx.Err() != nil {
+				return
 			}
-			return nil, div
+			run.Step()
+			if s.afterStep != nil {
+				s.afterStep(ctx, run.Iterations())
+			}
 		}
-		if s.afterStep != nil {
-			s.afterStep(ctx, run.Iterations())
+	})
+	if t, ok := run.Diverged(); ok {
+		div := &scenario.DivergedRun{Err: scenario.DivergedAt(t), Trajectory: make([]sim.State, t)}
+		for i := range div.Trajectory {
+			div.Trajectory[i] = run.State(i)
 		}
+		return nil, div
+	}
+	if err == nil && run.Iterations() < p.Iterations {
+		err = ctx.Err() // its last chunk stopped early
+	}
+	if err != nil {
+		return nil, err
 	}
 	res := &result{
 		trajectory: make([]sim.State, p.Iterations+1),
@@ -121,7 +138,7 @@ func (s *server) compute(ctx context.Context, p *scenario.Plan) (*result, error)
 	for t := range res.trajectory {
 		res.trajectory[t] = run.State(t)
 	}
-	runner := s.runner(ctx)
+	runner := s.runner(ctx, job)
 	for i, t := range p.Snapshots {
 		if err := run.Render(&res.frames[i], t, p.Frame, runner); err != nil {
 			return nil, err
@@ -130,11 +147,43 @@ func (s *server) compute(ctx context.Context, p *scenario.Plan) (*result, error)
 	return res, nil
 }
 
-// runner returns the sim.Runner for a computation under ctx.
-func (s *server) runner(ctx context.Context) sim.Runner {
-	var r sim.Runner = serialRunner{ctx}
+// trainingChunks returns the number of sequential chunks the N steps of p
+// are taken in, and the steps per chunk.
+func trainingChunks(p *scenario.Plan) (chunks, perChunk int) {
+	perChunk = scenario.StepsPerChunk(p.Dims())
+	return (p.Iterations + perChunk - 1) / perChunk, perChunk
+}
+
+// computeChunks is the number of chunks of compute(p): training, then one
+// evaluation per snapshot.
+func computeChunks(p *scenario.Plan) int {
+	training, _ := trainingChunks(p)
+	return training + len(p.Snapshots)*sim.Chunks(p.Frame.Grid.NY)
+}
+
+// do runs n chunks of fn as job j on the pool, or on the calling goroutine
+// when the server has no pool, checking ctx between chunks.
+func (s *server) do(ctx context.Context, j workpool.Job, n int, fn func(int)) error {
 	if s.pool != nil {
-		r = poolRunner{pool: s.pool, ctx: ctx}
+		return s.pool.Do(ctx, j, n, fn)
+	}
+	for i := range n {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fn(i)
+		if j.Progress != nil {
+			j.Progress.Add(1)
+		}
+	}
+	return ctx.Err()
+}
+
+// runner returns the sim.Runner of a rendering under ctx, as job j.
+func (s *server) runner(ctx context.Context, j workpool.Job) sim.Runner {
+	var r sim.Runner = serialRunner{s: s, ctx: ctx, job: j}
+	if s.pool != nil {
+		r = workpool.Runner{Pool: s.pool, Ctx: ctx, Job: j}
 	}
 	if s.wrapRunner != nil {
 		r = s.wrapRunner(r)
@@ -142,32 +191,17 @@ func (s *server) runner(ctx context.Context) sim.Runner {
 	return r
 }
 
-// poolRunner runs a rendering's chunks on the shared worker pool and stops
-// handing out chunks once ctx is done. A chunk's panic is returned as a
-// *workpool.PanicError.
-type poolRunner struct {
-	pool *workpool.Pool
-	ctx  context.Context
-}
-
-// Run implements sim.Runner.
-func (r poolRunner) Run(n int, task sim.Task) error {
-	return r.pool.Do(r.ctx, n, task.RunChunk)
-}
-
 // serialRunner runs the chunks on the calling goroutine, checking ctx
 // between them.
-type serialRunner struct{ ctx context.Context }
+type serialRunner struct {
+	s   *server
+	ctx context.Context
+	job workpool.Job
+}
 
 // Run implements sim.Runner.
 func (r serialRunner) Run(n int, task sim.Task) error {
-	for i := range n {
-		if err := r.ctx.Err(); err != nil {
-			return err
-		}
-		task.RunChunk(i)
-	}
-	return r.ctx.Err()
+	return r.s.do(r.ctx, r.job, n, task.RunChunk)
 }
 
 // readBody reads the request body, at most Limits.MaxBodyBytes of it. A

@@ -177,32 +177,59 @@ func TestRunGolden(t *testing.T) {
 	}
 }
 
-// TestRunBusy fills every run slot and checks that one more run is refused
-// at once with 503 and Retry-After, and served again once a slot is free.
+// bigRun is a valid run whose estimated work is beyond SmallRunWork (a
+// 256×256 grid with 50 retrieval steps and 5 snapshots), though it is
+// never computed here.
+const bigRun = `{"memories": [[1, 0], [0, 1], [-1, 0.2]], "uhop": {"iterations": 10},
+  "retrieval": {"steps": 50}, "view": {"grid": {"nx": 256, "ny": 256}}, "snapshots": [0, 1, 2, 3, 4]}`
+
+// TestRunBusy holds every place of big runs and checks that one more big
+// run is refused at once with 503 and Retry-After while a small one still
+// gets through; that work beyond MaxAdmittedWork is refused too; and that
+// a place is served again once free.
 func TestRunBusy(t *testing.T) {
 	s := newTestServer(t, scenario.Limits{})
 	h := s.routes(nil)
-	if cap(s.sem) != 8 {
-		t.Fatalf("%d run slots, want 8", cap(s.sem))
+	lim := scenario.DefaultLimits()
+	var releases []func()
+	for range lim.MaxConcurrentRuns {
+		release, refused := s.admission.admit(2e9)
+		if refused != "" {
+			t.Fatalf("place %d refused: %s", len(releases), refused)
+		}
+		releases = append(releases, release)
 	}
-	for range cap(s.sem) {
-		s.sem <- struct{}{}
-	}
-	rec := postRun(h, `{"memories": [[1, 0]]}`)
+	rec := postRun(h, bigRun)
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "1" {
 		t.Errorf("status %d, Retry-After %q; want 503, 1", rec.Code, rec.Header().Get("Retry-After"))
 	}
 	if e := errorOf(t, rec); e.Code != codeBusy || e.Field != "" {
 		t.Errorf("error %+v, want code busy without a field", e)
 	}
+	// A small run has lanes of its own.
+	resultOf(t, postRun(h, `{"memories": [[1, 0]]}`))
 	// An invalid scenario is still told what is wrong.
 	if e := errorOf(t, postRun(h, `{"memories": [[1, 0]], "beta": "x"}`)); e.Code != scenario.CodeInvalidField {
 		t.Errorf("invalid scenario while busy: error %+v, want invalid_field", e)
 	}
-	<-s.sem
-	resultOf(t, postRun(h, `{"memories": [[1, 0]]}`))
-	if len(s.sem) != cap(s.sem)-1 {
-		t.Errorf("%d slots held after the run, want %d", len(s.sem), cap(s.sem)-1)
+	releases[0]()
+	releases[0]() // a second release changes nothing
+	resultOf(t, postRun(h, bigRun))
+	for _, r := range releases[1:] {
+		r()
+	}
+
+	// By work: one run near the budget leaves no room for another big one.
+	release, refused := s.admission.admit(float64(lim.MaxAdmittedWork) - 1e9)
+	if refused != "" {
+		t.Fatal(refused)
+	}
+	if rec := postRun(h, bigRun); rec.Code != http.StatusServiceUnavailable || !strings.Contains(errorOf(t, rec).Message, "CPU-seconds") {
+		t.Errorf("big run beyond the admitted work: status %d %s", rec.Code, rec.Body)
+	}
+	release()
+	if _, refused := s.admission.admit(10 * float64(lim.MaxAdmittedWork)); refused != "" {
+		t.Errorf("a run alone is admitted whatever its work: %s", refused)
 	}
 }
 
@@ -231,8 +258,8 @@ func TestRunCancelStopsEarly(t *testing.T) {
 	if rec.Body.Len() != 0 {
 		t.Errorf("wrote %q to a client that went away", rec.Body)
 	}
-	if len(s.sem) != 0 {
-		t.Errorf("%d run slots still held", len(s.sem))
+	if s.admission.held() != 0 {
+		t.Errorf("%d run slots still held", s.admission.held())
 	}
 }
 
@@ -259,7 +286,7 @@ func TestPoolRunnerCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var ran atomic.Int64
-	for _, r := range []sim.Runner{poolRunner{pool: pool, ctx: ctx}, serialRunner{ctx}} {
+	for _, r := range []sim.Runner{workpool.Runner{Pool: pool, Ctx: ctx}, serialRunner{s: &server{}, ctx: ctx}} {
 		if err := r.Run(16, countTask{&ran}); !errors.Is(err, context.Canceled) {
 			t.Errorf("%T.Run = %v, want context.Canceled", r, err)
 		}

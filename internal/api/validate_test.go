@@ -178,8 +178,8 @@ func TestRunRejects(t *testing.T) {
 			}
 		})
 	}
-	if len(s.sem) != 0 {
-		t.Errorf("%d run slots still held after the rejected requests", len(s.sem))
+	if s.admission.held() != 0 {
+		t.Errorf("%d run slots still held after the rejected requests", s.admission.held())
 	}
 }
 

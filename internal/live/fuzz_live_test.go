@@ -36,15 +36,20 @@ func FuzzLiveMessage(f *testing.F) {
 	s := newServerOn(nil, lim)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out := newOutbox()
-		sess := newSession(context.Background(), s.Server, nil, out)
-		sess.handle([]byte(`{"type": "load", "protocol": 1, "scenario": {"memories": [[1, 0], [0, 1], [-1, 0.5]], "view": {"grid": {"nx": 8, "ny": 6}}}}`))
-		sess.flush()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		sess := newSession(ctx, s.Server, nil, out)
+		defer sess.jobs.stopAll()
+		sess.work(func() {
+			sess.handle([]byte(`{"type": "load", "protocol": 1, "scenario": {"memories": [[1, 0], [0, 1], [-1, 0.5]], "view": {"grid": {"nx": 8, "ny": 6}}}}`))
+		})
+		settle(sess)
 		if !sess.loaded {
 			t.Fatal("the base scenario was refused")
 		}
 		out.take()
-		sess.handle(data)
-		sess.flush()
+		sess.work(func() { sess.handle(data) })
+		settle(sess)
 		b, _ := out.take()
 		errorsSent := 0
 		for _, r := range b.replies {
@@ -69,4 +74,13 @@ func FuzzLiveMessage(f *testing.F) {
 			t.Fatalf("the session's scenario is no longer valid: %v", err)
 		}
 	})
+}
+
+// settle runs the session's jobs to their end as its loop would, until
+// none is in flight.
+func settle(sess *session) {
+	for sess.frame != nil || sess.traj != nil || sess.probes > 0 {
+		r := <-sess.jobs.results
+		sess.work(func() { sess.jobDone(r) })
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
+	"hoplab/internal/workpool"
 )
 
 // closeTimeout bounds the closing handshake of a session.
@@ -129,11 +130,12 @@ type Config struct {
 	// Limits bound every session; the zero value means
 	// scenario.DefaultLimits().
 	Limits scenario.Limits
-	// Runner returns the sim.Runner of a rendering under ctx (required).
-	Runner func(ctx context.Context) sim.Runner
+	// Runner returns the sim.Runner that runs a session's job j under ctx
+	// on the shared pool (required): its frames, probes and trajectories.
+	Runner func(ctx context.Context, j workpool.Job) sim.Runner
 	// AfterStep, when not nil, is called after each U-Hop+ step of a
-	// session, on the session's goroutine, with its context and the number
-	// of steps taken (a hook for tests).
+	// session, in its trajectory job, with the job's context and the
+	// number of steps taken (a hook for tests).
 	AfterStep func(ctx context.Context, t int)
 }
 
@@ -145,7 +147,7 @@ type Config struct {
 type Server struct {
 	log       *slog.Logger
 	limits    scenario.Limits
-	runner    func(ctx context.Context) sim.Runner
+	runner    func(ctx context.Context, j workpool.Job) sim.Runner
 	afterStep func(ctx context.Context, t int)
 	// live tracks the open sessions.
 	live liveSessions

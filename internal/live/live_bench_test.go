@@ -234,12 +234,21 @@ func BenchmarkLiveFrame(b *testing.B) {
 	if err := sess.setScenario(sc); err != nil {
 		b.Fatal(err)
 	}
+	if sess.traj != nil { // the preset's iterations are a trajectory job
+		sess.jobDone(<-sess.jobs.results)
+	}
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
-		if buf, err = sess.renderFrame(buf); err != nil {
+		if err := sess.startFrame(); err != nil {
 			b.Fatal(err)
 		}
+		r := <-sess.jobs.results
+		if r.err != nil {
+			b.Fatal(r.err)
+		}
+		sess.frame, buf = nil, r.bytes
+		sess.out.giveBack(buf)
 	}
 	b.ReportMetric(float64(len(buf)), "frame-bytes")
 }

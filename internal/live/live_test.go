@@ -300,8 +300,7 @@ func TestLiveProbe(t *testing.T) {
 	x := v.XMin + float64(j)*(v.XMax-v.XMin)/float64(f.NX-1)
 	y := v.YMin + float64(i)*(v.YMax-v.YMin)/float64(f.NY-1)
 	seq := c.Send(`{"type": "probe", "space": "input", "x": ` + jsonFloat(x) + `, "y": ` + jsonFloat(y) + `}`)
-	c.UntilState(c.Send(`{"type": "pause"}`))
-	p := c.Probes[0]
+	p := c.UntilProbe(seq)
 	if p.Seq != seq || p.Space != "input" || len(p.Paths) != 3 {
 		t.Fatalf("probe %+v", p)
 	}

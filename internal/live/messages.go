@@ -34,6 +34,18 @@ type (
 		// any iteration), or is null once anything but t differs from it
 		// (scenario.MatchPreset), so that its caption always fits the picture.
 		Preset *string `json:"preset"`
+		// Computing is the trajectory job computing the newest state, or
+		// nil (null) when the frames show it.
+		Computing *computingMsg `json:"computing"`
+	}
+	// computingMsg is the progress of a trajectory job: it computes
+	// iteration T of the newest scenario (of a new trajectory if Rebuild),
+	// in Total chunks of U-Hop+ steps of which Done are done.
+	computingMsg struct {
+		T       int   `json:"t"`
+		Done    int64 `json:"done"`
+		Total   int64 `json:"total"`
+		Rebuild bool  `json:"rebuild"`
 	}
 	errorMsg struct {
 		Type    string `json:"type"`

@@ -114,12 +114,23 @@ func (s *session) recoverMessage(cp *checkpoint, while string) {
 		Message: "internal error while " + while + "; it has been logged, and the session is back to its state before"})
 }
 
-// rollBack restores the session to cp. The run may have been stepped
+// rollBack restores the session to cp. The jobs in flight are cancelled
+// (their results will be ignored), and the frames get new buffers, which
+// a cancelled frame job may still use. The run may have been stepped
 // half-way, so it is rebuilt from the plan: U-Hop+ is deterministic, and
 // the same steps give the same trajectory, so the epoch is kept.
 func (s *session) rollBack(cp *checkpoint) (err error) {
+	if s.frame != nil {
+		s.frame.cancel()
+	}
+	if s.traj != nil {
+		s.traj.cancel()
+	}
+	probes := s.probes
 	*s = cp.s
-	s.enc = frameEncoder{} // its compressors may have stopped mid-stream
+	s.frame, s.traj, s.pending, s.probes = nil, nil, nil, probes
+	s.bufs = new(frameBufs) // an encoder's compressors may have stopped mid-stream
+	s.frameDirty = true
 	if s.run == nil {
 		return nil
 	}

@@ -47,49 +47,105 @@ type session struct {
 
 	stateDirty, frameDirty bool
 
-	frames    [2]sim.Frame
-	framePtrs []*sim.Frame
-	features  []float64
-	enc       frameEncoder
+	// The session's jobs (jobs.go): the shared parts, the frame, probe and
+	// trajectory jobs in flight, and the pending state the trajectory job
+	// computes.
+	jobs         sessionJobs
+	frame        *frameJob
+	traj         *trajJob
+	pending      *pending
+	probes       int
+	bufs         *frameBufs
+	lost         bool      // the session cannot go on: the loop ends it with 1011
+	lastFrameAt  time.Time // when a frame was last handed to the writer
+	lastProgress time.Time // when the trajectory's progress was last sent
 }
 
 func newSession(ctx context.Context, srv *Server, in <-chan []byte, out *outbox) *session {
-	return &session{srv: srv, log: srv.log, lim: srv.limits, ctx: ctx, in: in, out: out, speed: defaultSpeed}
+	return &session{srv: srv, log: srv.log, lim: srv.limits, ctx: ctx, in: in, out: out, speed: defaultSpeed,
+		jobs: newSessionJobs(ctx), bufs: new(frameBufs), lastFrameAt: time.Now()}
 }
 
 // loop runs the session until ctx is done: it applies messages, advances
-// while playing and renders a frame whenever the state changed and the
-// previous frame has been taken by the writer.
+// while playing, takes the results of its jobs and starts a frame job
+// whenever the state changed and the previous frame has been taken by the
+// writer. It computes nothing itself (jobs.go). When it ends, every job of
+// the session is cancelled and waited for.
 func (s *session) loop() {
 	ticker := time.NewTicker(playTick)
 	defer ticker.Stop()
+	defer s.jobs.stopAll()
 	for {
 		var tick <-chan time.Time
-		if s.playing {
+		if s.playing || s.traj != nil {
 			tick = ticker.C
 		}
 		var freed <-chan struct{}
-		if s.frameDirty {
+		if s.frameDirty && s.frame == nil {
 			freed = s.out.freed
 		}
 		select {
 		case <-s.ctx.Done():
 			return
 		case data := <-s.in:
-			s.handle(data)
-			for more := true; more; { // apply everything that has arrived: the newest state wins
-				select {
-				case data := <-s.in:
-					s.handle(data)
-				default:
-					more = false
+			s.work(func() {
+				s.handle(data)
+				for more := true; more; { // apply everything that has arrived: the newest state wins
+					select {
+					case data := <-s.in:
+						s.handle(data)
+					default:
+						more = false
+					}
 				}
-			}
+			})
 		case now := <-tick:
-			s.advance(now)
+			s.work(func() {
+				s.advance(now)
+				s.progress(now)
+			})
+		case r := <-s.jobs.results:
+			s.work(func() { s.jobDone(r) })
 		case <-freed:
+			s.work(func() {})
 		}
+	}
+}
+
+// work runs fn and then flush, holding the run lock. A session that is
+// lost ends with 1011 (runSession).
+func (s *session) work(fn func()) {
+	func() {
+		s.jobs.runMu.Lock()
+		defer s.jobs.runMu.Unlock()
+		fn()
 		s.flush()
+	}()
+	if s.lost {
+		panic(sessionLost{})
+	}
+}
+
+// jobDone takes the result of a job.
+func (s *session) jobDone(r jobResult) {
+	cp := s.checkpoint()
+	defer s.recoverMessage(&cp, "finishing a computation")
+	switch {
+	case r.frame != nil:
+		s.frameDone(r.frame, r.bytes, r.err)
+	case r.traj != nil:
+		s.trajectoryDone(r.traj, r.err)
+	case r.probe != nil:
+		s.probeDone(r.probe, r.reply, r.err)
+	}
+}
+
+// progress marks the state for sending when the trajectory job has made
+// progress since it was last sent, at most every progressEvery.
+func (s *session) progress(now time.Time) {
+	if s.traj != nil && now.Sub(s.lastProgress) >= progressEvery {
+		s.lastProgress = now
+		s.stateDirty = true
 	}
 }
 
@@ -123,34 +179,52 @@ func (s *session) handle(data []byte) {
 	}
 }
 
-// pause stops playing.
+// pause stops playing. A trajectory job that playing started ends: the
+// session shows the last iteration it computed.
 func (s *session) pause() {
 	if s.playing {
 		s.playing = false
 		s.stateDirty = true
 	}
+	if s.pending != nil && s.pending.play {
+		pend := *s.pending
+		s.cancelTrajectory()
+		pend.t = min(pend.t, s.run.Iterations())
+		s.adopt(&pend, nil)
+	}
 }
 
-// goTo shows iteration t, computing the trajectory up to it. Should the
-// run diverge on the way, it shows the last finite iteration instead, stops
-// playing and returns the divergence.
-func (s *session) goTo(t int, field string) error {
-	if maxT := s.maxT(s.plan); t > maxT {
+// goTo shows iteration t of the newest state (the pending one, if any).
+// An iteration not computed yet becomes a pending state that a trajectory
+// job computes; should the run diverge on the way, the last finite
+// iteration is shown, playing stops and the divergence is reported then.
+func (s *session) goTo(t int, field string) error { return s.goToBy(t, field, false) }
+
+// goToBy is goTo; play marks the steps as asked for by the playing clock.
+func (s *session) goToBy(t int, field string, play bool) error {
+	base := s.newest()
+	if maxT := s.maxT(base.plan); t > maxT {
 		return scenario.OverLimit(field, "iteration %d is beyond %d, the last this scenario may reach: the limits on iterations, training work and trajectory size", t, maxT)
 	}
-	err := s.stepRun(s.run, t)
-	if err != nil {
-		if _, diverged := s.run.Diverged(); !diverged {
-			return err
+	if s.pending == nil && t <= s.run.Iterations() {
+		if t != s.t {
+			s.t = t
+			s.stateDirty, s.frameDirty = true, true
 		}
-		t = s.run.Iterations()
-		s.pause()
+		return nil
 	}
-	if t != s.t {
-		s.t = t
-		s.stateDirty, s.frameDirty = true, true
+	next := *base
+	next.t, next.seq, next.play = t, s.seq, play
+	s.schedule(&next)
+	return nil
+}
+
+// newest is the newest accepted state: the pending one, or the one shown.
+func (s *session) newest() *pending {
+	if s.pending != nil {
+		return s.pending
 	}
-	return err
+	return &pending{plan: s.plan, run: s.run, sc: s.sc, preset: s.preset, t: s.t, seq: s.seq}
 }
 
 // lastT is the last iteration the session can show: maxT of its plan, or
@@ -165,8 +239,12 @@ func (s *session) lastT() int {
 
 // advance moves a playing session to the iteration its clock has reached.
 // Playing stops at the last iteration; when that is the last finite one of
-// a diverged run, the client is told why.
+// a diverged run, the client is told why. While a trajectory job runs, it
+// waits for it.
 func (s *session) advance(now time.Time) {
+	if !s.playing || s.traj != nil {
+		return
+	}
 	cp := s.checkpoint()
 	defer s.recoverMessage(&cp, "playing")
 	target := s.playBase + int(now.Sub(s.playStart).Seconds()*s.speed)
@@ -178,16 +256,17 @@ func (s *session) advance(now time.Time) {
 		}
 	}
 	if target > s.t {
-		if err := s.goTo(target, "t"); err != nil {
+		if err := s.goToBy(target, "t", true); err != nil {
 			s.pause()
 			s.replyError(s.seq, err)
 		}
 	}
 }
 
-// stepRun takes U-Hop+ steps until run has computed iteration t, checking
-// ctx between steps. It returns the divergence (scenario.DivergedAt) if the run
-// diverges before t.
+// stepRun takes U-Hop+ steps until run has computed iteration t, on the
+// calling goroutine, checking ctx between steps. Only a rollback uses it
+// (panics.go); sessions step their runs in trajectory jobs. It returns the
+// divergence (scenario.DivergedAt) if the run diverges before t.
 func (s *session) stepRun(run *sim.Run, t int) error {
 	for i := 0; run.Iterations() < t; i++ {
 		if i%256 == 0 {
@@ -199,54 +278,42 @@ func (s *session) stepRun(run *sim.Run, t int) error {
 		if dt, ok := run.Diverged(); ok {
 			return scenario.DivergedAt(dt)
 		}
-		if s.srv.afterStep != nil {
-			s.srv.afterStep(s.ctx, run.Iterations())
-		}
 	}
 	return nil
 }
 
-// setScenario makes sc the session's scenario if it passes every check,
-// with t = its uhop.iterations. The trajectory is recomputed from W₀ (a
-// new epoch) only when a training setting changed.
+// setScenario makes sc the session's newest scenario if it passes every
+// check, at iteration uhop.iterations. The trajectory is recomputed from
+// W₀ (a new epoch when shown) only when a training setting differs from
+// the newest state's; either way the steps are a trajectory job, and the
+// scenario is shown once they are done (schedule).
 func (s *session) setScenario(sc *scenario.Scenario) error {
 	p, err := s.resolveLive(sc)
 	if err != nil {
 		return err
 	}
-	run, rebuild := s.run, s.plan == nil || !reflect.DeepEqual(p.Settings, s.plan.Settings)
+	var base *pending
+	if s.loaded {
+		base = s.newest()
+	}
+	rebuild := base == nil || !reflect.DeepEqual(p.Settings, base.plan.Settings)
+	var run *sim.Run
 	if rebuild {
 		if run, err = p.Start(); err != nil {
 			return err
 		}
-	}
-	t := p.Iterations
-	stepErr := s.stepRun(run, t)
-	if stepErr != nil {
-		if _, diverged := run.Diverged(); !diverged {
-			return stepErr
-		}
-		t = run.Iterations() // show the last finite iteration, and say why below
+	} else {
+		run = base.run
 	}
 	_, d, _ := run.Dims()
 	if p.Frame.Grid.Bounds == nil && d == 2 {
 		box := sim.AutoBox(run.Memories(), p.Frame.Grid.Margin)
 		p.Frame.Grid.Bounds = &box
 	}
-	s.plan, s.run, s.t = p, run, t
-	s.preset = scenario.MatchPreset(p)
-	s.sc = scenario.Canonical(p, sc, t)
-	s.loaded = true
-	s.stateDirty, s.frameDirty = true, true
-	if rebuild {
-		s.newEpoch()
-	}
-	if stepErr != nil {
-		// The scenario is taken, at its last finite iteration; the client
-		// is told why it is not at the one it asked for.
-		s.pause()
-		s.replyError(s.seq, stepErr)
-	}
+	t := p.Iterations
+	next := &pending{plan: p, run: run, sc: scenario.Canonical(p, sc, t), preset: scenario.MatchPreset(p),
+		t: t, rebuild: rebuild || base.rebuild, seq: s.seq}
+	s.schedule(next)
 	return nil
 }
 
@@ -347,8 +414,8 @@ func (s *session) frameSettings(space sim.Space) sim.FrameSettings {
 	return scenario.ViewSettings(s.plan, space)
 }
 
-// flush hands the writer what changed: the state, new metrics and, when
-// the previous frame has been taken, a new frame.
+// flush hands the writer what changed: the state and new metrics; and,
+// when the previous frame has been taken, it starts a frame job.
 func (s *session) flush() {
 	if !s.loaded || s.ctx.Err() != nil {
 		return
@@ -374,45 +441,14 @@ func (s *session) flush() {
 		s.metricsSent = n
 		s.out.putMetrics(mm)
 	}
-	if s.frameDirty && s.out.frameSlotFree() {
-		frame, err := s.renderFrame(s.out.takeSpare())
-		if err != nil {
-			if s.ctx.Err() == nil {
-				logFailure(s.log, "live session: rendering failed", err)
-				s.replyError(s.seq, err)
-			}
-			s.frameDirty = false
-			return
-		}
+	s.cancelStaleFrame(time.Now())
+	if s.frameDirty && s.frame == nil && s.out.frameSlotFree() {
 		s.frameDirty = false
-		s.out.putFrame(frame)
-	}
-}
-
-// renderFrame renders the shown views at t and encodes the frame into dst.
-func (s *session) renderFrame(dst []byte) ([]byte, error) {
-	m, d, k := s.run.Dims()
-	views := s.shownViews()
-	s.framePtrs = s.framePtrs[:0]
-	runner := s.srv.runner(s.ctx)
-	for i, space := range views {
-		if err := s.run.Render(&s.frames[i], s.t, s.frameSettings(space), runner); err != nil {
-			return nil, err
+		if err := s.startFrame(); err != nil {
+			logFailure(s.log, "live session: rendering failed", err)
+			s.replyError(s.seq, err)
 		}
-		s.framePtrs = append(s.framePtrs, &s.frames[i])
 	}
-	var input, feature []float64
-	if d == 2 {
-		input = s.run.Memories()
-	}
-	if k == 2 {
-		s.features = s.run.Features(s.features, s.t)
-		feature = s.features
-	}
-	st := s.run.State(s.t)
-	h := frameHeader{seq: s.seq, epoch: s.epoch, t: s.t, iterations: s.run.Iterations(), m: m,
-		loss: st.Loss, deltaMin: st.DeltaMin, minAngleDeg: st.MinAngleDeg}
-	return s.enc.encode(dst, h, input, feature, s.framePtrs, runner)
 }
 
 // reply queues an error or probe message.
@@ -438,16 +474,21 @@ func newErrorMsg(seq uint32, e *scenario.Error) errorMsg {
 // stateMsg is the session's "state" message.
 func (s *session) stateMsg() *stateMsg {
 	m, d, k := s.run.Dims()
-	sc := *s.sc
-	sc.UHop = ptr(*s.sc.UHop)
-	sc.UHop.Iterations = ptr(s.t)
+	newest := s.newest()
+	sc := *newest.sc
+	sc.UHop = ptr(*newest.sc.UHop)
+	sc.UHop.Iterations = ptr(newest.t)
 	msg := &stateMsg{Type: "state", Seq: s.seq, Epoch: s.epoch, T: s.t, Iterations: s.run.Iterations(),
 		MaxT: s.lastT(), Playing: s.playing, Speed: s.speed,
 		Views: spaceNames(s.shownViews()), AvailableViews: spaceNames(s.availableViews()),
 		Separations: []string(*sc.Separations), Scenario: &sc}
 	msg.Dims.M, msg.Dims.D, msg.Dims.K = m, d, k
 	msg.Optimum = optimum(k, m)
-	msg.Preset = s.preset
+	msg.Preset = newest.preset
+	if j := s.traj; j != nil {
+		done, total := j.progress.Load()
+		msg.Computing = &computingMsg{T: j.pend.t, Done: done, Total: total, Rebuild: j.pend.rebuild || j.pend.run != s.run}
+	}
 	return msg
 }
 

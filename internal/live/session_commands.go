@@ -73,15 +73,14 @@ func (s *session) apply(m *message) error {
 	case msgPause:
 		s.pause()
 	case msgStep:
-		if err := s.goTo(s.t+1, "t"); err != nil {
+		if err := s.goTo(s.newest().t+1, "t"); err != nil {
 			return err
 		}
 		s.pause()
 	case msgBack:
 		s.pause()
-		if s.t > 0 {
-			s.t--
-			s.stateDirty, s.frameDirty = true, true
+		if t := s.newest().t; t > 0 {
+			return s.goTo(t-1, "t")
 		}
 	case msgGoto:
 		t, err := m.integer("t", 0, int64(s.lim.MaxIterations))
@@ -94,21 +93,24 @@ func (s *session) apply(m *message) error {
 		s.pause()
 	case msgReset:
 		s.pause()
-		run, err := s.plan.Start()
+		base := s.newest()
+		run, err := base.plan.Start()
 		if err != nil {
 			return err
 		}
-		s.run, s.t = run, 0
-		s.newEpoch()
+		next := *base
+		next.run, next.t, next.rebuild, next.seq = run, 0, true, s.seq
+		s.schedule(&next) // iteration 0 is computed: shown at once
 	case msgReseed:
-		seed := int64(s.plan.Settings.FeatureMap.Seed) + 1
+		base := s.newest()
+		seed := int64(base.plan.Settings.FeatureMap.Seed) + 1
 		if m.has("seed") {
 			var err error
 			if seed, err = m.integer("seed", 0, scenario.MaxSeed); err != nil {
 				return err
 			}
 		}
-		sc := *s.sc
+		sc := *base.sc
 		fm := *sc.FeatureMap
 		fm.Init, fm.Seed, fm.W, fm.B = ptr("random"), ptr(seed%(scenario.MaxSeed+1)), nil, nil
 		sc.FeatureMap = &fm
@@ -141,14 +143,15 @@ func (s *session) patch(m *message) error {
 	if _, ok := patch.(map[string]any); !ok {
 		return scenario.Invalid("scenario", "must be an object: a JSON merge patch of the scenario")
 	}
-	cur := *s.sc
-	cur.UHop = ptr(*s.sc.UHop)
-	cur.UHop.Iterations = ptr(s.t)
-	base, err := json.Marshal(&cur)
+	base := s.newest()
+	cur := *base.sc
+	cur.UHop = ptr(*base.sc.UHop)
+	cur.UHop.Iterations = ptr(base.t)
+	curJSON, err := json.Marshal(&cur)
 	if err != nil {
 		return err
 	}
-	target, err := scenario.DecodeAny(base)
+	target, err := scenario.DecodeAny(curJSON)
 	if err != nil {
 		return err
 	}
@@ -160,7 +163,7 @@ func (s *session) patch(m *message) error {
 	if err != nil {
 		return err
 	}
-	if s.playing && (sc.UHop == nil || sc.UHop.Iterations == nil || *sc.UHop.Iterations != s.t) {
+	if s.playing && (sc.UHop == nil || sc.UHop.Iterations == nil || *sc.UHop.Iterations != base.t) {
 		s.pause()
 	}
 	return s.setScenario(sc)
@@ -168,7 +171,8 @@ func (s *session) patch(m *message) error {
 
 // editMemories moves, adds or removes a memory (d = 2 only).
 func (s *session) editMemories(m *message) error {
-	mem := *s.sc.Memories
+	base := s.newest()
+	mem := *base.sc.Memories
 	if len(mem) > 0 && len(mem[0]) != 2 {
 		return scenario.Invalid("memories", "memories can be edited in the plane only; these have d = %d", len(mem[0]))
 	}
@@ -212,10 +216,10 @@ func (s *session) editMemories(m *message) error {
 		}
 		next = append(append(next, mem[:i]...), mem[i+1:]...)
 	}
-	sc := *s.sc
+	sc := *base.sc
 	sc.Memories = &next
-	sc.UHop = ptr(*s.sc.UHop)
-	sc.UHop.Iterations = ptr(s.t)
+	sc.UHop = ptr(*base.sc.UHop)
+	sc.UHop.Iterations = ptr(base.t)
 	return s.setScenario(&sc)
 }
 
@@ -264,22 +268,5 @@ func (s *session) probe(m *message) error {
 	if err != nil {
 		return err
 	}
-	paths, err := s.run.Probe(s.t, s.frameSettings(space), x, y)
-	if err != nil {
-		return scenario.EngineError(err)
-	}
-	msg := probeMsg{Type: "probe", Seq: m.seq, Space: name, X: x, Y: y, T: s.t, Epoch: s.epoch, Paths: make([]probePathMsg, len(paths))}
-	for i, p := range paths {
-		energy := make([]nullableFloat, len(p.Energy))
-		for j, e := range p.Energy {
-			energy[j] = nullableFloat(e)
-		}
-		points := make([][2]nullableFloat, len(p.Points))
-		for j, q := range p.Points {
-			points[j] = [2]nullableFloat{nullableFloat(q[0]), nullableFloat(q[1])}
-		}
-		msg.Paths[i] = probePathMsg{Separation: p.Separation.Name(), Points: points, Energy: energy, Support: p.Support, Label: p.Label}
-	}
-	s.reply(msg)
-	return nil
+	return s.startProbe(m.seq, name, space, x, y)
 }

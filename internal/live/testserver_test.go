@@ -49,10 +49,10 @@ func newTestServer(t *testing.T, lim scenario.Limits) *testServer {
 }
 
 // runner returns the sim.Runner for a computation under ctx.
-func (s *testServer) runner(ctx context.Context) sim.Runner {
+func (s *testServer) runner(ctx context.Context, j workpool.Job) sim.Runner {
 	var r sim.Runner = serialRunner{ctx}
 	if s.pool != nil {
-		r = poolRunner{pool: s.pool, ctx: ctx}
+		r = workpool.Runner{Pool: s.pool, Ctx: ctx, Job: j}
 	}
 	if s.wrapRunner != nil {
 		r = s.wrapRunner(r)
@@ -83,19 +83,6 @@ func (s *testServer) handler() http.Handler {
 		s.Serve(ticket, conn, r.RemoteAddr)
 	})
 	return mux
-}
-
-// poolRunner runs a rendering's chunks on the shared worker pool and stops
-// handing out chunks once ctx is done. A chunk's panic is returned as a
-// *workpool.PanicError.
-type poolRunner struct {
-	pool *workpool.Pool
-	ctx  context.Context
-}
-
-// Run implements sim.Runner.
-func (r poolRunner) Run(n int, task sim.Task) error {
-	return r.pool.Do(r.ctx, n, task.RunChunk)
 }
 
 // serialRunner runs the chunks on the calling goroutine, checking ctx
@@ -204,10 +191,6 @@ func (r panicRunner) Run(n int, task sim.Task) error {
 		panic("test panic in a chunk")
 	}))
 }
-
-type chunkFunc func(int)
-
-func (f chunkFunc) RunChunk(i int) { f(i) }
 
 // armPanics makes s's renderings panic once in a chunk whenever armed is
 // set.

@@ -72,9 +72,23 @@ type Limits struct {
 	// update and one memory (field "retrieval.steps"). Rendering is spread
 	// over the worker pool.
 	MaxRenderWork int64
-	// MaxConcurrentRuns bounds the computations running at once; a run
-	// beyond it gets 503 busy with Retry-After.
+	// MaxConcurrentRuns bounds the computations running at once, small
+	// ones (SmallRunWork) aside; a run beyond it gets 503 busy with
+	// Retry-After.
 	MaxConcurrentRuns int
+	// MaxAdmittedWork bounds the estimated work (Plan.Work, nanoseconds of
+	// one core) of the computations running at once, small ones aside: a
+	// run that would take the total beyond it gets 503 busy, at once,
+	// instead of sharing the cores with so many others that none ends
+	// within RunTimeout. One run is always admitted when none is running.
+	MaxAdmittedWork int64
+	// SmallRunWork is the estimated work (ns) up to which a run is small:
+	// small runs have lanes of their own (MaxSmallRuns), so that they get
+	// through while big ones run; the pool shares the cores among all
+	// runs fairly.
+	SmallRunWork int64
+	// MaxSmallRuns bounds the small runs running at once.
+	MaxSmallRuns int
 	// RunTimeout bounds the time of one computation; beyond it the run is
 	// stopped and answered with 503 timeout.
 	RunTimeout time.Duration
@@ -147,6 +161,9 @@ func DefaultLimits() Limits {
 		MaxTrajectoryValues: 1 << 20,
 		MaxRenderWork:       4e10,
 		MaxConcurrentRuns:   8,
+		MaxAdmittedWork:     1.2e11,
+		SmallRunWork:        1e9,
+		MaxSmallRuns:        16,
 		RunTimeout:          60 * time.Second,
 		MaxLiveFrameWork:    3e9,
 		MaxLiveSessions:     32,
@@ -219,4 +236,46 @@ func (lim Limits) LastIteration(m, d, k int64) int {
 		last = min(last, lim.MaxTrajectoryValues/per-1)
 	}
 	return int(max(last, 0))
+}
+
+// StepNs is the estimated worst CPU time of one U-Hop+ step for M memories
+// of length d and feature dimension k, in nanoseconds of one core
+// (TrainUnitNs per unit of trainUnitsPerStep), at least 1.
+func StepNs(m, d, k int) float64 {
+	return max(float64(trainUnitsPerStep(int64(m), int64(d), int64(k)))*TrainUnitNs, 1)
+}
+
+// TrainChunkNs is the CPU time a chunk of training steps aims at: long
+// enough that scheduling costs nothing, short enough that a cancelled or
+// outranked training yields the core within about this time.
+const TrainChunkNs = 5e6
+
+// StepsPerChunk is the number of U-Hop+ steps of one training chunk for
+// these dimensions: about TrainChunkNs of work, at least 1.
+func StepsPerChunk(m, d, k int) int {
+	return max(1, int(TrainChunkNs/StepNs(m, d, k)))
+}
+
+// Dims returns M, d and D_Φ of the plan's settings.
+func (p *Plan) Dims() (m, d, k int) {
+	m = len(p.Settings.Memories)
+	if m > 0 {
+		d = len(p.Settings.Memories[0])
+	}
+	k = p.Settings.FeatureMap.Dim
+	if k == 0 {
+		k = d
+	}
+	return m, d, k
+}
+
+// Work is the estimated worst CPU time of computing p as POST /api/v1/run
+// does, in nanoseconds of one core: N training steps (StepNs) and the
+// rendering of the snapshots (RenderWork). Admission control weighs runs
+// by it.
+func (p *Plan) Work() float64 {
+	m, d, k := p.Dims()
+	g := &p.Frame.Grid
+	cells := int64(g.NX) * int64(g.NY) * int64(len(p.Snapshots)) * int64(p.Frame.Steps)
+	return float64(p.Iterations)*StepNs(m, d, k) + RenderWork(cells, m, p.Frame.Separations)
 }

@@ -50,7 +50,7 @@ func BenchmarkStandardFrame(b *testing.B) {
 	fs := standardFrameSettings(b)
 	pool := workpool.New(runtime.GOMAXPROCS(0))
 	defer pool.Close()
-	runner := poolRunner{pool}
+	runner := poolRunner(pool)
 	if err := run.Render(&frameSink, 0, fs, runner); err != nil {
 		b.Fatal(err)
 	}

@@ -45,8 +45,7 @@ type Evaluation struct {
 // the general loop, and the two lanes of the paired kernel.
 type evalChunk struct {
 	q, next  []float64
-	evals    []Evaluator
-	evalFrom []Model // the model each of evals belongs to
+	evals    []Evaluator // per target, made by the general loop
 	z, p     [2][]float64
 	ws       [2]*separation.Workspace
 	wsSize   int
@@ -96,6 +95,9 @@ func (e *Evaluation) reset(d Domain, targets []Target) error {
 		if t.Model == nil || t.Measure == nil {
 			return fmt.Errorf("sim: target %d has no model or no measure", i)
 		}
+		if t.Model.Steps() < 1 {
+			return fmt.Errorf("sim: target %d's model takes %d retrieval steps, not at least 1", i, t.Model.Steps())
+		}
 		if t.Model.Dim() != n {
 			return fmt.Errorf("sim: target %d's model has queries of dimension %d, the domain %d", i, t.Model.Dim(), n)
 		}
@@ -110,7 +112,7 @@ func (e *Evaluation) reset(d Domain, targets []Target) error {
 	e.nQueries, e.rowLen = nq, row
 	rows := nq / row
 	e.rowsPer = (rows + maxChunks - 1) / maxChunks
-	nc := (rows + e.rowsPer - 1) / e.rowsPer
+	nc := Chunks(rows)
 	e.chunks = grow(e.chunks, nc)
 
 	_, grid := d.(*Grid2D)
@@ -130,9 +132,10 @@ func (e *Evaluation) reset(d Domain, targets []Target) error {
 		for l := range cw.z {
 			cw.z[l], cw.p[l] = grow(cw.z[l], maxM), grow(cw.p[l], maxM)
 		}
-		if len(cw.evals) != len(targets) {
-			cw.evals, cw.evalFrom = make([]Evaluator, len(targets)), make([]Model, len(targets))
-		}
+		// The targets may have changed: evaluators are made anew, once per
+		// chunk and target, when the general loop first needs them.
+		cw.evals = grow(cw.evals, len(targets))
+		clear(cw.evals)
 	}
 	return nil
 }
@@ -149,7 +152,8 @@ func (e *Evaluation) RunChunk(ci int) {
 	i0 := ci * e.rowsPer * e.rowLen
 	i1 := min(i0+e.rowsPer*e.rowLen, e.nQueries)
 	cw := &e.chunks[ci]
-	for ti := range e.targets {
+	for ti, t := range e.targets {
+		t.Measure.startChunk(ci)
 		if e.fast[ti] {
 			e.gridChunk(ti, ci, i0, i1, cw)
 		} else {
@@ -171,9 +175,9 @@ func (e *Evaluation) Finish() {
 func (e *Evaluation) queries(ti, ci, i0, i1 int, cw *evalChunk) {
 	t := e.targets[ti]
 	ev := cw.evals[ti]
-	if ev == nil || cw.evalFrom[ti] != t.Model {
+	if ev == nil {
 		ev = t.Model.NewEvaluator()
-		cw.evals[ti], cw.evalFrom[ti] = ev, t.Model
+		cw.evals[ti] = ev
 	}
 	steps, trace := t.Model.Steps(), t.Measure.traces()
 	r, u := &cw.res, &cw.upd
@@ -214,4 +218,14 @@ func (e *Evaluation) queries(ti, ci, i0, i1 int, cw *evalChunk) {
 		}
 		t.Measure.query(ci, i, r)
 	}
+}
+
+// Chunks is the number of chunks an evaluation of a domain with the given
+// number of rows is split into (a grid of ny rows: Chunks(ny)).
+func Chunks(rows int) int {
+	if rows < 1 {
+		return 0
+	}
+	per := (rows + maxChunks - 1) / maxChunks
+	return (rows + per - 1) / per
 }

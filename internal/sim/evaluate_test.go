@@ -444,6 +444,9 @@ func TestEvaluationChunks(t *testing.T) {
 	if _, err := NewEvaluation(&Grid2D{XS: []float64{0, 1}, YS: []float64{0, 1}}, []Target{{h, &p}}); err == nil {
 		t.Error("an 8-dimensional model on a plane grid accepted")
 	}
+	if _, err := NewEvaluation(&Grid2D{XS: []float64{0, 1}, YS: []float64{0, 1}}, []Target{{&stepsModel{gradientModel{pts: []float64{0, 0}}}, &p}}); err == nil {
+		t.Error("a model of 0 retrieval steps accepted")
+	}
 	if _, err := NewQuerySet(2, []float64{1, 2, math.NaN(), 0}); err == nil {
 		t.Error("a query set with NaN accepted")
 	}
@@ -476,6 +479,19 @@ func TestEvaluationDoesNotAllocate(t *testing.T) {
 	if n := testing.AllocsPerRun(5, runOnce); n != 0 {
 		t.Errorf("general loop: %v allocations per evaluation", n)
 	}
+	// Run again, and chunk 0 once more: a chunk that runs again replaces
+	// what it counted before.
+	e.RunChunk(0)
+	e.Finish()
+	white := 0
+	for _, l := range p.Labels {
+		if l == LabelWhite {
+			white++
+		}
+	}
+	if hist.Queries != 200 || p.Unlabeled != white || hist.White != white {
+		t.Errorf("after re-running: %d queries, %d white in the panel and %d in the histogram; want 200, %d", hist.Queries, p.Unlabeled, hist.White, white)
+	}
 	run := standardRun(t)
 	fs := standardFrameSettings(t)
 	var f Frame
@@ -489,3 +505,8 @@ func TestEvaluationDoesNotAllocate(t *testing.T) {
 		t.Errorf("Render: %v allocations per frame", n)
 	}
 }
+
+// stepsModel is gradientModel with 0 retrieval steps, out of contract.
+type stepsModel struct{ gradientModel }
+
+func (stepsModel) Steps() int { return 0 }

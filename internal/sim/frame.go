@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -195,40 +196,96 @@ func CheckFrameSettings(fs *FrameSettings) error {
 }
 
 // Render evaluates the landscape after t steps on the grid for every map in
-// fs and writes it into dst, reusing dst's buffers: one *Hopfield model per
-// map (Run.Model), the grid as a Grid2D domain and dst's panels as the
-// measures of one Evaluation. Work is split into chunks of grid rows that
-// runner may execute concurrently; the result does not depend on the
-// runner. A runner error (for example a cancelled context) is returned and
-// leaves dst incomplete. Once dst and the run have rendered a frame of the
-// same size, Render does not allocate.
+// fs and writes it into dst, reusing dst's buffers: it is PrepareFrame into
+// a plan the run keeps, then FramePlan.Render. Work is split into chunks of
+// grid rows that runner may execute concurrently; the result does not
+// depend on the runner. A runner error (for example a cancelled context) is
+// returned and leaves dst incomplete. Once dst and the run have rendered a
+// frame of the same size, Render does not allocate.
 func (r *Run) Render(dst *Frame, t int, fs FrameSettings, runner Runner) error {
+	if err := r.PrepareFrame(&r.render, t, fs); err != nil {
+		return err
+	}
+	return r.render.Render(dst, runner)
+}
+
+// FramePlan is what rendering one snapshot in one view needs, taken from a
+// run by PrepareFrame: one *Hopfield model per map (immutable snapshots,
+// see Run.Model) and the grid. It shares nothing with the run, so it may be
+// rendered on any goroutine while the run steps on. A FramePlan reuses its
+// buffers from one PrepareFrame to the next; it is not safe for concurrent
+// use.
+type FramePlan struct {
+	t       int
+	space   Space
+	grid    GridSpec
+	bounds  Rect // what grid.Bounds points to, if set
+	models  []Hopfield
+	targets []Target
+	domain  Grid2D
+	eval    Evaluation
+	z, p    []float64
+	ws      *separation.Workspace
+	wsSize  int
+}
+
+// PrepareFrame checks the frame of snapshot t in fs (as CheckFrame) and
+// takes its models into fp, reusing fp's buffers.
+func (r *Run) PrepareFrame(fp *FramePlan, t int, fs FrameSettings) error {
+	return r.prepare(fp, t, fs, true)
+}
+
+// PrepareProbe is PrepareFrame for FramePlan.Probe: the grid is not
+// checked, and the models skip the search for fixed points, which a
+// probe, tracing every update, does not use.
+func (r *Run) PrepareProbe(fp *FramePlan, t int, fs FrameSettings) error {
+	fs.Grid = GridSpec{NX: 2, NY: 2} // the grid is not drawn; any valid one passes the check
+	return r.prepare(fp, t, fs, false)
+}
+
+// prepare is PrepareFrame, with or without the models' fixed points.
+func (r *Run) prepare(fp *FramePlan, t int, fs FrameSettings, fixedPoints bool) error {
 	if err := r.CheckFrame(t, &fs); err != nil {
 		return err
 	}
-	rc := &r.render
 	m := r.m
-	rc.models = grow(rc.models, len(fs.Separations))
-	r.reduce(&rc.models[0], t, fs.Space, fs.Beta)
-	rc.z, rc.p = grow(rc.z, m), grow(rc.p, m)
-	if rc.wsSize < m {
-		rc.ws, rc.wsSize = separation.NewWorkspace(m), m
+	fp.t, fp.space, fp.grid = t, fs.Space, fs.Grid
+	if b := fs.Grid.Bounds; b != nil {
+		fp.bounds = *b // the caller's Rect may change
+		fp.grid.Bounds = &fp.bounds
+	}
+	fp.models = grow(fp.models, len(fs.Separations))
+	r.reduce(&fp.models[0], t, fs.Space, fs.Beta)
+	fp.z, fp.p = grow(fp.z, m), grow(fp.p, m)
+	if fp.wsSize < m {
+		fp.ws, fp.wsSize = separation.NewWorkspace(m), m
 	}
 	for i := range fs.Separations {
-		h := &rc.models[i]
+		h := &fp.models[i]
 		if i > 0 {
 			// The same form, shared; the separation and fixed points are its own.
 			fixed := h.fixed
-			*h = rc.models[0]
+			*h = fp.models[0]
 			h.fixed = fixed
 		}
 		ms := fs.Model(i)
-		h.configure(&ms, rc.ws, rc.z, rc.p)
+		h.configure(&ms, fp.ws, fp.z, fp.p, fixedPoints)
 	}
+	return nil
+}
 
-	dst.Iteration, dst.Space = t, fs.Space
-	dst.Points = append(dst.Points[:0], rc.models[0].pts...)
-	g := fs.Grid
+// Iteration is the snapshot t of the plan.
+func (fp *FramePlan) Iteration() int { return fp.t }
+
+// Render evaluates the plan's grid for every model and writes the frame into
+// dst, reusing dst's buffers; see Run.Render.
+func (fp *FramePlan) Render(dst *Frame, runner Runner) error {
+	if len(fp.models) == 0 {
+		return errors.New("sim: the frame plan has not been prepared")
+	}
+	dst.Iteration, dst.Space = fp.t, fp.space
+	dst.Points = append(dst.Points[:0], fp.models[0].pts...)
+	g := fp.grid
 	b := box(dst.Points, g.Margin)
 	if g.Bounds != nil {
 		b = *g.Bounds
@@ -236,33 +293,21 @@ func (r *Run) Render(dst *Frame, t int, fs FrameSettings, runner Runner) error {
 	dst.XS, dst.YS = grow(dst.XS, g.NX), grow(dst.YS, g.NY)
 	linspace(dst.XS, b.XMin, b.XMax)
 	linspace(dst.YS, b.YMin, b.YMax)
-	rc.grid = Grid2D{XS: dst.XS, YS: dst.YS}
+	fp.domain = Grid2D{XS: dst.XS, YS: dst.YS}
 
-	dst.Panels = grow(dst.Panels, len(fs.Separations))
-	rc.targets = grow(rc.targets, len(fs.Separations))
-	for i := range rc.targets {
-		rc.targets[i] = Target{Model: &rc.models[i], Measure: &dst.Panels[i]}
+	dst.Panels = grow(dst.Panels, len(fp.models))
+	fp.targets = grow(fp.targets, len(fp.models))
+	for i := range fp.targets {
+		fp.targets[i] = Target{Model: &fp.models[i], Measure: &dst.Panels[i]}
 	}
-	if err := rc.eval.reset(&rc.grid, rc.targets); err != nil {
+	if err := fp.eval.reset(&fp.domain, fp.targets); err != nil {
 		return err
 	}
-	if err := runner.Run(rc.eval.Chunks(), &rc.eval); err != nil {
+	if err := runner.Run(fp.eval.Chunks(), &fp.eval); err != nil {
 		return err
 	}
-	rc.eval.Finish()
+	fp.eval.Finish()
 	return nil
-}
-
-// renderCache is what a Run keeps between renderings so that Render does
-// not allocate: the models of the panels, the grid and the evaluation.
-type renderCache struct {
-	models  []Hopfield
-	targets []Target
-	grid    Grid2D
-	eval    Evaluation
-	z, p    []float64
-	ws      *separation.Workspace
-	wsSize  int
 }
 
 // String names the space as the scenario does.

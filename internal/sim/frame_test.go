@@ -320,7 +320,7 @@ func TestRenderDeterministic(t *testing.T) {
 	pool := workpool.New(2)
 	defer pool.Close()
 	a := render(1, Serial{})
-	b := render(2, poolRunner{pool})
+	b := render(2, poolRunner(pool))
 	for pi := range a.Panels {
 		pa, pb := a.Panels[pi], b.Panels[pi]
 		for i := range pa.Energy {
@@ -335,11 +335,7 @@ func TestRenderDeterministic(t *testing.T) {
 }
 
 // poolRunner runs chunks on a workpool.Pool.
-type poolRunner struct{ pool *workpool.Pool }
-
-func (r poolRunner) Run(n int, task Task) error {
-	return r.pool.Do(t0ctx, n, task.RunChunk)
-}
+func poolRunner(p *workpool.Pool) Runner { return workpool.Runner{Pool: p, Ctx: t0ctx} }
 
 func TestCheckFrame(t *testing.T) {
 	feature := randomRun(t, rand.New(rand.NewPCG(1, 1)), 3, 3, 2, false, 1)

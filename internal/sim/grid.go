@@ -136,7 +136,7 @@ func (h *Hopfield) cellPair(x0, x1, y float64, cw *evalChunk) (c0, c1 cellResult
 func (h *Hopfield) scores2(z []float64, x, y float64) {
 	ax, ay, offs := h.ax[:len(z)], h.ay[:len(z)], h.c[:len(z)]
 	for mu := range z {
-		z[mu] = ax[mu]*x + ay[mu]*y + offs[mu]
+		z[mu] = float64(ax[mu]*x) + float64(ay[mu]*y) + offs[mu]
 	}
 }
 
@@ -145,8 +145,8 @@ func (h *Hopfield) scoresPair(z0 []float64, x0, y0 float64, z1 []float64, x1, y1
 	ax, ay, offs := h.ax[:len(z0)], h.ay[:len(z0)], h.c[:len(z0)]
 	z1 = z1[:len(z0)]
 	for mu := range z0 {
-		z0[mu] = ax[mu]*x0 + ay[mu]*y0 + offs[mu]
-		z1[mu] = ax[mu]*x1 + ay[mu]*y1 + offs[mu]
+		z0[mu] = float64(ax[mu]*x0) + float64(ay[mu]*y0) + offs[mu]
+		z1[mu] = float64(ax[mu]*x1) + float64(ay[mu]*y1) + offs[mu]
 	}
 }
 
@@ -154,10 +154,10 @@ func (h *Hopfield) scoresPair(z0 []float64, x0, y0 float64, z1 []float64, x1, y1
 func (h *Hopfield) energy2(x, y, psi float64) float64 {
 	half := 0.0
 	for r, hr := range h.h {
-		phi := h.g[2*r]*x + h.g[2*r+1]*y + hr
-		half += phi * phi
+		phi := float64(h.g[2*r]*x) + float64(h.g[2*r+1]*y) + hr
+		half += float64(phi * phi)
 	}
-	return 0.5*half - psi/h.psiDivisor
+	return float64(0.5*half) - psi/h.psiDivisor
 }
 
 // weightedSum returns Σ_μ p_μ (px_μ, py_μ), summed in index order over the
@@ -167,8 +167,8 @@ func weightedSum(p, px, py []float64) (nx, ny float64, oneHot int) {
 	nonzero := 0
 	for mu, pm := range p {
 		if pm != 0 {
-			nx += pm * px[mu]
-			ny += pm * py[mu]
+			nx += float64(pm * px[mu])
+			ny += float64(pm * py[mu])
 			nonzero, oneHot = nonzero+1, mu
 		}
 	}
@@ -203,7 +203,7 @@ func (h *Hopfield) label2(qx, qy float64) int32 {
 	best := math.Inf(1)
 	for mu := range px {
 		dx, dy := qx-px[mu], qy-py[mu]
-		if d2 := dx*dx + dy*dy; d2 < best {
+		if d2 := float64(dx*dx) + float64(dy*dy); d2 < best {
 			best, label = d2, int32(mu)
 		}
 	}

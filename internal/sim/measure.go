@@ -1,6 +1,10 @@
 package sim
 
-import "math"
+import (
+	"math"
+
+	"hoplab/internal/sim/separation"
+)
 
 // A Measure is what an evaluation keeps of each query: the landscape
 // (*Panel: energy, label and support per query), a support-size histogram
@@ -15,6 +19,9 @@ type Measure interface {
 	// begin sizes the measure for nq queries of model m evaluated in nc
 	// chunks, reusing its buffers.
 	begin(m Model, nq, nc int)
+	// startChunk forgets what chunk c recorded before: a chunk may run
+	// again (a retried or resumed evaluation).
+	startChunk(c int)
 	// traces reports whether the measure records every update (step),
 	// which turns off the early stop at settled states.
 	traces() bool
@@ -47,6 +54,7 @@ func (r *QueryResult) defined() bool { return finite(r.Energy) && allFinite(r.Fi
 
 // begin implements Measure: the panel is sized for nq cells.
 func (p *Panel) begin(m Model, nq, nc int) {
+	p.Separation = separation.Map{}
 	if h, ok := m.(*Hopfield); ok {
 		p.Separation = h.sep
 	}
@@ -58,6 +66,7 @@ func (p *Panel) begin(m Model, nq, nc int) {
 	clear(p.chunks)
 }
 
+func (p *Panel) startChunk(c int)                      { p.chunks[c] = labelCounts{} }
 func (p *Panel) traces() bool                          { return false }
 func (p *Panel) step(i, s int, q []float64, u *Update) {}
 
@@ -131,6 +140,11 @@ func (h *SupportHistogram) begin(m Model, nq, nc int) {
 	}
 }
 
+func (h *SupportHistogram) startChunk(c int) {
+	ch := &h.chunks[c]
+	clear(ch.counts)
+	ch.retrieved, ch.white, ch.undefined, ch.noSupport = 0, 0, 0, 0
+}
 func (h *SupportHistogram) traces() bool                          { return false }
 func (h *SupportHistogram) step(i, s int, q []float64, u *Update) {}
 
@@ -146,7 +160,7 @@ func (h *SupportHistogram) query(c, i int, r *QueryResult) {
 	default:
 		ch.retrieved++
 	}
-	if r.Support == NoSupport {
+	if r.Support < 0 || int(r.Support) >= len(ch.counts) { // NoSupport, or a model out of contract
 		ch.noSupport++
 	} else {
 		ch.counts[r.Support]++
@@ -207,7 +221,8 @@ func (ps *Paths) begin(m Model, nq, nc int) {
 	}
 }
 
-func (ps *Paths) traces() bool { return true }
+func (ps *Paths) startChunk(c int) {}
+func (ps *Paths) traces() bool      { return true }
 
 // step implements Measure.
 func (ps *Paths) step(i, s int, q []float64, u *Update) {

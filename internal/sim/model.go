@@ -52,7 +52,7 @@ const NoSupport = -1
 
 // Update is what one retrieval update yields besides the next state.
 type Update struct {
-	// Energy E(q) at the updated query, without additive constants
+	// Energy E(q) at the query q the update started from, without additive constants
 	// (SCIENCE §9); NaN if it was not asked for. It may be ±Inf or NaN
 	// where the model overflows.
 	Energy float64
@@ -116,6 +116,7 @@ type Hopfield struct {
 	pts        []float64 // P, M×n row-major
 	g          []float64 // G, rows×n row-major
 	h          []float64 // h, rows
+	identity   bool      // G = I and h = 0 (the feature view): ½‖q‖² without G
 	beta       float64
 	psiDivisor float64 // β, or 1 for a paper softmax energy
 	sep        separation.Map
@@ -131,7 +132,9 @@ type Hopfield struct {
 }
 
 // Model returns the model of snapshot t in the view and with the settings
-// of ms, as an immutable snapshot that shares nothing with r. Errors are
+// of ms, as an immutable snapshot that shares nothing with r: it may be
+// used on any goroutine while r steps on. Taking it uses r's scratch, so
+// like every method of a Run it must not run concurrently with another. Errors are
 // *FieldError: t outside 0..Iterations() ("snapshots"), or an invalid
 // setting (with the field names of CheckFrameSettings). Unlike a frame, a
 // model has no dimension limit: the feature view has n = D_Φ, the input
@@ -148,7 +151,7 @@ func (r *Run) Model(t int, ms ModelSettings) (*Hopfield, error) {
 	}
 	h := new(Hopfield)
 	r.reduce(h, t, ms.Space, ms.Beta)
-	h.configure(&ms, separation.NewWorkspace(r.m), make([]float64, r.m), make([]float64, r.m))
+	h.configure(&ms, separation.NewWorkspace(r.m), make([]float64, r.m), make([]float64, r.m), true)
 	return h, nil
 }
 
@@ -198,6 +201,7 @@ func (r *Run) reduce(h *Hopfield, t int, space Space, beta float64) {
 		}
 		h.h = grow(h.h, n)
 		clear(h.h)
+		h.identity = true
 	case InputSpace:
 		n := d
 		h.n = n
@@ -222,6 +226,7 @@ func (r *Run) reduce(h *Hopfield, t int, space Space, beta float64) {
 		}
 		h.g = append(h.g[:0], st.W...)
 		h.h = append(h.h[:0], st.B...)
+		h.identity = false
 	}
 	if h.n == 2 {
 		h.ax, h.ay = grow(h.ax, m), grow(h.ay, m)
@@ -236,9 +241,11 @@ func (r *Run) reduce(h *Hopfield, t int, space Space, beta float64) {
 }
 
 // configure sets the separation and retrieval settings of h, whose form is
-// set, and finds the memories' points that are exact fixed points of its
-// update, using z, p (length M) and ws as scratch.
-func (h *Hopfield) configure(ms *ModelSettings, ws *separation.Workspace, z, p []float64) {
+// set, and, if fixedPoints, finds the memories' points that are exact fixed
+// points of its update, using z, p (length M) and ws as scratch; otherwise
+// none is marked, which only costs the early stop one update later (a
+// measure that traces every update does not stop early anyway).
+func (h *Hopfield) configure(ms *ModelSettings, ws *separation.Workspace, z, p []float64, fixedPoints bool) {
 	h.sep, h.steps, h.tol = ms.Separation, ms.Steps, ms.Tolerance
 	h.eps, h.psiDivisor = 0, h.beta
 	if h.sep.IsSoftmax() {
@@ -248,7 +255,11 @@ func (h *Hopfield) configure(ms *ModelSettings, ws *separation.Workspace, z, p [
 		}
 	}
 	h.fixed = grow(h.fixed, h.m)
+	clear(h.fixed)
 	for mu := range h.m {
+		if !fixedPoints {
+			break
+		}
 		h.scores(z, h.pts[mu*h.n:mu*h.n+h.n])
 		h.sep.Sep(p, z, ws)
 		oneHot := p[mu] == 1
@@ -318,28 +329,38 @@ func (h *Hopfield) scores(z, q []float64) {
 	n := len(q)
 	for mu := range z {
 		a := h.a[mu*n : mu*n+n]
-		s := a[0] * q[0]
+		s := float64(a[0] * q[0])
 		for i := 1; i < n; i++ {
-			s += a[i] * q[i]
+			s += float64(a[i] * q[i])
 		}
 		z[mu] = s + h.c[mu]
 	}
 }
 
-// energy returns ½‖G q + h‖² − psi/psiDivisor.
+// energy returns ½‖G q + h‖² − psi/psiDivisor. The products are rounded
+// before they are added (float64(…)), here and in the grid kernel, so that
+// no compiler fuses them into multiply-adds in one path and not the other.
 func (h *Hopfield) energy(q []float64, psi float64) float64 {
 	n := len(q)
 	half := 0.0
+	if h.identity {
+		// G q + h = q exactly: 1·q_i + Σ 0·q_j + 0 rounds to q_i (up to
+		// the sign of a zero, which its square does not see).
+		for _, v := range q {
+			half += float64(v * v)
+		}
+		return float64(0.5*half) - psi/h.psiDivisor
+	}
 	for r, hr := range h.h {
 		g := h.g[r*n : r*n+n]
-		phi := g[0] * q[0]
+		phi := float64(g[0] * q[0])
 		for i := 1; i < n; i++ {
-			phi += g[i] * q[i]
+			phi += float64(g[i] * q[i])
 		}
 		phi += hr
-		half += phi * phi
+		half += float64(phi * phi)
 	}
-	return 0.5*half - psi/h.psiDivisor
+	return float64(0.5*half) - psi/h.psiDivisor
 }
 
 // update writes Σ_μ p_μ P_μ into next, summed in index order over the
@@ -352,7 +373,7 @@ func (h *Hopfield) update(next, p []float64) (oneHot int) {
 		if pm != 0 {
 			pt := h.pts[mu*n : mu*n+n]
 			for i := range next {
-				next[i] += pm * pt[i]
+				next[i] += float64(pm * pt[i])
 			}
 			nonzero, oneHot = nonzero+1, mu
 		}
@@ -382,7 +403,7 @@ func (h *Hopfield) label(q []float64) int32 {
 		d2 := 0.0
 		for i, v := range q {
 			dv := v - pt[i]
-			d2 += dv * dv
+			d2 += float64(dv * dv)
 		}
 		if d2 < best {
 			best, label = d2, int32(mu)

@@ -1,6 +1,10 @@
 package sim
 
-import "hoplab/internal/sim/separation"
+import (
+	"errors"
+
+	"hoplab/internal/sim/separation"
+)
 
 // ProbePath is the retrieval of one query by one separation map, step by
 // step, in the view's coordinates.
@@ -28,33 +32,41 @@ type ProbePath struct {
 
 // Probe retrieves the query (x, y) of fs's view after t steps with every map
 // of fs, for all fs.Steps updates (no early stop; the grid's early stop
-// never changes a result). fs.Grid is not used. Errors are those of
-// CheckFrame, as *FieldError.
+// never changes a result): PrepareProbe, then FramePlan.Probe on the
+// calling goroutine. fs.Grid is not used. Errors are those of CheckFrame
+// and of FramePlan.Probe, as *FieldError.
 func (r *Run) Probe(t int, fs FrameSettings, x, y float64) ([]ProbePath, error) {
-	fs.Grid = GridSpec{NX: 2, NY: 2} // the grid is not drawn; any valid one passes the check
-	if err := r.CheckFrame(t, &fs); err != nil {
+	var fp FramePlan
+	if err := r.PrepareProbe(&fp, t, fs); err != nil {
 		return nil, err
 	}
+	return fp.Probe(x, y, Serial{})
+}
+
+// Probe retrieves the query (x, y) in the plan's view with each of its
+// models, tracing every update (Paths), as one evaluation run by runner. It
+// returns a *FieldError for a query that is not finite, and the runner's
+// error.
+func (fp *FramePlan) Probe(x, y float64, runner Runner) ([]ProbePath, error) {
 	if !finite(x) || !finite(y) {
 		return nil, fieldErr("probe", "the query must be finite, not (%g, %g)", x, y)
 	}
-	set, _ := NewQuerySet(2, []float64{x, y})
-	targets := make([]Target, len(fs.Separations))
-	measures := make([]Paths, len(fs.Separations))
-	for i := range fs.Separations {
-		h, err := r.Model(t, fs.Model(i))
-		if err != nil {
-			return nil, err
-		}
-		targets[i] = Target{Model: h, Measure: &measures[i]}
+	if len(fp.models) == 0 {
+		return nil, errors.New("sim: the probe's plan has not been prepared")
 	}
-	if err := Evaluate(set, targets, Serial{}); err != nil {
+	set, _ := NewQuerySet(2, []float64{x, y})
+	targets := make([]Target, len(fp.models))
+	measures := make([]Paths, len(fp.models))
+	for i := range fp.models {
+		targets[i] = Target{Model: &fp.models[i], Measure: &measures[i]}
+	}
+	if err := Evaluate(set, targets, runner); err != nil {
 		return nil, err
 	}
-	paths := make([]ProbePath, len(fs.Separations))
-	for i, sep := range fs.Separations {
+	paths := make([]ProbePath, len(fp.models))
+	for i := range fp.models {
 		p := &measures[i].Paths[0]
-		path := ProbePath{Separation: sep, Points: make([][2]float64, len(p.Energy)),
+		path := ProbePath{Separation: fp.models[i].sep, Points: make([][2]float64, len(p.Energy)),
 			Energy: p.Energy, Support: make([]int, len(p.Support)), Label: int(p.Label)}
 		for s := range path.Points {
 			path.Points[s] = [2]float64{p.Points[2*s], p.Points[2*s+1]}

@@ -59,7 +59,7 @@ type Run struct {
 	// while every state is (iteration 0 always is: New checks it).
 	divergedAt int
 
-	render renderCache
+	render FramePlan
 }
 
 // DivergedError reports that the state of a run at Iteration is not

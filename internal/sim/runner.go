@@ -1,8 +1,10 @@
 package sim
 
-// A Task is work split into independent chunks.
-type Task interface {
-	// RunChunk does chunk i. Calls for different i may run concurrently.
+// A Task is work split into independent chunks: RunChunk(i) does chunk i,
+// and calls for different i may run concurrently. It is an alias of an
+// unnamed interface, so that a Runner can be written without importing sim
+// (workpool.Runner is one).
+type Task = interface {
 	RunChunk(i int)
 }
 

@@ -196,6 +196,30 @@ func (c *Client) UntilState(seq uint32) *State {
 	return c.State
 }
 
+// UntilProbe reads messages until the probe reply to seq arrives, and
+// returns it. Probes are traced in jobs of their own, so their replies may
+// come after later messages' states.
+func (c *Client) UntilProbe(seq uint32) Probe {
+	c.t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for {
+		for _, p := range c.Probes {
+			if p.Seq == seq {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("no probe reply to seq %d within %v", seq, Timeout)
+		}
+		typ, data := c.Read()
+		if typ == websocket.MessageBinary {
+			c.Frames++
+			continue
+		}
+		c.Record(data)
+	}
+}
+
 // Record decodes a text message into the client's records.
 func (c *Client) Record(data []byte) {
 	c.t.Helper()

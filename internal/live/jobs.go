@@ -1,0 +1,442 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"hoplab/internal/scenario"
+	"hoplab/internal/sim"
+	"hoplab/internal/workpool"
+)
+
+// A session schedules, it never computes. Its loop hands every computation
+// to the shared pool as a job charged to the session (its owner):
+//
+//   - a frame job (Interactive) renders the shown views from models taken
+//     at the scenario's iteration (sim.FramePlan) and encodes the frame;
+//   - a probe job (Interactive) traces one query (sim.FramePlan.Probe);
+//   - a trajectory job (Background, sequential chunks of about
+//     scenario.TrainChunkNs) takes U-Hop+ steps towards a pending target:
+//     a new run after a training change, or more iterations of the run.
+//
+// Results come back to the loop on s.results. The loop holds s.runMu while
+// it works, and a trajectory chunk while it steps, so the run is never
+// touched by both. Newer input cancels stale jobs: a newer target cancels
+// the trajectory job (the steps taken are kept), and a frame that is less
+// than half done when the state changes is cancelled and started anew,
+// unless no frame has been shown for frameStarvation. When the session
+// ends, every job's context is cancelled and the loop waits for them: no
+// chunk of the session starts after that.
+
+const (
+	// frameStarvation: a stale frame job is finished rather than cancelled
+	// when no frame has been handed to the writer for this long, so that a
+	// continuous drag still shows frames.
+	frameStarvation = 100 * time.Millisecond
+	// progressEvery is how often a trajectory job's progress is sent, in
+	// the state message.
+	progressEvery = 100 * time.Millisecond
+	// maxProbes bounds the probe jobs of a session in flight; a probe
+	// beyond it is answered busy.
+	maxProbes = 8
+	// codeBusy answers a probe beyond maxProbes.
+	codeBusy = "busy"
+)
+
+// sessionJobs is what a session's jobs share with its loop. Its fields are
+// pointers or channels, so that a session's checkpoint (a shallow copy)
+// shares them.
+type sessionJobs struct {
+	owner   *workpool.Owner
+	ctx     context.Context // parent of every job's context
+	stop    context.CancelFunc
+	runMu   *sync.Mutex // guards the runs: held by the loop while it works and by a trajectory chunk
+	wg      *sync.WaitGroup
+	results chan jobResult
+}
+
+func newSessionJobs(ctx context.Context) sessionJobs {
+	jctx, stop := context.WithCancel(ctx)
+	return sessionJobs{owner: workpool.NewOwner("session"), ctx: jctx, stop: stop,
+		runMu: new(sync.Mutex), wg: new(sync.WaitGroup), results: make(chan jobResult, 2*maxProbes)}
+}
+
+// jobResult is what a job's goroutine sends the loop.
+type jobResult struct {
+	frame *frameJob
+	traj  *trajJob
+	probe *probeJob
+	bytes []byte // the encoded frame
+	reply any    // the probe's message
+	err   error
+}
+
+// start runs fn as a job goroutine: its result goes to the loop unless the
+// session has ended. A panic in fn (outside the pool's chunks, which report
+// theirs as errors) becomes the job's error.
+func (sj *sessionJobs) start(fn func() jobResult, onPanic func(any) jobResult) {
+	sj.wg.Add(1)
+	go func() {
+		defer sj.wg.Done()
+		var r jobResult
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					r = onPanic(v)
+				}
+			}()
+			r = fn()
+		}()
+		select {
+		case sj.results <- r:
+		case <-sj.ctx.Done():
+		}
+	}()
+}
+
+// stopAll cancels every job and waits until their goroutines have ended,
+// taking their results meanwhile. The loop calls it when it ends, without
+// holding runMu.
+func (sj *sessionJobs) stopAll() {
+	sj.stop()
+	done := make(chan struct{})
+	go func() { sj.wg.Wait(); close(done) }()
+	for {
+		select {
+		case <-sj.results:
+		case <-done:
+			return
+		}
+	}
+}
+
+// frameJob is a frame being rendered.
+type frameJob struct {
+	cancel    context.CancelFunc
+	cancelled bool
+	progress  *workpool.Progress
+	buf       []byte // the buffer it encodes into, from the outbox
+}
+
+// trajJob is a trajectory job: U-Hop+ steps on pend.run up to pend.t.
+type trajJob struct {
+	ctx      context.Context
+	cancel   context.CancelFunc
+	pend     *pending
+	progress *workpool.Progress
+	started  time.Time
+}
+
+// frameBufs are the buffers of a session's frames: the plans, the
+// rendered frames and the encoder. A frame job uses them alone.
+type frameBufs struct {
+	plans  [2]sim.FramePlan
+	frames [2]sim.Frame
+	enc    frameEncoder
+}
+
+// probeJob is a probe being traced.
+type probeJob struct {
+	cancel context.CancelFunc
+	seq    uint32
+}
+
+// pending is the newest accepted state of a session that needs steps
+// before it can be shown: a scenario whose trajectory is recomputed
+// (rebuild: a new run, a new epoch when shown) or extended, or an
+// iteration beyond those computed. It is shown (adopt) when its
+// trajectory job ends.
+type pending struct {
+	plan    *scenario.Plan
+	run     *sim.Run
+	sc      *scenario.Scenario // canonical, as the state reports it
+	preset  *string
+	t       int
+	rebuild bool
+	// play: the clock of a playing session asked for it; a pause ends it
+	// at the last iteration computed.
+	play bool
+	// repair: run is the shown run rebuilt after a failed trajectory job
+	// (the same steps give the same trajectory: the epoch is kept).
+	repair bool
+	seq    uint32 // of the message it answers: a divergence is reported with it
+}
+
+// schedule makes pend the session's pending state and starts its
+// trajectory job, cancelling the job of an older one; a pending state
+// whose iteration is computed already is shown at once.
+func (s *session) schedule(pend *pending) {
+	s.cancelTrajectory()
+	if pend.run.Iterations() >= pend.t {
+		s.adopt(pend, nil)
+		return
+	}
+	if _, diverged := pend.run.Diverged(); diverged {
+		s.adopt(pend, scenario.DivergedAt(pend.run.Iterations()+1))
+		return
+	}
+	s.pending = pend
+	m, d, k := pend.run.Dims()
+	from := pend.run.Iterations()
+	per := scenario.StepsPerChunk(m, d, k)
+	n := (pend.t - from + per - 1) / per
+	ctx, cancel := context.WithCancel(s.jobs.ctx)
+	job := &trajJob{ctx: ctx, cancel: cancel, pend: pend, progress: new(workpool.Progress), started: time.Now()}
+	job.progress.SetTotal(int64(n))
+	s.traj = job
+	s.stateDirty = true
+	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: workpool.Background,
+		Kind: "trajectory", Sequential: true, Progress: job.progress})
+	run, target, mu, afterStep := pend.run, pend.t, s.jobs.runMu, s.srv.afterStep
+	s.jobs.start(func() jobResult {
+		err := runner.Run(n, chunkFunc(func(c int) {
+			mu.Lock()
+			defer mu.Unlock()
+			if ctx.Err() != nil {
+				return // cancelled while it waited for the lock: the loop has moved on
+			}
+			last := min(from+(c+1)*per, target)
+			for run.Iterations() < last {
+				if _, ok := run.Diverged(); ok || ctx.Err() != nil {
+					return
+				}
+				run.Step()
+				if afterStep != nil {
+					afterStep(ctx, run.Iterations())
+				}
+			}
+		}))
+		return jobResult{traj: job, err: err}
+	}, func(v any) jobResult {
+		return jobResult{traj: job, err: &workpool.PanicError{Value: v, Stack: debug.Stack()}}
+	})
+}
+
+// ctxErr is the job's context's error, or context.Canceled.
+func (j *trajJob) ctxErr() error {
+	if err := j.ctx.Err(); err != nil {
+		return err
+	}
+	return context.Canceled
+}
+
+// chunkFunc is a function as a sim.Task.
+type chunkFunc func(int)
+
+func (f chunkFunc) RunChunk(i int) { f(i) }
+
+// cancelTrajectory cancels the trajectory job, if any, and forgets the
+// pending state.
+func (s *session) cancelTrajectory() {
+	if s.traj != nil {
+		s.traj.cancel()
+		s.traj = nil
+		s.stateDirty = true
+	}
+	s.pending = nil
+}
+
+// trajectoryDone handles the end of trajectory job j: its pending state is
+// shown, at the last finite iteration if the run diverged on the way.
+func (s *session) trajectoryDone(j *trajJob, err error) {
+	if s.traj != j {
+		return // cancelled: a newer state replaced it
+	}
+	s.traj, s.pending = nil, nil
+	s.stateDirty = true
+	pend := j.pend
+	if t, diverged := pend.run.Diverged(); diverged && pend.run.Iterations() < pend.t {
+		s.adopt(pend, scenario.DivergedAt(t))
+		return
+	}
+	if err == nil && pend.run.Iterations() < pend.t {
+		err = j.ctxErr() // its last chunk stopped early: cancelled
+	}
+	if err != nil {
+		if s.ctx.Err() != nil || errors.Is(err, context.Canceled) {
+			return
+		}
+		logFailure(s.log, "live session: the trajectory failed", err)
+		if pend.repair {
+			s.log.Error("live session: the run cannot be rebuilt after a failure; closing")
+			s.lost = true
+			return
+		}
+		s.pause()
+		s.replyError(pend.seq, &scenario.Error{Code: scenario.CodeInternal,
+			Message: "internal error while computing the trajectory; it has been logged, and the session is back to its state before"})
+		if pend.run == s.run {
+			// A step failed half-way through the shown run: rebuild it.
+			run, err := s.plan.Start()
+			if err != nil {
+				s.lost = true
+				return
+			}
+			s.schedule(&pending{plan: s.plan, run: run, sc: s.sc, preset: s.preset, t: s.t, repair: true, seq: pend.seq})
+		}
+		return
+	}
+	s.adopt(pend, nil)
+}
+
+// adopt shows pend: its plan, run and iteration become the session's. A
+// divergence (stepErr) shows the last finite iteration, stops playing and
+// is reported to the message that asked for the state.
+func (s *session) adopt(pend *pending, stepErr error) {
+	t := pend.t
+	if stepErr != nil {
+		t = pend.run.Iterations()
+	}
+	rebuild := (pend.rebuild || pend.run != s.run) && !pend.repair
+	s.plan, s.run, s.t = pend.plan, pend.run, t
+	s.sc, s.preset = pend.sc, pend.preset
+	s.loaded = true
+	s.stateDirty, s.frameDirty = true, true
+	if rebuild {
+		s.newEpoch()
+	}
+	if stepErr != nil {
+		s.pause()
+		s.replyError(pend.seq, stepErr)
+	}
+}
+
+// startFrame starts a frame job of the shown views at s.t, encoding into a
+// buffer from the outbox.
+func (s *session) startFrame() error {
+	m, d, k := s.run.Dims()
+	views := s.shownViews()
+	total := 0
+	for i, space := range views {
+		fs := s.frameSettings(space)
+		if err := s.run.PrepareFrame(&s.bufs.plans[i], s.t, fs); err != nil {
+			return err
+		}
+		total += sim.Chunks(fs.Grid.NY)
+	}
+	var input, feature []float64
+	if d == 2 {
+		input = s.run.Memories()
+	}
+	if k == 2 {
+		feature = s.run.Features(nil, s.t)
+	}
+	st := s.run.State(s.t)
+	h := frameHeader{seq: s.seq, epoch: s.epoch, t: s.t, iterations: s.run.Iterations(), m: m,
+		loss: st.Loss, deltaMin: st.DeltaMin, minAngleDeg: st.MinAngleDeg}
+
+	ctx, cancel := context.WithCancel(s.jobs.ctx)
+	job := &frameJob{cancel: cancel, progress: new(workpool.Progress), buf: s.out.takeSpare()}
+	job.progress.SetTotal(int64(total))
+	s.frame = job
+	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: workpool.Interactive, Kind: "frame", Progress: job.progress})
+	bufs := s.bufs // the job's alone until its result is back
+	n := len(views)
+	s.jobs.start(func() jobResult {
+		ptrs := make([]*sim.Frame, n)
+		for i := range n {
+			if err := bufs.plans[i].Render(&bufs.frames[i], runner); err != nil {
+				return jobResult{frame: job, err: err}
+			}
+			ptrs[i] = &bufs.frames[i]
+		}
+		b, err := bufs.enc.encode(job.buf, h, input, feature, ptrs, runner)
+		return jobResult{frame: job, bytes: b, err: err}
+	}, func(v any) jobResult {
+		return jobResult{frame: job, err: &workpool.PanicError{Value: v, Stack: debug.Stack()}}
+	})
+	return nil
+}
+
+// frameDone handles the end of frame job j.
+func (s *session) frameDone(j *frameJob, b []byte, err error) {
+	if s.frame != j {
+		return // from before a rollback
+	}
+	s.frame = nil
+	switch {
+	case err == nil:
+		s.out.putFrame(b)
+		s.lastFrameAt = time.Now()
+	case j.cancelled || s.ctx.Err() != nil:
+		s.frameDirty = true // render the newer state
+	default:
+		logFailure(s.log, "live session: rendering failed", err)
+		s.replyError(s.seq, err)
+	}
+}
+
+// cancelStaleFrame cancels the frame job when the state has changed since
+// it started and it is less than half done, unless no frame has been shown
+// for frameStarvation.
+func (s *session) cancelStaleFrame(now time.Time) {
+	j := s.frame
+	if j == nil || j.cancelled || !s.frameDirty || now.Sub(s.lastFrameAt) >= frameStarvation {
+		return
+	}
+	if done, total := j.progress.Load(); 2*done < total {
+		j.cancel()
+		j.cancelled = true
+	}
+}
+
+// startProbe starts a probe job of (x, y) in view space at s.t, answering
+// message seq.
+func (s *session) startProbe(seq uint32, name string, space sim.Space, x, y float64) error {
+	if s.probes >= maxProbes {
+		return &scenario.Error{Code: codeBusy, Field: "probe", Message: fmt.Sprintf("%d probes of this session are being traced already; wait for their answers", maxProbes)}
+	}
+	var fp sim.FramePlan
+	if err := s.run.PrepareProbe(&fp, s.t, s.frameSettings(space)); err != nil {
+		return scenario.EngineError(err)
+	}
+	ctx, cancel := context.WithCancel(s.jobs.ctx)
+	job := &probeJob{cancel: cancel, seq: seq}
+	s.probes++
+	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: workpool.Interactive, Kind: "probe"})
+	t, epoch := s.t, s.epoch
+	s.jobs.start(func() jobResult {
+		paths, err := fp.Probe(x, y, runner)
+		if err != nil {
+			return jobResult{probe: job, err: err}
+		}
+		return jobResult{probe: job, reply: newProbeMsg(seq, name, x, y, t, epoch, paths)}
+	}, func(v any) jobResult {
+		return jobResult{probe: job, err: &workpool.PanicError{Value: v, Stack: debug.Stack()}}
+	})
+	return nil
+}
+
+// probeDone handles the end of a probe job.
+func (s *session) probeDone(j *probeJob, reply any, err error) {
+	s.probes--
+	j.cancel()
+	switch {
+	case err == nil:
+		s.reply(reply)
+	case s.ctx.Err() == nil:
+		logFailure(s.log, "live session: a probe failed", err)
+		s.replyError(j.seq, err)
+	}
+}
+
+// newProbeMsg is the "probe" answer of paths.
+func newProbeMsg(seq uint32, name string, x, y float64, t int, epoch uint32, paths []sim.ProbePath) probeMsg {
+	msg := probeMsg{Type: "probe", Seq: seq, Space: name, X: x, Y: y, T: t, Epoch: epoch, Paths: make([]probePathMsg, len(paths))}
+	for i, p := range paths {
+		energy := make([]nullableFloat, len(p.Energy))
+		for j, e := range p.Energy {
+			energy[j] = nullableFloat(e)
+		}
+		points := make([][2]nullableFloat, len(p.Points))
+		for j, q := range p.Points {
+			points[j] = [2]nullableFloat{nullableFloat(q[0]), nullableFloat(q[1])}
+		}
+		msg.Paths[i] = probePathMsg{Separation: p.Separation.Name(), Points: points, Energy: energy, Support: p.Support, Label: p.Label}
+	}
+	return msg
+}
