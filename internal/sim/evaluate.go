@@ -44,11 +44,11 @@ type Evaluation struct {
 // evalChunk is the scratch of one chunk: query buffers, the evaluators of
 // the general loop, and the two lanes of the paired kernel.
 type evalChunk struct {
-	q, next  []float64
-	evals    []Evaluator // per target, made by the general loop
-	z, p     [2][]float64
-	ws       [2]*separation.Workspace
-	wsSize   int
+	q, next []float64
+	evals   []Evaluator // per target, made by the general loop
+	z, p    [2][]float64
+	ws      [2]*separation.Workspace
+	wsSize  int
 	// res and upd are handed to measures by pointer; kept here, they do
 	// not escape to the heap once per query.
 	res QueryResult

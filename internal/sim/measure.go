@@ -222,7 +222,7 @@ func (ps *Paths) begin(m Model, nq, nc int) {
 }
 
 func (ps *Paths) startChunk(c int) {}
-func (ps *Paths) traces() bool      { return true }
+func (ps *Paths) traces() bool     { return true }
 
 // step implements Measure.
 func (ps *Paths) step(i, s int, q []float64, u *Update) {
