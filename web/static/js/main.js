@@ -10,6 +10,7 @@
 // subscribers touch the DOM after start-up.
 
 import {bindCharts} from './charts.js';
+import {bindComputing} from './computing.js';
 import {createConnection, PROTOCOL} from './connection.js';
 import {byTestId} from './dom.js';
 import {createEditing} from './editing.js';
@@ -73,6 +74,7 @@ function start() {
 
   bindErrors(store);
   bindTransport({store, actions});
+  bindComputing({store});
   bindParams({store, send});
   bindPresets({store, actions});
   bindKeyboard(actions);
