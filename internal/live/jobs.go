@@ -24,8 +24,8 @@ import (
 //     a new run after a training change, or more iterations of the run.
 //
 // Results come back to the loop on s.results. The loop holds s.runMu while
-// it works, and a trajectory chunk while it steps, so the run is never
-// touched by both. Newer input cancels stale jobs: a newer target cancels
+// it works, and a trajectory chunk while it takes one step, so a run is
+// never touched by both, and the loop never waits longer than a step. Newer input cancels stale jobs: a newer target cancels
 // the trajectory job (the steps taken are kept), and a frame that is less
 // than half done when the state changes is cancelled and started anew,
 // unless no frame has been shown for frameStarvation. When the session
@@ -194,19 +194,21 @@ func (s *session) schedule(pend *pending) {
 	run, target, mu, afterStep := pend.run, pend.t, s.jobs.runMu, s.srv.afterStep
 	s.jobs.start(func() jobResult {
 		err := runner.Run(n, chunkFunc(func(c int) {
-			mu.Lock()
-			defer mu.Unlock()
-			if ctx.Err() != nil {
-				return // cancelled while it waited for the lock: the loop has moved on
-			}
 			last := min(from+(c+1)*per, target)
-			for run.Iterations() < last {
-				if _, ok := run.Diverged(); ok || ctx.Err() != nil {
+			for {
+				// The lock is taken per step, so the loop never waits
+				// longer than one step for it.
+				mu.Lock()
+				_, diverged := run.Diverged()
+				if diverged || ctx.Err() != nil || run.Iterations() >= last {
+					mu.Unlock()
 					return
 				}
 				run.Step()
+				it := run.Iterations()
+				mu.Unlock()
 				if afterStep != nil {
-					afterStep(ctx, run.Iterations())
+					afterStep(ctx, it)
 				}
 			}
 		}))

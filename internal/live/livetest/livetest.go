@@ -57,6 +57,13 @@ type State struct {
 	Scenario       json.RawMessage `json:"scenario"`
 	Optimum        json.RawMessage `json:"optimum"` // "null" when sent as null, nil when absent
 	Preset         *string         `json:"preset"`
+	// Computing is the progress of the trajectory job, nil when none runs.
+	Computing *struct {
+		T       int   `json:"t"`
+		Done    int64 `json:"done"`
+		Total   int64 `json:"total"`
+		Rebuild bool  `json:"rebuild"`
+	} `json:"computing"`
 }
 
 // Error is an error message as a client decodes it.
