@@ -168,4 +168,3 @@ func TestLiveNewerPatchCancelsRecomputation(t *testing.T) {
 		return l.finished["trajectory/cancelled"] == 1 && l.finished["trajectory/done"] >= 1
 	})
 }
-
