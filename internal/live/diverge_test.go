@@ -25,11 +25,13 @@ func TestLiveDiverged(t *testing.T) {
 		t.Fatalf("load: error %+v, want diverged with an iteration", e)
 	}
 	at := *e.Iteration
-	st := c.UntilState(seq)
+	st := c.UntilSettled(seq)
 	if st.T != at-1 || st.MaxT != at-1 || st.Playing {
 		t.Fatalf("state t = %d, maxT = %d, playing %v; want t = maxT = %d, paused", st.T, st.MaxT, st.Playing, at-1)
 	}
-	f := c.UntilSeq(seq)
+	// Iteration 0 is shown while the trajectory is computed; then the last
+	// finite iteration.
+	f := c.Until("the last finite iteration", func(f *livetest.Frame) bool { return f.Seq >= seq && f.T != 0 })
 	if f.T != at-1 {
 		t.Fatalf("frame at t = %d, want %d", f.T, at-1)
 	}

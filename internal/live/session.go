@@ -312,7 +312,15 @@ func (s *session) setScenario(sc *scenario.Scenario) error {
 	}
 	t := p.Iterations
 	next := &pending{plan: p, run: run, sc: scenario.Canonical(p, sc, t), preset: scenario.MatchPreset(p),
-		t: t, rebuild: rebuild || base.rebuild, seq: s.seq}
+		t: t, rebuild: rebuild || base != nil && base.rebuild, seq: s.seq}
+	if !s.loaded {
+		// Nothing is shown yet: show iteration 0 at once, and the
+		// trajectory's progress towards t from there.
+		first := *next
+		first.t = 0
+		s.adopt(&first, nil)
+		next.rebuild = false
+	}
 	s.schedule(next)
 	return nil
 }

@@ -227,6 +227,26 @@ func (c *Client) UntilProbe(seq uint32) Probe {
 	}
 }
 
+// UntilSettled reads messages until a state message acknowledges seq and
+// reports no trajectory being computed: the state that shows the result of
+// every message up to seq.
+func (c *Client) UntilSettled(seq uint32) *State {
+	c.t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for c.State == nil || c.State.Seq < seq || c.State.Computing != nil {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("no settled state for seq %d within %v", seq, Timeout)
+		}
+		typ, data := c.Read()
+		if typ == websocket.MessageBinary {
+			c.Frames++
+			continue
+		}
+		c.Record(data)
+	}
+	return c.State
+}
+
 // Record decodes a text message into the client's records.
 func (c *Client) Record(data []byte) {
 	c.t.Helper()

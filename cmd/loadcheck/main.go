@@ -1,0 +1,457 @@
+// Command loadcheck measures what users of a busy hoplab feel: the CPU a
+// server burns after its client has gone, a light session's frame latency
+// beside a heavy one, and a small /run's latency while big ones run. It
+// starts hoplab's real handler and pool in-process, on a loopback port,
+// and talks to it over HTTP and websockets as clients do.
+//
+//	go run ./cmd/loadcheck                 # every check
+//	go run ./cmd/loadcheck -check light    # one: disconnect | light | run
+//
+// The numbers depend on the machine; the README quotes them with its
+// description. Run one load tool at a time: they share the cores.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"hoplab/internal/api"
+	"hoplab/internal/workpool"
+)
+
+func main() {
+	check := flag.String("check", "all", "which check: disconnect, light, run or all")
+	samples := flag.Int("samples", 40, "frames measured per light-session run")
+	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "workers of the compute pool")
+	flag.Parse()
+	if err := run(*check, *samples, *workers); err != nil {
+		fmt.Fprintln(os.Stderr, "loadcheck:", err)
+		os.Exit(1)
+	}
+}
+
+// server is hoplab's handler and pool on a loopback listener.
+type server struct {
+	url     string
+	pool    *workpool.Pool
+	handler *api.Handler
+	srv     *http.Server
+}
+
+func start(workers int) (*server, error) {
+	pool := workpool.New(workers)
+	h := api.NewHandler(api.Config{Pool: pool, Logger: slog.New(slog.DiscardHandler)})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &server{url: "http://" + ln.Addr().String(), pool: pool, handler: h, srv: &http.Server{Handler: h}}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+func (s *server) close() {
+	s.handler.CloseSessions()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.handler.CancelRuns()
+	s.srv.Shutdown(ctx)
+	s.handler.WaitSessions(ctx)
+	s.pool.Close()
+}
+
+func run(check string, samples, workers int) error {
+	fmt.Printf("machine: %d CPUs (GOMAXPROCS %d), %s/%s, %s; pool of %d workers\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version(), workers)
+	checks := map[string]func(*server, int) error{"disconnect": checkDisconnect, "light": checkLight, "run": checkRun}
+	order := []string{"disconnect", "light", "run"}
+	if check != "all" {
+		if checks[check] == nil {
+			return fmt.Errorf("unknown check %q", check)
+		}
+		order = []string{check}
+	}
+	for _, name := range order {
+		s, err := start(workers)
+		if err != nil {
+			return err
+		}
+		err = checks[name](s, samples)
+		s.close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// cpu returns the CPU time (user + system) the process has used.
+func cpu() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// client is a live session's client.
+type client struct {
+	conn *websocket.Conn
+	seq  uint32
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced on every message
+	frame   uint32        // the seq of the newest frame
+	state   map[string]any
+	err     error
+}
+
+func dial(s *server) (*client, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+s.url[len("http"):]+"/api/v1/live", nil)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetReadLimit(64 << 20)
+	c := &client{conn: conn, changed: make(chan struct{})}
+	go c.read()
+	return c, nil
+}
+
+func (c *client) read() {
+	for {
+		typ, data, err := c.conn.Read(context.Background())
+		c.mu.Lock()
+		if err != nil {
+			c.err = err
+		} else if typ == websocket.MessageBinary && len(data) >= 12 {
+			c.frame = binary.LittleEndian.Uint32(data[8:])
+		} else if typ == websocket.MessageText {
+			var m map[string]any
+			if json.Unmarshal(data, &m) == nil {
+				switch m["type"] {
+				case "state":
+					c.state = m
+				case "error":
+					c.err = fmt.Errorf("the server refused a message: %s", data)
+				}
+			}
+		}
+		close(c.changed)
+		c.changed = make(chan struct{})
+		c.mu.Unlock()
+		if err != nil {
+			return
+		}
+	}
+}
+
+// send sends msg with the next seq and returns it.
+func (c *client) send(msg string) (uint32, error) {
+	c.seq++
+	var m map[string]any
+	if err := json.Unmarshal([]byte(msg), &m); err != nil {
+		return 0, err
+	}
+	m["seq"] = c.seq
+	b, _ := json.Marshal(m)
+	return c.seq, c.conn.Write(context.Background(), websocket.MessageText, b)
+}
+
+// until waits until ok holds (under c.mu) or 60 s pass.
+func (c *client) until(what string, ok func() bool) error {
+	deadline := time.After(60 * time.Second)
+	for {
+		c.mu.Lock()
+		if ok() {
+			c.mu.Unlock()
+			return nil
+		}
+		if c.err != nil {
+			err := c.err
+			c.mu.Unlock()
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		ch := c.changed
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline:
+			return fmt.Errorf("%s: not within 60 s", what)
+		}
+	}
+}
+
+// frameFor waits for a frame that reflects message seq.
+func (c *client) frameFor(seq uint32) error {
+	return c.until(fmt.Sprintf("frame for seq %d", seq), func() bool { return c.frame >= seq })
+}
+
+// heavyTraining is the issue's training patch: 64 memories, D_Φ = 512,
+// at t = 680 (the last the trajectory limit allows), some 5 CPU-seconds of U-Hop+ steps.
+func heavyTraining(tau float64) string {
+	mem := make([]string, 64)
+	for i := range mem {
+		a := float64(i) * 0.0981
+		mem[i] = fmt.Sprintf("[%.4f, %.4f]", cos(a), sin(a))
+	}
+	return fmt.Sprintf(`{"type": "load", "protocol": 1, "scenario": {"memories": [%s],
+	  "featureMap": {"dim": 512, "init": "random", "affine": true}, "uhop": {"iterations": 680, "tau": %g},
+	  "view": {"grid": {"nx": 64, "ny": 64}}}}`, join(mem), tau)
+}
+
+// checkDisconnect loads the heavy training, waits until its trajectory job
+// runs, and drops the connection (once with one patch, once after ten);
+// then it measures the CPU the server burns from the drop until its pool
+// is idle and the session closed, and over the next 300 ms.
+func checkDisconnect(s *server, _ int) error {
+	fmt.Println("\nCPU burnt after a client disconnects (target < 0.1 CPU-s)")
+	for _, patches := range []int{1, 10} {
+		c, err := dial(s)
+		if err != nil {
+			return err
+		}
+		for i := range patches {
+			if _, err := c.send(heavyTraining(0.3 + 0.01*float64(i))); err != nil {
+				return err
+			}
+		}
+		if err := c.until("the trajectory job running", func() bool {
+			comp, _ := c.state["computing"].(map[string]any)
+			done, _ := comp["done"].(float64)
+			return comp != nil && done >= 1
+		}); err != nil {
+			return err
+		}
+		before, t0 := cpu(), time.Now()
+		c.conn.CloseNow()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = s.handler.WaitSessions(ctx)
+		for err == nil && s.pool.Running() > 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		if err != nil {
+			return err
+		}
+		quiet, burnt := time.Since(t0), cpu()-before
+		idle0 := cpu()
+		time.Sleep(300 * time.Millisecond)
+		idle := cpu() - idle0
+		fmt.Printf("  %2d patch(es) queued: %.3f CPU-s burnt in the %v until the pool was idle; %.3f CPU-s in the 300 ms after\n",
+			patches, burnt.Seconds(), quiet.Round(time.Millisecond), idle.Seconds())
+	}
+	return nil
+}
+
+// lightLoad is the explorer's landing preset; heavyLoad is a session whose
+// every frame costs about one CPU-second and which plays at 1000 it/s.
+const lightLoad = `{"type": "preset", "name": "basins"}`
+
+func heavyLoad() string {
+	mem := make([]string, 16)
+	for i := range mem {
+		a := float64(i) * 0.39
+		mem[i] = fmt.Sprintf("[%.4f, %.4f]", cos(a), sin(a))
+	}
+	return fmt.Sprintf(`{"type": "load", "protocol": 1, "scenario": {"memories": [%s], "beta": 30,
+	  "featureMap": {"dim": 2, "affine": true}, "separations": ["entmax:1.3", "entmax15", "sparsemax"],
+	  "retrieval": {"steps": 5}, "uhop": {"iterations": 0, "lr": 0.01},
+	  "view": {"grid": {"nx": 64, "ny": 64}}}}`, join(mem))
+}
+
+// lightLatencies moves memory 0 of the light session back and forth, one
+// move at a time, and returns the time from each move to its frame.
+func lightLatencies(c *client, n int) ([]time.Duration, error) {
+	out := make([]time.Duration, 0, n)
+	for i := range n {
+		x := 0.3 + 0.2*float64(i%2)
+		t0 := time.Now()
+		seq, err := c.send(fmt.Sprintf(`{"type": "move", "i": 0, "x": %g, "y": 0.4}`, x))
+		if err != nil {
+			return nil, err
+		}
+		if err := c.frameFor(seq); err != nil {
+			return nil, err
+		}
+		out = append(out, time.Since(t0))
+	}
+	return out, nil
+}
+
+// checkLight measures the light session's frame latency alone and beside
+// the heavy session.
+func checkLight(s *server, n int) error {
+	fmt.Println("\nA light session's frame latency, dragging a memory of the landing preset (target: beside a heavy session at most 2× alone)")
+	light, err := dial(s)
+	if err != nil {
+		return err
+	}
+	defer light.conn.CloseNow()
+	seq, err := light.send(lightLoad)
+	if err != nil {
+		return err
+	}
+	if err := light.frameFor(seq); err != nil {
+		return err
+	}
+	if _, err := lightLatencies(light, 5); err != nil { // warm up
+		return err
+	}
+	alone, err := lightLatencies(light, n)
+	if err != nil {
+		return err
+	}
+	heavy, err := dial(s)
+	if err != nil {
+		return err
+	}
+	defer heavy.conn.CloseNow()
+	seq, err = heavy.send(heavyLoad())
+	if err != nil {
+		return err
+	}
+	if err := heavy.frameFor(seq); err != nil {
+		return err
+	}
+	for _, m := range []string{`{"type": "speed", "itersPerSecond": 1000}`, `{"type": "play"}`} {
+		if _, err := heavy.send(m); err != nil {
+			return err
+		}
+	}
+	busy := time.Now()
+	for s.pool.Running() == 0 && time.Since(busy) < 5*time.Second {
+		time.Sleep(time.Millisecond)
+	}
+	beside, err := lightLatencies(light, n)
+	if err != nil {
+		return err
+	}
+	heavy.mu.Lock()
+	heavyFrames := heavy.frame
+	heavy.mu.Unlock()
+	a, b := stats(alone), stats(beside)
+	fmt.Printf("  alone:                median %v, p90 %v, max %v (%d frames)\n", a.median, a.p90, a.max, n)
+	fmt.Printf("  beside a heavy one:   median %v, p90 %v, max %v (%d frames; the heavy session is at frame seq %d)\n", b.median, b.p90, b.max, n, heavyFrames)
+	fmt.Printf("  ratio of medians: %.2f×\n", float64(b.median)/float64(a.median))
+	return nil
+}
+
+type summary struct{ median, p90, max time.Duration }
+
+func stats(d []time.Duration) summary {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	r := func(v time.Duration) time.Duration { return v.Round(100 * time.Microsecond) }
+	return summary{median: r(s[len(s)/2]), p90: r(s[len(s)*9/10]), max: r(s[len(s)-1])}
+}
+
+// bigRun is at the limits of /run: rendering estimated at about 40
+// CPU-seconds (entmax:1.3 on a 128×128 grid, 100 retrieval steps).
+const bigRun = `{"memories": [[1, 0], [0.7, 0.7], [0, 1], [-0.7, 0.7], [-1, 0], [-0.7, -0.7], [0, -1], [0.7, -0.7]],
+  "beta": 5, "separations": ["entmax:1.3"], "retrieval": {"steps": 100, "tolerance": 1e-9},
+  "view": {"grid": {"nx": 128, "ny": 128}}, "snapshots": [0]}`
+
+// smallRun is the API's smallest useful request: the defaults.
+const smallRun = `{"memories": [[1, 0], [0, 1], [-1, 0.2]]}`
+
+func post(ctx context.Context, s *server, body string) (int, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url+"/api/v1/run", bytes.NewReader([]byte(body)))
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	t0 := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	_, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, time.Since(t0), err
+}
+
+// checkRun measures a small /run alone and while 8 at-limit runs are
+// posted at once (those refused by admission are counted).
+func checkRun(s *server, n int) error {
+	fmt.Println("\nA small /run while 8 at-limit /run requests are posted (target < 1 s)")
+	ctx := context.Background()
+	var alone []time.Duration
+	for range 10 {
+		code, d, err := post(ctx, s, smallRun)
+		if err != nil || code != 200 {
+			return fmt.Errorf("small run alone: %d %v", code, err)
+		}
+		alone = append(alone, d)
+	}
+	bigCtx, stopBig := context.WithCancel(ctx)
+	defer stopBig()
+	var wg sync.WaitGroup
+	codes := make([]int, 8)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], _, _ = post(bigCtx, s, bigRun)
+		}()
+	}
+	busy := time.Now()
+	for s.pool.Running() < s.pool.Workers() && time.Since(busy) < 10*time.Second {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // let the admitted big runs get going
+	var beside []time.Duration
+	for range 10 {
+		code, d, err := post(ctx, s, smallRun)
+		if err != nil || code != 200 {
+			return fmt.Errorf("small run beside big ones: %d %v", code, err)
+		}
+		beside = append(beside, d)
+	}
+	stopBig()
+	wg.Wait()
+	refused := 0
+	for _, c := range codes {
+		if c == http.StatusServiceUnavailable {
+			refused++
+		}
+	}
+	a, b := stats(alone), stats(beside)
+	fmt.Printf("  alone:                  median %v, max %v (10 runs)\n", a.median, a.max)
+	fmt.Printf("  beside the big ones:    median %v, max %v (10 runs; of the 8 big ones %d were refused at once with 503 busy, %d admitted)\n",
+		b.median, b.max, refused, 8-refused)
+	return nil
+}
+
+func join(s []string) string {
+	var b bytes.Buffer
+	for i, v := range s {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+
+func cos(a float64) float64 { return math.Cos(a) }
+func sin(a float64) float64 { return math.Sin(a) }
