@@ -1,13 +1,14 @@
 // Command server runs hoplab's HTTP server: the live explorer page (/),
 // the about page (/about), the embedded assets (/static/), a health check
-// (/healthz), the JSON API of docs/api.md (POST /api/v1/run) and live
+// (/healthz), the JSON API of docs/api.md (POST /api/v1/run), live
 // U-Hop+ sessions over a websocket (GET /api/v1/live, docs/protocol.md),
-// whose frames are rendered on the same worker pool as the runs.
+// whose frames are rendered on the same worker pool as the runs, and
+// Prometheus metrics (GET /metrics).
 //
 // Usage:
 //
 //	server [-addr host:port] [-workers n] [-max-sessions n] [-max-sessions-per-addr n]
-//	       [-allowed-hosts names] [-shutdown-timeout d]
+//	       [-allowed-hosts names] [-shutdown-timeout d] [-metrics=false] [-pprof-addr host:port]
 //
 // -addr (default 127.0.0.1:8080; the environment variable HOPLAB_ADDR is
 // used when the flag is not given) is the listen address; with port 0 the
@@ -18,13 +19,20 @@
 // the host names that requests may address, against DNS rebinding; by
 // default they are the loopback names, the listen address's host and, when
 // it is a wildcard address, the machine's interface addresses and host
-// name (see defaultAllowedHosts). The list is logged at start. On start the server logs a line containing
+// name (see defaultAllowedHosts). The list is logged at start. -metrics
+// (default on) serves GET /metrics on the same address: counts and times
+// of jobs, renderings and live sessions, and the Go runtime's and the
+// process's figures, no user data; -metrics=false leaves the route out.
+// -pprof-addr (default off) serves net/http/pprof at /debug/pprof/ on a
+// listener of its own, which must be a loopback address (pprof.go); its
+// line "pprof on http://HOST:PORT/debug/pprof/" is logged before the
+// listening line. On start the server logs a line containing
 // "listening on http://HOST:PORT" with the real address. SIGINT or SIGTERM
 // shut it down gracefully within -shutdown-timeout (default 10 s): no new
 // connections; live sessions are closed with 1001; running requests get
 // 4/5 of the timeout to finish (runGrace), then the computations still
 // running are stopped and answered 503 shutting_down; the process then
-// exits 0.
+// exits 0. The pprof listener closes last.
 package main
 
 import (
@@ -44,6 +52,7 @@ import (
 	"time"
 
 	"hoplab/internal/api"
+	"hoplab/internal/metrics"
 	"hoplab/internal/scenario"
 	"hoplab/internal/workpool"
 )
@@ -93,6 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fset.IntVar(&limits.MaxLiveSessions, "max-sessions", limits.MaxLiveSessions, "`number` of live sessions open at once")
 	fset.IntVar(&limits.MaxLiveSessionsPerAddr, "max-sessions-per-addr", 0, "`number` of live sessions open at once from one client address; 0: no limit (a classroom behind one NAT shares an address)")
 	shutdownTimeout := fset.Duration("shutdown-timeout", 10*time.Second, "how long a shutdown (SIGINT, SIGTERM) waits for running requests; computations still running after 4/5 of it (but 2 s before its end at the latest) are stopped and answered 503 shutting_down")
+	withMetrics := fset.Bool("metrics", true, "serve GET /metrics in the Prometheus text format (jobs, renderings, live sessions, Go runtime, process; no user data); -metrics=false leaves it out")
+	pprofAddr := fset.String("pprof-addr", "", "serve net/http/pprof at /debug/pprof/ on this loopback `address` host:port, apart from -addr (e.g. 127.0.0.1:6060); empty: off")
 	allowedHosts := fset.String("allowed-hosts", "", "comma-separated host `names` that requests may address, on any port (\"*.example.org\": its subdomains; \"*\": any); replaces the default: loopback names, the listen address and, on a wildcard address, the machine's addresses and host name (env HOPLAB_ALLOWED_HOSTS when the flag is not given)")
 	if err := fset.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -134,13 +145,34 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if limits.MaxLiveSessionsPerAddr < 0 {
 		return fmt.Errorf("-max-sessions-per-addr must be 0 (no limit) or more, not %d", limits.MaxLiveSessionsPerAddr)
 	}
+	if *pprofAddr != "" {
+		if err := checkPprofAddr(*pprofAddr); err != nil {
+			return err
+		}
+	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	errorLog := slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	pool := workpool.New(*workers)
+	var pprofLn net.Listener
+	if *pprofAddr != "" {
+		if pprofLn, err = net.Listen("tcp", *pprofAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("-pprof-addr: listen: %w", err)
+		}
+		stopPprof := servePprof(pprofLn, errorLog)
+		defer stopPprof() // on every return, once the server has stopped
+	}
+	var m *metrics.Metrics
+	var poolOpts []workpool.Option
+	if *withMetrics {
+		m = metrics.New()
+		poolOpts = append(poolOpts, workpool.WithObserver(m))
+	}
+	pool := workpool.New(*workers, poolOpts...)
 	if hosts == nil {
 		hosts = defaultAllowedHosts(*addr, ln.Addr())
 	}
@@ -149,7 +181,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// running requests finish; only a shutdown that times out cancels them.
 	baseCtx, cancelRequests := context.WithCancel(context.Background())
 	defer cancelRequests()
-	cfg := api.Config{Logger: logger, Pool: pool, Limits: limits, AllowedHosts: hosts}
+	cfg := api.Config{Logger: logger, Pool: pool, Limits: limits, AllowedHosts: hosts, Metrics: m}
 	if testHookConfig != nil {
 		testHookConfig(&cfg)
 	}
@@ -161,7 +193,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ErrorLog:          errorLog,
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
 	// Shutdown does not see the hijacked connections of live sessions:
@@ -172,7 +204,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// The allowed hosts come first: a script that waits for the
 	// "listening on" line finds them logged already.
 	logger.Info("allowed hosts, on any port (-allowed-hosts replaces them)", "hosts", strings.Join(hosts, ","))
-	logger.Info("listening on http://"+ln.Addr().String(), "workers", pool.Workers())
+	if pprofLn != nil {
+		logger.Info("pprof on http://" + pprofLn.Addr().String() + "/debug/pprof/ (-pprof-addr)")
+	}
+	logger.Info("listening on http://"+ln.Addr().String(), "workers", pool.Workers(), "metrics", *withMetrics)
 
 	select {
 	case err := <-serveErr: // Serve failed before any shutdown

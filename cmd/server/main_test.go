@@ -235,7 +235,7 @@ func TestHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"server", "-h"}, func(string) string { return "" }, &stdout, io.Discard); err != nil {
 		t.Fatalf("run -h = %v, want nil", err)
 	}
-	for _, want := range []string{"-addr", "HOPLAB_ADDR", "-workers", "-max-sessions", "-max-sessions-per-addr", "-allowed-hosts", "HOPLAB_ALLOWED_HOSTS", "-shutdown-timeout"} {
+	for _, want := range []string{"-addr", "HOPLAB_ADDR", "-workers", "-max-sessions", "-max-sessions-per-addr", "-allowed-hosts", "HOPLAB_ALLOWED_HOSTS", "-shutdown-timeout", "-metrics", "-pprof-addr"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, &stdout)
 		}

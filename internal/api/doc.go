@@ -13,6 +13,7 @@
 //	POST /api/v1/run   run a scenario (docs/api.md)
 //	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
 //	GET  /api/v1/spherical-codes  best known codes and Prop. 3.1 bounds (docs/api.md)
+//	GET  /metrics      Prometheus text format, when Config.Metrics is set (metrics.go)
 //
 // A request to POST /api/v1/run goes through four stages, and only the last
 // one does real work:

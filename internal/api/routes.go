@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"hoplab/internal/live"
+	"hoplab/internal/metrics"
 	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
 	"hoplab/internal/workpool"
@@ -40,6 +41,10 @@ type Config struct {
 	// and the number of steps taken: a hook for tests, which can slow a
 	// computation down or hold it until its context ends.
 	AfterStep func(ctx context.Context, t int)
+	// Metrics, when not nil, is served at GET /metrics and told of the
+	// renderings and live sessions (the pool reports its jobs to it
+	// itself, through workpool.WithObserver). Nil: no /metrics route.
+	Metrics *metrics.Metrics
 }
 
 // NewHandler returns hoplab's HTTP handler:
@@ -51,6 +56,7 @@ type Config struct {
 //	POST /api/v1/run   run a scenario (docs/api.md)
 //	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
 //	GET  /api/v1/spherical-codes  best known codes and Prop. 3.1 bounds (docs/api.md)
+//	GET  /metrics      Prometheus text format, when Config.Metrics is set (docs/api.md)
 //
 // Every error is a JSON body {"error": {"code", "message", "field"}}. GET
 // routes answer HEAD too.
@@ -87,6 +93,8 @@ type server struct {
 	admission *admission
 	// live runs the live sessions.
 	live *live.Server
+	// metrics, when not nil, is served at /metrics and told of renderings.
+	metrics *metrics.Metrics
 	// draining is done once stopRuns (Handler.CancelRuns) is called.
 	draining context.Context
 	stopRuns context.CancelFunc
@@ -101,7 +109,7 @@ type server struct {
 }
 
 func newServer(cfg Config) *server {
-	s := &server{log: cfg.Logger, pool: cfg.Pool, limits: cfg.Limits, afterStep: cfg.AfterStep}
+	s := &server{log: cfg.Logger, pool: cfg.Pool, limits: cfg.Limits, afterStep: cfg.AfterStep, metrics: cfg.Metrics}
 	s.draining, s.stopRuns = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -120,7 +128,7 @@ func newServer(cfg Config) *server {
 		panic("api: the embedded static directory is missing: " + err.Error()) // a build error, not a runtime one
 	}
 	s.static = newStaticFiles(sub)
-	s.live = live.NewServer(live.Config{Logger: s.log, Limits: s.limits, Runner: s.runner, AfterStep: cfg.AfterStep})
+	s.live = live.NewServer(live.Config{Logger: s.log, Limits: s.limits, Runner: s.runner, AfterStep: cfg.AfterStep, Observer: s.liveObserver()})
 	return s
 }
 
@@ -139,6 +147,9 @@ func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r.Post("/api/v1/run", s.handleRun)
 	r.Get(codesPath, s.handleCodes)
 	r.Get(livePath, s.handleLive) // no timeout or compression middleware: the session is long-lived
+	if s.metrics != nil {
+		r.Get(metricsPath, s.metrics.Handler().ServeHTTP)
+	}
 
 	if extra != nil {
 		extra(r)

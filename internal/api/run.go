@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"hoplab/internal/scenario"
 	"hoplab/internal/sim"
@@ -140,9 +141,11 @@ func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.
 	}
 	runner := s.runner(ctx, job)
 	for i, t := range p.Snapshots {
+		start := time.Now()
 		if err := run.Render(&res.frames[i], t, p.Frame, runner); err != nil {
 			return nil, err
 		}
+		s.observeRender(job.Kind, time.Since(start))
 	}
 	return res, nil
 }

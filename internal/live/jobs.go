@@ -338,7 +338,9 @@ func (s *session) startFrame() error {
 	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: workpool.Interactive, Kind: "frame", Progress: job.progress})
 	bufs := s.bufs // the job's alone until its result is back
 	n := len(views)
+	obs := s.srv.obs
 	s.jobs.start(func() jobResult {
+		start := time.Now()
 		ptrs := make([]*sim.Frame, n)
 		for i := range n {
 			if err := bufs.plans[i].Render(&bufs.frames[i], runner); err != nil {
@@ -347,6 +349,9 @@ func (s *session) startFrame() error {
 			ptrs[i] = &bufs.frames[i]
 		}
 		b, err := bufs.enc.encode(job.buf, h, input, feature, ptrs, runner)
+		if err == nil {
+			obs.FrameRendered(time.Since(start))
+		}
 		return jobResult{frame: job, bytes: b, err: err}
 	}, func(v any) jobResult {
 		return jobResult{frame: job, err: &workpool.PanicError{Value: v, Stack: debug.Stack()}}

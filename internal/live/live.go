@@ -137,7 +137,36 @@ type Config struct {
 	// session, in its trajectory job, with the job's context and the
 	// number of steps taken (a hook for tests).
 	AfterStep func(ctx context.Context, t int)
+	// Observer, when not nil, is told what the sessions do (for metrics).
+	Observer Observer
 }
+
+// An Observer is told what the live sessions do, for metrics. Its methods
+// are called from the sessions' goroutines, concurrently: they must be
+// safe for that and quick, and must not block.
+type Observer interface {
+	// SessionOpened: Serve starts a session; SessionClosed: it has ended
+	// (its connection is closed and its goroutines have returned).
+	SessionOpened()
+	SessionClosed()
+	// FrameRendered: a frame job has rendered the shown views and encoded
+	// them, d after it started (waits for the pool included). Frames
+	// cancelled or failed are not reported.
+	FrameRendered(d time.Duration)
+	// FrameSent: the writer has written a binary frame of n bytes;
+	// TextSent: a text message of n bytes (hello, state, metrics, replies).
+	FrameSent(n int)
+	TextSent(n int)
+}
+
+// nopObserver is the Observer of a Config without one.
+type nopObserver struct{}
+
+func (nopObserver) SessionOpened()              {}
+func (nopObserver) SessionClosed()              {}
+func (nopObserver) FrameRendered(time.Duration) {}
+func (nopObserver) FrameSent(int)               {}
+func (nopObserver) TextSent(int)                {}
 
 // Server runs the live sessions of docs/protocol.md on websocket
 // connections that the HTTP layer has accepted, and keeps track of them:
@@ -149,6 +178,7 @@ type Server struct {
 	limits    scenario.Limits
 	runner    func(ctx context.Context, j workpool.Job) sim.Runner
 	afterStep func(ctx context.Context, t int)
+	obs       Observer // never nil
 	// live tracks the open sessions.
 	live liveSessions
 }
@@ -156,7 +186,10 @@ type Server struct {
 // NewServer returns a Server with no session open. cfg.Runner must not
 // be nil.
 func NewServer(cfg Config) *Server {
-	s := &Server{log: cfg.Logger, limits: cfg.Limits, runner: cfg.Runner, afterStep: cfg.AfterStep}
+	s := &Server{log: cfg.Logger, limits: cfg.Limits, runner: cfg.Runner, afterStep: cfg.AfterStep, obs: cfg.Observer}
+	if s.obs == nil {
+		s.obs = nopObserver{}
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -201,6 +234,8 @@ func (s *Server) Serve(t *Ticket, conn *websocket.Conn, remote string) {
 	ctx, cancel := t.ctx, t.cancel
 	conn.SetReadLimit(s.limits.MaxMessageBytes)
 	s.log.Info("live: session opened", "remote", remote)
+	s.obs.SessionOpened()
+	defer s.obs.SessionClosed()
 
 	in := make(chan []byte, 8)
 	out := newOutbox()
@@ -326,6 +361,11 @@ func (s *Server) writeLive(ctx context.Context, cancel context.CancelCauseFunc, 
 		if err := conn.Write(wctx, typ, data); err != nil {
 			cancel(fmt.Errorf("writing: %w", err))
 			return false
+		}
+		if typ == websocket.MessageBinary {
+			s.obs.FrameSent(len(data))
+		} else {
+			s.obs.TextSent(len(data))
 		}
 		return true
 	}
