@@ -452,6 +452,5 @@ func join(s []string) string {
 	return b.String()
 }
 
-
 func cos(a float64) float64 { return math.Cos(a) }
 func sin(a float64) float64 { return math.Sin(a) }
