@@ -8,8 +8,12 @@
 //     (trajectories, /run), except that a background job that has waited
 //     longer than the ageing limit gets the next chunk, so it always
 //     finishes;
-//   - within a priority, owners in turn (round robin per chunk), so a
-//     heavy owner cannot take every chunk from a light one;
+//   - within a priority, the owner that has used the least CPU time goes
+//     first (start-time fair queueing: each owner has a virtual time, the
+//     time its chunks have taken, and one that joins starts at the
+//     queue's current virtual time), so a heavy owner whose chunks take
+//     15 ms cannot make a light owner wait for one of them per chunk of
+//     its own; owners whose chunks are alike take turns chunk by chunk;
 //   - within an owner, its jobs in order of submission.
 //
 // A job is cancelled by its context: no chunk of it starts after the
@@ -54,9 +58,14 @@ func (p Priority) String() string {
 const DefaultAgeing = 50 * time.Millisecond
 
 // An Owner is whoever a job's work is charged to: a live session or an
-// HTTP request. The pool shares its workers fairly among owners.
+// HTTP request. The pool shares its workers fairly among owners, by the
+// time their chunks take. An owner belongs to one pool.
 type Owner struct {
 	name string
+	// vtime is the owner's virtual time: the CPU time its chunks have
+	// taken, from the queue's virtual time when it last joined. Guarded
+	// by the pool's lock.
+	vtime time.Duration
 }
 
 // NewOwner returns a new owner; name is for logs and tests.
@@ -167,10 +176,12 @@ type Pool struct {
 	done     sync.WaitGroup
 }
 
-// queue is the runnable jobs of one priority, by owner, in turn.
+// queue is the runnable jobs of one priority, by owner.
 type queue struct {
 	owners []*ownerJobs
-	next   int // the owner whose turn it is
+	// vclock is the queue's virtual time: the least virtual time of an
+	// owner served last. An owner that joins starts no earlier.
+	vclock time.Duration
 }
 
 // ownerJobs is one owner's runnable jobs of one priority, in order.
@@ -193,7 +204,12 @@ type job struct {
 	outcome  Outcome
 	panicked *PanicError
 	queuedAt time.Time
-	done     chan struct{}
+	// est is the expected time of its next chunk: the mean of those run
+	// so far. A chunk is charged est to its owner when it starts, and
+	// the difference to its real time when it ends.
+	est  time.Duration
+	ran  int
+	done chan struct{}
 }
 
 // Option configures a Pool.
@@ -317,11 +333,18 @@ func (p *Pool) worker() {
 		p.running++
 		p.mu.Unlock()
 
+		start := time.Now()
 		ran, panicked := p.runChunk(jb, i)
+		took := time.Since(start)
 
 		p.mu.Lock()
 		p.running--
 		jb.running--
+		jb.Owner.vtime += took - jb.est // charged jb.est when it started
+		if ran {
+			jb.ran++
+			jb.est += (took - jb.est) / time.Duration(jb.ran)
+		}
 		if jb.Progress != nil && ran && panicked == nil {
 			jb.Progress.Add(1)
 		}
@@ -378,6 +401,7 @@ func (p *Pool) pick() (*job, int) {
 		i := jb.next
 		jb.next++
 		jb.running++
+		jb.Owner.vtime += jb.est
 		if !jb.started {
 			jb.started = true
 			if p.obs != nil {
@@ -421,8 +445,8 @@ func (jb *job) available() bool {
 	return !jb.ended && jb.next < jb.n && (!jb.Sequential || jb.running == 0)
 }
 
-// add appends jb to its owner's jobs, adding the owner at the end of the
-// turn if it has none.
+// add appends jb to its owner's jobs, adding the owner if it has none
+// queued, at no earlier a virtual time than the queue's.
 func (q *queue) add(jb *job) {
 	for _, oj := range q.owners {
 		if oj.owner == jb.Owner {
@@ -430,6 +454,7 @@ func (q *queue) add(jb *job) {
 			return
 		}
 	}
+	jb.Owner.vtime = max(jb.Owner.vtime, q.vclock)
 	q.owners = append(q.owners, &ownerJobs{owner: jb.Owner, jobs: []*job{jb}})
 }
 
@@ -455,19 +480,27 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// take returns the first available job of the first owner, from the one
-// whose turn it is, that has one, and passes the turn to the next owner.
+// take returns the first available job of the owner with the least
+// virtual time among those that have one (the earliest to join on ties),
+// and advances the queue's virtual time to that owner's.
 func (q *queue) take() *job {
-	for k := range q.owners {
-		at := (q.next + k) % len(q.owners)
-		for _, jb := range q.owners[at].jobs {
+	var best *job
+	var bestOwner *Owner
+	for _, oj := range q.owners {
+		if bestOwner != nil && oj.owner.vtime >= bestOwner.vtime {
+			continue
+		}
+		for _, jb := range oj.jobs {
 			if jb.available() {
-				q.next = at + 1
-				return jb
+				best, bestOwner = jb, oj.owner
+				break
 			}
 		}
 	}
-	return nil
+	if best != nil {
+		q.vclock = max(q.vclock, bestOwner.vtime)
+	}
+	return best
 }
 
 // remove takes jb out of the queue, and its owner if it has no job left.
@@ -484,14 +517,6 @@ func (q *queue) remove(jb *job) {
 		}
 		if len(oj.jobs) == 0 {
 			q.owners = append(q.owners[:at], q.owners[at+1:]...)
-			if q.next > at {
-				q.next--
-			}
-		}
-		if len(q.owners) > 0 {
-			q.next %= len(q.owners)
-		} else {
-			q.next = 0
 		}
 		return
 	}

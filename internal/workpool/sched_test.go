@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -272,5 +273,51 @@ func TestObserverAndProgress(t *testing.T) {
 		if rec.finished[k] != v {
 			t.Errorf("finished %v, want %v", rec.finished, wantF)
 		}
+	}
+}
+
+// TestOwnersShareTime queues a heavy owner whose chunks take 2 ms and,
+// behind it, a light owner whose chunks take next to nothing: fairness by
+// time runs every light chunk after at most two heavy ones, where turns
+// by chunk would interleave twenty.
+func TestOwnersShareTime(t *testing.T) {
+	p := New(1)
+	defer p.Close()
+	release, held := holdWorkers(t, p)
+	var l chunkLog
+	ctx := context.Background()
+	heavy := make(chan error, 1)
+	queued := make(chan struct{})
+	go func() {
+		heavy <- p.Do(ctx, Job{Owner: NewOwner("heavy")}, 40, func(int) {
+			l.add("H")
+			time.Sleep(2 * time.Millisecond)
+		})
+	}()
+	go func() { // wait until the pool has the heavy job
+		for {
+			p.mu.Lock()
+			n := len(p.queues[Interactive].owners)
+			p.mu.Unlock()
+			if n == 1 { // the heavy one (the holder's job has started its only chunk)
+				close(queued)
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	<-queued
+	light := submit(p, ctx, Job{Owner: NewOwner("light")}, 20, &l, "L")
+	close(release)
+	mustDone(t, held, light, heavy)
+	got := l.get()
+	last := 0
+	for i, s := range got {
+		if s == "L" {
+			last = i
+		}
+	}
+	if h := slices.Index(got[last:], "H"); strings.Count(strings.Join(got[:last], ""), "H") > 2 || h < 0 {
+		t.Errorf("order %v: more than two heavy chunks before the light job's last", strings.Join(got, ""))
 	}
 }
