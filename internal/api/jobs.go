@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,19 +136,27 @@ func (s *server) writeJob(w http.ResponseWriter, status int, snap jobSnapshot, w
 	if err := enc.Encode(&snap.view); err != nil {
 		panic("api: a job does not encode: " + err.Error()) // strings and numbers only
 	}
+	parts := [][]byte{head.Bytes()}
+	if withResult && snap.result != nil {
+		// The result is written as it is kept, not copied: it may be tens
+		// of MiB.
+		members := bytes.TrimSuffix(bytes.TrimSuffix(head.Bytes(), []byte("\n")), []byte("}"))
+		parts = [][]byte{members, []byte(`,"result":`), snap.result, []byte("}\n")}
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
-	out := head.Bytes()
-	if withResult && snap.result != nil {
-		out = bytes.TrimSuffix(bytes.TrimSuffix(out, []byte("\n")), []byte("}"))
-		out = append(out, `,"result":`...)
-		out = append(out, snap.result...)
-		out = append(out, "}\n"...)
-	}
-	if _, err := w.Write(out); err != nil {
-		s.log.Info("writing a job failed", "err", err)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			s.log.Info("writing a job failed", "err", err)
+			return
+		}
 	}
 }
 
