@@ -329,6 +329,10 @@ func TestJobInvalidRequest(t *testing.T) {
 			t.Errorf("%s: status %d, want 4xx", sc, r.status)
 		}
 	}
+	// The example of docs/api.md.
+	if e := errorReply(t, c.post(runJob(`{"memories": [[1, 0]], "uhop": {"lr": -1}}`)), http.StatusBadRequest); e.Field != "uhop.lr" {
+		t.Errorf("a negative learning rate: %+v, want field uhop.lr", e)
+	}
 	s.jobs.mu.Lock()
 	defer s.jobs.mu.Unlock()
 	if n := len(s.jobs.byID); n != 0 {
