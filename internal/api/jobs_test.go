@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 
 	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
+	"hoplab/internal/sim"
 )
 
 // Tests of POST /api/v1/jobs, GET and DELETE /api/v1/jobs/{id}, over real
@@ -619,4 +621,47 @@ func TestJobShutdown(t *testing.T) {
 	}
 	s.pool.Close()
 	checkNoLeaks(t, ctx, before)
+}
+
+// TestJobPanics: a panic in a chunk of a job's rendering, on a pool
+// worker, or on the job's own goroutine, fails the job with internal and
+// is logged once with its stack; the server goes on with the next job.
+func TestJobPanics(t *testing.T) {
+	var logs syncBuffer
+	var armed, onCaller atomic.Bool
+	s, c := startJobs(t, scenario.Limits{}, func(s *server) {
+		s.jobs.log = slog.New(slog.NewTextHandler(&logs, nil))
+		armPanics(s, &armed, true)
+		chunks := s.wrapRunner
+		s.wrapRunner = func(r sim.Runner) sim.Runner {
+			if onCaller.CompareAndSwap(true, false) {
+				panic("test panic on the job's goroutine")
+			}
+			return chunks(r)
+		}
+	})
+	const sc = `{"memories": [[1, 0], [0, 1], [-1, 0.2]], "uhop": {"iterations": 2}, "view": {"grid": {"nx": 16, "ny": 16}}}`
+	for _, tt := range []struct {
+		arm          *atomic.Bool
+		panic, where string
+	}{
+		{&armed, "test panic in a chunk", "(*Pool).worker"},
+		{&onCaller, "test panic on the job's goroutine", "(*jobStore).execute"},
+	} {
+		tt.arm.Store(true)
+		j := jobOf(t, c.post(runJob(sc)), http.StatusAccepted)
+		waitEnded(t, s, j.ID)
+		if j := jobOf(t, c.get(j.ID), http.StatusOK); j.State != "failed" || j.Error.Code != scenario.CodeInternal {
+			t.Errorf("%s: state %q, error %+v; want failed, internal", tt.panic, j.State, j.Error)
+		}
+		out := logs.String()
+		if n := strings.Count(out, tt.panic); n != 1 || !strings.Contains(out, tt.where) {
+			t.Errorf("%q is logged %d times, want once with a stack through %s:\n%s", tt.panic, n, tt.where, out)
+		}
+	}
+	j := jobOf(t, c.post(runJob(sc)), http.StatusAccepted)
+	waitEnded(t, s, j.ID)
+	if j := jobOf(t, c.get(j.ID), http.StatusOK); j.State != "done" {
+		t.Errorf("the next job: state %q, error %+v", j.State, j.Error)
+	}
 }
