@@ -665,3 +665,27 @@ func TestJobPanics(t *testing.T) {
 		t.Errorf("the next job: state %q, error %+v", j.State, j.Error)
 	}
 }
+
+// TestJobSweptWithoutRequests: an ended job's memory is freed when it
+// expires even if no request comes to find it expired.
+func TestJobSweptWithoutRequests(t *testing.T) {
+	lim := scenario.DefaultLimits()
+	lim.JobRetention = time.Millisecond
+	s, c := startJobs(t, lim, nil)
+	j := jobOf(t, c.post(runJob(`{"memories": [[1, 0], [0, 1]]}`)), http.StatusAccepted)
+	waitEnded(t, s, j.ID)
+	guard := time.After(livetest.Timeout)
+	for {
+		s.jobs.mu.Lock()
+		n, kept, armed := len(s.jobs.byID), s.jobs.keptBytes, s.jobs.sweep != nil
+		s.jobs.mu.Unlock()
+		if n == 0 && kept == 0 && !armed {
+			break
+		}
+		select {
+		case <-guard:
+			t.Fatalf("%d jobs, %d bytes still kept, timer armed %v", n, kept, armed)
+		case <-time.After(time.Millisecond): // poll
+		}
+	}
+}
