@@ -1,9 +1,9 @@
 // Command server runs hoplab's HTTP server: the live explorer page (/),
 // the about page (/about), the embedded assets (/static/), a health check
-// (/healthz), the JSON API of docs/api.md (POST /api/v1/run), live
-// U-Hop+ sessions over a websocket (GET /api/v1/live, docs/protocol.md),
-// whose frames are rendered on the same worker pool as the runs, and
-// Prometheus metrics (GET /metrics).
+// (/healthz), the JSON API of docs/api.md (POST /api/v1/run, the
+// background jobs of /api/v1/jobs), live U-Hop+ sessions over a websocket
+// (GET /api/v1/live, docs/protocol.md), whose frames are rendered on the
+// same worker pool as the runs, and Prometheus metrics (GET /metrics).
 //
 // Usage:
 //
@@ -31,7 +31,9 @@
 // shut it down gracefully within -shutdown-timeout (default 10 s): no new
 // connections; live sessions are closed with 1001; running requests get
 // 4/5 of the timeout to finish (runGrace), then the computations still
-// running are stopped and answered 503 shutting_down; the process then
+// running are stopped and answered 503 shutting_down; background jobs
+// (POST /api/v1/jobs), which no client can follow once the server stops
+// serving, fail with shutting_down then at the latest; the process then
 // exits 0. The pprof listener closes last.
 package main
 
@@ -235,6 +237,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	<-serveErr // http.ErrServerClosed
+	// Jobs outlive the requests that made them; they must stop before the
+	// pool closes under them.
+	if err := handler.StopJobs(shutdownCtx); err != nil {
+		cancelRequests()
+		return fmt.Errorf("shutdown: %w", err)
+	}
 	if err := handler.WaitSessions(shutdownCtx); err != nil {
 		cancelRequests()
 		return fmt.Errorf("shutdown: live sessions still open: %w", err)

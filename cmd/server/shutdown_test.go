@@ -116,3 +116,50 @@ func TestRunGrace(t *testing.T) {
 		}
 	}
 }
+
+// TestShutdownStopsJobs shuts the server down while a background job is
+// held in its second step until its context ends: no request is in
+// flight, so the server stops serving at once and the job is stopped then,
+// not after the grace period; run returns nil.
+func TestShutdownStopsJobs(t *testing.T) {
+	held := make(chan struct{}, 1)
+	testHookConfig = func(cfg *api.Config) {
+		cfg.AfterStep = func(ctx context.Context, step int) {
+			if step == 2 {
+				held <- struct{}{}
+				<-ctx.Done()
+			}
+		}
+	}
+	t.Cleanup(func() { testHookConfig = nil })
+	s := startRun(t, []string{"-addr", "127.0.0.1:0", "-workers", "2", "-shutdown-timeout", "1h"}, nil)
+	resp, err := (&http.Client{Timeout: guard}).Post(s.url+"/api/v1/jobs", "application/json",
+		strings.NewReader(`{"kind": "run", "request": {"memories": [[1, 0], [0, 1]], "uhop": {"iterations": 5}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST /api/v1/jobs: %s %s", resp.Status, body)
+	}
+	select {
+	case <-held:
+	case <-time.After(guard):
+		t.Fatal("the job did not start")
+	}
+
+	s.cancel() // SIGTERM
+	select {
+	case err := <-s.done:
+		s.done <- err // for the cleanup
+		if err != nil {
+			t.Errorf("run = %v after the shutdown, want nil (exit status 0)", err)
+		}
+	case <-time.After(guard):
+		t.Fatal("run did not return: the job held the shutdown")
+	}
+	if !strings.Contains(s.logs.String(), "state=failed") {
+		t.Errorf("the log does not show the job failing:\n%s", s.logs)
+	}
+}

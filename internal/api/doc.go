@@ -11,6 +11,8 @@
 //	GET  /healthz      200 {"status":"ok"}
 //	GET  /static/*     the embedded assets
 //	POST /api/v1/run   run a scenario (docs/api.md)
+//	POST /api/v1/jobs  run a request as a background job (docs/api.md, "Jobs")
+//	GET, DELETE /api/v1/jobs/{id}  follow a job, cancel it
 //	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
 //	GET  /api/v1/spherical-codes  best known codes and Prop. 3.1 bounds (docs/api.md)
 //	GET  /metrics      Prometheus text format, when Config.Metrics is set (metrics.go)
@@ -27,6 +29,15 @@
 // with the field's path in the scenario's camelCase ("memories[2][1]",
 // "view.grid.nx"); the codes are listed in errors.go here and in package
 // scenario.
+//
+// POST /api/v1/jobs takes a request of one of the job kinds (jobkinds.go;
+// "run" takes a /run scenario), checks it entirely as the kind's endpoint
+// does, and computes it in the background (jobstore.go): queued, then at
+// most Limits.MaxRunningJobs at once, each as an owner of its own at
+// Background priority on the shared pool. GET /api/v1/jobs/{id} follows it
+// and, once done, carries the endpoint's answer; DELETE cancels it. Ended
+// jobs are forgotten after Limits.JobRetention, or sooner beyond
+// Limits.MaxKeptJobBytes. The handler's StopJobs stops them on shutdown.
 //
 // GET /api/v1/live checks the Origin, admits the session within the
 // session limits (503 busy beyond them), upgrades to a websocket and hands

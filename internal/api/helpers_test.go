@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"hoplab/internal/golden"
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"hoplab/internal/workpool"
 )
@@ -23,7 +25,18 @@ func newTestServer(t *testing.T, lim scenario.Limits) *server {
 	t.Helper()
 	pool := workpool.New(2)
 	t.Cleanup(pool.Close)
-	return newServer(Config{Pool: pool, Limits: lim, Logger: slog.New(slog.NewTextHandler(&testLogWriter{t: t}, nil))})
+	s := newServer(Config{Pool: pool, Limits: lim, Logger: slog.New(slog.NewTextHandler(&testLogWriter{t: t}, nil))})
+	// Jobs outlive requests: stop them as a server shutting down does,
+	// before the pool closes.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), livetest.Timeout)
+		defer cancel()
+		s.stopRuns()
+		if err := s.jobs.wait(ctx); err != nil {
+			t.Errorf("stopping the jobs: %v", err)
+		}
+	})
+	return s
 }
 
 // testLogWriter sends the handler's logs to t.Log.

@@ -120,9 +120,16 @@ func TestLiveLimits(t *testing.T) {
 	}
 	s.pool.Close()
 	ts.Close()
+	checkNoLeaks(t, ctx, before)
+}
 
-	// A goroutine that has just called wg.Done may still be listed, on its
-	// way out: wait until none is left, or until the guard runs out.
+// checkNoLeaks checks that no goroutine started since before (a
+// goroutineStacks) still runs the server's code or the websocket
+// library's. A goroutine that has just called wg.Done may still be
+// listed, on its way out: it waits until none is left, or until ctx is
+// done.
+func checkNoLeaks(t *testing.T, ctx context.Context, before map[string]string) {
+	t.Helper()
 	var leaked []string
 	for {
 		leaked = leaked[:0]
@@ -137,7 +144,7 @@ func TestLiveLimits(t *testing.T) {
 		runtime.Gosched()
 	}
 	if len(leaked) > 0 {
-		t.Errorf("%d goroutines of the server or the websocket library outlive the sessions:\n\n%s", len(leaked), strings.Join(leaked, "\n\n"))
+		t.Errorf("%d goroutines of the server or the websocket library outlive their work:\n\n%s", len(leaked), strings.Join(leaked, "\n\n"))
 	}
 }
 

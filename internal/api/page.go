@@ -74,8 +74,9 @@ func indexView(lim scenario.Limits, r *http.Request) templates.IndexView {
 	}
 	runURL := scheme + "://" + r.Host + "/api/v1/run"
 	return templates.IndexView{
-		Title:  "hoplab",
-		RunURL: runURL,
+		Title:   "hoplab",
+		RunURL:  runURL,
+		JobsURL: scheme + "://" + r.Host + jobsPath,
 		CurlExample: "curl -sS " + runURL + " \\\n" +
 			"  -H 'Content-Type: application/json' \\\n" +
 			"  -d '" + curlScenario + "'",
@@ -111,10 +112,24 @@ func limitRows(lim scenario.Limits) []templates.LimitRow {
 			Value: formatFloat(float64(lim.MaxRenderWork)), Field: "retrieval.steps"},
 		{What: "computations at once (503 busy beyond)", Value: strconv.Itoa(lim.MaxConcurrentRuns)},
 		{What: "time per computation (503 timeout beyond)", Value: lim.RunTimeout.String()},
+		{What: "jobs queued or running (503 busy beyond)", Value: strconv.Itoa(lim.MaxJobs)},
+		{What: "jobs queued or running from one client address (503 busy beyond)", Value: perAddr(lim.MaxJobsPerAddr)},
+		{What: "jobs running at once (the others wait, queued)", Value: strconv.Itoa(lim.MaxRunningJobs)},
+		{What: "time per job from its start (then failed: timeout)", Value: lim.JobTimeout.String()},
+		{What: "an ended job is kept for (then 404 job_not_found)", Value: lim.JobRetention.String()},
+		{What: "ended jobs kept: their results and 1 KiB each (the first ended are forgotten beyond)", Value: formatBytes(lim.MaxKeptJobBytes)},
 		{What: "GET " + codesPath + ": dimension D", Value: strconv.Itoa(maxCodesDim), Field: "dim"},
 		{What: "GET " + codesPath + ": number of points M", Value: strconv.Itoa(maxCodesM), Field: "m"},
 		{What: "GET " + codesPath + ": values in one m= list", Value: strconv.Itoa(maxCodesValues), Field: "m"},
 	}
+}
+
+// perAddr writes a per-address bound, 0 meaning none.
+func perAddr(n int) string {
+	if n <= 0 {
+		return "no limit"
+	}
+	return strconv.Itoa(n)
 }
 
 // formatFloat writes v short, with a plain exponent: 1e6, 0.0001, 2e9.

@@ -54,6 +54,8 @@ type Config struct {
 //	GET  /healthz      200 {"status":"ok"}
 //	GET  /static/*     embedded assets (ETag, revalidated on every use)
 //	POST /api/v1/run   run a scenario (docs/api.md)
+//	POST /api/v1/jobs  run a request as a background job (docs/api.md, "Jobs")
+//	GET, DELETE /api/v1/jobs/{id}  follow a job, cancel it
 //	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
 //	GET  /api/v1/spherical-codes  best known codes and Prop. 3.1 bounds (docs/api.md)
 //	GET  /metrics      Prometheus text format, when Config.Metrics is set (docs/api.md)
@@ -65,10 +67,10 @@ func NewHandler(cfg Config) *Handler {
 	return &Handler{Handler: s.routes(nil), srv: s}
 }
 
-// Handler is hoplab's HTTP handler. Its live sessions outlive the requests
-// that opened them, so a server shutting down must also call CloseSessions
-// and WaitSessions; and CancelRuns, to answer the computations that would
-// not end within its grace period.
+// Handler is hoplab's HTTP handler. Its live sessions and jobs outlive the
+// requests that opened them, so a server shutting down must also call
+// CloseSessions and WaitSessions, and StopJobs; and CancelRuns, to answer
+// the computations that would not end within its grace period.
 type Handler struct {
 	http.Handler
 	srv *server
@@ -95,6 +97,8 @@ type server struct {
 	live *live.Server
 	// metrics, when not nil, is served at /metrics and told of renderings.
 	metrics *metrics.Metrics
+	// jobs keeps the background jobs (POST /api/v1/jobs).
+	jobs *jobStore
 	// draining is done once stopRuns (Handler.CancelRuns) is called.
 	draining context.Context
 	stopRuns context.CancelFunc
@@ -123,6 +127,7 @@ func newServer(cfg Config) *server {
 	}
 	s.hosts = newHostList(hosts)
 	s.admission = newAdmission(s.limits)
+	s.jobs = newJobStore(s.limits, s.log, s.draining)
 	sub, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		panic("api: the embedded static directory is missing: " + err.Error()) // a build error, not a runtime one
@@ -145,6 +150,9 @@ func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r.Get("/healthz", handleHealth)
 	r.Get("/static/*", s.static.ServeHTTP)
 	r.Post("/api/v1/run", s.handleRun)
+	r.Post(jobsPath, s.handleCreateJob)
+	r.Get(jobsPath+"/{id}", s.handleGetJob)
+	r.Delete(jobsPath+"/{id}", s.handleDeleteJob)
 	r.Get(codesPath, s.handleCodes)
 	r.Get(livePath, s.handleLive) // no timeout or compression middleware: the session is long-lived
 	if s.metrics != nil {

@@ -401,6 +401,7 @@ func TestPages(t *testing.T) {
 		"<title>hoplab</title>", `data-testid="intro"`, "Hu, Wu and Liu", "NeurIPS 2024",
 		`data-testid="curl-example"`, testOrigin + "/api/v1/run", "Content-Type: application/json",
 		`data-testid="limits"`, `href="/static/style.css"`,
+		`data-testid="jobs"`, "POST " + testOrigin + "/api/v1/jobs", `{&#34;kind&#34;: &#34;run&#34;, &#34;request&#34;: scenario}`,
 		"<td class=\"num\">512</td>", "<td class=\"num\">8 MiB (413 beyond)</td>", "<td class=\"num\">4e10</td>",
 	} {
 		if !strings.Contains(page, want) {

@@ -41,21 +41,38 @@ func Decode(body []byte) (*Scenario, error) {
 	return sc, nil
 }
 
+// JSONError reports err, an error of json.Decoder.Decode reading body
+// that is not about the Go value (an empty body, one that ends too early,
+// a syntax error), as 400 invalid_json, the way Decode reports it: a
+// syntax error with its line and column. what names the object expected
+// ("a scenario"). ok is false for any other error.
+func JSONError(body []byte, err error, what string) (e *Error, ok bool) {
+	bad := func(format string, args ...any) (*Error, bool) {
+		return &Error{Status: http.StatusBadRequest, Code: CodeInvalidJSON, Message: fmt.Sprintf(format, args...)}, true
+	}
+	var syn *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF):
+		return bad("the body is empty; send a JSON object (%s)", what)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return bad("the JSON ends too early")
+	case errors.As(err, &syn):
+		line, col := position(body, syn.Offset)
+		return bad("malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syn.Error(), "json: "))
+	}
+	return nil, false
+}
+
 // decodeError turns an error of json.Decoder.Decode into an *Error.
 func decodeError(body []byte, err error) *Error {
 	bad := func(code, field, format string, args ...any) *Error {
 		return &Error{Status: http.StatusBadRequest, Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
-	var syn *json.SyntaxError
+	if e, ok := JSONError(body, err, "a scenario"); ok {
+		return e
+	}
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.Is(err, io.EOF):
-		return bad(CodeInvalidJSON, "", "the body is empty; send a JSON object (a scenario)")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return bad(CodeInvalidJSON, "", "the JSON ends too early")
-	case errors.As(err, &syn):
-		line, col := position(body, syn.Offset)
-		return bad(CodeInvalidJSON, "", "malformed JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syn.Error(), "json: "))
 	case errors.As(err, &typ):
 		field := strings.ReplaceAll(typ.Field, ".[", "[")
 		if field == "" {

@@ -93,6 +93,35 @@ type Limits struct {
 	// stopped and answered with 503 timeout.
 	RunTimeout time.Duration
 
+	// Jobs (POST /api/v1/jobs): a request computed in the background,
+	// which a client follows by polling. The limits above apply to the
+	// request of a job, but JobTimeout replaces RunTimeout; jobs are not
+	// counted by MaxConcurrentRuns or MaxAdmittedWork.
+
+	// MaxJobs bounds the jobs not yet ended (queued or running) overall;
+	// a job beyond it gets 503 busy with Retry-After.
+	MaxJobs int
+	// MaxJobsPerAddr, when > 0, bounds the jobs not yet ended from one
+	// client address (the host of the connection's remote address, as
+	// MaxLiveSessionsPerAddr counts it); a job beyond it gets 503 busy
+	// with Retry-After. 0 means no bound.
+	MaxJobsPerAddr int
+	// MaxRunningJobs bounds the jobs computing at once; the others wait,
+	// queued, in the order they were accepted. So a crowd of jobs does not
+	// slow every one of them beyond JobTimeout.
+	MaxRunningJobs int
+	// JobTimeout bounds the time of one job from its start (not counting
+	// its time in the queue); beyond it the job fails with code timeout.
+	JobTimeout time.Duration
+	// JobRetention is how long an ended job, and its result, is kept;
+	// then it is forgotten (404 job_not_found).
+	JobRetention time.Duration
+	// MaxKeptJobBytes bounds the memory of the ended jobs kept: the bytes
+	// of their results plus JobRecordBytes for each. Beyond it the jobs
+	// that ended first are forgotten; a result larger than it alone fails
+	// its job with code result_too_large.
+	MaxKeptJobBytes int64
+
 	// Live sessions (docs/protocol.md). The limits above apply to their
 	// scenarios too, but MaxLiveFrameWork replaces MaxRenderWork.
 
@@ -165,6 +194,12 @@ func DefaultLimits() Limits {
 		SmallRunWork:        1e9,
 		MaxSmallRuns:        16,
 		RunTimeout:          60 * time.Second,
+		MaxJobs:             32,
+		MaxJobsPerAddr:      4,
+		MaxRunningJobs:      2,
+		JobTimeout:          10 * time.Minute,
+		JobRetention:        15 * time.Minute,
+		MaxKeptJobBytes:     256 << 20,
 		MaxLiveFrameWork:    3e9,
 		MaxLiveSessions:     32,
 		LivePingInterval:    15 * time.Second,
@@ -177,6 +212,11 @@ func DefaultLimits() Limits {
 		LiveWriteTimeout:    10 * time.Second,
 	}
 }
+
+// JobRecordBytes is what MaxKeptJobBytes counts for an ended job besides
+// its result: its identity, state, times and error, generously. It bounds
+// the number of ended jobs kept, with or without results.
+const JobRecordBytes = 1 << 10
 
 // TrainUnitNs is the measured worst cost of one unit of MaxTrainWork, in
 // nanoseconds of one core (BenchmarkWorkUnits: 3.6–8.0 ns).

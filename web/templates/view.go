@@ -11,6 +11,8 @@ type IndexView struct {
 	RunURL string
 	// CurlExample is a shell command that posts a small scenario to RunURL.
 	CurlExample string
+	// JobsURL is the absolute URL of POST /api/v1/jobs on this server.
+	JobsURL string
 	// Limits are the request limits of the API, one row each.
 	Limits []LimitRow
 }
