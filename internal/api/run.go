@@ -140,9 +140,14 @@ func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.
 		res.trajectory[t] = run.State(t)
 	}
 	runner := s.runner(ctx, job)
+	var plan sim.FramePlan
+	plan.SetChunks(frameChunks(p))
 	for i, t := range p.Snapshots {
 		start := time.Now()
-		if err := run.Render(&res.frames[i], t, p.Frame, runner); err != nil {
+		if err := run.PrepareFrame(&plan, t, p.Frame); err != nil {
+			return nil, err
+		}
+		if err := plan.Render(&res.frames[i], runner); err != nil {
 			return nil, err
 		}
 		s.observeRender(job.Kind, time.Since(start))
@@ -157,11 +162,18 @@ func trainingChunks(p *scenario.Plan) (chunks, perChunk int) {
 	return (p.Iterations + perChunk - 1) / perChunk, perChunk
 }
 
+// frameChunks is the number of chunks each snapshot of p renders in.
+func frameChunks(p *scenario.Plan) int {
+	m, _, _ := p.Dims()
+	return scenario.FrameChunks(&p.Frame, m)
+}
+
 // computeChunks is the number of chunks of compute(p): training, then one
 // evaluation per snapshot.
 func computeChunks(p *scenario.Plan) int {
 	training, _ := trainingChunks(p)
-	return training + len(p.Snapshots)*sim.Chunks(p.Frame.Grid.NY)
+	g := &p.Frame.Grid
+	return training + len(p.Snapshots)*sim.ChunksOf(g.NY, g.NX, frameChunks(p))
 }
 
 // do runs n chunks of fn as job j on the pool, or on the calling goroutine

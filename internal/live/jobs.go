@@ -315,10 +315,12 @@ func (s *session) startFrame() error {
 	total := 0
 	for i, space := range views {
 		fs := s.frameSettings(space)
-		if err := s.run.PrepareFrame(&s.bufs.plans[i], s.t, fs); err != nil {
+		plan := &s.bufs.plans[i]
+		plan.SetChunks(scenario.FrameChunks(&fs, m))
+		if err := s.run.PrepareFrame(plan, s.t, fs); err != nil {
 			return err
 		}
-		total += sim.Chunks(fs.Grid.NY)
+		total += plan.Chunks()
 	}
 	var input, feature []float64
 	if d == 2 {

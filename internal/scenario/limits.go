@@ -3,6 +3,7 @@ package scenario
 import (
 	"time"
 
+	"hoplab/internal/sim"
 	"hoplab/internal/sim/separation"
 )
 
@@ -318,4 +319,22 @@ func (p *Plan) Work() float64 {
 	g := &p.Frame.Grid
 	cells := int64(g.NX) * int64(g.NY) * int64(len(p.Snapshots)) * int64(p.Frame.Steps)
 	return float64(p.Iterations)*StepNs(m, d, k) + RenderWork(cells, m, p.Frame.Separations)
+}
+
+// RenderChunkNs is the estimated worst CPU time a chunk of a rendering
+// aims at: a costly frame is split into more chunks (FrameChunks), so that
+// a light session's chunks never wait long for a worker, and a cancelled
+// rendering stops soon.
+const RenderChunkNs = 1e6
+
+// maxFrameChunks bounds the chunks of one rendering.
+const maxFrameChunks = 4096
+
+// FrameChunks is the number of chunks a rendering of one view of fs with M
+// memories aims at: its estimated work (RenderWork) in chunks of about
+// RenderChunkNs, at least sim.DefaultChunks and at most 4096.
+func FrameChunks(fs *sim.FrameSettings, m int) int {
+	cells := int64(fs.Grid.NX) * int64(fs.Grid.NY) * int64(fs.Steps)
+	n := RenderWork(cells, m, fs.Separations) / RenderChunkNs
+	return int(min(max(n, sim.DefaultChunks), maxFrameChunks))
 }

@@ -7,10 +7,17 @@ import (
 	"hoplab/internal/sim/separation"
 )
 
-// maxChunks bounds the number of chunks an evaluation is split into.
-// Chunks are whole rows of the domain and their bounds depend only on the
-// domain's Len and Row.
+// maxChunks is the number of chunks an evaluation aims at by default
+// (DefaultChunks). Chunks are whole rows of the domain, or, when the
+// domain has fewer rows than chunks are asked for, equal parts of its
+// rows; their bounds depend only on the domain's Len and Row and on the
+// number asked for.
 const maxChunks = 64
+
+// DefaultChunks is the number of chunks an evaluation aims at unless told
+// otherwise (Evaluation.SetChunks): enough to share the cores, few enough
+// that scheduling costs next to nothing.
+const DefaultChunks = maxChunks
 
 // Target is one model evaluated on an evaluation's domain, and the measure
 // that keeps what it yields.
@@ -35,8 +42,10 @@ type Evaluation struct {
 	domain   Domain
 	targets  []Target
 	fast     []bool // target i takes the paired grid kernel
-	rowsPer  int    // domain rows per chunk
+	rowsPer  int // domain rows per chunk, when parts = 1
+	parts    int // parts per row, each a chunk, when rowsPer = 1
 	rowLen   int
+	target   int // chunks aimed at: SetChunks, or DefaultChunks
 	nQueries int
 	chunks   []evalChunk
 }
@@ -110,9 +119,12 @@ func (e *Evaluation) reset(d Domain, targets []Target) error {
 	}
 	e.domain, e.targets = d, targets
 	e.nQueries, e.rowLen = nq, row
+	if e.target < 1 {
+		e.target = DefaultChunks
+	}
 	rows := nq / row
-	e.rowsPer = (rows + maxChunks - 1) / maxChunks
-	nc := Chunks(rows)
+	e.rowsPer, e.parts = split(rows, row, e.target)
+	nc := ChunksOf(rows, row, e.target)
 	e.chunks = grow(e.chunks, nc)
 
 	_, grid := d.(*Grid2D)
@@ -149,8 +161,7 @@ func (e *Evaluation) Queries() int { return e.nQueries }
 // RunChunk evaluates chunk ci (0 ≤ ci < Chunks()) for every target. It
 // implements Task: it writes only to the chunk's queries and scratch.
 func (e *Evaluation) RunChunk(ci int) {
-	i0 := ci * e.rowsPer * e.rowLen
-	i1 := min(i0+e.rowsPer*e.rowLen, e.nQueries)
+	i0, i1 := e.bounds(ci)
 	cw := &e.chunks[ci]
 	for ti, t := range e.targets {
 		t.Measure.startChunk(ci)
@@ -221,11 +232,49 @@ func (e *Evaluation) queries(ti, ci, i0, i1 int, cw *evalChunk) {
 }
 
 // Chunks is the number of chunks an evaluation of a domain with the given
-// number of rows is split into (a grid of ny rows: Chunks(ny)).
-func Chunks(rows int) int {
-	if rows < 1 {
+// number of whole rows is split into by default (a grid of ny rows:
+// Chunks(ny)), when rows are not split.
+func Chunks(rows int) int { return ChunksOf(rows, 2, DefaultChunks) }
+
+// ChunksOf is the number of chunks of an evaluation of rows rows of rowLen
+// queries that aims at target chunks.
+func ChunksOf(rows, rowLen, target int) int {
+	if rows < 1 || rowLen < 1 {
 		return 0
 	}
-	per := (rows + maxChunks - 1) / maxChunks
+	per, parts := split(rows, rowLen, max(target, 1))
+	if parts > 1 {
+		return rows * parts
+	}
 	return (rows + per - 1) / per
+}
+
+// split returns how rows rows of rowLen queries become about target
+// chunks: per rows each, or, when there are fewer rows than target,
+// parts parts of each row (at most one per two queries, so that the grid
+// kernel's pairs stay whole).
+func split(rows, rowLen, target int) (per, parts int) {
+	if rows >= target {
+		return (rows + target - 1) / target, 1
+	}
+	return 1, max(1, min((target+rows-1)/rows, (rowLen+1)/2))
+}
+
+// SetChunks makes the evaluation aim at n ≥ 1 chunks from its next reset
+// (Render, Evaluate) on: more, shorter chunks let a runner share the
+// cores more finely and stop sooner, at a small cost each.
+func (e *Evaluation) SetChunks(n int) { e.target = max(n, 1) }
+
+// bounds returns the queries [i0, i1) of chunk ci. A part of a row starts
+// at an even offset within it.
+func (e *Evaluation) bounds(ci int) (i0, i1 int) {
+	if e.parts <= 1 {
+		i0 = ci * e.rowsPer * e.rowLen
+		return i0, min(i0+e.rowsPer*e.rowLen, e.nQueries)
+	}
+	row, part := ci/e.parts, ci%e.parts
+	pairs := (e.rowLen + 1) / 2
+	p0, p1 := part*pairs/e.parts, (part+1)*pairs/e.parts
+	base := row * e.rowLen
+	return base + 2*p0, base + min(2*p1, e.rowLen)
 }

@@ -274,6 +274,19 @@ func (r *Run) prepare(fp *FramePlan, t int, fs FrameSettings, fixedPoints bool) 
 	return nil
 }
 
+// SetChunks makes the plan's renderings aim at n chunks
+// (Evaluation.SetChunks); a costly frame renders in more, shorter chunks.
+func (fp *FramePlan) SetChunks(n int) { fp.eval.SetChunks(n) }
+
+// Chunks is the number of chunks the plan's rendering takes.
+func (fp *FramePlan) Chunks() int {
+	target := fp.eval.target
+	if target < 1 {
+		target = DefaultChunks
+	}
+	return ChunksOf(fp.grid.NY, fp.grid.NX, target)
+}
+
 // Iteration is the snapshot t of the plan.
 func (fp *FramePlan) Iteration() int { return fp.t }
 

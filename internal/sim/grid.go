@@ -8,7 +8,8 @@ import "math"
 // the general loop (evaluate.go) gives it, bit for bit: the same
 // operations in the same order, on A's and P's columns instead of rows.
 
-// gridChunk evaluates the grid cells [i0, i1) (whole rows) of target ti,
+// gridChunk evaluates the grid cells [i0, i1) (whole rows, or a part of a
+// row that starts at an even offset) of target ti,
 // whose model is a plane *Hopfield and whose measure is a *Panel, on the
 // domain's *Grid2D. Cells go in pairs of neighbours (cellPair), the last
 // one of an odd row alone (cell).
@@ -18,17 +19,23 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 	p := e.targets[ti].Measure.(*Panel)
 	nx := len(g.XS)
 	var n labelCounts
-	for row := i0; row < i1; row += nx {
-		y := g.YS[row/nx]
-		for j := 0; j < nx; j += 2 {
-			if j+1 == nx {
-				n.add(h.store(p, row+j, h.cell(g.XS[j], y, cw)))
+	for at := i0; at < i1; {
+		// The cells of one row from at on, within the chunk; at is at an
+		// even offset in its row, so the pairs are those of whole rows.
+		row, j0 := at/nx, at%nx
+		j1 := min(nx, j0+(i1-at))
+		y := g.YS[row]
+		base := row * nx
+		for j := j0; j < j1; j += 2 {
+			if j+1 == j1 {
+				n.add(h.store(p, base+j, h.cell(g.XS[j], y, cw)))
 				break
 			}
 			c0, c1 := h.cellPair(g.XS[j], g.XS[j+1], y, cw)
-			n.add(h.store(p, row+j, c0))
-			n.add(h.store(p, row+j+1, c1))
+			n.add(h.store(p, base+j, c0))
+			n.add(h.store(p, base+j+1, c1))
 		}
+		at = base + j1
 	}
 	p.chunks[ci] = n
 }

@@ -11,9 +11,12 @@
 //   - within a priority, the owner that has used the least CPU time goes
 //     first (start-time fair queueing: each owner has a virtual time, the
 //     time its chunks have taken, and one that joins starts at the
-//     queue's current virtual time), so a heavy owner whose chunks take
-//     15 ms cannot make a light owner wait for one of them per chunk of
-//     its own; owners whose chunks are alike take turns chunk by chunk;
+//     queue's current virtual time less a burst allowance), so a heavy
+//     owner whose chunks take long cannot make a light owner wait for one
+//     of them per chunk of its own, and an owner that comes back after a
+//     pause (a session that renders one frame when its user drags) may run
+//     a burst of up to DefaultBurst of CPU time before the others; owners
+//     whose chunks are alike and that stay busy take turns chunk by chunk;
 //   - within an owner, its jobs in order of submission.
 //
 // A job is cancelled by its context: no chunk of it starts after the
@@ -26,6 +29,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -56,6 +60,10 @@ func (p Priority) String() string {
 // DefaultAgeing is how long a background job may wait for a chunk while
 // interactive work is queued before it is served anyway.
 const DefaultAgeing = 50 * time.Millisecond
+
+// DefaultBurst is how much CPU time ahead of the busy owners an owner that
+// joins the queue may run: about one interactive frame.
+const DefaultBurst = 25 * time.Millisecond
 
 // An Owner is whoever a job's work is charged to: a live session or an
 // HTTP request. The pool shares its workers fairly among owners, by the
@@ -165,6 +173,7 @@ func (e *PanicError) Unwrap() error {
 type Pool struct {
 	workers int
 	ageing  time.Duration
+	burst   time.Duration
 	obs     Observer
 
 	mu       sync.Mutex
@@ -222,9 +231,13 @@ func WithObserver(o Observer) Option { return func(p *Pool) { p.obs = o } }
 // work is queued (DefaultAgeing).
 func WithAgeing(d time.Duration) Option { return func(p *Pool) { p.ageing = d } }
 
+// WithBurst sets how much CPU time ahead of the busy owners an owner that
+// joins may run (DefaultBurst); 0 makes the pool strictly fair by time.
+func WithBurst(d time.Duration) Option { return func(p *Pool) { p.burst = max(d, 0) } }
+
 // New starts a pool of max(workers, 1) workers.
 func New(workers int, opts ...Option) *Pool {
-	p := &Pool{workers: max(workers, 1), ageing: DefaultAgeing}
+	p := &Pool{workers: max(workers, 1), ageing: DefaultAgeing, burst: DefaultBurst}
 	for _, o := range opts {
 		o(p)
 	}
@@ -258,7 +271,7 @@ func (p *Pool) Do(ctx context.Context, j Job, n int, fn func(chunk int)) error {
 		return errClosed
 	}
 	jb.queuedAt = time.Now()
-	p.queues[j.Priority].add(jb)
+	p.queues[j.Priority].add(jb, p.burst)
 	if p.obs != nil {
 		p.obs.Queued(j.Kind, j.Priority)
 	}
@@ -336,6 +349,10 @@ func (p *Pool) worker() {
 		start := time.Now()
 		ran, panicked := p.runChunk(jb, i)
 		took := time.Since(start)
+		// The workers are as many as the cores: let the goroutines that
+		// serve the network (session loops, readers, writers) run before
+		// the next chunk, rather than after the scheduler preempts it.
+		runtime.Gosched()
 
 		p.mu.Lock()
 		p.running--
@@ -446,15 +463,15 @@ func (jb *job) available() bool {
 }
 
 // add appends jb to its owner's jobs, adding the owner if it has none
-// queued, at no earlier a virtual time than the queue's.
-func (q *queue) add(jb *job) {
+// queued, at no earlier a virtual time than the queue's less burst.
+func (q *queue) add(jb *job, burst time.Duration) {
 	for _, oj := range q.owners {
 		if oj.owner == jb.Owner {
 			oj.jobs = append(oj.jobs, jb)
 			return
 		}
 	}
-	jb.Owner.vtime = max(jb.Owner.vtime, q.vclock)
+	jb.Owner.vtime = max(jb.Owner.vtime, q.vclock-burst)
 	q.owners = append(q.owners, &ownerJobs{owner: jb.Owner, jobs: []*job{jb}})
 }
 
