@@ -42,8 +42,8 @@ type Evaluation struct {
 	domain   Domain
 	targets  []Target
 	fast     []bool // target i takes the paired grid kernel
-	rowsPer  int // domain rows per chunk, when parts = 1
-	parts    int // parts per row, each a chunk, when rowsPer = 1
+	rowsPer  int    // domain rows per chunk, when parts = 1
+	parts    int    // parts per row, each a chunk, when rowsPer = 1
 	rowLen   int
 	target   int // chunks aimed at: SetChunks, or DefaultChunks
 	nQueries int
