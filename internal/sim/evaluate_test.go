@@ -510,3 +510,41 @@ func TestEvaluationDoesNotAllocate(t *testing.T) {
 type stepsModel struct{ gradientModel }
 
 func (stepsModel) Steps() int { return 0 }
+
+// TestRowsSplitIntoParts renders frames whose grids have fewer rows than
+// the chunks asked for, so that chunks are parts of rows (odd widths
+// included): every cell is the same as with whole rows, bit for bit.
+func TestRowsSplitIntoParts(t *testing.T) {
+	run := clusteredRun(t)
+	for _, g := range []GridSpec{{NX: 33, NY: 5, Margin: 0.3}, {NX: 8, NY: 3, Margin: 0.3}, {NX: 2, NY: 2, Margin: 0.3}} {
+		fs := standardFrameSettings(t)
+		fs.Grid = g
+		var want, got Frame
+		if err := run.Render(&want, 0, fs, Serial{}); err != nil {
+			t.Fatal(err)
+		}
+		var fp FramePlan
+		fp.SetChunks(1000)
+		if err := run.PrepareFrame(&fp, 0, fs); err != nil {
+			t.Fatal(err)
+		}
+		wantChunks := g.NY * ((g.NX + 1) / 2)
+		if fp.Chunks() != wantChunks {
+			t.Errorf("%d×%d grid: %d chunks, want %d (one per pair of cells)", g.NX, g.NY, fp.Chunks(), wantChunks)
+		}
+		if err := fp.Render(&got, reverseRunner{}); err != nil {
+			t.Fatal(err)
+		}
+		for pi := range want.Panels {
+			a, b := &want.Panels[pi], &got.Panels[pi]
+			for i := range a.Labels {
+				if math.Float64bits(a.Energy[i]) != math.Float64bits(b.Energy[i]) || a.Labels[i] != b.Labels[i] || a.Support[i] != b.Support[i] {
+					t.Fatalf("%d×%d grid, panel %d, cell %d differs when rows are split", g.NX, g.NY, pi, i)
+				}
+			}
+			if a.Unlabeled != b.Unlabeled || a.Undefined != b.Undefined {
+				t.Fatalf("%d×%d grid, panel %d: counts differ", g.NX, g.NY, pi)
+			}
+		}
+	}
+}
