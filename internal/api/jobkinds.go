@@ -67,7 +67,7 @@ func prepareRunJob(s *server, request []byte) (*jobWork, error) {
 				if err := writeDiverged(&buf, div.Err, div.Trajectory); err != nil {
 					return 0, nil, err
 				}
-				return div.Err.Status, buf.Bytes(), nil
+				return div.Err.Status, bytes.Clone(buf.Bytes()), nil // exactly its length: kept results are counted by the memory they hold
 			}
 			if err != nil {
 				return 0, nil, err
@@ -75,7 +75,7 @@ func prepareRunJob(s *server, request []byte) (*jobWork, error) {
 			if err := writeResult(&buf, res); err != nil {
 				return 0, nil, err
 			}
-			return http.StatusOK, buf.Bytes(), nil
+			return http.StatusOK, bytes.Clone(buf.Bytes()), nil
 		},
 	}, nil
 }

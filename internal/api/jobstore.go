@@ -327,7 +327,7 @@ func (st *jobStore) finish(j *job, state jobState, status int, body []byte, e *s
 	if st.perAddr[j.addr]--; st.perAddr[j.addr] <= 0 {
 		delete(st.perAddr, j.addr)
 	}
-	j.keptBytes = int64(len(body)) + scenario.JobRecordBytes
+	j.keptBytes = int64(cap(body)) + scenario.JobRecordBytes // the memory it holds, spare capacity included
 	st.keptBytes += j.keptBytes
 	st.ended = append(st.ended, j)
 	for st.keptBytes > st.lim.MaxKeptJobBytes && len(st.ended) > 0 {

@@ -46,7 +46,7 @@ func TestLiveOptimum(t *testing.T) {
 		{"D_Φ = 3, M = 9", `{"type": "patch", "scenario": {"featureMap": {"dim": 3}}}`, 3, 9, 70.5287794},
 		{"one memory", `{"type": "patch", "scenario": {"memories": [[1, 0]]}}`, 3, 1, 0},
 	} {
-		st := c.UntilState(c.Send(c2.msg))
+		st := c.UntilSettled(c.Send(c2.msg))
 		if st.Dims["k"] != c2.dim || st.Dims["m"] != c2.m {
 			t.Fatalf("%s: dims %v, want k = %d, m = %d", c2.name, st.Dims, c2.dim, c2.m)
 		}

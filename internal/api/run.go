@@ -51,6 +51,7 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.runContext(r.Context())
 	defer cancel()
 	res, err := s.compute(ctx, p, workpool.NewOwner("run "+r.RemoteAddr), nil)
+	release() // the computation is over: writing the answer to a slow client holds no place
 	var div *scenario.DivergedRun
 	switch {
 	case err == nil:
@@ -96,10 +97,6 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 // A run that diverges stops there with a *scenario.DivergedRun. prog, if
 // not nil, gets the total of chunks (computeChunks) and counts them.
 func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.Owner, prog *workpool.Progress) (*result, error) {
-	run, err := p.Start()
-	if err != nil {
-		return nil, err
-	}
 	training, perChunk := trainingChunks(p)
 	if prog != nil {
 		prog.SetTotal(int64(computeChunks(p)))
@@ -107,7 +104,14 @@ func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.
 	job := workpool.Job{Owner: owner, Priority: workpool.Background, Kind: "run", Progress: prog}
 	train := job
 	train.Sequential = true
-	err = s.do(ctx, train, training, func(c int) {
+	var run *sim.Run
+	var startErr error
+	err := s.do(ctx, train, training, func(c int) {
+		if c == 0 { // the run starts on the pool too: sim.New costs a step
+			if run, startErr = p.Start(); startErr != nil {
+				return
+			}
+		}
 		last := min((c+1)*perChunk, p.Iterations)
 		for run.Iterations() < last {
 			if _, ok := run.Diverged(); ok || ctx.Err() != nil {
@@ -119,6 +123,15 @@ func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.
 			}
 		}
 	})
+	if startErr != nil {
+		return nil, startErr
+	}
+	if run == nil { // cancelled before it started
+		if err == nil {
+			err = ctx.Err()
+		}
+		return nil, err
+	}
 	if t, ok := run.Diverged(); ok {
 		div := &scenario.DivergedRun{Err: scenario.DivergedAt(t), Trajectory: make([]sim.State, t)}
 		for i := range div.Trajectory {
@@ -155,11 +168,12 @@ func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.
 	return res, nil
 }
 
-// trainingChunks returns the number of sequential chunks the N steps of p
-// are taken in, and the steps per chunk.
+// trainingChunks returns the number of sequential chunks the start of the
+// run and its N steps are taken in (at least one: the start), and the
+// steps per chunk.
 func trainingChunks(p *scenario.Plan) (chunks, perChunk int) {
 	perChunk = scenario.StepsPerChunk(p.Dims())
-	return (p.Iterations + perChunk - 1) / perChunk, perChunk
+	return max(1, (p.Iterations+perChunk-1)/perChunk), perChunk
 }
 
 // frameChunks is the number of chunks each snapshot of p renders in.

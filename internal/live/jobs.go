@@ -70,7 +70,8 @@ type jobResult struct {
 	frame *frameJob
 	traj  *trajJob
 	probe *probeJob
-	bytes []byte // the encoded frame
+	bytes []byte   // the encoded frame
+	run   *sim.Run // the trajectory job's run
 	reply any    // the probe's message
 	err   error
 }
@@ -124,6 +125,9 @@ type frameJob struct {
 
 // trajJob is a trajectory job: U-Hop+ steps on pend.run up to pend.t.
 type trajJob struct {
+	// sentDone and shown: the progress last sent in a state message.
+	sentDone int64
+	shown    bool
 	ctx      context.Context
 	cancel   context.CancelFunc
 	pend     *pending
@@ -151,7 +155,10 @@ type probeJob struct {
 // iteration beyond those computed. It is shown (adopt) when its
 // trajectory job ends.
 type pending struct {
-	plan    *scenario.Plan
+	plan *scenario.Plan
+	// run is the run to step, or nil to start one from W₀: the trajectory
+	// job then creates it (sim.New computes the loss at t = 0, as costly
+	// as a step) in its first chunk, on the pool.
 	run     *sim.Run
 	sc      *scenario.Scenario // canonical, as the state reports it
 	preset  *string
@@ -171,29 +178,39 @@ type pending struct {
 // whose iteration is computed already is shown at once.
 func (s *session) schedule(pend *pending) {
 	s.cancelTrajectory()
-	if pend.run.Iterations() >= pend.t {
+	if pend.run != nil && pend.run.Iterations() >= pend.t {
 		s.adopt(pend, nil)
 		return
 	}
-	if _, diverged := pend.run.Diverged(); diverged {
-		s.adopt(pend, scenario.DivergedAt(pend.run.Iterations()+1))
-		return
+	if pend.run != nil {
+		if _, diverged := pend.run.Diverged(); diverged {
+			s.adopt(pend, scenario.DivergedAt(pend.run.Iterations()+1))
+			return
+		}
 	}
 	s.pending = pend
-	m, d, k := pend.run.Dims()
-	from := pend.run.Iterations()
+	m, d, k := pend.plan.Dims()
+	from := 0
+	if pend.run != nil {
+		from = pend.run.Iterations()
+	}
 	per := scenario.StepsPerChunk(m, d, k)
-	n := (pend.t - from + per - 1) / per
+	n := max(1, (pend.t-from+per-1)/per)
 	ctx, cancel := context.WithCancel(s.jobs.ctx)
 	job := &trajJob{ctx: ctx, cancel: cancel, pend: pend, progress: new(workpool.Progress), started: time.Now()}
 	job.progress.SetTotal(int64(n))
 	s.traj = job
-	s.stateDirty = true
 	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: workpool.Background,
 		Kind: "trajectory", Sequential: true, Progress: job.progress})
-	run, target, mu, afterStep := pend.run, pend.t, s.jobs.runMu, s.srv.afterStep
+	run, plan, target, mu, afterStep := pend.run, pend.plan, pend.t, s.jobs.runMu, s.srv.afterStep
 	s.jobs.start(func() jobResult {
+		var startErr error
 		err := runner.Run(n, chunkFunc(func(c int) {
+			if run == nil { // the first chunk; the job's run is its own until it ends
+				if run, startErr = plan.Start(); startErr != nil {
+					return
+				}
+			}
 			last := min(from+(c+1)*per, target)
 			for {
 				// The lock is taken per step, so the loop never waits
@@ -212,7 +229,10 @@ func (s *session) schedule(pend *pending) {
 				}
 			}
 		}))
-		return jobResult{traj: job, err: err}
+		if startErr != nil {
+			err = startErr
+		}
+		return jobResult{traj: job, run: run, err: err}
 	}, func(v any) jobResult {
 		return jobResult{traj: job, err: &workpool.PanicError{Value: v, Stack: debug.Stack()}}
 	})
@@ -244,13 +264,23 @@ func (s *session) cancelTrajectory() {
 
 // trajectoryDone handles the end of trajectory job j: its pending state is
 // shown, at the last finite iteration if the run diverged on the way.
-func (s *session) trajectoryDone(j *trajJob, err error) {
+func (s *session) trajectoryDone(j *trajJob, run *sim.Run, err error) {
 	if s.traj != j {
 		return // cancelled: a newer state replaced it
 	}
 	s.traj, s.pending = nil, nil
 	s.stateDirty = true
 	pend := j.pend
+	if run == nil { // the run could not be started
+		if err == nil {
+			err = j.ctxErr()
+		}
+		if s.ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+			s.replyError(pend.seq, err)
+		}
+		return
+	}
+	pend.run = run
 	if t, diverged := pend.run.Diverged(); diverged && pend.run.Iterations() < pend.t {
 		s.adopt(pend, scenario.DivergedAt(t))
 		return
@@ -273,12 +303,7 @@ func (s *session) trajectoryDone(j *trajJob, err error) {
 			Message: "internal error while computing the trajectory; it has been logged, and the session is back to its state before"})
 		if pend.run == s.run {
 			// A step failed half-way through the shown run: rebuild it.
-			run, err := s.plan.Start()
-			if err != nil {
-				s.lost = true
-				return
-			}
-			s.schedule(&pending{plan: s.plan, run: run, sc: s.sc, preset: s.preset, t: s.t, repair: true, seq: pend.seq})
+			s.schedule(&pending{plan: s.plan, sc: s.sc, preset: s.preset, t: s.t, repair: true, seq: pend.seq})
 		}
 		return
 	}

@@ -88,17 +88,20 @@ func (s *session) loop() {
 		case <-s.ctx.Done():
 			return
 		case data := <-s.in:
-			s.work(func() {
-				s.handle(data)
-				for more := true; more; { // apply everything that has arrived: the newest state wins
-					select {
-					case data := <-s.in:
-						s.handle(data)
-					default:
-						more = false
-					}
+			// Apply everything that has arrived, the newest state wins,
+			// each message under the run lock of its own, so that a
+			// trajectory chunk waits for one message at most; stop when
+			// the session ends.
+			s.locked(func() { s.handle(data) })
+			for more := true; more && s.ctx.Err() == nil; {
+				select {
+				case data := <-s.in:
+					s.locked(func() { s.handle(data) })
+				default:
+					more = false
 				}
-			})
+			}
+			s.work(func() {})
 		case now := <-tick:
 			s.work(func() {
 				s.advance(now)
@@ -109,6 +112,19 @@ func (s *session) loop() {
 		case <-freed:
 			s.work(func() {})
 		}
+	}
+}
+
+// locked runs fn holding the run lock. A session that is lost ends with
+// 1011 (runSession).
+func (s *session) locked(fn func()) {
+	func() {
+		s.jobs.runMu.Lock()
+		defer s.jobs.runMu.Unlock()
+		fn()
+	}()
+	if s.lost {
+		panic(sessionLost{})
 	}
 }
 
@@ -134,16 +150,20 @@ func (s *session) jobDone(r jobResult) {
 	case r.frame != nil:
 		s.frameDone(r.frame, r.bytes, r.err)
 	case r.traj != nil:
-		s.trajectoryDone(r.traj, r.err)
+		s.trajectoryDone(r.traj, r.run, r.err)
 	case r.probe != nil:
 		s.probeDone(r.probe, r.reply, r.err)
 	}
 }
 
 // progress marks the state for sending when the trajectory job has made
-// progress since it was last sent, at most every progressEvery.
+// progress since its progress was last sent, at most every progressEvery.
 func (s *session) progress(now time.Time) {
-	if s.traj != nil && now.Sub(s.lastProgress) >= progressEvery {
+	j := s.traj
+	if j == nil || now.Sub(s.lastProgress) < progressEvery {
+		return
+	}
+	if done, _ := j.progress.Load(); done != j.sentDone || !j.shown {
 		s.lastProgress = now
 		s.stateDirty = true
 	}
@@ -297,25 +317,26 @@ func (s *session) setScenario(sc *scenario.Scenario) error {
 		base = s.newest()
 	}
 	rebuild := base == nil || !reflect.DeepEqual(p.Settings, base.plan.Settings)
-	var run *sim.Run
-	if rebuild {
-		if run, err = p.Start(); err != nil {
-			return err
-		}
-	} else {
+	var run *sim.Run // nil: the trajectory job starts it from W₀
+	if !rebuild {
 		run = base.run
 	}
-	_, d, _ := run.Dims()
-	if p.Frame.Grid.Bounds == nil && d == 2 {
-		box := sim.AutoBox(run.Memories(), p.Frame.Grid.Margin)
+	if _, d, _ := p.Dims(); p.Frame.Grid.Bounds == nil && d == 2 {
+		box := sim.AutoBox(p.Settings.MemoryPoints(), p.Frame.Grid.Margin)
 		p.Frame.Grid.Bounds = &box
 	}
 	t := p.Iterations
 	next := &pending{plan: p, run: run, sc: scenario.Canonical(p, sc, t), preset: scenario.MatchPreset(p),
-		t: t, rebuild: rebuild || base != nil && base.rebuild, seq: s.seq}
+		t: t, rebuild: rebuild || base != nil && base.rebuild, seq: s.seq,
+		// Still the playing clock's, if only the picture changed.
+		play: base != nil && base.play && t == base.t}
 	if !s.loaded {
-		// Nothing is shown yet: show iteration 0 at once, and the
-		// trajectory's progress towards t from there.
+		// Nothing is shown yet: start the run here, once per session (the
+		// cost of one step), show iteration 0 at once, and then the
+		// trajectory's progress towards t.
+		if next.run, err = p.Start(); err != nil {
+			return err
+		}
 		first := *next
 		first.t = 0
 		s.adopt(&first, nil)
@@ -495,6 +516,7 @@ func (s *session) stateMsg() *stateMsg {
 	msg.Preset = newest.preset
 	if j := s.traj; j != nil {
 		done, total := j.progress.Load()
+		j.sentDone, j.shown = done, true
 		msg.Computing = &computingMsg{T: j.pend.t, Done: done, Total: total, Rebuild: j.pend.rebuild || j.pend.run != s.run}
 	}
 	return msg

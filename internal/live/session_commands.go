@@ -73,10 +73,10 @@ func (s *session) apply(m *message) error {
 	case msgPause:
 		s.pause()
 	case msgStep:
+		s.pause() // first: a play in progress stops at the last iteration computed
 		if err := s.goTo(s.newest().t+1, "t"); err != nil {
 			return err
 		}
-		s.pause()
 	case msgBack:
 		s.pause()
 		if t := s.newest().t; t > 0 {
@@ -94,13 +94,9 @@ func (s *session) apply(m *message) error {
 	case msgReset:
 		s.pause()
 		base := s.newest()
-		run, err := base.plan.Start()
-		if err != nil {
-			return err
-		}
 		next := *base
-		next.run, next.t, next.rebuild, next.seq = run, 0, true, s.seq
-		s.schedule(&next) // iteration 0 is computed: shown at once
+		next.run, next.t, next.rebuild, next.play, next.seq = nil, 0, true, false, s.seq
+		s.schedule(&next) // a new run from W₀
 	case msgReseed:
 		base := s.newest()
 		seed := int64(base.plan.Settings.FeatureMap.Seed) + 1

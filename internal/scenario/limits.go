@@ -311,14 +311,15 @@ func (p *Plan) Dims() (m, d, k int) {
 }
 
 // Work is the estimated worst CPU time of computing p as POST /api/v1/run
-// does, in nanoseconds of one core: N training steps (StepNs) and the
+// does, in nanoseconds of one core: the start of the run (the loss at
+// t = 0, the cost of a step) and N training steps (StepNs), and the
 // rendering of the snapshots (RenderWork). Admission control weighs runs
 // by it.
 func (p *Plan) Work() float64 {
 	m, d, k := p.Dims()
 	g := &p.Frame.Grid
 	cells := int64(g.NX) * int64(g.NY) * int64(len(p.Snapshots)) * int64(p.Frame.Steps)
-	return float64(p.Iterations)*StepNs(m, d, k) + RenderWork(cells, m, p.Frame.Separations)
+	return float64(p.Iterations+1)*StepNs(m, d, k) + RenderWork(cells, m, p.Frame.Separations)
 }
 
 // RenderChunkNs is the estimated worst CPU time a chunk of a rendering

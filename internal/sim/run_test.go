@@ -225,3 +225,22 @@ func TestDuplicateMemoriesDeltaMin(t *testing.T) {
 		t.Errorf("%d negative Δmin", negative)
 	}
 }
+
+// TestMemoryPoints checks that Settings.MemoryPoints gives the memories a
+// run uses, normalised or not.
+func TestMemoryPoints(t *testing.T) {
+	for _, norm := range []bool{true, false} {
+		s := Settings{Memories: [][]float64{{3, 4}, {1e-200, 0}, {-2, 0.5}}, NormalizeMemories: norm,
+			UHop: UHopSettings{Optimizer: Adam, LR: 0.1, Tau: 1}}
+		r, err := New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := s.MemoryPoints(), r.Memories()
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("normalise %v: points %v, the run's %v", norm, got, want)
+			}
+		}
+	}
+}

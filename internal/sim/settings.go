@@ -210,3 +210,23 @@ func (s *Settings) validate() (m, d, k int, err error) {
 	}
 	return m, d, k, nil
 }
+
+// MemoryPoints returns the memories as a run of s uses them, M×d
+// row-major: normalised to unit length if s asks for it (as New does), else
+// as given. s must pass Check. It costs O(M·d), nothing of a run's start.
+func (s *Settings) MemoryPoints() []float64 {
+	m := len(s.Memories)
+	if m == 0 {
+		return nil
+	}
+	d := len(s.Memories[0])
+	x := make([]float64, m*d)
+	for mu, row := range s.Memories {
+		if s.NormalizeMemories {
+			normalize(x[mu*d:mu*d+d], row)
+		} else {
+			copy(x[mu*d:], row)
+		}
+	}
+	return x
+}
