@@ -72,7 +72,7 @@ type jobResult struct {
 	probe *probeJob
 	bytes []byte   // the encoded frame
 	run   *sim.Run // the trajectory job's run
-	reply any    // the probe's message
+	reply any      // the probe's message
 	err   error
 }
 
