@@ -188,7 +188,17 @@ func (s *session) schedule(pend *pending) {
 			return
 		}
 	}
-	s.pending = pend
+	s.pending = pend // its job starts when the messages that have arrived are applied (startTrajectory)
+}
+
+// startTrajectory starts the trajectory job of the pending state, unless it
+// runs already. The loop calls it after it has applied every message that
+// had arrived, so that a state that a later message replaced costs nothing.
+func (s *session) startTrajectory() {
+	pend := s.pending
+	if pend == nil || s.traj != nil {
+		return
+	}
 	m, d, k := pend.plan.Dims()
 	from := 0
 	if pend.run != nil {

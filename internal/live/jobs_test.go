@@ -168,3 +168,27 @@ func TestLiveNewerPatchCancelsRecomputation(t *testing.T) {
 		return l.finished["trajectory/cancelled"] == 1 && l.finished["trajectory/done"] >= 1
 	})
 }
+
+// TestLiveTrainingPatchWhilePlaying changes τ while playing, then pauses
+// and steps: the new trajectory is computed to its end (pausing stops only
+// the shown run's steps), no message gets an internal error, and the
+// session goes on. Before the fix the pause showed a run not yet started.
+func TestLiveTrainingPatchWhilePlaying(t *testing.T) {
+	_, url := startLive(t, scenario.Limits{})
+	c := livetest.Dial(t, url)
+	c.UntilSeq(c.Send(`{"type": "preset", "name": "clustered"}`))
+	c.Send(`{"type": "speed", "itersPerSecond": 1000}`)
+	c.Send(`{"type": "play"}`)
+	c.Until("playing past t = 20", func(f *livetest.Frame) bool { return f.T > 20 })
+	c.Send(`{"type": "patch", "scenario": {"uhop": {"tau": 0.45}}}`)
+	pause := c.Send(`{"type": "pause"}`)
+	st := c.UntilSettled(pause)
+	step := c.Send(`{"type": "step"}`)
+	after := c.UntilSettled(step)
+	if after.T != st.T+1 || after.Playing || !strings.Contains(string(after.Scenario), `"tau":0.45`) {
+		t.Errorf("after pause at t %d and a step: t %d playing %v scenario %s", st.T, after.T, after.Playing, after.Scenario)
+	}
+	for _, e := range c.Errors {
+		t.Errorf("error %+v", e)
+	}
+}

@@ -234,6 +234,7 @@ func BenchmarkLiveFrame(b *testing.B) {
 	if err := sess.setScenario(sc); err != nil {
 		b.Fatal(err)
 	}
+	sess.startTrajectory()
 	if sess.traj != nil { // the preset's iterations are a trajectory job
 		sess.jobDone(<-sess.jobs.results)
 	}

@@ -206,8 +206,10 @@ func (s *session) pause() {
 		s.playing = false
 		s.stateDirty = true
 	}
-	if s.pending != nil && s.pending.play {
-		pend := *s.pending
+	// Only the steps of the shown run stop here; a new trajectory is
+	// computed to its end.
+	if p := s.pending; p != nil && p.play && p.run != nil && p.run == s.run {
+		pend := *p
 		s.cancelTrajectory()
 		pend.t = min(pend.t, s.run.Iterations())
 		s.adopt(&pend, nil)
@@ -329,7 +331,7 @@ func (s *session) setScenario(sc *scenario.Scenario) error {
 	next := &pending{plan: p, run: run, sc: scenario.Canonical(p, sc, t), preset: scenario.MatchPreset(p),
 		t: t, rebuild: rebuild || base != nil && base.rebuild, seq: s.seq,
 		// Still the playing clock's, if only the picture changed.
-		play: base != nil && base.play && t == base.t}
+		play: base != nil && base.play && t == base.t && !rebuild}
 	if !s.loaded {
 		// Nothing is shown yet: start the run here, once per session (the
 		// cost of one step), show iteration 0 at once, and then the
@@ -451,6 +453,7 @@ func (s *session) flush() {
 	}
 	cp := s.checkpoint()
 	defer s.recoverMessage(&cp, "rendering")
+	s.startTrajectory()
 	if s.stateDirty {
 		s.stateDirty = false
 		if b, err := json.Marshal(s.stateMsg()); err != nil {
