@@ -43,6 +43,10 @@ const (
 	// maxProbes bounds the probe jobs of a session in flight; a probe
 	// beyond it is answered busy.
 	maxProbes = 8
+	// interactiveTrajectoryNs is the estimated work (scenario.StepNs per
+	// step, the start included) up to which a trajectory job is
+	// interactive, not background.
+	interactiveTrajectoryNs = 20e6
 	// codeBusy answers a probe beyond maxProbes.
 	codeBusy = "busy"
 )
@@ -210,7 +214,14 @@ func (s *session) startTrajectory() {
 	job := &trajJob{ctx: ctx, cancel: cancel, pend: pend, progress: new(workpool.Progress), started: time.Now()}
 	job.progress.SetTotal(int64(n))
 	s.traj = job
-	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: workpool.Background,
+	// A short trajectory (an edit at a small t, the steps of play) is part
+	// of the interaction, and as urgent as a frame; a long one is
+	// background work.
+	pri := workpool.Background
+	if float64(pend.t-from+1)*scenario.StepNs(m, d, k) <= interactiveTrajectoryNs {
+		pri = workpool.Interactive
+	}
+	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: pri,
 		Kind: "trajectory", Sequential: true, Progress: job.progress})
 	run, plan, target, mu, afterStep := pend.run, pend.plan, pend.t, s.jobs.runMu, s.srv.afterStep
 	s.jobs.start(func() jobResult {

@@ -14,6 +14,11 @@ import (
 // playTick is how often a playing session looks at the clock to advance.
 const playTick = 10 * time.Millisecond
 
+// inlineStartNs is the estimated cost (scenario.StepNs) up to which a new
+// run is started on the session's goroutine rather than in its trajectory
+// job: a small fraction of a frame.
+const inlineStartNs = 1e6
+
 // defaultSpeed is the playing speed of a new session, in iterations per second.
 const defaultSpeed = 10
 
@@ -320,8 +325,15 @@ func (s *session) setScenario(sc *scenario.Scenario) error {
 	}
 	rebuild := base == nil || !reflect.DeepEqual(p.Settings, base.plan.Settings)
 	var run *sim.Run // nil: the trajectory job starts it from W₀
-	if !rebuild {
+	switch {
+	case !rebuild:
 		run = base.run
+	case scenario.StepNs(p.Dims()) <= inlineStartNs:
+		// Starting costs about a step; a cheap one is done here, so that
+		// a drag at t = 0 shows its frame without a trip through the pool.
+		if run, err = p.Start(); err != nil {
+			return err
+		}
 	}
 	if _, d, _ := p.Dims(); p.Frame.Grid.Bounds == nil && d == 2 {
 		box := sim.AutoBox(p.Settings.MemoryPoints(), p.Frame.Grid.Margin)
