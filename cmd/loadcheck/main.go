@@ -4,8 +4,16 @@
 // starts hoplab's real handler and pool in-process, on a loopback port,
 // and talks to it over HTTP and websockets as clients do.
 //
-//	go run ./cmd/loadcheck                 # every check
+//	go run ./cmd/loadcheck                 # the three checks of a busy server
 //	go run ./cmd/loadcheck -check light    # one: disconnect | light | run
+//	go run ./cmd/loadcheck -check drag -sessions 8 [-url http://host:port]
+//	go run ./cmd/loadcheck -check play -sessions 8 [-url http://host:port]
+//
+// drag and play run N live sessions on the clustered preset against the
+// server at -url (or one started in-process): drag moves a memory at
+// 30 Hz with one move in flight per session; play plays at the fastest
+// speed. They print each session's frames per second, move → frame
+// p50/p99, the errors, and the server's RSS and goroutines from /metrics.
 //
 // The numbers depend on the machine; the README quotes them with its
 // description. Run one load tool at a time: they share the cores.
@@ -33,14 +41,25 @@ import (
 	"github.com/coder/websocket"
 
 	"hoplab/internal/api"
+	"hoplab/internal/metrics"
 	"hoplab/internal/workpool"
 )
 
 func main() {
-	check := flag.String("check", "all", "which check: disconnect, light, run or all")
+	check := flag.String("check", "all", "which check: disconnect, light, run, all (these three), drag or play")
 	samples := flag.Int("samples", 40, "frames measured per light-session run")
-	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "workers of the compute pool")
+	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "workers of the compute pool of an in-process server")
+	flag.IntVar(&load.sessions, "sessions", 8, "drag, play: live sessions at once")
+	flag.DurationVar(&load.duration, "duration", 10*time.Second, "drag, play: how long they run")
+	flag.StringVar(&load.url, "url", "", "drag, play: the server's base URL (http://host:port); empty: start one in-process")
 	flag.Parse()
+	if *check == "drag" || *check == "play" {
+		if err := runLoad(*check, *workers); err != nil {
+			fmt.Fprintln(os.Stderr, "loadcheck:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*check, *samples, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "loadcheck:", err)
 		os.Exit(1)
@@ -56,8 +75,9 @@ type server struct {
 }
 
 func start(workers int) (*server, error) {
-	pool := workpool.New(workers)
-	h := api.NewHandler(api.Config{Pool: pool, Logger: slog.New(slog.DiscardHandler)})
+	m := metrics.New()
+	pool := workpool.New(workers, workpool.WithObserver(m))
+	h := api.NewHandler(api.Config{Pool: pool, Logger: slog.New(slog.DiscardHandler), Metrics: m})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -116,17 +136,23 @@ type client struct {
 	conn *websocket.Conn
 	seq  uint32
 
+	tolerant bool // error messages are counted, not fatal
+
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every message
 	frame   uint32        // the seq of the newest frame
+	frames  int           // frames received
+	errs    int           // error messages received
 	state   map[string]any
 	err     error
 }
 
-func dial(s *server) (*client, error) {
+func dial(s *server) (*client, error) { return dialURL(s.url) }
+
+func dialURL(base string) (*client, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+s.url[len("http"):]+"/api/v1/live", nil)
+	conn, _, err := websocket.Dial(ctx, "ws"+base[len("http"):]+"/api/v1/live", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +170,7 @@ func (c *client) read() {
 			c.err = err
 		} else if typ == websocket.MessageBinary && len(data) >= 12 {
 			c.frame = binary.LittleEndian.Uint32(data[8:])
+			c.frames++
 		} else if typ == websocket.MessageText {
 			var m map[string]any
 			if json.Unmarshal(data, &m) == nil {
@@ -151,7 +178,10 @@ func (c *client) read() {
 				case "state":
 					c.state = m
 				case "error":
-					c.err = fmt.Errorf("the server refused a message: %s", data)
+					c.errs++
+					if !c.tolerant {
+						c.err = fmt.Errorf("the server refused a message: %s", data)
+					}
 				}
 			}
 		}
@@ -454,3 +484,164 @@ func join(s []string) string {
 
 func cos(a float64) float64 { return math.Cos(a) }
 func sin(a float64) float64 { return math.Sin(a) }
+
+// load holds the flags of the drag and play checks.
+var load struct {
+	sessions int
+	duration time.Duration
+	url      string
+}
+
+// sessionStats is what one session of a load run measured.
+type sessionStats struct {
+	frames    int
+	latencies []time.Duration
+	errors    int
+	err       error
+}
+
+// runLoad runs load.sessions sessions that drag or play for
+// load.duration, and prints what they measured and what /metrics says.
+func runLoad(kind string, workers int) error {
+	base := load.url
+	if base == "" {
+		s, err := start(workers)
+		if err != nil {
+			return err
+		}
+		defer s.close()
+		base = s.url
+		fmt.Printf("server: in-process, pool of %d workers\n", workers)
+	} else {
+		fmt.Printf("server: %s\n", base)
+	}
+	fmt.Printf("machine: %d CPUs (GOMAXPROCS %d), %s/%s, %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Printf("%s: %d sessions of the clustered preset for %v\n", kind, load.sessions, load.duration)
+	stats := make([]sessionStats, load.sessions)
+	type figures struct {
+		rss, goroutines float64
+		err             error
+	}
+	during := make(chan figures, 1)
+	go func() { // the server's figures while the sessions run
+		time.Sleep(load.duration * 9 / 10)
+		rss, g, err := serverFigures(base)
+		during <- figures{rss, g, err}
+	}()
+	var wg sync.WaitGroup
+	for i := range stats {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stats[i] = oneSession(base, kind, i)
+		}()
+	}
+	wg.Wait()
+	var all []time.Duration
+	errors, failed := 0, 0
+	var fps []float64
+	for i, st := range stats {
+		if st.err != nil {
+			failed++
+			fmt.Printf("  session %d failed: %v\n", i, st.err)
+			continue
+		}
+		errors += st.errors
+		all = append(all, st.latencies...)
+		fps = append(fps, float64(st.frames)/load.duration.Seconds())
+	}
+	slices.Sort(fps)
+	if len(fps) > 0 {
+		fmt.Printf("  frames per second per session: min %.1f, median %.1f, max %.1f\n", fps[0], fps[len(fps)/2], fps[len(fps)-1])
+	}
+	if len(all) > 0 {
+		slices.Sort(all)
+		p := func(q float64) time.Duration {
+			return all[min(len(all)-1, int(q*float64(len(all))))].Round(100 * time.Microsecond)
+		}
+		fmt.Printf("  move → frame: p50 %v, p99 %v (%d moves)\n", p(0.5), p(0.99), len(all))
+	}
+	fmt.Printf("  errors: %d error messages, %d sessions failed\n", errors, failed)
+	f := <-during
+	if f.err != nil {
+		return f.err
+	}
+	fmt.Printf("  server, near the end of the run: RSS %.1f MiB, %d goroutines (GET /metrics)\n", f.rss/(1<<20), int(f.goroutines))
+	return nil
+}
+
+// oneSession runs one session of a load run.
+func oneSession(base, kind string, i int) (st sessionStats) {
+	c, err := dialURL(base)
+	if err != nil {
+		return sessionStats{err: err}
+	}
+	defer c.conn.CloseNow()
+	c.tolerant = true
+	seq, err := c.send(`{"type": "preset", "name": "clustered"}`)
+	if err == nil {
+		err = c.frameFor(seq)
+	}
+	if err != nil {
+		return sessionStats{err: err}
+	}
+	c.mu.Lock()
+	startFrames := c.frames
+	c.mu.Unlock()
+	end := time.Now().Add(load.duration)
+	switch kind {
+	case "play":
+		for _, m := range []string{`{"type": "speed", "itersPerSecond": 1000}`, `{"type": "play"}`} {
+			if _, err := c.send(m); err != nil {
+				return sessionStats{err: err}
+			}
+		}
+		time.Sleep(time.Until(end))
+	default: // drag: a move at 30 Hz, one in flight
+		tick := time.NewTicker(time.Second / 30)
+		defer tick.Stop()
+		for k := 0; time.Now().Before(end); k++ {
+			a := 2 * math.Pi * float64(k) / 90
+			t0 := time.Now()
+			seq, err := c.send(fmt.Sprintf(`{"type": "move", "i": %d, "x": %.4f, "y": %.4f}`, i%8, 0.8*math.Cos(a), 0.8*math.Sin(a)))
+			if err == nil {
+				err = c.frameFor(seq)
+			}
+			if err != nil {
+				return sessionStats{err: err}
+			}
+			st.latencies = append(st.latencies, time.Since(t0))
+			<-tick.C
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st.frames, st.errors = c.frames-startFrames, c.errs
+	return st
+}
+
+// serverFigures reads the server's RSS and goroutine count from /metrics.
+func serverFigures(base string) (rss, goroutines float64, err error) {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, 0, fmt.Errorf("GET /metrics: %s", resp.Status)
+	}
+	for _, line := range bytes.Split(body, []byte("\n")) {
+		var v float64
+		if n, _ := fmt.Sscanf(string(line), "process_resident_memory_bytes %g", &v); n == 1 {
+			rss = v
+		}
+		if n, _ := fmt.Sscanf(string(line), "go_goroutines %g", &v); n == 1 {
+			goroutines = v
+		}
+	}
+	return rss, goroutines, nil
+}
