@@ -15,6 +15,7 @@ import (
 
 	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
+	"hoplab/internal/sim"
 	"hoplab/internal/workpool"
 )
 
@@ -250,6 +251,39 @@ func BenchmarkLiveFrame(b *testing.B) {
 		}
 		sess.frame, buf = nil, r.bytes
 		sess.out.giveBack(buf)
+	}
+	b.ReportMetric(float64(len(buf)), "frame-bytes")
+}
+
+// BenchmarkFrameEncode is the encoding alone of the landing preset's frame
+// of both views (deflate of the cells), on one goroutine.
+func BenchmarkFrameEncode(b *testing.B) {
+	s := newServerOn(nil, scenario.Limits{})
+	sess := newSession(context.Background(), s.Server, nil, newOutbox())
+	pr, _ := scenario.FindPreset(scenario.DefaultPreset)
+	sc, err := scenario.Decode([]byte(pr.Scenario(1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sess.setScenario(sc); err != nil {
+		b.Fatal(err)
+	}
+	var frames []*sim.Frame
+	for i, space := range sess.shownViews() {
+		f := &sess.bufs.frames[i]
+		if err := sess.run.Render(f, sess.t, sess.frameSettings(space), sim.Serial{}); err != nil {
+			b.Fatal(err)
+		}
+		frames = append(frames, f)
+	}
+	var enc frameEncoder
+	var buf []byte
+	h := frameHeader{m: len(sess.run.Memories()) / 2}
+	b.ReportAllocs()
+	for b.Loop() {
+		if buf, err = enc.encode(buf[:0], h, sess.run.Memories(), nil, frames, sim.Serial{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ReportMetric(float64(len(buf)), "frame-bytes")
 }
