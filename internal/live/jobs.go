@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -40,6 +41,11 @@ const (
 	// progressEvery is how often a trajectory job's progress is sent, in
 	// the state message.
 	progressEvery = 100 * time.Millisecond
+	// restDelay: input that has not changed the picture for this long is
+	// at rest; the frames are then full resolution.
+	restDelay = 100 * time.Millisecond
+	// minCoarseSide is the smallest side of a coarse grid.
+	minCoarseSide = 24
 	// maxProbes bounds the probe jobs of a session in flight; a probe
 	// beyond it is answered busy.
 	maxProbes = 8
@@ -119,8 +125,16 @@ func (sj *sessionJobs) stopAll() {
 	}
 }
 
+// DefaultCoarseBudget is the time a frame may take while input moves
+// (dragging, playing): a frame whose full grid has taken longer is
+// rendered on a coarser grid expected to fit, and the full grid follows
+// once the input rests for restDelay.
+const DefaultCoarseBudget = 12 * time.Millisecond
+
 // frameJob is a frame being rendered.
 type frameJob struct {
+	coarse    bool
+	started   time.Time
 	cancel    context.CancelFunc
 	cancelled bool
 	progress  *workpool.Progress
@@ -359,8 +373,12 @@ func (s *session) startFrame() error {
 	m, d, k := s.run.Dims()
 	views := s.shownViews()
 	total := 0
+	coarse := false
 	for i, space := range views {
 		fs := s.frameSettings(space)
+		if nx, ny, ok := s.coarseGrid(fs.Grid.NX, fs.Grid.NY); ok {
+			fs.Grid.NX, fs.Grid.NY, coarse = nx, ny, true
+		}
 		plan := &s.bufs.plans[i]
 		plan.SetChunks(scenario.FrameChunks(&fs, m))
 		if err := s.run.PrepareFrame(plan, s.t, fs); err != nil {
@@ -377,10 +395,10 @@ func (s *session) startFrame() error {
 	}
 	st := s.run.State(s.t)
 	h := frameHeader{seq: s.seq, epoch: s.epoch, t: s.t, iterations: s.run.Iterations(), m: m,
-		loss: st.Loss, deltaMin: st.DeltaMin, minAngleDeg: st.MinAngleDeg}
+		loss: st.Loss, deltaMin: st.DeltaMin, minAngleDeg: st.MinAngleDeg, coarse: coarse}
 
 	ctx, cancel := context.WithCancel(s.jobs.ctx)
-	job := &frameJob{cancel: cancel, progress: new(workpool.Progress), buf: s.out.takeSpare()}
+	job := &frameJob{coarse: coarse, started: time.Now(), cancel: cancel, progress: new(workpool.Progress), buf: s.out.takeSpare()}
 	job.progress.SetTotal(int64(total))
 	s.frame = job
 	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: workpool.Interactive, Kind: "frame", Progress: job.progress})
@@ -417,6 +435,15 @@ func (s *session) frameDone(j *frameJob, b []byte, err error) {
 	case err == nil:
 		s.out.putFrame(b)
 		s.lastFrameAt = time.Now()
+		s.shownCoarse = j.coarse
+		if !j.coarse { // the full grid's time, for coarseGrid
+			took := s.lastFrameAt.Sub(j.started)
+			if s.fullFrame == 0 {
+				s.fullFrame = took
+			} else {
+				s.fullFrame += (took - s.fullFrame) * 3 / 10
+			}
+		}
 	case j.cancelled || s.ctx.Err() != nil:
 		s.frameDirty = true // render the newer state
 	default:
@@ -494,4 +521,31 @@ func newProbeMsg(seq uint32, name string, x, y float64, t int, epoch uint32, pat
 		msg.Paths[i] = probePathMsg{Separation: p.Separation.Name(), Points: points, Energy: energy, Support: p.Support, Label: p.Label}
 	}
 	return msg
+}
+
+// coarseGrid returns the grid of a coarse frame for a full grid of nx×ny,
+// and true, when the picture's input moves (a memory was dragged within
+// restDelay, or the session plays) and full frames have taken longer than
+// the coarse budget: the sides scaled by √(budget/time), at least
+// minCoarseSide. Otherwise it returns false: the full grid.
+func (s *session) coarseGrid(nx, ny int) (int, int, bool) {
+	budget := s.srv.coarseBudget
+	moving := s.playing || time.Since(s.lastInputAt) < restDelay
+	if !moving || budget <= 0 || s.fullFrame <= budget {
+		return nx, ny, false
+	}
+	f := math.Sqrt(float64(budget) / float64(s.fullFrame))
+	cx, cy := max(minCoarseSide, int(float64(nx)*f)), max(minCoarseSide, int(float64(ny)*f))
+	if cx >= nx && cy >= ny {
+		return nx, ny, false
+	}
+	return min(cx, nx), min(cy, ny), true
+}
+
+// refine asks for the full grid once the input rests after a coarse frame.
+func (s *session) refine(now time.Time) {
+	if s.shownCoarse && !s.playing && now.Sub(s.lastInputAt) >= restDelay && !s.frameDirty && s.frame == nil {
+		s.frameDirty = true
+		s.shownCoarse = false // asked for; a coarse frame again would set it
+	}
 }

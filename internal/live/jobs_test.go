@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -190,5 +191,44 @@ func TestLiveTrainingPatchWhilePlaying(t *testing.T) {
 	}
 	for _, e := range c.Errors {
 		t.Errorf("error %+v", e)
+	}
+}
+
+// TestLiveCoarseWhileDragging drags a memory with a coarse budget every
+// full frame exceeds: the frames during the drag are coarse (flagged, on a
+// smaller grid), and once the input rests the full grid arrives, with the
+// same cells as a session that loads the dragged scenario afresh.
+func TestLiveCoarseWhileDragging(t *testing.T) {
+	_, url := startLiveWith(t, scenario.Limits{}, func(s *testServer) { s.coarseBudget = time.Nanosecond })
+	c := livetest.Dial(t, url)
+	first := c.UntilSeq(c.Send(`{"type": "preset", "name": "clustered"}`))
+	if first.Coarse || first.NX != 128 {
+		t.Fatalf("the first frame: coarse %v, %d×%d", first.Coarse, first.NX, first.NY)
+	}
+	var last uint32
+	for k := range 6 {
+		last = c.Send(fmt.Sprintf(`{"type": "move", "i": 0, "x": %g, "y": 0.3}`, 0.5+0.05*float64(k)))
+	}
+	coarse := c.Until("a coarse frame", func(f *livetest.Frame) bool { return f.Coarse })
+	if coarse.NX >= 128 || coarse.NY >= 128 || coarse.NX < minCoarseSide {
+		t.Errorf("coarse frame of %d×%d, want smaller than 128×128 and at least %d", coarse.NX, coarse.NY, minCoarseSide)
+	}
+	full := c.Until("the full frame at rest", func(f *livetest.Frame) bool { return f.Seq >= last && !f.Coarse })
+	if full.NX != 128 || full.NY != 128 {
+		t.Fatalf("the frame at rest is %d×%d", full.NX, full.NY)
+	}
+	st := c.UntilSettled(last)
+	d := livetest.Dial(t, url)
+	want := d.UntilSeq(d.Send(`{"type": "load", "protocol": 1, "scenario": ` + string(st.Scenario) + `}`))
+	if len(want.Views) != len(full.Views) {
+		t.Fatalf("%d views, a fresh session %d", len(full.Views), len(want.Views))
+	}
+	for v := range want.Views {
+		for p := range want.Views[v].Panels {
+			a, b := full.Views[v].Panels[p], want.Views[v].Panels[p]
+			if !slices.Equal(a.Labels, b.Labels) || !slices.Equal(a.Support, b.Support) || !slices.Equal(a.Energy, b.Energy) {
+				t.Fatalf("view %d panel %d: the frame at rest differs from a fresh session's", v, p)
+			}
+		}
 	}
 }

@@ -178,7 +178,11 @@ type Server struct {
 	limits    scenario.Limits
 	runner    func(ctx context.Context, j workpool.Job) sim.Runner
 	afterStep func(ctx context.Context, t int)
-	obs       Observer // never nil
+	// coarseBudget: while input moves, a frame whose full grid is
+	// expected to take longer is rendered on a coarser grid that fits it
+	// (coarseGrid); DefaultCoarseBudget unless a test sets it.
+	coarseBudget time.Duration
+	obs          Observer // never nil
 	// live tracks the open sessions.
 	live liveSessions
 }
@@ -186,7 +190,8 @@ type Server struct {
 // NewServer returns a Server with no session open. cfg.Runner must not
 // be nil.
 func NewServer(cfg Config) *Server {
-	s := &Server{log: cfg.Logger, limits: cfg.Limits, runner: cfg.Runner, afterStep: cfg.AfterStep, obs: cfg.Observer}
+	s := &Server{log: cfg.Logger, limits: cfg.Limits, runner: cfg.Runner, afterStep: cfg.AfterStep, obs: cfg.Observer,
+		coarseBudget: DefaultCoarseBudget}
 	if s.obs == nil {
 		s.obs = nopObserver{}
 	}

@@ -61,9 +61,12 @@ type session struct {
 	pending      *pending
 	probes       int
 	bufs         *frameBufs
-	lost         bool      // the session cannot go on: the loop ends it with 1011
-	lastFrameAt  time.Time // when a frame was last handed to the writer
-	lastProgress time.Time // when the trajectory's progress was last sent
+	lost         bool          // the session cannot go on: the loop ends it with 1011
+	lastFrameAt  time.Time     // when a frame was last handed to the writer
+	lastInputAt  time.Time     // when a message last changed the picture
+	fullFrame    time.Duration // a full frame's time, start to result, a moving average
+	shownCoarse  bool          // the last frame sent was coarse: the full one is due at rest
+	lastProgress time.Time     // when the trajectory's progress was last sent
 }
 
 func newSession(ctx context.Context, srv *Server, in <-chan []byte, out *outbox) *session {
@@ -82,7 +85,7 @@ func (s *session) loop() {
 	defer s.jobs.stopAll()
 	for {
 		var tick <-chan time.Time
-		if s.playing || s.traj != nil {
+		if s.playing || s.traj != nil || s.shownCoarse {
 			tick = ticker.C
 		}
 		var freed <-chan struct{}
@@ -111,6 +114,7 @@ func (s *session) loop() {
 			s.work(func() {
 				s.advance(now)
 				s.progress(now)
+				s.refine(now)
 			})
 		case r := <-s.jobs.results:
 			s.work(func() { s.jobDone(r) })
@@ -189,7 +193,10 @@ func (s *session) handle(data []byte) {
 		err = s.apply(m)
 	}
 	if err == nil {
-		s.stateDirty = true // the state message acknowledges every applied message by its seq
+		s.stateDirty = true   // the state message acknowledges every applied message by its seq
+		if m.typ == msgMove { // a drag: coarse frames while it moves (coarseGrid)
+			s.lastInputAt = time.Now()
+		}
 		return
 	}
 	{

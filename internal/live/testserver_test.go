@@ -45,6 +45,7 @@ func newTestServer(t *testing.T, lim scenario.Limits) *testServer {
 	t.Cleanup(pool.Close)
 	s := &testServer{pool: pool}
 	s.Server = NewServer(Config{Limits: lim, Runner: s.runner, Logger: slog.New(slog.NewTextHandler(&testLogWriter{t: t}, nil))})
+	s.coarseBudget = 0 // full frames only, unless a test asks for coarse ones
 	return s
 }
 
@@ -215,5 +216,6 @@ func divergentScenario(momentum float64, nx int, extra string) string {
 func newServerOn(pool *workpool.Pool, lim scenario.Limits) *testServer {
 	s := &testServer{pool: pool}
 	s.Server = NewServer(Config{Limits: lim, Runner: s.runner})
+	s.coarseBudget = 0
 	return s
 }

@@ -20,6 +20,7 @@ const (
 	frameEncoding     = 1 // deflate, RFC 1951
 	flagInputPoints   = 1 << 0
 	flagFeaturePoints = 1 << 1
+	flagCoarse        = 1 << 2            // a coarse frame: a smaller grid while input moves
 	labelNone         = 255               // the label byte of a white cell
 	labelUndefined    = 254               // the label byte of an undefined cell (sim.LabelUndefined)
 	maxWireLabel      = 253               // labels above this cannot be sent; MaxLiveMemories keeps M below it
@@ -37,6 +38,7 @@ type frameHeader struct {
 	loss          float64
 	deltaMin      float64
 	minAngleDeg   float64
+	coarse        bool
 }
 
 // frameEncoder writes frames. The body is built and compressed in
@@ -83,6 +85,9 @@ func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoi
 		nx, ny, panels = len(views[0].XS), len(views[0].YS), len(views[0].Panels)
 	}
 	flags := byte(0)
+	if h.coarse {
+		flags |= flagCoarse
+	}
 	if inputPoints != nil {
 		flags |= flagInputPoints
 	}

@@ -325,6 +325,8 @@ func MustUnmarshal(t testing.TB, data []byte, v any) {
 // Frame is a frame decoded by the test's own reading of
 // docs/protocol.md.
 type Frame struct {
+	// Coarse marks a frame rendered on a coarser grid while input moves.
+	Coarse            bool
 	Seq, Epoch        uint32
 	T, Iterations     int
 	M, NX, NY         int
@@ -388,6 +390,7 @@ func DecodeFrame(data []byte) (*Frame, error) {
 		}
 		return out
 	}
+	f.Coarse = flags&4 != 0
 	if flags&1 != 0 {
 		f.Input = floats(2 * f.M)
 	}

@@ -35,6 +35,8 @@ export const ENCODING_DEFLATE_RAW = 1;
 
 const FLAG_INPUT_POINTS = 1;
 const FLAG_FEATURE_POINTS = 2;
+/** Flag bit 2: a coarse frame, rendered on a smaller grid while input moves. */
+const FLAG_COARSE = 4;
 const SPACES = ['feature', 'input']; // by the view block's space byte
 const MAX_VIEWS = SPACES.length;
 /** The label byte of a white cell: its query reached no single memory. */
@@ -231,6 +233,7 @@ export function decodeBody(header, body) {
     inputPoints,
     featurePoints,
     views,
+    coarse: Boolean(header.flags & FLAG_COARSE),
   };
 }
 

@@ -225,3 +225,9 @@ test('rebuildEnergy: a range wider than the largest float64 takes the convex for
   assert.equal(out[1], 1.794e308);
   assert.ok(Number.isFinite(out[2]) && Math.abs(out[2] - (-4.1e307 * (1 - 2048 / levels) + 1.794e308 * (2048 / levels))) < 1e295);
 });
+
+test('flag bit 2 marks a coarse frame; the golden frame is full', async () => {
+  assert.equal((await decodeFrame(golden)).coarse, false);
+  const coarse = withHeader((dv) => dv.setUint8(56, dv.getUint8(56) | 4));
+  assert.equal((await decodeFrame(coarse)).coarse, true);
+});
