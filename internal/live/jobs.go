@@ -125,8 +125,8 @@ func (sj *sessionJobs) stopAll() {
 	}
 }
 
-// DefaultCoarseBudget is the time a frame may take while input moves
-// (dragging, playing): a frame whose full grid has taken longer is
+// DefaultCoarseBudget is the time a frame may take while a memory is
+// dragged: a frame whose full grid has taken longer is
 // rendered on a coarser grid expected to fit, and the full grid follows
 // once the input rests for restDelay.
 const DefaultCoarseBudget = 12 * time.Millisecond
@@ -525,12 +525,14 @@ func newProbeMsg(seq uint32, name string, x, y float64, t int, epoch uint32, pat
 
 // coarseGrid returns the grid of a coarse frame for a full grid of nx×ny,
 // and true, when the picture's input moves (a memory was dragged within
-// restDelay, or the session plays) and full frames have taken longer than
+// restDelay) and full frames have taken longer than
 // the coarse budget: the sides scaled by √(budget/time), at least
 // minCoarseSide. Otherwise it returns false: the full grid.
 func (s *session) coarseGrid(nx, ny int) (int, int, bool) {
 	budget := s.srv.coarseBudget
-	moving := s.playing || time.Since(s.lastInputAt) < restDelay
+	// Not while playing: the white shares of played iterations are read
+	// from full frames (the page's chart skips coarse ones).
+	moving := time.Since(s.lastInputAt) < restDelay
 	if !moving || budget <= 0 || s.fullFrame <= budget {
 		return nx, ny, false
 	}
@@ -544,7 +546,7 @@ func (s *session) coarseGrid(nx, ny int) (int, int, bool) {
 
 // refine asks for the full grid once the input rests after a coarse frame.
 func (s *session) refine(now time.Time) {
-	if s.shownCoarse && !s.playing && now.Sub(s.lastInputAt) >= restDelay && !s.frameDirty && s.frame == nil {
+	if s.shownCoarse && now.Sub(s.lastInputAt) >= restDelay && !s.frameDirty && s.frame == nil {
 		s.frameDirty = true
 		s.shownCoarse = false // asked for; a coarse frame again would set it
 	}
