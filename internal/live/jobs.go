@@ -457,7 +457,9 @@ func (s *session) frameDone(j *frameJob, b []byte, err error) {
 // for frameStarvation.
 func (s *session) cancelStaleFrame(now time.Time) {
 	j := s.frame
-	if j == nil || j.cancelled || !s.frameDirty || now.Sub(s.lastFrameAt) >= frameStarvation {
+	// Not while playing: every played iteration is worth its frame, and
+	// the next one is newer only by the clock.
+	if j == nil || j.cancelled || !s.frameDirty || s.playing || now.Sub(s.lastFrameAt) >= frameStarvation {
 		return
 	}
 	if done, total := j.progress.Load(); 2*done < total {
