@@ -449,6 +449,7 @@ func (s *session) frameDone(j *frameJob, b []byte, err error) {
 	default:
 		logFailure(s.log, "live session: rendering failed", err)
 		s.replyError(s.seq, err)
+		s.refineAt = time.Now().Add(refineBackoff)
 	}
 }
 
@@ -547,9 +548,14 @@ func (s *session) coarseGrid(nx, ny int) (int, int, bool) {
 }
 
 // refine asks for the full grid once the input rests after a coarse frame.
+// shownCoarse stays set until a full frame has been sent; after a failed
+// rendering it asks again no sooner than refineBackoff.
 func (s *session) refine(now time.Time) {
-	if s.shownCoarse && now.Sub(s.lastInputAt) >= restDelay && !s.frameDirty && s.frame == nil {
+	if s.shownCoarse && now.Sub(s.lastInputAt) >= restDelay && !s.frameDirty && s.frame == nil && !now.Before(s.refineAt) {
 		s.frameDirty = true
-		s.shownCoarse = false // asked for; a coarse frame again would set it
 	}
 }
+
+// refineBackoff is how long a session waits before it asks again for a
+// full frame whose rendering failed.
+const refineBackoff = time.Second

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -109,6 +110,7 @@ func (s *session) recoverMessage(cp *checkpoint, while string) {
 	s.pause()
 	if while == "rendering" {
 		s.frameDirty = false
+		s.refineAt = time.Now().Add(refineBackoff) // a coarse picture is refined later, not at once again
 	}
 	s.replyError(seq, &scenario.Error{Code: scenario.CodeInternal,
 		Message: "internal error while " + while + "; it has been logged, and the session is back to its state before"})

@@ -66,6 +66,7 @@ type session struct {
 	lastInputAt  time.Time     // when a message last changed the picture
 	fullFrame    time.Duration // a full frame's time, start to result, a moving average
 	shownCoarse  bool          // the last frame sent was coarse: the full one is due at rest
+	refineAt     time.Time     // no full frame is asked for before (after a failed rendering)
 	lastProgress time.Time     // when the trajectory's progress was last sent
 }
 
