@@ -141,6 +141,8 @@ type client struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every message
 	frame   uint32        // the seq of the newest frame
+	nx      int           // its grid's nx
+	coarse  bool          // whether it is coarse (flag bit 2)
 	frames  int           // frames received
 	errs    int           // error messages received
 	state   map[string]any
@@ -171,6 +173,9 @@ func (c *client) read() {
 		} else if typ == websocket.MessageBinary && len(data) >= 12 {
 			c.frame = binary.LittleEndian.Uint32(data[8:])
 			c.frames++
+			if len(data) >= 64 {
+				c.nx, c.coarse = int(binary.LittleEndian.Uint16(data[28:])), data[56]&4 != 0
+			}
 		} else if typ == websocket.MessageText {
 			var m map[string]any
 			if json.Unmarshal(data, &m) == nil {
@@ -496,6 +501,8 @@ var load struct {
 type sessionStats struct {
 	frames    int
 	latencies []time.Duration
+	sides     []int // the grid side of the frame that answered each move
+	coarse    int   // moves answered by a coarse frame
 	errors    int
 	err       error
 }
@@ -538,6 +545,8 @@ func runLoad(kind string, workers int) error {
 	}
 	wg.Wait()
 	var all []time.Duration
+	var sides []int
+	coarse := 0
 	errors, failed := 0, 0
 	var fps []float64
 	for i, st := range stats {
@@ -548,6 +557,8 @@ func runLoad(kind string, workers int) error {
 		}
 		errors += st.errors
 		all = append(all, st.latencies...)
+		sides = append(sides, st.sides...)
+		coarse += st.coarse
 		fps = append(fps, float64(st.frames)/load.duration.Seconds())
 	}
 	slices.Sort(fps)
@@ -560,6 +571,9 @@ func runLoad(kind string, workers int) error {
 			return all[min(len(all)-1, int(q*float64(len(all))))].Round(100 * time.Microsecond)
 		}
 		fmt.Printf("  move → frame: p50 %v, p99 %v (%d moves)\n", p(0.5), p(0.99), len(all))
+		slices.Sort(sides)
+		fmt.Printf("  answered by coarse frames: %d of %d moves; grid side of the answering frames: median %d, min %d, max %d (full: 128)\n",
+			coarse, len(all), sides[len(sides)/2], sides[0], sides[len(sides)-1])
 	}
 	fmt.Printf("  errors: %d error messages, %d sessions failed\n", errors, failed)
 	f := <-during
@@ -611,6 +625,12 @@ func oneSession(base, kind string, i int) (st sessionStats) {
 				return sessionStats{err: err}
 			}
 			st.latencies = append(st.latencies, time.Since(t0))
+			c.mu.Lock()
+			st.sides = append(st.sides, c.nx)
+			if c.coarse {
+				st.coarse++
+			}
+			c.mu.Unlock()
 			<-tick.C
 		}
 	}
