@@ -14,24 +14,31 @@ import (
 	"hoplab/internal/workpool"
 )
 
-// A session schedules, it never computes. Its loop hands every computation
-// to the shared pool as a job charged to the session (its owner):
+// A session schedules; it does not compute. Its loop hands every
+// computation to the shared pool as a job charged to the session (its
+// owner):
 //
 //   - a frame job (Interactive) renders the shown views from models taken
 //     at the scenario's iteration (sim.FramePlan) and encodes the frame;
+//     while a memory is dragged, on a coarser grid that fits a budget
+//     (coarseGrid), refined once the drag rests (refine);
 //   - a probe job (Interactive) traces one query (sim.FramePlan.Probe);
-//   - a trajectory job (Background, sequential chunks of about
-//     scenario.TrainChunkNs) takes U-Hop+ steps towards a pending target:
-//     a new run after a training change, or more iterations of the run.
+//   - a trajectory job (sequential chunks of about scenario.TrainChunkNs;
+//     Interactive when short, else Background) starts a run if need be and
+//     takes U-Hop+ steps towards a pending state: a new run after a
+//     training change, or more iterations of the run shown.
 //
-// Results come back to the loop on s.results. The loop holds s.runMu while
-// it works, and a trajectory chunk while it takes one step, so a run is
-// never touched by both, and the loop never waits longer than a step. Newer input cancels stale jobs: a newer target cancels
-// the trajectory job (the steps taken are kept), and a frame that is less
-// than half done when the state changes is cancelled and started anew,
-// unless no frame has been shown for frameStarvation. When the session
-// ends, every job's context is cancelled and the loop waits for them: no
-// chunk of the session starts after that.
+// Results come back to the loop on s.jobs.results. The loop holds
+// s.jobs.runMu while it handles a message or a result, and a trajectory
+// chunk while it takes one step, so a run is never touched by both, and
+// neither waits longer than one step or one message. Newer input cancels
+// stale jobs: a newer target cancels the trajectory job (the steps taken
+// on the shown run are kept), and a frame that is less than half done when
+// the state changes is cancelled and started anew, unless no frame has
+// been shown for frameStarvation or the session plays. Only a session's
+// first load, and a new run whose start is cheap (inlineStartNs), start on
+// the loop. When the session ends, every job's context is cancelled and
+// the loop waits for them: no chunk of the session starts after that.
 
 const (
 	// frameStarvation: a stale frame job is finished rather than cancelled
