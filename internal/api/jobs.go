@@ -68,13 +68,8 @@ func optionalTime(t time.Time) *string {
 // request entirely as the kind's endpoint does, and accepts it (202, with
 // Location) within the job limits.
 func (s *server) handleCreateJob(w http.ResponseWriter, r *http.Request) {
-	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
-		writeError(w, err)
-		return
-	}
-	body, aerr := s.readBody(w, r)
-	if aerr != nil {
-		writeError(w, aerr)
+	body, ok := s.readJSON(w, r)
+	if !ok {
 		return
 	}
 	kind, request, aerr := decodeJob(body)

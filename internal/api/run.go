@@ -20,13 +20,8 @@ import (
 // render the snapshots as one background job of the request on the shared
 // pool, and stream the Result.
 func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
-	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
-		writeError(w, err)
-		return
-	}
-	body, aerr := s.readBody(w, r)
-	if aerr != nil {
-		writeError(w, aerr)
+	body, ok := s.readJSON(w, r)
+	if !ok {
 		return
 	}
 	sc, err := scenario.Decode(body)
@@ -231,6 +226,21 @@ type serialRunner struct {
 // Run implements sim.Runner.
 func (r serialRunner) Run(n int, task sim.Task) error {
 	return r.s.do(r.ctx, r.job, n, task.RunChunk)
+}
+
+// readJSON checks the content type and reads the body (readBody). On a
+// problem it writes the error and returns false.
+func (s *server) readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+		writeError(w, err)
+		return nil, false
+	}
+	body, err := s.readBody(w, r)
+	if err != nil {
+		writeError(w, err)
+		return nil, false
+	}
+	return body, true
 }
 
 // readBody reads the request body, at most Limits.MaxBodyBytes of it. A

@@ -225,20 +225,7 @@ func waitSeq(b *testing.B, frames <-chan benchFrame, seq uint32) {
 func BenchmarkLiveFrame(b *testing.B) {
 	pool := workpool.New(benchWorkers)
 	defer pool.Close()
-	s := newServerOn(pool, scenario.Limits{})
-	sess := newSession(context.Background(), s.Server, nil, newOutbox())
-	pr, _ := scenario.FindPreset(scenario.DefaultPreset)
-	sc, err := scenario.Decode([]byte(pr.Scenario(1)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := sess.setScenario(sc); err != nil {
-		b.Fatal(err)
-	}
-	sess.startTrajectory()
-	if sess.traj != nil { // the preset's iterations are a trajectory job
-		sess.jobDone(<-sess.jobs.results)
-	}
+	sess := presetSession(b, pool)
 	var buf []byte
 	b.ReportAllocs()
 	for b.Loop() {
@@ -258,17 +245,9 @@ func BenchmarkLiveFrame(b *testing.B) {
 // BenchmarkFrameEncode is the encoding alone of the landing preset's frame
 // of both views (deflate of the cells), on one goroutine.
 func BenchmarkFrameEncode(b *testing.B) {
-	s := newServerOn(nil, scenario.Limits{})
-	sess := newSession(context.Background(), s.Server, nil, newOutbox())
-	pr, _ := scenario.FindPreset(scenario.DefaultPreset)
-	sc, err := scenario.Decode([]byte(pr.Scenario(1)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := sess.setScenario(sc); err != nil {
-		b.Fatal(err)
-	}
+	sess := presetSession(b, nil)
 	var frames []*sim.Frame
+	var err error
 	for i, space := range sess.shownViews() {
 		f := &sess.bufs.frames[i]
 		if err := sess.run.Render(f, sess.t, sess.frameSettings(space), sim.Serial{}); err != nil {
@@ -286,4 +265,25 @@ func BenchmarkFrameEncode(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(buf)), "frame-bytes")
+}
+
+// presetSession returns a session, without the network, that shows the
+// landing preset at its iteration, rendering on pool (serially when nil).
+func presetSession(b *testing.B, pool *workpool.Pool) *session {
+	b.Helper()
+	s := newServerOn(pool, scenario.Limits{})
+	sess := newSession(context.Background(), s.Server, nil, newOutbox())
+	pr, _ := scenario.FindPreset(scenario.DefaultPreset)
+	sc, err := scenario.Decode([]byte(pr.Scenario(1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sess.setScenario(sc); err != nil {
+		b.Fatal(err)
+	}
+	sess.startTrajectory()
+	if sess.traj != nil { // the preset's iterations are a trajectory job
+		sess.jobDone(<-sess.jobs.results)
+	}
+	return sess
 }

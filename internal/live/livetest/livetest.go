@@ -188,18 +188,7 @@ func (c *Client) UntilSeq(seq uint32) *Frame {
 // UntilState reads messages until a state message acknowledges seq.
 func (c *Client) UntilState(seq uint32) *State {
 	c.t.Helper()
-	deadline := time.Now().Add(Timeout)
-	for c.State == nil || c.State.Seq < seq {
-		if time.Now().After(deadline) {
-			c.t.Fatalf("no state for seq %d within %v", seq, Timeout)
-		}
-		typ, data := c.Read()
-		if typ == websocket.MessageBinary {
-			c.Frames++
-			continue
-		}
-		c.Record(data)
-	}
+	c.untilText(fmt.Sprintf("state for seq %d", seq), func() bool { return c.State != nil && c.State.Seq >= seq })
 	return c.State
 }
 
@@ -208,23 +197,17 @@ func (c *Client) UntilState(seq uint32) *State {
 // come after later messages' states.
 func (c *Client) UntilProbe(seq uint32) Probe {
 	c.t.Helper()
-	deadline := time.Now().Add(Timeout)
-	for {
+	var got Probe
+	c.untilText(fmt.Sprintf("probe reply to seq %d", seq), func() bool {
 		for _, p := range c.Probes {
 			if p.Seq == seq {
-				return p
+				got = p
+				return true
 			}
 		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("no probe reply to seq %d within %v", seq, Timeout)
-		}
-		typ, data := c.Read()
-		if typ == websocket.MessageBinary {
-			c.Frames++
-			continue
-		}
-		c.Record(data)
-	}
+		return false
+	})
+	return got
 }
 
 // UntilSettled reads messages until a state message acknowledges seq and
@@ -232,10 +215,20 @@ func (c *Client) UntilProbe(seq uint32) Probe {
 // every message up to seq.
 func (c *Client) UntilSettled(seq uint32) *State {
 	c.t.Helper()
+	c.untilText(fmt.Sprintf("settled state for seq %d", seq), func() bool {
+		return c.State != nil && c.State.Seq >= seq && c.State.Computing == nil
+	})
+	return c.State
+}
+
+// untilText reads messages, recording the text ones and counting frames,
+// until ok holds of the records, or fails the test after Timeout.
+func (c *Client) untilText(what string, ok func() bool) {
+	c.t.Helper()
 	deadline := time.Now().Add(Timeout)
-	for c.State == nil || c.State.Seq < seq || c.State.Computing != nil {
+	for !ok() {
 		if time.Now().After(deadline) {
-			c.t.Fatalf("no settled state for seq %d within %v", seq, Timeout)
+			c.t.Fatalf("no %s within %v", what, Timeout)
 		}
 		typ, data := c.Read()
 		if typ == websocket.MessageBinary {
@@ -244,7 +237,6 @@ func (c *Client) UntilSettled(seq uint32) *State {
 		}
 		c.Record(data)
 	}
-	return c.State
 }
 
 // Record decodes a text message into the client's records.
