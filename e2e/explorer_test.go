@@ -915,7 +915,7 @@ func TestExplorerDiverged(t *testing.T) {
 }
 
 // whiteCellsPainted samples, on every panel of the painted frame, the
-// pixel at the centre of every white cell (label 255) whose eight
+// pixel at the centre of every white cell (label 65535) whose eight
 // neighbours are white too, and returns the share of them whose channels
 // are all ≥ 250, and how many were sampled.
 func (tb *tab) whiteCellsPainted(t *testing.T) (share float64, n int) {
@@ -941,7 +941,7 @@ func (tb *tab) whiteCellsPainted(t *testing.T) (share float64, n int) {
 				const {xmin, xmax, ymin, ymax} = view.box;
 				for (let i = 1; i + 1 < f.ny; i += 3) for (let j = 1; j + 1 < f.nx; j += 3) {
 					let all = true;
-					for (let di = -1; di <= 1 && all; di++) for (let dj = -1; dj <= 1 && all; dj++) all = p.labels[(i + di) * f.nx + j + dj] === 255;
+					for (let di = -1; di <= 1 && all; di++) for (let dj = -1; dj <= 1 && all; dj++) all = p.labels[(i + di) * f.nx + j + dj] === 65535;
 					if (!all) continue;
 					const x = xmin + j * (xmax - xmin) / (f.nx - 1), y = ymin + i * (ymax - ymin) / (f.ny - 1);
 					const q = st.toClientIn(view.space, pi, x, y);

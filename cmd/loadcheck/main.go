@@ -21,6 +21,7 @@ package main
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -142,7 +143,7 @@ type client struct {
 	changed chan struct{} // closed and replaced on every message
 	frame   uint32        // the seq of the newest frame
 	nx      int           // its grid's nx
-	coarse  bool          // whether it is coarse (flag bit 2)
+	coarse  bool          // whether it is coarse (flag bit 0)
 	frames  int           // frames received
 	errs    int           // error messages received
 	state   map[string]any
@@ -164,6 +165,45 @@ func dialURL(base string) (*client, error) {
 	return c, nil
 }
 
+// frameGrid reads whether a frame is coarse, and the nx of its first
+// grid tile (0 when it has none), from its header and the start of its
+// body (docs/protocol.md, "Frames", version 2): it inflates only the
+// point sets and tile headers before that tile.
+func frameGrid(data []byte) (nx int, coarse bool, err error) {
+	le := binary.LittleEndian
+	if len(data) < 64 || string(data[:4]) != "HOPF" || le.Uint16(data[4:]) != 2 {
+		return 0, false, fmt.Errorf("not a version-2 frame: % x", data[:min(len(data), 8)])
+	}
+	m, tiles, sets := int64(le.Uint32(data[24:])), int(le.Uint16(data[28:])), int(data[30])
+	coarse = data[31]&1 != 0
+	body := flate.NewReader(bytes.NewReader(data[64:]))
+	defer body.Close()
+	var h [8]byte
+	for range sets { // a point set: space, dim, 6 reserved, then M·dim f64
+		if _, err := io.ReadFull(body, h[:]); err != nil {
+			return 0, coarse, fmt.Errorf("frame: point set: %w", err)
+		}
+		if _, err := io.CopyN(io.Discard, body, 8*m*int64(h[1])); err != nil {
+			return 0, coarse, fmt.Errorf("frame: point set: %w", err)
+		}
+	}
+	for range tiles { // a tile: kind, space, u16 panels, u32 length of the rest
+		if _, err := io.ReadFull(body, h[:]); err != nil {
+			return 0, coarse, fmt.Errorf("frame: tile: %w", err)
+		}
+		if h[0] == 1 { // grid2d: u16 nx first
+			if _, err := io.ReadFull(body, h[:2]); err != nil {
+				return 0, coarse, fmt.Errorf("frame: tile: %w", err)
+			}
+			return int(le.Uint16(h[:])), coarse, nil
+		}
+		if _, err := io.CopyN(io.Discard, body, int64(le.Uint32(h[4:]))); err != nil {
+			return 0, coarse, fmt.Errorf("frame: tile: %w", err)
+		}
+	}
+	return 0, coarse, nil
+}
+
 func (c *client) read() {
 	for {
 		typ, data, err := c.conn.Read(context.Background())
@@ -173,8 +213,10 @@ func (c *client) read() {
 		} else if typ == websocket.MessageBinary && len(data) >= 12 {
 			c.frame = binary.LittleEndian.Uint32(data[8:])
 			c.frames++
-			if len(data) >= 64 {
-				c.nx, c.coarse = int(binary.LittleEndian.Uint16(data[28:])), data[56]&4 != 0
+			if nx, coarse, ferr := frameGrid(data); ferr == nil {
+				c.nx, c.coarse = nx, coarse
+			} else {
+				c.err = ferr
 			}
 		} else if typ == websocket.MessageText {
 			var m map[string]any

@@ -393,12 +393,13 @@ func (s *session) startFrame() error {
 		}
 		total += plan.Chunks()
 	}
-	var input, feature []float64
+	// The points the page draws: the memories in each 2-D space.
+	var points []pointSet
 	if d == 2 {
-		input = s.run.Memories()
+		points = append(points, pointSet{space: sim.InputSpace, dim: 2, xs: s.run.Memories()})
 	}
 	if k == 2 {
-		feature = s.run.Features(nil, s.t)
+		points = append(points, pointSet{space: sim.FeatureSpace, dim: 2, xs: s.run.Features(nil, s.t)})
 	}
 	st := s.run.State(s.t)
 	h := frameHeader{seq: s.seq, epoch: s.epoch, t: s.t, iterations: s.run.Iterations(), m: m,
@@ -421,7 +422,7 @@ func (s *session) startFrame() error {
 			}
 			ptrs[i] = &bufs.frames[i]
 		}
-		b, err := bufs.enc.encode(job.buf, h, input, feature, ptrs, runner)
+		b, err := bufs.enc.encode(job.buf, h, points, ptrs, runner)
 		if err == nil {
 			obs.FrameRendered(time.Since(start))
 		}

@@ -257,10 +257,11 @@ func BenchmarkFrameEncode(b *testing.B) {
 	}
 	var enc frameEncoder
 	var buf []byte
-	h := frameHeader{m: len(sess.run.Memories()) / 2}
+	points := []pointSet{{space: sim.InputSpace, dim: 2, xs: sess.run.Memories()}}
+	h := frameHeader{m: len(points[0].xs) / 2}
 	b.ReportAllocs()
 	for b.Loop() {
-		if buf, err = enc.encode(buf[:0], h, sess.run.Memories(), nil, frames, sim.Serial{}); err != nil {
+		if buf, err = enc.encode(buf[:0], h, points, frames, sim.Serial{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,9 +81,12 @@ func TestLiveFrameMatchesEngine(t *testing.T) {
 				if math.Abs(gp.Energy[c]-wp.Energy[c]) > tol {
 					t.Fatalf("%v panel %d cell %d: energy %g, engine %g (tolerance %g)", space, pi, c, gp.Energy[c], wp.Energy[c], tol)
 				}
-				label := byte(labelNone)
-				if wp.Labels[c] >= 0 {
-					label = byte(wp.Labels[c])
+				label := uint16(wp.Labels[c])
+				switch wp.Labels[c] {
+				case sim.LabelWhite:
+					label = labelNone
+				case sim.LabelUndefined:
+					label = labelUndefined
 				}
 				if gp.Labels[c] != label || int32(gp.Support[c]) != wp.Support[c] {
 					t.Fatalf("%v panel %d cell %d: label %d support %d, engine %d %d", space, pi, c, gp.Labels[c], gp.Support[c], wp.Labels[c], wp.Support[c])
@@ -188,7 +192,7 @@ func TestLiveEdits(t *testing.T) {
 	if f.Epoch != 2 || f.T != 5 || f.Input[0] != 0 || f.Input[1] != -1 {
 		t.Fatalf("move: epoch %d t %d first memory (%g, %g)", f.Epoch, f.T, f.Input[0], f.Input[1])
 	}
-	if f.Views[0].Panels[0].Unlabeled == f0.Views[0].Panels[0].Unlabeled && string(f.Views[0].Panels[0].Labels) == string(f0.Views[0].Panels[0].Labels) {
+	if f.Views[0].Panels[0].Unlabeled == f0.Views[0].Panels[0].Unlabeled && slices.Equal(f.Views[0].Panels[0].Labels, f0.Views[0].Panels[0].Labels) {
 		t.Errorf("moving a memory did not change the basins")
 	}
 	f = c.UntilSeq(c.Send(`{"type": "add", "x": -1, "y": 0}`))
@@ -309,11 +313,11 @@ func TestLiveProbe(t *testing.T) {
 		if len(path.Points) != 6 || path.Points[0] != [2]float64{x, y} {
 			t.Errorf("%s: path %v", path.Separation, path.Points)
 		}
-		label := byte(labelNone)
+		label := uint16(labelNone)
 		if path.Label >= 0 {
-			label = byte(path.Label)
+			label = uint16(path.Label)
 		}
-		if label != v.Panels[pi].Labels[cell] || byte(path.Support[len(path.Support)-1]) != v.Panels[pi].Support[cell] {
+		if label != v.Panels[pi].Labels[cell] || uint16(path.Support[len(path.Support)-1]) != v.Panels[pi].Support[cell] {
 			t.Errorf("%s: label %d support %v, grid %d %d", path.Separation, path.Label, path.Support, v.Panels[pi].Labels[cell], v.Panels[pi].Support[cell])
 		}
 		if path.Label != 0 {

@@ -13,7 +13,9 @@ import (
 	"hoplab/internal/scenario"
 )
 
-// protocolVersion is the version of docs/protocol.md that this server speaks.
+// protocolVersion is the version of the JSON messages of docs/protocol.md
+// that this server speaks (hello's and load's "protocol"). Binary frames
+// carry their own format's version, frameVersion.
 const protocolVersion = 1
 
 // Error codes of live sessions, besides those of the JSON API.

@@ -2,6 +2,8 @@ package live
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 
@@ -13,21 +15,35 @@ import (
 	"hoplab/internal/sim"
 )
 
-// Binary frame layout, docs/protocol.md "Frames".
+// Binary frame layout, version 2: docs/protocol.md "Frames".
 const (
-	frameMagic        = "HOPF"
-	frameHeaderLen    = 64
-	frameEncoding     = 1 // deflate, RFC 1951
-	flagInputPoints   = 1 << 0
-	flagFeaturePoints = 1 << 1
-	flagCoarse        = 1 << 2            // a coarse frame: a smaller grid while input moves
-	labelNone         = 255               // the label byte of a white cell
-	labelUndefined    = 254               // the label byte of an undefined cell (sim.LabelUndefined)
-	maxWireLabel      = 253               // labels above this cannot be sent; MaxLiveMemories keeps M below it
-	energyBits        = 12                // the energy's quantisation
-	energyLevels      = 1<<energyBits - 1 // the largest quantised energy
-	viewBlockHeader   = 8 + 4*8           // space byte, 7 reserved, the box
-	panelHeaderLen    = 3 * 8
+	frameMagic     = "HOPF"
+	frameVersion   = 2 // the frame format's own version, apart from protocolVersion of the JSON messages
+	frameHeaderLen = 64
+	frameEncoding  = 1      // deflate, RFC 1951
+	flagCoarse     = 1 << 0 // a coarse frame: a smaller grid while input moves
+
+	labelNone      = 0xffff             // the label of a white cell
+	labelUndefined = 0xfffe             // the label of an undefined cell (sim.LabelUndefined)
+	maxWireLabel   = labelUndefined - 1 // the largest memory index a frame can carry
+	maxWireSupport = 0xffff             // support sizes are u16; larger ones are sent as this
+
+	energyBits   = 12                // the energy's quantisation
+	energyLevels = 1<<energyBits - 1 // the largest quantised energy
+
+	pointSetHeaderLen = 8                 // space, dim, 6 reserved
+	tileHeaderLen     = 8                 // kind, space, panel count, length of the rest
+	tileGrid2D        = 1                 // the tile kind of a 2-D grid
+	grid2DGeometryLen = 2 + 2 + 4 + 4*8   // nx, ny, 4 reserved, the box
+	panelHeaderLen    = 8 + 3*8           // separation index, 7 reserved, energyMin, energyMax, unlabeled fraction
+	panelPlanes       = 6                 // bytes per cell: energy, label and support, each as two byte planes
+	spaceFeature      = 0                 // the space byte of feature space
+	spaceInput        = 1                 // the space byte of input space
+	maxTileBytes      = math.MaxUint32    // a tile's length field is u32
+	maxPointDim       = math.MaxUint8     // a point set's dim is a byte
+	maxPointSets      = math.MaxUint8     // the header counts point sets in a byte
+	maxTiles          = math.MaxUint16    // and tiles in a u16
+	maxSeparations    = math.MaxUint8 + 1 // a panel's separation index is a byte
 )
 
 // frameHeader holds the header fields of a frame besides the layout's own.
@@ -41,8 +57,17 @@ type frameHeader struct {
 	coarse        bool
 }
 
+// pointSet is one point set of a frame: the M memories as points of one
+// space, each of dim coordinates.
+type pointSet struct {
+	space sim.Space
+	dim   int
+	// xs holds M·dim coordinates, memory-major: x₀, y₀, …, x₁, y₁, ….
+	xs []float64
+}
+
 // frameEncoder writes frames. The body is built and compressed in
-// segments, one per view (the points go with the first), which a
+// segments, one per tile (the point sets go with the first), which a
 // sim.Runner may encode concurrently: each segment is its own run of
 // deflate blocks, all but the last ended by a flush (an empty stored block)
 // rather than a final block, so that their concatenation is one valid
@@ -50,12 +75,12 @@ type frameHeader struct {
 // its buffers and compressors, so that encoding allocates nothing once
 // warm. Not safe for concurrent use.
 type frameEncoder struct {
-	segs [2]segment
+	segs []segment
 
 	// The frame being encoded, for RunChunk.
-	inputPoints, featurePoints []float64
-	views                      []*sim.Frame
-	nsegs                      int
+	points []pointSet
+	tiles  []*sim.Frame
+	nsegs  int
 }
 
 // segment is one part of a frame's body.
@@ -74,29 +99,30 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// encode appends the frame of h, the points and views (at most two) to
-// dst[:0] and returns it. inputPoints and featurePoints (2M each) may be
-// nil; every view has the same grid size and the same number of panels,
-// and M ≤ maxWireLabel+1. runner encodes the segments; its error (a
-// cancelled context) is returned.
-func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoints []float64, views []*sim.Frame, runner sim.Runner) ([]byte, error) {
-	nx, ny, panels := 0, 0, 0
-	if len(views) > 0 {
-		nx, ny, panels = len(views[0].XS), len(views[0].YS), len(views[0].Panels)
+// errFrameLayout wraps every frame that the format cannot carry.
+var errFrameLayout = errors.New("live: the frame format cannot carry this frame")
+
+// encode appends the frame of h, the point sets and the tiles to dst[:0]
+// and returns it. Every point set holds h.m points; each tile is a 2-D
+// grid (a sim.Frame) of its own size and panels, the panels in the order
+// of the state's separations. h.m ≤ maxWireLabel+1, so that every label
+// fits. runner encodes the segments; its error (a cancelled context) is
+// returned, and an error wrapping errFrameLayout when the frame exceeds
+// what the format can say.
+func (e *frameEncoder) encode(dst []byte, h frameHeader, points []pointSet, tiles []*sim.Frame, runner sim.Runner) ([]byte, error) {
+	if err := checkLayout(h.m, points, tiles); err != nil {
+		return nil, err
 	}
 	flags := byte(0)
 	if h.coarse {
 		flags |= flagCoarse
 	}
-	if inputPoints != nil {
-		flags |= flagInputPoints
+	e.points, e.tiles = points, tiles
+	e.nsegs = max(len(tiles), 1)
+	for len(e.segs) < e.nsegs {
+		e.segs = append(e.segs, segment{})
 	}
-	if featurePoints != nil {
-		flags |= flagFeaturePoints
-	}
-	e.inputPoints, e.featurePoints, e.views = inputPoints, featurePoints, views
-	e.nsegs = max(len(views), 1)
-	defer func() { e.inputPoints, e.featurePoints, e.views = nil, nil, nil }()
+	defer func() { e.points, e.tiles = nil, nil }()
 	if err := runner.Run(e.nsegs, e); err != nil {
 		return nil, err
 	}
@@ -105,43 +131,80 @@ func (e *frameEncoder) encode(dst []byte, h frameHeader, inputPoints, featurePoi
 		bodyLen += len(e.segs[i].body)
 	}
 
+	le := binary.LittleEndian
 	out := append(dst[:0], frameMagic...)
-	out = binary.LittleEndian.AppendUint16(out, protocolVersion)
-	out = binary.LittleEndian.AppendUint16(out, frameHeaderLen)
-	out = binary.LittleEndian.AppendUint32(out, h.seq)
-	out = binary.LittleEndian.AppendUint32(out, h.epoch)
-	out = binary.LittleEndian.AppendUint32(out, uint32(h.t))
-	out = binary.LittleEndian.AppendUint32(out, uint32(h.iterations))
-	out = binary.LittleEndian.AppendUint16(out, uint16(h.m))
-	out = append(out, byte(len(views)), byte(panels))
-	out = binary.LittleEndian.AppendUint16(out, uint16(nx))
-	out = binary.LittleEndian.AppendUint16(out, uint16(ny))
+	out = le.AppendUint16(out, frameVersion)
+	out = le.AppendUint16(out, frameHeaderLen)
+	out = le.AppendUint32(out, h.seq)
+	out = le.AppendUint32(out, h.epoch)
+	out = le.AppendUint32(out, uint32(h.t))
+	out = le.AppendUint32(out, uint32(h.iterations))
+	out = le.AppendUint32(out, uint32(h.m))
+	out = le.AppendUint16(out, uint16(len(tiles)))
+	out = append(out, byte(len(points)), flags)
 	out = appendFloat(out, h.loss)
 	out = appendFloat(out, h.deltaMin)
 	out = appendFloat(out, h.minAngleDeg)
-	out = append(out, flags, frameEncoding, energyBits, 0)
-	out = binary.LittleEndian.AppendUint32(out, uint32(bodyLen))
+	out = append(out, frameEncoding, energyBits, 0, 0)
+	out = le.AppendUint32(out, uint32(bodyLen))
 	for i := range e.nsegs {
 		out = append(out, e.segs[i].out.b...)
 	}
 	return out, nil
 }
 
-// RunChunk builds and compresses segment i: the points and view 0, or
-// view 1. It implements sim.Task.
+// checkLayout reports, wrapping errFrameLayout, a frame that the format
+// cannot carry: too many memories, point sets, tiles or separations, a
+// point set of the wrong length, a grid side beyond a u16 or a tile beyond
+// 4 GiB. It allocates only when it fails.
+func checkLayout(m int, points []pointSet, tiles []*sim.Frame) error {
+	if m < 0 || m > maxWireLabel+1 {
+		return fmt.Errorf("%w: M = %d memories, at most %d", errFrameLayout, m, maxWireLabel+1)
+	}
+	if len(points) > maxPointSets || len(tiles) > maxTiles {
+		return fmt.Errorf("%w: %d point sets and %d tiles, at most %d and %d", errFrameLayout, len(points), len(tiles), maxPointSets, maxTiles)
+	}
+	for _, p := range points {
+		if p.dim < 1 || p.dim > maxPointDim || len(p.xs) != m*p.dim {
+			return fmt.Errorf("%w: a point set of %d coordinates in dimension %d for M = %d", errFrameLayout, len(p.xs), p.dim, m)
+		}
+	}
+	for _, f := range tiles {
+		nx, ny, np := len(f.XS), len(f.YS), len(f.Panels)
+		if nx < 2 || ny < 2 || nx > math.MaxUint16 || ny > math.MaxUint16 || np > maxSeparations {
+			return fmt.Errorf("%w: a %d×%d grid of %d panels", errFrameLayout, nx, ny, np)
+		}
+		if uint64(grid2DGeometryLen)+uint64(np)*(panelHeaderLen+panelPlanes*uint64(nx)*uint64(ny)) > maxTileBytes {
+			return fmt.Errorf("%w: a %d×%d grid of %d panels exceeds 4 GiB", errFrameLayout, nx, ny, np)
+		}
+		for pi := range f.Panels {
+			p := &f.Panels[pi]
+			if len(p.Energy) != nx*ny || len(p.Labels) != nx*ny || len(p.Support) != nx*ny {
+				return fmt.Errorf("%w: panel %d has %d, %d and %d cells, the grid %d", errFrameLayout, pi, len(p.Energy), len(p.Labels), len(p.Support), nx*ny)
+			}
+		}
+	}
+	return nil
+}
+
+// tileRestLen is the length of a grid2d tile after its common header.
+func tileRestLen(nx, ny, panels int) int {
+	return grid2DGeometryLen + panels*(panelHeaderLen+panelPlanes*nx*ny)
+}
+
+// RunChunk builds and compresses segment i: the point sets and tile 0, or
+// tile i. It implements sim.Task.
 func (e *frameEncoder) RunChunk(i int) {
 	sg := &e.segs[i]
 	b := sg.body[:0]
 	if i == 0 {
-		if e.inputPoints != nil {
-			b = appendFloats(b, e.inputPoints)
-		}
-		if e.featurePoints != nil {
-			b = appendFloats(b, e.featurePoints)
+		for _, p := range e.points {
+			b = append(b, spaceByte(p.space), byte(p.dim), 0, 0, 0, 0, 0, 0)
+			b = appendFloats(b, p.xs)
 		}
 	}
-	if i < len(e.views) {
-		b = sg.appendView(b, e.views[i])
+	if i < len(e.tiles) {
+		b = sg.appendGrid2D(b, e.tiles[i])
 	}
 	sg.body = b
 
@@ -160,46 +223,83 @@ func (e *frameEncoder) RunChunk(i int) {
 	}
 }
 
-// appendView appends the view block of f (docs/protocol.md, "Frames").
-func (sg *segment) appendView(b []byte, f *sim.Frame) []byte {
-	nx, ny := len(f.XS), len(f.YS)
-	space := byte(0)
-	if f.Space == sim.InputSpace {
-		space = 1
+func spaceByte(s sim.Space) byte {
+	if s == sim.InputSpace {
+		return spaceInput
 	}
-	b = append(b, space, 0, 0, 0, 0, 0, 0, 0)
-	b = appendFloats(b, []float64{f.XS[0], f.XS[nx-1], f.YS[0], f.YS[ny-1]})
+	return spaceFeature
+}
+
+// appendGrid2D appends the grid2d tile of f (docs/protocol.md, "Frames"):
+// the tile header, the geometry, the panel headers and each panel's
+// energy, label and support planes.
+func (sg *segment) appendGrid2D(b []byte, f *sim.Frame) []byte {
+	le := binary.LittleEndian
+	nx, ny := len(f.XS), len(f.YS)
+	b = append(b, tileGrid2D, spaceByte(f.Space))
+	b = le.AppendUint16(b, uint16(len(f.Panels)))
+	b = le.AppendUint32(b, uint32(tileRestLen(nx, ny, len(f.Panels))))
+	b = le.AppendUint16(b, uint16(nx))
+	b = le.AppendUint16(b, uint16(ny))
+	b = append(b, 0, 0, 0, 0)
+	b = appendFloat(b, f.XS[0])
+	b = appendFloat(b, f.XS[nx-1])
+	b = appendFloat(b, f.YS[0])
+	b = appendFloat(b, f.YS[ny-1])
 	for pi := range f.Panels {
 		lo, hi := energyRange(f.Panels[pi].Energy)
+		b = append(b, byte(pi), 0, 0, 0, 0, 0, 0, 0)
 		b = appendFloat(b, lo)
 		b = appendFloat(b, hi)
 		b = appendFloat(b, f.Panels[pi].UnlabeledFraction())
 	}
 	for pi := range f.Panels {
 		p := &f.Panels[pi]
-		b = sg.appendEnergy(b, p.Energy, nx, ny)
-		for _, l := range p.Labels {
-			switch {
-			case l == sim.LabelUndefined:
-				b = append(b, labelUndefined)
-			case l < 0 || l > maxWireLabel:
-				b = append(b, labelNone)
-			default:
-				b = append(b, byte(l))
-			}
+		lo, hi := energyRange(p.Energy)
+		b = sg.appendEnergy(b, p.Energy, nx, ny, lo, hi)
+		b = appendLabels(b, p.Labels)
+		b = appendSupport(b, p.Support)
+	}
+	return b
+}
+
+// appendLabels appends the cells' labels as u16 in two byte planes, the
+// low bytes of every cell, then the high bytes (docs/protocol.md,
+// "Frames"): the memory index, labelUndefined, or labelNone (white).
+func appendLabels(b []byte, labels []int32) []byte {
+	start := len(b)
+	b = slices.Grow(b, 2*len(labels))[:start+2*len(labels)]
+	lows, highs := b[start:start+len(labels)], b[start+len(labels):]
+	for i, l := range labels {
+		w := uint16(l)
+		switch {
+		case l == sim.LabelUndefined:
+			w = labelUndefined
+		case l < 0 || l > maxWireLabel: // white; checkLayout keeps M ≤ maxWireLabel+1
+			w = labelNone
 		}
-		for _, s := range p.Support {
-			b = append(b, byte(min(max(s, 0), 255)))
-		}
+		lows[i], highs[i] = byte(w), byte(w>>8)
+	}
+	return b
+}
+
+// appendSupport appends the support sizes as u16 in two byte planes,
+// clamped to [0, maxWireSupport].
+func appendSupport(b []byte, support []int32) []byte {
+	start := len(b)
+	b = slices.Grow(b, 2*len(support))[:start+2*len(support)]
+	lows, highs := b[start:start+len(support)], b[start+len(support):]
+	for i, s := range support {
+		w := uint16(min(max(s, 0), maxWireSupport))
+		lows[i], highs[i] = byte(w), byte(w>>8)
 	}
 	return b
 }
 
 // appendEnergy quantises energy (nx·ny, row-major) to energyBits over its
-// range and appends the plane predictor's residuals, low bytes then high
-// bytes (docs/protocol.md, "Energy").
-func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
-	lo, hi := energyRange(energy)
+// finite range [lo, hi] and appends the plane predictor's residuals, low
+// bytes then high bytes (docs/protocol.md, "Energy").
+func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int, lo, hi float64) []byte {
 	scale := 0.0
 	if hi > lo {
 		scale = energyLevels / (hi - lo)
@@ -210,6 +310,9 @@ func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
 	if halves {
 		scale = energyLevels / (hi/2 - lo/2)
 	}
+	// A range so narrow that its reciprocal overflows (subnormal
+	// differences) is divided by instead.
+	narrow := math.IsInf(scale, 1)
 	q := grow(sg.q, len(energy))
 	sg.q = q
 	for i, v := range energy {
@@ -218,10 +321,16 @@ func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int) []byte {
 			continue
 		}
 		d := v - lo
-		if halves {
-			d = v/2 - lo/2
+		var x float64
+		switch {
+		case halves:
+			x = (v/2 - lo/2) * scale
+		case narrow:
+			x = d / (hi - lo) * energyLevels
+		default:
+			x = d * scale
 		}
-		q[i] = uint16(min(math.Round(d*scale), energyLevels))
+		q[i] = uint16(min(math.Round(x), energyLevels))
 	}
 	start := len(b)
 	b = slices.Grow(b, 2*len(q))[:start+2*len(q)]

@@ -20,7 +20,7 @@ func TestFrameEnergyBeyondFloat64Range(t *testing.T) {
 		Points: []float64{0, 0}, Panels: []sim.Panel{{Separation: separation.Softmax(), Energy: energy,
 			Labels: []int32{0, 0, -1, 0, 0, 0}, Support: []int32{1, 1, 1, 1, 1, 1}}}}
 	var enc frameEncoder
-	b, err := enc.encode(nil, frameHeader{m: 1}, []float64{0, 0}, nil, []*sim.Frame{f}, sim.Serial{})
+	b, err := enc.encode(nil, frameHeader{m: 1}, []pointSet{{space: sim.InputSpace, dim: 2, xs: []float64{0, 0}}}, []*sim.Frame{f}, sim.Serial{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,6 +33,33 @@ func TestFrameEnergyBeyondFloat64Range(t *testing.T) {
 	for i, want := range energy {
 		got := p.Energy[i]
 		if math.IsNaN(got) || math.IsInf(got, 0) || math.Abs(got-want) > tol {
+			t.Errorf("cell %d: decoded %g, want %g within %g", i, got, want, tol)
+		}
+	}
+}
+
+// TestFrameEnergySubnormalRange: a panel whose energies differ by less
+// than the largest float64's reciprocal of 2^12 (subnormal differences,
+// where 4095/(max − min) overflows) is quantised by division: every
+// energy decodes within half a step. Before, d·scale was ∞ or NaN and the
+// quantised values garbage (found by FuzzDecodeFrame).
+func TestFrameEnergySubnormalRange(t *testing.T) {
+	energy := []float64{1e-310, 3e-310, 2e-310, 1.5e-310, 2.9e-310, 1e-310}
+	f := &sim.Frame{Space: sim.InputSpace, XS: []float64{0, 1, 2}, YS: []float64{0, 1},
+		Panels: []sim.Panel{{Separation: separation.Softmax(), Energy: energy,
+			Labels: []int32{0, 0, 0, 0, 0, 0}, Support: []int32{1, 1, 1, 1, 1, 1}}}}
+	var enc frameEncoder
+	b, err := enc.encode(nil, frameHeader{m: 1}, nil, []*sim.Frame{f}, sim.Serial{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := livetest.DecodeFrame(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tol := (3e-310 - 1e-310) / (2 * energyLevels)
+	for i, want := range energy {
+		if got := w.Views[0].Panels[0].Energy[i]; !(math.Abs(got-want) <= tol) {
 			t.Errorf("cell %d: decoded %g, want %g within %g", i, got, want, tol)
 		}
 	}

@@ -315,131 +315,319 @@ func MustUnmarshal(t testing.TB, data []byte, v any) {
 }
 
 // Frame is a frame decoded by the test's own reading of
-// docs/protocol.md.
+// docs/protocol.md, "Frames" (version 2).
 type Frame struct {
 	// Coarse marks a frame rendered on a coarser grid while input moves.
-	Coarse            bool
-	Seq, Epoch        uint32
-	T, Iterations     int
-	M, NX, NY         int
-	Loss, DeltaMin    float64
-	MinAngleDeg       float64
-	Input, Feature    []float64
-	Views             []View
+	Coarse        bool
+	Seq, Epoch    uint32
+	T, Iterations int
+	M             int
+	// NX, NY: the grid of the first grid2d tile (0 when there is none).
+	NX, NY         int
+	Loss, DeltaMin float64
+	MinAngleDeg    float64
+	EnergyBits     int
+	PointSets      []PointSet
+	// Input, Feature: the coordinates of the first 2-D point set of each
+	// space (x₀, y₀, x₁, y₁, …), nil when there is none.
+	Input, Feature []float64
+	// Views are the grid2d tiles, in order.
+	Views []View
+	// Skipped counts the tiles of a kind this decoder does not know.
+	Skipped           int
 	CompressedBytes   int
 	DecompressedBytes int
 }
 
-// View is one view of a frame.
+// PointSet is one point set of a frame: M points of Dim coordinates,
+// memory-major.
+type PointSet struct {
+	Space  byte // 0 feature, 1 input
+	Dim    int
+	Points []float64
+}
+
+// View is one grid2d tile of a frame.
 type View struct {
-	Space                  byte
+	Space                  byte // 0 feature, 1 input
+	NX, NY                 int
 	XMin, XMax, YMin, YMax float64
 	Panels                 []Panel
 }
 
 // Panel is one panel of a view: one separation map's landscape.
 type Panel struct {
+	// Separation is the panel's index into the state's separations.
+	Separation                      int
 	EnergyMin, EnergyMax, Unlabeled float64
 	Energy                          []float64
-	Labels, Support                 []byte
+	// Labels: the memory index, 65535 for none (white), 65534 for an
+	// undefined cell.
+	Labels, Support []uint16
 }
 
-// DecodeFrame decodes a frame as docs/protocol.md describes it.
+// Labels of a frame that are not a memory's index.
+const (
+	LabelWhite     = 0xffff
+	LabelUndefined = 0xfffe
+)
+
+// FrameVersion is the version of the frame format DecodeFrame reads.
+const FrameVersion = 2
+
+// DecodeFrame decodes a frame as docs/protocol.md describes it. It checks
+// every length, reserved byte and value range the document states, so
+// that a test fails on a frame the page would refuse.
 func DecodeFrame(data []byte) (*Frame, error) {
 	le := binary.LittleEndian
-	if len(data) < 64 || string(data[:4]) != "HOPF" || le.Uint16(data[4:]) != 1 || le.Uint16(data[6:]) != 64 {
-		return nil, fmt.Errorf("bad header % x", data[:min(len(data), 8)])
+	if len(data) < 64 || string(data[:4]) != "HOPF" {
+		return nil, fmt.Errorf("frame: bad header % x", data[:min(len(data), 8)])
+	}
+	if v := le.Uint16(data[4:]); v != FrameVersion {
+		return nil, fmt.Errorf("frame: version %d, want %d", v, FrameVersion)
+	}
+	if n := le.Uint16(data[6:]); n != 64 {
+		return nil, fmt.Errorf("frame: header length %d, want 64", n)
 	}
 	f := &Frame{
 		Seq: le.Uint32(data[8:]), Epoch: le.Uint32(data[12:]),
 		T: int(le.Uint32(data[16:])), Iterations: int(le.Uint32(data[20:])),
-		M: int(le.Uint16(data[24:])), NX: int(le.Uint16(data[28:])), NY: int(le.Uint16(data[30:])),
+		M:               int(le.Uint32(data[24:])),
 		Loss:            math.Float64frombits(le.Uint64(data[32:])),
 		DeltaMin:        math.Float64frombits(le.Uint64(data[40:])),
 		MinAngleDeg:     math.Float64frombits(le.Uint64(data[48:])),
+		EnergyBits:      int(data[57]),
 		CompressedBytes: len(data),
 	}
-	nviews, npanels, flags := int(data[26]), int(data[27]), data[56]
-	bits := int(data[58])
-	if data[57] != 1 || bits < 1 || bits > 16 || data[59] != 0 {
-		return nil, fmt.Errorf("encoding %d, energy bits %d, reserved %d", data[57], data[58], data[59])
+	ntiles, nsets, flags := int(le.Uint16(data[28:])), int(data[30]), data[31]
+	if flags&^1 != 0 || data[56] != 1 || f.EnergyBits < 1 || f.EnergyBits > 16 || le.Uint16(data[58:]) != 0 {
+		return nil, fmt.Errorf("frame: flags %#x, encoding %d, energy bits %d, reserved %d", flags, data[56], data[57], le.Uint16(data[58:]))
 	}
-	levels := float64(int(1)<<bits - 1)
-	body, err := io.ReadAll(flate.NewReader(bytes.NewReader(data[64:])))
+	f.Coarse = flags&1 != 0
+	if f.M > 0xfffe {
+		return nil, fmt.Errorf("frame: M = %d, labels cannot name them", f.M)
+	}
+	bodyLen := le.Uint32(data[60:])
+	if bodyLen > 1<<28 {
+		return nil, fmt.Errorf("frame: a %d-byte body", bodyLen)
+	}
+	body, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(data[64:])), int64(bodyLen)+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("frame: body: %w", err)
 	}
-	if len(body) != int(le.Uint32(data[60:])) {
-		return nil, fmt.Errorf("body has %d bytes, header says %d", len(body), le.Uint32(data[60:]))
+	if len(body) != int(bodyLen) {
+		return nil, fmt.Errorf("frame: body has %d bytes, header says %d", len(body), bodyLen)
 	}
 	f.DecompressedBytes = len(body)
-	off := 0
-	floats := func(n int) []float64 {
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = math.Float64frombits(le.Uint64(body[off:]))
-			off += 8
+	r := &reader{b: body}
+	for i := range nsets {
+		space, dim := r.u8(), int(r.u8())
+		if r.zeros(6); r.err == nil && (space > 1 || dim < 1) {
+			return nil, fmt.Errorf("frame: point set %d: space %d, dim %d", i, space, dim)
 		}
-		return out
-	}
-	f.Coarse = flags&4 != 0
-	if flags&1 != 0 {
-		f.Input = floats(2 * f.M)
-	}
-	if flags&2 != 0 {
-		f.Feature = floats(2 * f.M)
-	}
-	cells := f.NX * f.NY
-	for range nviews {
-		v := View{Space: body[off]}
-		off += 8
-		b := floats(4)
-		v.XMin, v.XMax, v.YMin, v.YMax = b[0], b[1], b[2], b[3]
-		for range npanels {
-			h := floats(3)
-			v.Panels = append(v.Panels, Panel{EnergyMin: h[0], EnergyMax: h[1], Unlabeled: h[2]})
+		ps := PointSet{Space: space, Dim: dim, Points: r.floats(f.M * dim)}
+		if r.err != nil {
+			return nil, fmt.Errorf("frame: point set %d: %w", i, r.err)
 		}
-		for pi := range v.Panels {
-			p := &v.Panels[pi]
-			q := make([]uint16, cells)
-			for i := range f.NY {
-				for j := range f.NX {
-					c := i*f.NX + j
-					r := uint16(body[off+c]) | uint16(body[off+cells+c])<<8
-					var left, below, belowLeft uint16
-					if j > 0 {
-						left = q[c-1]
-					}
-					if i > 0 {
-						below = q[c-f.NX]
-						if j > 0 {
-							belowLeft = q[c-f.NX-1]
-						}
-					}
-					q[c] = r + left + below - belowLeft
-				}
+		for _, v := range ps.Points {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("frame: point set %d: %g", i, v)
 			}
-			off += 2 * cells
-			p.Energy = make([]float64, cells)
-			for c, v := range q {
-				if span := p.EnergyMax - p.EnergyMin; !math.IsInf(span, 1) {
-					p.Energy[c] = p.EnergyMin + float64(v)*span/levels
-				} else { // a range beyond float64: the convex form of docs/protocol.md
-					t := float64(v) / levels
-					p.Energy[c] = p.EnergyMin*(1-t) + p.EnergyMax*t
-				}
-			}
-			p.Labels = body[off : off+cells]
-			off += cells
-			p.Support = body[off : off+cells]
-			off += cells
+		}
+		if dim == 2 && space == 1 && f.Input == nil {
+			f.Input = ps.Points
+		}
+		if dim == 2 && space == 0 && f.Feature == nil {
+			f.Feature = ps.Points
+		}
+		f.PointSets = append(f.PointSets, ps)
+	}
+	levels := float64(int(1)<<f.EnergyBits - 1)
+	for ti := range ntiles {
+		kind, space, npanels, rest := r.u8(), r.u8(), int(r.u16()), int(r.u32())
+		if r.err != nil {
+			return nil, fmt.Errorf("frame: tile %d: %w", ti, r.err)
+		}
+		if kind != 1 {
+			r.skip(rest)
+			f.Skipped++
+			continue
+		}
+		end := r.off + rest
+		v, err := decodeGrid2D(r, f.M, space, npanels, levels)
+		if err != nil {
+			return nil, fmt.Errorf("frame: tile %d: %w", ti, err)
+		}
+		if r.off != end {
+			return nil, fmt.Errorf("frame: tile %d: %d bytes, its header says %d", ti, rest+r.off-end, rest)
+		}
+		if f.NX == 0 {
+			f.NX, f.NY = v.NX, v.NY
 		}
 		f.Views = append(f.Views, v)
 	}
-	if off != len(body) {
-		return nil, fmt.Errorf("body has %d bytes, the layout %d", len(body), off)
+	if r.err != nil {
+		return nil, fmt.Errorf("frame: %w", r.err)
+	}
+	if r.off != len(body) {
+		return nil, fmt.Errorf("frame: body has %d bytes, the layout %d", len(body), r.off)
 	}
 	return f, nil
+}
+
+// decodeGrid2D reads a grid2d tile after its common header.
+func decodeGrid2D(r *reader, m int, space byte, npanels int, levels float64) (View, error) {
+	v := View{Space: space, NX: int(r.u16()), NY: int(r.u16())}
+	r.zeros(4)
+	b := r.floats(4)
+	if r.err != nil {
+		return v, r.err
+	}
+	v.XMin, v.XMax, v.YMin, v.YMax = b[0], b[1], b[2], b[3]
+	if space > 1 || v.NX < 2 || v.NY < 2 || !(v.XMin < v.XMax && v.YMin < v.YMax) || math.IsInf(v.XMax-v.XMin, 0) || math.IsInf(v.YMax-v.YMin, 0) {
+		return v, fmt.Errorf("space %d, grid %d×%d, box %g %g %g %g", space, v.NX, v.NY, v.XMin, v.XMax, v.YMin, v.YMax)
+	}
+	seen := map[int]bool{}
+	for pi := range npanels {
+		sep := int(r.u8())
+		r.zeros(7)
+		h := r.floats(3)
+		if r.err != nil {
+			return v, r.err
+		}
+		if seen[sep] || !(h[0] <= h[1]) || math.IsInf(h[0], 0) || math.IsInf(h[1], 0) || !(h[2] >= 0 && h[2] <= 1) {
+			return v, fmt.Errorf("panel %d: separation %d (again: %v), energy %g…%g, unlabeled %g", pi, sep, seen[sep], h[0], h[1], h[2])
+		}
+		seen[sep] = true
+		v.Panels = append(v.Panels, Panel{Separation: sep, EnergyMin: h[0], EnergyMax: h[1], Unlabeled: h[2]})
+	}
+	cells := v.NX * v.NY
+	for pi := range v.Panels {
+		p := &v.Panels[pi]
+		res, labels, support := r.planes(cells), r.planes(cells), r.planes(cells)
+		if r.err != nil {
+			return v, r.err
+		}
+		q := make([]uint16, cells)
+		for i := range v.NY {
+			for j := range v.NX {
+				c := i*v.NX + j
+				var left, below, belowLeft uint16
+				if j > 0 {
+					left = q[c-1]
+				}
+				if i > 0 {
+					below = q[c-v.NX]
+					if j > 0 {
+						belowLeft = q[c-v.NX-1]
+					}
+				}
+				q[c] = res[c] + left + below - belowLeft
+				if float64(q[c]) > levels {
+					return v, fmt.Errorf("panel %d cell %d: quantised energy %d beyond %g", pi, c, q[c], levels)
+				}
+			}
+		}
+		p.Energy = make([]float64, cells)
+		for c, qc := range q {
+			if span := p.EnergyMax - p.EnergyMin; !math.IsInf(span, 1) {
+				p.Energy[c] = p.EnergyMin + float64(qc)*span/levels
+			} else { // a range beyond float64: the convex form of docs/protocol.md
+				t := float64(qc) / levels
+				p.Energy[c] = p.EnergyMin*(1-t) + p.EnergyMax*t
+			}
+		}
+		for c := range labels {
+			if l := int(labels[c]); l >= m && l != LabelWhite && l != LabelUndefined || int(support[c]) > m {
+				return v, fmt.Errorf("panel %d cell %d: label %d, support %d, M = %d", pi, c, labels[c], support[c], m)
+			}
+		}
+		p.Labels, p.Support = labels, support
+	}
+	return v, nil
+}
+
+// reader reads a frame's body; its first error sticks, and later reads
+// return zeros.
+type reader struct {
+	b   []byte
+	off int
+	err error
+}
+
+func (r *reader) take(n int) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n < 0 || n > len(r.b)-r.off {
+		r.err = fmt.Errorf("%d bytes wanted at offset %d of a %d-byte body", n, r.off, len(r.b))
+		return nil
+	}
+	r.off += n
+	return r.b[r.off-n : r.off]
+}
+
+func (r *reader) skip(n int) { r.take(n) }
+
+func (r *reader) u8() byte {
+	if b := r.take(1); b != nil {
+		return b[0]
+	}
+	return 0
+}
+
+func (r *reader) u16() uint16 {
+	if b := r.take(2); b != nil {
+		return binary.LittleEndian.Uint16(b)
+	}
+	return 0
+}
+
+func (r *reader) u32() uint32 {
+	if b := r.take(4); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
+}
+
+// zeros reads n reserved bytes, which must be 0.
+func (r *reader) zeros(n int) {
+	for _, c := range r.take(n) {
+		if c != 0 && r.err == nil {
+			r.err = fmt.Errorf("reserved byte %#x before offset %d", c, r.off)
+		}
+	}
+}
+
+func (r *reader) floats(n int) []float64 {
+	if n < 0 || n > (len(r.b)-r.off)/8 {
+		r.take(len(r.b) + 1) // the error, unless there is one
+	}
+	b := r.take(8 * n)
+	if r.err != nil {
+		return nil
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+	return out
+}
+
+// planes reads n u16 values sent as two byte planes, low bytes first.
+func (r *reader) planes(n int) []uint16 {
+	if n < 0 || n > (len(r.b)-r.off)/2 {
+		r.take(len(r.b) + 1) // the error, unless there is one
+	}
+	b := r.take(2 * n)
+	if r.err != nil {
+		return nil
+	}
+	out := make([]uint16, n)
+	for i := range out {
+		out[i] = uint16(b[i]) | uint16(b[n+i])<<8
+	}
+	return out
 }
 
 // Seq returns the seq of the last message sent.

@@ -10,10 +10,13 @@
 // is skipped, not decoded: when frames come faster than the page decodes
 // them (fast play on a slow machine), the page keeps up with the newest
 // instead of working through a growing backlog, and a pause shows at once.
-// Frames are decoded by frame.js and handed to the store; drawing happens
-// elsewhere, once per animation frame.
+// Frames are decoded by frame.js in a module worker (framedecoder.js: the
+// message's buffer is transferred there and the frame's arrays back, so the
+// main thread neither inflates nor copies), and handed to the store;
+// drawing happens elsewhere, once per animation frame. A decode error (a
+// FrameError) reaches the page's error area as any unreadable message does.
 
-import {decodeFrame} from './frame.js';
+import {createFrameDecoder} from './framedecoder.js';
 
 export const PROTOCOL = 1;
 
@@ -45,6 +48,9 @@ export function createConnection({path, store, initial, fieldOf}) {
   let timer = 0;
   let closed = false; // close() was called, or the protocol does not match
   let linkSeq = 0; // seq of the permalink's load, until a state answers it
+  const decoder = createFrameDecoder(() =>
+    typeof Worker === 'function' ? new Worker(new URL('./framedecoder.worker.js', import.meta.url), {type: 'module'}) : null,
+  );
 
   function setStatus(status) {
     store.dispatch({type: 'status', status});
@@ -100,7 +106,7 @@ export function createConnection({path, store, initial, fieldOf}) {
   async function handle(data, gen, helloSeen) {
     if (gen !== generation) return;
     if (typeof data !== 'string') {
-      const frame = await decodeFrame(data);
+      const frame = await decoder.decode(data);
       if (gen !== generation) return;
       const server = store.getState().server;
       frame.separations = server ? server.separations : [];
@@ -201,6 +207,7 @@ export function createConnection({path, store, initial, fieldOf}) {
       closed = true;
       clearTimeout(timer);
       ws?.close(1000, 'bye');
+      decoder.close();
     },
   };
 }

@@ -1,48 +1,65 @@
 /**
- * Decoding of the binary frames of the live protocol (docs/protocol.md,
- * "Frames"): a 64-byte little-endian header and a raw-deflate body holding the
- * memories and, per view, the grid box and the panels' energy, labels and
- * support.
+ * Decoding of the binary frames of the live protocol, format version 2
+ * (docs/protocol.md, "Frames"): a 64-byte little-endian header and a
+ * raw-deflate body holding point sets (the memories in a space) and typed
+ * tiles. The only tile kind so far is grid2d: a box, nx × ny cells and, per
+ * panel (one separation map), the energy, labels and support. Tiles of a
+ * kind this page does not know are skipped by their length.
  *
- * decodeFrame is the whole job; decodeHeader, frameBodyLength and decodeBody
- * are its synchronous, allocation-explicit parts, exported so they can be
- * tested without a decompressor. Every malformed input raises a FrameError
- * naming the field at fault; nothing is guessed or repaired.
+ * decodeFrame is the whole job; decodeHeader, inflateRaw and decodeBody are
+ * its parts, exported so they can be tested without a decompressor and run
+ * in the frame decoder's worker (framedecoder.js). Every malformed input
+ * raises a FrameError naming the field at fault; nothing is guessed or
+ * repaired.
  *
  * @typedef {{xmin: number, xmax: number, ymin: number, ymax: number}} Box
  * @typedef {{energyMin: number, energyMax: number, unlabeledFraction: number,
- *   energy: Float32Array, labels: Uint8Array, support: Uint8Array}} Panel
- *   Cell (i, j) is index i*nx + j; labels hold a memory index, 255 (none:
- *   white) or 254 (undefined: the cell's numbers overflowed).
- * @typedef {{space: 'input'|'feature', box: Box, panels: Panel[]}} View
- * @typedef {{seq: number, epoch: number, t: number, iterations: number,
- *   m: number, nx: number, ny: number,
- *   loss: number, deltaMin: number, minAngleDeg: number,
- *   inputPoints: Float64Array|null, featurePoints: Float64Array|null,
- *   views: View[]}} Frame
- *   Cell (i, j) of a view sits at x = xmin + j(xmax − xmin)/(nx − 1),
+ *   separationIndex: number,
+ *   energy: Float32Array, labels: Uint16Array, support: Uint16Array}} Panel
+ *   Cell (i, j) is index i*nx + j; labels hold a memory index, 65535 (none:
+ *   white) or 65534 (undefined: the cell's numbers overflowed).
+ *   separationIndex indexes the state's separations.
+ * @typedef {{space: 'input'|'feature', box: Box, nx: number, ny: number,
+ *   panels: Panel[]}} View
+ *   A grid2d tile. Cell (i, j) sits at x = xmin + j(xmax − xmin)/(nx − 1),
  *   y = ymin + i(ymax − ymin)/(ny − 1); row 0 is at the bottom (ymin).
+ * @typedef {{space: 'input'|'feature', dim: number, points: Float64Array}} PointSet
+ *   M points of dim coordinates, memory-major.
+ * @typedef {{seq: number, epoch: number, t: number, iterations: number,
+ *   m: number, nx: number, ny: number, coarse: boolean,
+ *   loss: number, deltaMin: number, minAngleDeg: number,
+ *   pointSets: PointSet[],
+ *   inputPoints: Float64Array|null, featurePoints: Float64Array|null,
+ *   views: View[], skippedTiles: number}} Frame
+ *   views are the grid2d tiles in order; nx, ny those of the first (0 when
+ *   there is none). inputPoints and featurePoints are the first 2-D point
+ *   set of each space (x₀, y₀, x₁, y₁, …), null when there is none.
  */
 
 /** Bytes 0…3 of every frame. */
 export const FRAME_MAGIC = 'HOPF';
-/** The protocol version this module decodes. */
-export const FRAME_VERSION = 1;
-/** Length of the version-1 header. */
+/** The frame format version this module decodes (the JSON protocol has its own). */
+export const FRAME_VERSION = 2;
+/** Length of the header. */
 export const FRAME_HEADER_BYTES = 64;
 /** Body encoding 1: raw deflate (RFC 1951). */
 export const ENCODING_DEFLATE_RAW = 1;
+/** Tile kind 1: a 2-D grid. */
+export const TILE_GRID2D = 1;
+/** The largest body this page inflates (256 MiB): a bound on a header's claim. */
+export const MAX_BODY_BYTES = 1 << 28;
 
-const FLAG_INPUT_POINTS = 1;
-const FLAG_FEATURE_POINTS = 2;
-/** Flag bit 2: a coarse frame, rendered on a smaller grid while input moves. */
-const FLAG_COARSE = 4;
-const SPACES = ['feature', 'input']; // by the view block's space byte
-const MAX_VIEWS = SPACES.length;
-/** The label byte of a white cell: its query reached no single memory. */
-export const LABEL_WHITE = 255;
-/** The label byte of an undefined cell: its scores, energy or state overflowed. */
-export const LABEL_UNDEFINED = 254;
+/** Flag bit 0: a coarse frame, rendered on a smaller grid while input moves. */
+const FLAG_COARSE = 1;
+const SPACES = ['feature', 'input']; // by the space byte
+const POINT_SET_HEADER = 8;
+const TILE_HEADER = 8;
+const GRID2D_GEOMETRY = 40; // u16 nx, u16 ny, 4 reserved, f64 xmin, xmax, ymin, ymax
+const PANEL_HEADER = 32; // u8 separation index, 7 reserved, f64 energyMin, energyMax, unlabeled fraction
+/** The label of a white cell: its query reached no single memory. */
+export const LABEL_WHITE = 65535;
+/** The label of an undefined cell: its scores, energy or state overflowed. */
+export const LABEL_UNDEFINED = 65534;
 
 /** FrameError reports a frame that does not follow docs/protocol.md. */
 export class FrameError extends Error {
@@ -58,31 +75,47 @@ export class FrameError extends Error {
  * or encoding, a body that does not inflate to exactly the announced length,
  * or a body whose layout or values contradict the header.
  * @param {ArrayBuffer|ArrayBufferView} buf
+ * @param {DecodeScratch} [scratch] buffers to reuse from one frame to the next
  * @returns {Promise<Frame>}
  */
-export async function decodeFrame(buf) {
+export async function decodeFrame(buf, scratch) {
   const bytes = asBytes(buf);
   const header = decodeHeader(bytes);
-  const want = frameBodyLength(header);
-  if (header.bodyLength !== want) {
-    throw new FrameError(
-      `header announces a ${header.bodyLength}-byte body, but M=${header.m}, ` +
-        `V=${header.viewCount}, P=${header.panelCount}, ${header.nx}×${header.ny} need ${want}`,
-    );
+  const body = await inflateRaw(bytes.subarray(FRAME_HEADER_BYTES), header.bodyLength, scratch && scratch.body(header.bodyLength));
+  return decodeBody(header, body, scratch);
+}
+
+/**
+ * DecodeScratch holds the buffers a decoder may reuse between frames: the
+ * inflated body and the quantised energies. Nothing of a decoded frame
+ * points into them.
+ */
+export class DecodeScratch {
+  constructor() {
+    this.bodyBuf = new Uint8Array(0);
+    this.qBuf = new Uint16Array(0);
   }
-  const body = await inflateRaw(bytes.subarray(FRAME_HEADER_BYTES), header.bodyLength);
-  return decodeBody(header, body);
+
+  /** body returns a Uint8Array of n bytes, reused when large enough. */
+  body(n) {
+    if (this.bodyBuf.length < n) this.bodyBuf = new Uint8Array(n);
+    return this.bodyBuf.subarray(0, n);
+  }
+
+  /** q returns a Uint16Array of n entries, reused when large enough. */
+  q(n) {
+    if (this.qBuf.length < n) this.qBuf = new Uint16Array(n);
+    return this.qBuf.subarray(0, n);
+  }
 }
 
 /**
  * decodeHeader reads and checks the 64-byte header.
  * @param {ArrayBuffer|ArrayBufferView} buf the whole frame (or at least its header)
  * @returns {{version: number, headerLength: number, seq: number, epoch: number,
- *   t: number, iterations: number, m: number, viewCount: number, panelCount: number,
- *   nx: number, ny: number, loss: number, deltaMin: number, minAngleDeg: number,
- *   flags: number, encoding: number, energyBits: number, bodyLength: number}}
- *   energyBits is byte 58, the bits of the energy quantisation; 0 there
- *   (the byte was reserved before) means 16.
+ *   t: number, iterations: number, m: number, tileCount: number, pointSetCount: number,
+ *   flags: number, loss: number, deltaMin: number, minAngleDeg: number,
+ *   encoding: number, energyBits: number, bodyLength: number}}
  */
 export function decodeHeader(buf) {
   const bytes = asBytes(buf);
@@ -101,21 +134,20 @@ export function decodeHeader(buf) {
     epoch: dv.getUint32(12, true),
     t: dv.getUint32(16, true),
     iterations: dv.getUint32(20, true),
-    m: dv.getUint16(24, true),
-    viewCount: dv.getUint8(26),
-    panelCount: dv.getUint8(27),
-    nx: dv.getUint16(28, true),
-    ny: dv.getUint16(30, true),
+    m: dv.getUint32(24, true),
+    tileCount: dv.getUint16(28, true),
+    pointSetCount: dv.getUint8(30),
+    flags: dv.getUint8(31),
     loss: dv.getFloat64(32, true),
     deltaMin: dv.getFloat64(40, true),
     minAngleDeg: dv.getFloat64(48, true),
-    flags: dv.getUint8(56),
-    encoding: dv.getUint8(57),
-    energyBits: dv.getUint8(58) || 16,
+    encoding: dv.getUint8(56),
+    energyBits: dv.getUint8(57),
+    reserved: dv.getUint16(58, true),
     bodyLength: dv.getUint32(60, true),
   };
   if (h.version !== FRAME_VERSION) {
-    throw new FrameError(`protocol version ${h.version}, this page decodes version ${FRAME_VERSION}`);
+    throw new FrameError(`format version ${h.version}; this page decodes version ${FRAME_VERSION} only (reload the page, or update the server)`);
   }
   if (h.headerLength !== FRAME_HEADER_BYTES) {
     throw new FrameError(`header length ${h.headerLength}, want ${FRAME_HEADER_BYTES}`);
@@ -123,118 +155,195 @@ export function decodeHeader(buf) {
   if (h.encoding !== ENCODING_DEFLATE_RAW) {
     throw new FrameError(`body encoding ${h.encoding}, want ${ENCODING_DEFLATE_RAW} (raw deflate)`);
   }
-  if (h.energyBits > 16) {
-    throw new FrameError(`energy quantised to ${h.energyBits} bits, at most 16`);
+  if (h.energyBits < 1 || h.energyBits > 16) {
+    throw new FrameError(`energy quantised to ${h.energyBits} bits, want 1 … 16`);
   }
-  if (h.viewCount > MAX_VIEWS) {
-    throw new FrameError(`${h.viewCount} views, at most ${MAX_VIEWS}`);
+  if (h.flags & ~FLAG_COARSE || h.reserved !== 0) {
+    throw new FrameError(`flags ${h.flags}, reserved ${h.reserved}: unknown bits set`);
   }
-  if (h.viewCount > 0 && (h.nx < 2 || h.ny < 2)) {
-    throw new FrameError(`grid ${h.nx}×${h.ny}, each side needs at least 2 cells`);
+  if (h.m > LABEL_UNDEFINED) {
+    throw new FrameError(`M = ${h.m} memories, more than labels can name`);
+  }
+  if (h.bodyLength > MAX_BODY_BYTES) {
+    throw new FrameError(`header announces a ${h.bodyLength}-byte body, more than ${MAX_BODY_BYTES}`);
   }
   return h;
 }
 
 /**
- * frameBodyLength is the decompressed body length the header implies:
- * 16M bytes per point set present, and per view 40 bytes, 24 per panel header
- * and 4·nx·ny per panel grid.
- * @param {{m: number, flags: number, viewCount: number, panelCount: number, nx: number, ny: number}} header
- * @returns {number}
- */
-export function frameBodyLength(header) {
-  const sets = (header.flags & FLAG_INPUT_POINTS ? 1 : 0) + (header.flags & FLAG_FEATURE_POINTS ? 1 : 0);
-  const cells = header.nx * header.ny;
-  return sets * 16 * header.m + header.viewCount * (40 + header.panelCount * (24 + 4 * cells));
-}
-
-/**
- * decodeBody walks a decompressed body. The returned labels and support arrays
- * are views into body (no copies); energy is rebuilt into new Float32Arrays.
+ * decodeBody walks a decompressed body. The returned frame owns its typed
+ * arrays (energy, labels, support, points): none is a view into body or
+ * into scratch, so body may be reused and the arrays transferred.
  * @param {ReturnType<typeof decodeHeader>} header
  * @param {Uint8Array} body
+ * @param {DecodeScratch} [scratch]
  * @returns {Frame}
  */
-export function decodeBody(header, body) {
-  const want = frameBodyLength(header);
-  if (body.byteLength !== want) {
-    throw new FrameError(`body is ${body.byteLength} bytes, the header implies ${want}`);
+export function decodeBody(header, body, scratch) {
+  if (body.byteLength !== header.bodyLength) {
+    throw new FrameError(`body is ${body.byteLength} bytes, the header announces ${header.bodyLength}`);
   }
-  const {m, nx, ny} = header;
-  const cells = nx * ny;
+  const m = header.m;
   const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
   let off = 0;
+  const need = (n, what) => {
+    if (n > body.byteLength - off) {
+      throw new FrameError(`${what} needs ${n} bytes at offset ${off}, the body has ${body.byteLength - off} left`);
+    }
+  };
+  const reserved = (n, what) => {
+    for (let k = off; k < off + n; k++) {
+      if (body[k] !== 0) throw new FrameError(`${what}: reserved byte ${k - off} is ${body[k]}, want 0`);
+    }
+    off += n;
+  };
   const f64 = () => {
     const v = dv.getFloat64(off, true);
     off += 8;
     return v;
   };
-  const points = (present, what) => {
-    if (!present) return null;
-    const p = new Float64Array(2 * m);
-    for (let k = 0; k < p.length; k++) p[k] = f64();
-    if (!p.every(Number.isFinite)) throw new FrameError(`${what} points are not all finite`);
-    return p;
+  const spaceOf = (code, what) => {
+    const space = SPACES[code];
+    if (space === undefined) throw new FrameError(`${what}: space code ${code}, want 0 (feature) or 1 (input)`);
+    return space;
   };
-  const inputPoints = points(header.flags & FLAG_INPUT_POINTS, 'input');
-  const featurePoints = points(header.flags & FLAG_FEATURE_POINTS, 'feature');
+
+  const pointSets = [];
+  for (let s = 0; s < header.pointSetCount; s++) {
+    const what = `point set ${s}`;
+    need(POINT_SET_HEADER, what);
+    const space = spaceOf(body[off], what);
+    const dim = body[off + 1];
+    if (dim < 1) throw new FrameError(`${what}: dimension 0`);
+    off += 2;
+    reserved(6, what);
+    need(8 * m * dim, what);
+    const points = new Float64Array(m * dim);
+    for (let k = 0; k < points.length; k++) points[k] = f64();
+    if (!points.every(Number.isFinite)) throw new FrameError(`${what} (${space}): points are not all finite`);
+    pointSets.push({space, dim, points});
+  }
 
   const views = [];
-  const q = new Uint16Array(cells);
+  let skippedTiles = 0;
   const levels = 2 ** header.energyBits - 1;
-  for (let v = 0; v < header.viewCount; v++) {
-    const code = body[off];
-    const space = SPACES[code];
-    if (space === undefined) throw new FrameError(`view ${v}: space code ${code}, want 0 (feature) or 1 (input)`);
-    if (views.some((w) => w.space === space)) throw new FrameError(`view ${v}: a second ${space} view`);
-    off += 8;
+  for (let ti = 0; ti < header.tileCount; ti++) {
+    need(TILE_HEADER, `tile ${ti}`);
+    const kind = body[off];
+    const code = body[off + 1];
+    const panelCount = dv.getUint16(off + 2, true);
+    const rest = dv.getUint32(off + 4, true);
+    off += TILE_HEADER;
+    need(rest, `tile ${ti} (kind ${kind})`);
+    const end = off + rest;
+    if (kind !== TILE_GRID2D) {
+      off = end; // a kind this page does not know
+      skippedTiles++;
+      continue;
+    }
+    const space = spaceOf(code, `tile ${ti}`);
+    const where = `tile ${ti} (${space})`;
+    need(GRID2D_GEOMETRY, where);
+    const nx = dv.getUint16(off, true);
+    const ny = dv.getUint16(off + 2, true);
+    off += 4;
+    reserved(4, where);
     const box = {xmin: f64(), xmax: f64(), ymin: f64(), ymax: f64()};
+    if (nx < 2 || ny < 2) throw new FrameError(`${where}: grid ${nx}×${ny}, each side needs at least 2 cells`);
     if (!(box.xmin < box.xmax && box.ymin < box.ymax) || !Object.values(box).every(Number.isFinite)) {
-      throw new FrameError(`${space} view: box x ${box.xmin}…${box.xmax}, y ${box.ymin}…${box.ymax} is empty or not finite`);
+      throw new FrameError(`${where}: box x ${box.xmin}…${box.xmax}, y ${box.ymin}…${box.ymax} is empty or not finite`);
+    }
+    const cells = nx * ny;
+    const wantRest = GRID2D_GEOMETRY + panelCount * (PANEL_HEADER + 6 * cells);
+    if (rest !== wantRest) {
+      throw new FrameError(`${where}: ${rest} bytes, but ${panelCount} panels of ${nx}×${ny} need ${wantRest}`);
     }
     const panels = [];
-    for (let p = 0; p < header.panelCount; p++) {
-      const panel = {energyMin: f64(), energyMax: f64(), unlabeledFraction: f64()};
-      const where = `${space} view, panel ${p}`;
+    const seen = new Uint8Array(256); // by separation index
+    for (let p = 0; p < panelCount; p++) {
+      const pw = `${where}, panel ${p}`;
+      const separationIndex = body[off];
+      off += 1;
+      reserved(7, pw);
+      const panel = {separationIndex, energyMin: f64(), energyMax: f64(), unlabeledFraction: f64()};
+      if (seen[separationIndex]++) throw new FrameError(`${pw}: separation ${separationIndex} again`);
       if (!(Number.isFinite(panel.energyMin) && Number.isFinite(panel.energyMax) && panel.energyMin <= panel.energyMax)) {
-        throw new FrameError(`${where}: energy range ${panel.energyMin}…${panel.energyMax}`);
+        throw new FrameError(`${pw}: energy range ${panel.energyMin}…${panel.energyMax}`);
       }
       if (!(panel.unlabeledFraction >= 0 && panel.unlabeledFraction <= 1)) {
-        throw new FrameError(`${where}: unlabeled fraction ${panel.unlabeledFraction} is outside [0, 1]`);
+        throw new FrameError(`${pw}: unlabeled fraction ${panel.unlabeledFraction} is outside [0, 1]`);
       }
       panels.push(panel);
     }
-    for (let p = 0; p < header.panelCount; p++) {
+    const q = scratch ? scratch.q(cells) : new Uint16Array(cells);
+    for (let p = 0; p < panelCount; p++) {
       const panel = panels[p];
-      const where = `${space} view, panel ${p}`;
-      const lo = body.subarray(off, off + cells);
-      const hi = body.subarray(off + cells, off + 2 * cells);
+      const pw = `${where}, panel ${p}`;
       panel.energy = new Float32Array(cells);
-      const top = rebuildEnergy(panel.energy, q, lo, hi, nx, ny, panel.energyMin, panel.energyMax, levels);
-      if (top > levels) throw new FrameError(`${where}: quantised energy ${top} exceeds ${levels} (${header.energyBits} bits)`);
-      panel.labels = body.subarray(off + 2 * cells, off + 3 * cells);
-      panel.support = body.subarray(off + 3 * cells, off + 4 * cells);
+      const top = rebuildEnergy(panel.energy, q, body.subarray(off, off + cells), body.subarray(off + cells, off + 2 * cells), nx, ny, panel.energyMin, panel.energyMax, levels);
+      if (top > levels) throw new FrameError(`${pw}: quantised energy ${top} exceeds ${levels} (${header.energyBits} bits)`);
+      off += 2 * cells;
+      panel.labels = new Uint16Array(cells);
+      panel.support = new Uint16Array(cells);
+      const bad = joinCells(panel.labels, panel.support, body, off, cells, m);
+      if (bad >= 0) {
+        throw new FrameError(`${pw}: cell ${bad} has label ${panel.labels[bad]} and support ${panel.support[bad]}, but M = ${m}`);
+      }
       off += 4 * cells;
-      checkCells(panel.labels, panel.support, m, where);
     }
-    views.push({space, box, panels});
+    views.push({space, box, nx, ny, panels});
   }
+  if (off !== body.byteLength) {
+    throw new FrameError(`body is ${body.byteLength} bytes, its point sets and tiles take ${off}`);
+  }
+  const firstOf = (space) => {
+    const s = pointSets.find((p) => p.space === space && p.dim === 2);
+    return s ? s.points : null;
+  };
   return {
     seq: header.seq,
     epoch: header.epoch,
     t: header.t,
     iterations: header.iterations,
     m,
-    nx,
-    ny,
+    nx: views.length ? views[0].nx : 0,
+    ny: views.length ? views[0].ny : 0,
+    coarse: Boolean(header.flags & FLAG_COARSE),
     loss: header.loss,
     deltaMin: header.deltaMin,
     minAngleDeg: header.minAngleDeg,
-    inputPoints,
-    featurePoints,
+    pointSets,
+    inputPoints: firstOf('input'),
+    featurePoints: firstOf('feature'),
     views,
-    coarse: Boolean(header.flags & FLAG_COARSE),
+    skippedTiles,
   };
+}
+
+/**
+ * joinCells rebuilds a panel's u16 labels and support from their byte
+ * planes, which follow each other at body[off…]: label low bytes, label high
+ * bytes, support low bytes, support high bytes, n each. It returns the first
+ * cell whose label is neither a memory (< m) nor 65534/65535, or whose
+ * support exceeds m; −1 when every cell is well-formed.
+ * @param {Uint16Array} labels out
+ * @param {Uint16Array} support out
+ * @param {Uint8Array} body
+ * @param {number} off
+ * @param {number} n
+ * @param {number} m
+ * @returns {number}
+ */
+export function joinCells(labels, support, body, off, n, m) {
+  let bad = -1;
+  for (let k = 0, a = off, b = off + n, c = off + 2 * n, d = off + 3 * n; k < n; k++) {
+    const l = body[a + k] | (body[b + k] << 8);
+    const s = body[c + k] | (body[d + k] << 8);
+    labels[k] = l;
+    support[k] = s;
+    if (bad < 0 && ((l >= m && l < LABEL_UNDEFINED) || s > m)) bad = k;
+  }
+  return bad;
 }
 
 /**
@@ -286,10 +395,10 @@ export function rebuildEnergy(out, q, lo, hi, nx, ny, energyMin, energyMax, leve
  * length bytes; it stops early when the stream produces more.
  * @param {Uint8Array} bytes
  * @param {number} length
+ * @param {Uint8Array} [out] length bytes to write into (a new array when absent)
  * @returns {Promise<Uint8Array>}
  */
-export async function inflateRaw(bytes, length) {
-  const out = new Uint8Array(length);
+export async function inflateRaw(bytes, length, out = new Uint8Array(length)) {
   let n = 0;
   let reader;
   try {
@@ -312,18 +421,6 @@ export async function inflateRaw(bytes, length) {
     throw new FrameError(`body inflates to ${n} bytes, the header announces ${length}`);
   }
   return out;
-}
-
-function checkCells(labels, support, m, where) {
-  for (let k = 0; k < labels.length; k++) {
-    const l = labels[k];
-    if (l >= m && l !== LABEL_WHITE && l !== LABEL_UNDEFINED) {
-      throw new FrameError(`${where}: cell ${k} has label ${l}, but M = ${m}`);
-    }
-    if (support[k] > m) {
-      throw new FrameError(`${where}: cell ${k} has support ${support[k]}, but M = ${m}`);
-    }
-  }
 }
 
 function asBytes(buf) {

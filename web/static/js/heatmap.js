@@ -9,15 +9,27 @@
  */
 
 import {colormapLUT} from './colormap.js';
-import {memoryRGB, UNDEFINED_RGB} from './palette.js';
+import {MEMORY_COLORS, memoryRGB, UNDEFINED_RGB} from './palette.js';
 import {LABEL_UNDEFINED, LABEL_WHITE} from './frame.js';
 
 const LUT = colormapLUT();
 
-/** Basin colour of every label byte: memory colours for 0…253, white for 255. */
-const BASIN = (() => {
-  const t = new Uint8Array(256 * 3);
-  for (let l = 0; l < 256; l++) t.set(memoryRGB(l === LABEL_WHITE ? -1 : l), 3 * l);
+/**
+ * BASIN is the basin colour of every u16 label, 3 bytes each (192 KiB):
+ * memory colours for 0…65533, white for 65535 (65534, undefined, is painted
+ * apart). One lookup per pixel, as with the 256 labels of a byte: the loop
+ * is the same. Memory colours repeat with the palette (memoryRGB(i) is
+ * memoryRGB(i mod MEMORY_COLORS.length)), so the table is filled by copying
+ * one period.
+ */
+export const BASIN = (() => {
+  const t = new Uint8Array(65536 * 3);
+  const period = MEMORY_COLORS.length;
+  for (let l = 0; l < period; l++) t.set(memoryRGB(l), 3 * l);
+  for (let at = 3 * period; at < 3 * LABEL_UNDEFINED; at += 3 * period) {
+    t.copyWithin(at, 0, Math.min(3 * period, 3 * LABEL_UNDEFINED - at));
+  }
+  t.set(memoryRGB(-1), 3 * LABEL_WHITE);
   return t;
 })();
 
@@ -34,10 +46,10 @@ export class Heatmap {
    *
    *   'energy': viridis((E_k − energyMin)/(energyMax − energyMin));
    *   'basins', 'both': the flat colour of its basin, white (255, 255, 255)
-   *   where the query reached no single memory (label 255). The contour
+   *   where the query reached no single memory (label 65535). The contour
    *   lines of 'both' are drawn over the raster by the panel.
    *
-   * Undefined cells (label 254) get UNDEFINED_RGB in every mode: they have
+   * Undefined cells (label 65534) get UNDEFINED_RGB in every mode: they have
    * neither an energy nor a basin to show.
    * @param {import('./frame.js').Panel} panel
    * @param {number} nx

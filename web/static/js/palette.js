@@ -38,11 +38,11 @@ export const MEMORY_SHAPES = Object.freeze([
   'hexagon',
 ]);
 
-/** The colour of cells whose retrieval reaches no memory (label 255 / −1). */
+/** The colour of cells whose retrieval reaches no memory (label 65535 / −1). */
 export const UNLABELED_COLOR = '#ffffff';
 
 /**
- * The colour of undefined cells (label 254 / −2): their numbers overflowed,
+ * The colour of undefined cells (label 65534 / −2): their numbers overflowed,
  * so neither energy nor basin is shown. A near-black that no memory colour
  * uses (memory 7's basins are the palette's grey, #999999).
  */

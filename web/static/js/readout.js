@@ -26,7 +26,7 @@ export function cellAt(frame, space, panelIndex, x, y) {
   const view = frame.views.find((v) => v.space === space);
   const panel = view && view.panels[panelIndex];
   if (!panel) return null;
-  const {nx, ny} = frame;
+  const {nx, ny} = view;
   const {xmin, xmax, ymin, ymax} = view.box;
   const dx = (xmax - xmin) / (nx - 1);
   const dy = (ymax - ymin) / (ny - 1);
