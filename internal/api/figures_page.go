@@ -35,7 +35,8 @@ var figureSections = []templates.FigureSection{
 		Title: figureSpecs[figureProp31].title,
 		About: "The separation Δmin = 1 − cos θ of the best known codes of M points on the sphere in 3-D (the Tammes problem), " +
 			"between the lower and upper bounds of Prop. 3.1, on a log scale. Filled dots are proven optimal, open ones only best known.",
-		Explorer: "M memories on a circle with a feature map into 3-D: watch U-Hop+'s smallest angle against this M's best known code.",
+		Explorer: "The explorer is two-dimensional, so it shows the 2-D counterpart: M memories crowded on a 90° arc, which U-Hop+ spreads " +
+			"towards the optimal 2-D code, the regular M-gon (dashed in its angle chart); press play.",
 	},
 }
 
