@@ -192,12 +192,13 @@ func TestFiguresFidelity(t *testing.T) {
 		}
 	}
 
+	tb.screenshot(t, "figures-corrected.png")
+
 	tb.click(t, "fidelity-published")
 	tb.waitFor(t, "the published drawing again", fmt.Sprintf(`__figures.fidelity === 'published' && __figures.draws('energy') > %d`, cor.Draws))
 	if again := read(); again.Soft != pub.Soft || again.Sparse != pub.Sparse || again.Caption != pub.Caption {
 		t.Error("back to as published, the pixels or the caption differ from the first drawing")
 	}
-	tb.screenshot(t, "figures-corrected.png")
 	tb.checkConsole(t, nil)
 }
 
@@ -444,4 +445,32 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 			tb.checkConsole(t, nil)
 		})
 	}
+}
+
+// TestFiguresOpenCodeInExplorer: the Prop. 3.1 figure's explorer link
+// opens the 2-D counterpart for the M chosen: M memories on an arc, a 2-D
+// map, at iteration 0, with the optimal M-gon as the angle chart's
+// reference.
+func TestFiguresOpenCodeInExplorer(t *testing.T) {
+	tb := openFigures(t, 1400, 1000)
+	if err := chromedp.Do(tb.ctx, chromedp.SetValue(chromedp.CSS(`[data-testid="code-m"]`), "12"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="code-m"]').dispatchEvent(new Event('change'))`)); err != nil {
+		t.Fatal(err)
+	}
+	sel := `[data-testid="figure-prop31"] [data-testid="explore-link"][data-m="12"]`
+	if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+	tb.waitNavigated(t, "the explorer", `location.pathname === '/' && document.body.classList.contains('explorer')`)
+	tb.waitFor(t, "the explorer's first frame", `window.__hoplab && __hoplab.status === 'live' && __hoplab.frames > 0 && __hoplab.iteration === 0`)
+	var got struct {
+		M, Dim    int
+		Reference string
+	}
+	tb.eval(t, `({m: __hoplab.scenario.memories.length, dim: __hoplab.scenario.featureMap.dim,
+		reference: document.querySelector('[data-testid="chart-angle-reference"]').textContent})`, &got)
+	if got.M != 12 || got.Dim != 2 || !strings.Contains(got.Reference, "M = 12 in 2-D") {
+		t.Errorf("explorer: %d memories, D_Φ = %d, reference %q; want 12, 2, the optimum for M = 12 in 2-D", got.M, got.Dim, got.Reference)
+	}
+	tb.checkConsole(t, nil)
 }

@@ -323,20 +323,21 @@ func (s *server) computeFigure(ctx context.Context, fig *preparedFigure, owner *
 	}
 	buf.Write(head[:len(head)-1]) // the members, without the closing brace
 	if dim := fig.spec.codesDim; dim != 0 {
-		var codes []byte
-		job := workpool.Job{Owner: owner, Priority: workpool.Background, Kind: "figure", Progress: prog}
-		err := s.do(ctx, job, 1, func(int) {
-			msg := codesMsg{Dim: dim, Codes: make([]codetable.Entry, 0, 64)}
-			for _, m := range defaultCodeMs(dim) {
-				msg.Codes = append(msg.Codes, codetable.Lookup(dim, m))
-			}
-			codes, err = encodeCodes(&msg)
-		})
-		if err == nil && codes == nil {
-			err = ctx.Err()
+		// A table lookup of microseconds: computed here, counted as the
+		// figure's one chunk.
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
+		msg := codesMsg{Dim: dim, Codes: make([]codetable.Entry, 0, 64)}
+		for _, m := range defaultCodeMs(dim) {
+			msg.Codes = append(msg.Codes, codetable.Lookup(dim, m))
+		}
+		codes, err := encodeCodes(&msg)
 		if err != nil {
 			return nil, err
+		}
+		if prog != nil {
+			prog.Add(1)
 		}
 		fmt.Fprintf(&buf, `,"source":%q,"codes":`, fmt.Sprintf("GET %s?dim=%d", codesPath, dim))
 		buf.Write(bytes.TrimSuffix(codes, []byte("\n")))

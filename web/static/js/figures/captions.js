@@ -34,12 +34,14 @@ export function betaText(beta) {
   return num(beta);
 }
 
+// vec and mat write vectors and matrices that do not break inside a row
+// (no-break spaces after their commas).
 function vec(v) {
-  return `(${v.map((x) => num(x, 3)).join(', ')})`;
+  return `(${v.map((x) => num(x, 3)).join(',\u00a0')})`;
 }
 
 function mat(m) {
-  return `[${m.map((r) => r.map((x) => num(x, 3)).join(', ')).join('; ')}]`;
+  return `[${m.map((r) => r.map((x) => num(x, 3)).join(',\u00a0')).join('; ')}]`;
 }
 
 /** optimizerText writes the U-Hop+ settings of a scenario. */
