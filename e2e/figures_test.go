@@ -119,6 +119,10 @@ func TestFiguresLoad(t *testing.T) {
 		t.Errorf("captions: %q", page.Captions)
 	}
 	tb.screenshot(t, "figures-1400.png")
+	// The README's picture: the top of the page, Figure 1 whole.
+	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1400, 1420)); err != nil {
+		t.Fatal(err)
+	}
 	tb.saveScreenshot(t, "figures-readme.png", chromedp.CaptureScreenshot())
 
 	// At 360 px the page reflows: nothing is wider than the screen.
@@ -281,6 +285,9 @@ func TestFiguresExport(t *testing.T) {
 					}
 					if n := colours(img); n < 12 {
 						t.Errorf("%s: %d colours; want a picture", name, n)
+					}
+					if err := os.MkdirAll(artifactsDir, 0o755); err == nil {
+						_ = os.WriteFile(filepath.Join(artifactsDir, name), data, 0o644) // to look at
 					}
 				case kind == "csv":
 					rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()

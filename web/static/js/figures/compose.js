@@ -147,7 +147,8 @@ export function composeBasins(model, text) {
   return twoPass(width, model.title, (ctx, draw) => {
     let y = PAD;
     y += textBlock(ctx, model.title, PAD, y, width - 2 * PAD, 20, 'bold', draw) + 4;
-    y += textBlock(ctx, `${model.m} memories, β = ${model.beta}; white: no single memory within reach`, PAD, y, width - 2 * PAD, 13, 'normal', draw) + 10;
+    const r = model.authors.scenario.retrieval;
+    y += textBlock(ctx, `${model.m} memories, β = ${model.beta}, ${r.steps} retrieval steps; white: a query that ends within ${r.tolerance} of no single memory`, PAD, y, width - 2 * PAD, 13, 'normal', draw) + 10;
     if (draw) {
       ctx.font = `13px ${FONT}`;
       ctx.textAlign = 'center';
