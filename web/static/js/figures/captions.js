@@ -151,7 +151,7 @@ export function energyCaption(model, mode) {
     const last = g.rows[g.rows.length - 1];
     const valleys = (row) => row.panels.map((p) => localMinima(p[mode], row.nx, row.ny)).join(', ');
     parts.push(`${g.m} memories, β = ${betaText(g.beta)}. ${angleSentence(g)} ` +
-      `Valleys inside the box (${first.panels.map((p) => p.label).join(', ')}): ${valleys(first)} at N = ${first.n}; ${valleys(last)} at N = ${last.n}.`);
+      `Valleys inside the box (grid cells lower than their 8 neighbours; ${first.panels.map((p) => p.label).join(', ')}): ${valleys(first)} at N = ${first.n}; ${valleys(last)} at N = ${last.n}.`);
   }
   parts.push(mode === 'published'
     ? 'Drawn as published: each panel on its own colour scale (8 bands, hot, dark = low), softmax without the 1/β.'
@@ -167,7 +167,7 @@ export function energyCaption(model, mode) {
 export function fidelityNote(model) {
   const betas = model.subfigures.map((g) => betaText(g.beta)).join(' and ');
   const big = Math.max(...model.subfigures.map((g) => g.beta));
-  return `As published, softmax is drawn as ½‖q‖² − log Σ exp(β q·u_μ), without the 1/β of its energy (β = ${betas}: up to ${num(big, 3)} times too steep, so its valleys can leave the box), and every panel has its own colour scale, so depths cannot be compared; ` +
+  return `As published, softmax is drawn as ½‖q‖² − log Σ exp(β q·u_μ), without the 1/β of its energy (β = ${betas}: its log-sum-exp term up to ${num(big, 3)} times too large, so its valleys can leave the box), and every panel has its own colour scale, so depths cannot be compared; ` +
     'corrected draws the energy E(q) = ½‖q‖² − β⁻¹ log Σ exp(β q·u_μ) and one colour scale per row.';
 }
 

@@ -27,7 +27,7 @@ test('energyCaption: the angles and losses of the runs, the valleys of the panel
 test('fidelityNote: one sentence with the figure\'s own β', () => {
   const m = energyModel(answer('energy'));
   const n = fidelityNote(m);
-  assert.ok(n.includes('β = 1.111 (1/0.9) and 20') && n.includes('up to 20 times too steep'), n);
+  assert.ok(n.includes('β = 1.111 (1/0.9) and 20') && n.includes('up to 20 times too large'), n);
   assert.equal(n.split('. ').length, 1);
   m.subfigures[1].beta = 8;
   assert.ok(fidelityNote(m).includes('up to 8 times'));

@@ -66,14 +66,15 @@ function textBlock(ctx, text, x, y, width, px, weight = 'normal', draw = true) {
   return lines.length * px * 1.35;
 }
 
-// layout runs a two-pass layout: measure with draw = false to size the
-// canvas, then draw. body(ctx, draw) returns the content's height.
-function twoPass(width, head, body) {
+// twoPass lays a picture out twice: once measuring (draw = false) to size
+// the canvas, then drawing. body(ctx, draw) returns the content's height.
+// The result is the canvas and its size in CSS pixels.
+function twoPass(width, body) {
   const probe = document.createElement('canvas').getContext('2d');
   const h = body(probe, false);
   const {canvas, ctx} = newCanvas(width, h);
   body(ctx, true);
-  return {canvas, width, height: h, head};
+  return {canvas, width, height: h};
 }
 
 /**
@@ -90,7 +91,7 @@ export function composeEnergy(model, mode, text) {
   const subW = LABEL_W + 3 * P + 2 * GAP + (pub ? 0 : GAP + VBAR_W);
   const width = 2 * PAD + model.subfigures.length * subW + (model.subfigures.length - 1) * 36;
   const rowH = P + (pub ? HBAR_H : 0) + GAP;
-  return twoPass(width, model.title, (ctx, draw) => {
+  return twoPass(width, (ctx, draw) => {
     let y = PAD;
     y += textBlock(ctx, `${model.title}, ${pub ? 'as published' : 'corrected'}`, PAD, y, width - 2 * PAD, 20, 'bold', draw) + 4;
     y += textBlock(ctx, text.note, PAD, y, width - 2 * PAD, 12, 'normal', draw) + 14;
@@ -144,7 +145,7 @@ export function composeEnergy(model, mode, text) {
 export function composeBasins(model, text) {
   const width = 2 * PAD + LABEL_W + 3 * P + 2 * GAP;
   const rowH = P + 20 + GAP;
-  return twoPass(width, model.title, (ctx, draw) => {
+  return twoPass(width, (ctx, draw) => {
     let y = PAD;
     y += textBlock(ctx, model.title, PAD, y, width - 2 * PAD, 20, 'bold', draw) + 4;
     const r = model.authors.scenario.retrieval;
@@ -207,7 +208,7 @@ export function composeBasins(model, text) {
  */
 export function composeProp31(model, text) {
   const width = 900;
-  return twoPass(width, model.title, (ctx, draw) => {
+  return twoPass(width, (ctx, draw) => {
     let y = PAD;
     y += textBlock(ctx, model.title, PAD, y, width - 2 * PAD, 20, 'bold', draw) + 10;
     if (draw) drawProp31Chart(ctx, PAD, y, width - 2 * PAD, 500, model, 13);
