@@ -178,4 +178,4 @@ func goldenFile(name string) ([]byte, error) {
 	return golden.Raw(strings.TrimSuffix(name, ".json"))
 }
 
-var update = flag.Bool("update", false, "rewrite the golden file of TestBehaviourHashes")
+var update = flag.Bool("update", false, "rewrite the golden files of TestBehaviourHashes and TestWriteFigureTestdata")

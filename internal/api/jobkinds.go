@@ -28,7 +28,8 @@ type jobKind struct {
 // jobKinds lists the kinds by their name in "kind". A new kind (the
 // capacity lab's "capacity") adds a line here.
 var jobKinds = map[string]jobKind{
-	"run": {endpoint: "POST /api/v1/run", prepare: prepareRunJob},
+	"run":    {endpoint: "POST /api/v1/run", prepare: prepareRunJob},
+	"figure": {endpoint: "POST " + figuresPath, prepare: prepareFigureJob},
 }
 
 // jobKindNames returns the names of the kinds, sorted.

@@ -350,7 +350,7 @@ func TestJobEnvelope(t *testing.T) {
 	for _, tt := range []struct {
 		body, code, field, message string
 	}{
-		{`{"kind": "capacity", "request": ` + sc + `}`, scenario.CodeInvalidField, "kind", `unknown kind "capacity": want one of run`},
+		{`{"kind": "capacity", "request": ` + sc + `}`, scenario.CodeInvalidField, "kind", `unknown kind "capacity": want one of figure, run`},
 		{`{"request": ` + sc + `}`, scenario.CodeInvalidField, "kind", "is required"},
 		{`{"kind": null, "request": ` + sc + `}`, scenario.CodeInvalidField, "kind", "is required"},
 		{`{"kind": 1, "request": ` + sc + `}`, scenario.CodeInvalidField, "kind", "must be a string"},

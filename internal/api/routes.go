@@ -51,9 +51,11 @@ type Config struct {
 //
 //	GET  /             the live explorer
 //	GET  /about        the JSON API and its limits
+//	GET  /figures      the paper's figures, computed live
 //	GET  /healthz      200 {"status":"ok"}
 //	GET  /static/*     embedded assets (ETag, revalidated on every use)
 //	POST /api/v1/run   run a scenario (docs/api.md)
+//	POST /api/v1/figures  compute one of the paper's figures (docs/api.md, "Figures")
 //	POST /api/v1/jobs  run a request as a background job (docs/api.md, "Jobs")
 //	GET, DELETE /api/v1/jobs/{id}  follow a job, cancel it
 //	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
@@ -147,9 +149,11 @@ func (s *server) routes(extra func(chi.Router)) http.Handler {
 
 	r.Get(explorerPath, s.handleExplorer)
 	r.Get(aboutPath, s.handleAbout)
+	r.Get(figuresPagePath, s.handleFiguresPage)
 	r.Get("/healthz", handleHealth)
 	r.Get("/static/*", s.static.ServeHTTP)
 	r.Post("/api/v1/run", s.handleRun)
+	r.Post(figuresPath, s.handleFigure)
 	r.Post(jobsPath, s.handleCreateJob)
 	r.Get(jobsPath+"/{id}", s.handleGetJob)
 	r.Delete(jobsPath+"/{id}", s.handleDeleteJob)

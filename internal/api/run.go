@@ -90,12 +90,10 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 // scenario.TrainChunkNs, and renders every snapshot. It stops early, with
 // ctx.Err(), once ctx is done: between chunks of steps and of renderings.
 // A run that diverges stops there with a *scenario.DivergedRun. prog, if
-// not nil, gets the total of chunks (computeChunks) and counts them.
+// not nil, counts its chunks, computeChunks(p) in all; the caller sets its
+// total (a figure's job counts the chunks of several runs in one total).
 func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.Owner, prog *workpool.Progress) (*result, error) {
 	training, perChunk := trainingChunks(p)
-	if prog != nil {
-		prog.SetTotal(int64(computeChunks(p)))
-	}
 	job := workpool.Job{Owner: owner, Priority: workpool.Background, Kind: "run", Progress: prog}
 	train := job
 	train.Sequential = true

@@ -1,0 +1,110 @@
+// jobs.js: runs a request as a background job of the server and follows
+// it (docs/api.md, "Jobs"): POST /api/v1/jobs, then GET /api/v1/jobs/{id}
+// until the job ends. The network and the clock are passed in, so the
+// module is tested with node --test.
+
+/** The states in which a job has ended. */
+const ENDED = new Set(['done', 'failed', 'cancelled']);
+
+/** How often a running job is asked for its progress. */
+export const POLL_MS = 120;
+
+/** How often a refused job (503 busy) is posted again before giving up. */
+export const BUSY_RETRIES = 60;
+
+/**
+ * runJob posts {kind, request} as a job and polls it until it ends.
+ *
+ * onUpdate gets what the page may show, in order: {state: 'busy',
+ * message} while the server refuses the job for now (503 busy: it is
+ * posted again after Retry-After), then the job itself each time it is
+ * read ({id, state, progress: {done, total}, …}). onAccepted gets the job's
+ * id once it is accepted (to cancel it). Resolves with the job's result;
+ * rejects with an Error whose message is the server's.
+ *
+ * @param {{jobsPath: string, kind: string, request: object,
+ *   onUpdate?: (u: object) => void, onAccepted?: (id: string) => void,
+ *   fetch?: typeof fetch, sleep?: (ms: number) => Promise<void>, pollMs?: number}} opts
+ */
+export async function runJob({jobsPath, kind, request, onUpdate = () => {}, onAccepted = () => {}, fetch = globalThis.fetch, sleep = wait, pollMs = POLL_MS}) {
+  let job;
+  for (let attempt = 0; ; attempt++) {
+    const r = await fetch(jobsPath, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({kind, request})});
+    const body = await readJSON(r);
+    if (r.status === 202) {
+      job = body;
+      break;
+    }
+    if (r.status === 503 && body?.error?.code === 'busy' && attempt < BUSY_RETRIES) {
+      onUpdate({state: 'busy', message: body.error.message});
+      await sleep(retryAfterMs(r));
+      continue;
+    }
+    throw apiError(r, body);
+  }
+  onAccepted(job.id);
+  onUpdate(job);
+  while (!ENDED.has(job.state)) {
+    await sleep(pollMs);
+    const r = await fetch(`${jobsPath}/${job.id}`, {cache: 'no-store'});
+    const body = await readJSON(r);
+    if (!r.ok) throw apiError(r, body);
+    job = body;
+    onUpdate(job);
+  }
+  if (job.state === 'done' && job.status === 200) return job.result;
+  if (job.state === 'failed') throw new Error(job.error?.message || 'the job failed');
+  if (job.state === 'cancelled') throw new Error('the job was cancelled');
+  throw new Error(job.result?.error?.message || `the job ended with status ${job.status}`);
+}
+
+/** wait resolves after ms milliseconds. */
+function wait(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// retryAfterMs reads Retry-After (seconds), 1 s by default, at most 10 s.
+function retryAfterMs(r) {
+  const s = Number(r.headers.get('Retry-After'));
+  return 1000 * (Number.isFinite(s) && s > 0 ? Math.min(s, 10) : 1);
+}
+
+async function readJSON(r) {
+  try {
+    return await r.json();
+  } catch {
+    return null;
+  }
+}
+
+function apiError(r, body) {
+  const e = body?.error;
+  const err = new Error(e?.message ? `${e.message} (${r.status} ${e.code})` : `the server answered ${r.status}`);
+  err.status = r.status;
+  err.code = e?.code;
+  return err;
+}
+
+/**
+ * progressView says what a job update looks like on the page: a fraction
+ * for the bar (null: indeterminate), a short text and its state.
+ * @param {object} u an update of runJob
+ * @returns {{fraction: number|null, text: string, state: string}}
+ */
+export function progressView(u) {
+  const done = u.progress?.done ?? 0;
+  const total = u.progress?.total ?? 0;
+  const fraction = total > 0 ? Math.min(1, done / total) : null;
+  switch (u.state) {
+    case 'busy':
+      return {fraction: null, text: `the server is busy; trying again (${u.message})`, state: 'busy'};
+    case 'queued':
+      return {fraction: 0, text: `queued: waiting for a place (0 of ${total} chunks)`, state: 'queued'};
+    case 'running':
+      return {fraction, text: `computing: ${done} of ${total} chunks`, state: 'running'};
+    case 'done':
+      return {fraction: 1, text: `computed: ${total} of ${total} chunks`, state: 'done'};
+    default:
+      return {fraction, text: u.state, state: u.state};
+  }
+}
