@@ -1,0 +1,344 @@
+#!/usr/bin/python3
+"""A numpy reference for hoplab's standard frame (internal/sim).
+
+It computes what sim.Run.Render draws in the feature view for the plain
+Hopfield form of SCIENCE §4 (A = βU, c = 0, G = I, h = 0, P = U):
+
+    scores  z = β U q                       (U: the M×2 unit memories u_μ)
+    energy  E(q₀) = ½‖q₀‖² − Ψ*(z(q₀))/β
+    update  q ← Uᵀ p,  p = Sep(z(q))        (T updates)
+    label   the memory whose u_μ is nearest to q_T, if strictly within the
+            tolerance (lowest index on ties), else -1; -2 where the energy
+            or q_T is not finite
+    support entries of the last p above SupportEps (softmax) or above 0
+
+for every cell of the grid and for each map: softmax, exact 1.5-entmax and
+exact sparsemax (sort-based, Peters, Niculae & Martins 2019; Martins &
+Astudillo 2016), in float64.
+
+What is vectorised: every operation runs on whole arrays over the grid's
+cells (the active ones, see below), shape (cells, M) or (cells,); there is
+no Python loop over cells. The separation maps work row-wise on the
+(cells, M) score matrix: np.max/np.exp/np.sum for softmax, np.sort and
+np.cumsum along the memory axis for the thresholds of the sparse maps. The
+first step's scores are computed once and shared by the maps, as Go does.
+The only Python loops are over the maps, the T retrieval steps, and, in
+weighted_sum, over the M memories (see there why).
+
+Early exit, Go's rule: a cell stops when its update returns exactly its
+input (q' == q in both coordinates) or when p is exactly one-hot on a memory
+whose point maps to itself with a one-hot p; its result is then the same as
+after all T steps (the update is deterministic). After each step only the
+cells still active are kept (boolean compaction), so a map that settles
+early costs less, as it does in Go; softmax never settles at β = 20.
+
+Where Go's result is exact, this one is too: the scores, the sparse maps'
+p, the updates, the labels and the supports are the same float64 numbers as
+Go's (checked cell by cell by internal/sim's TestNumpyReference). Softmax's
+exponentials (numpy's exp against Go's portable one) and the sums in Ψ*
+(numpy's pairwise sums against Go's in index order) may differ in the last
+bits, so softmax's p and every energy agree to rounding only.
+
+Input (--input FILE, '-' for stdin; without it the standard frame of
+internal/sim/bench_test.go: 8 unit memories at 0°, 45°, …, 315°, β = 20,
+128×128 on [−1.2, 1.2]², 5 steps, tolerance 1e-3, SupportEps 0.01) is JSON:
+
+    {"points": [[x, y], ...],       # u_μ, M×2 (as Go's Frame.Points)
+     "beta": 20, "steps": 5, "tolerance": 1e-3, "supportEps": 0.01,
+     "grid": {"nx": 128, "ny": 128, "bounds": [xmin, xmax, ymin, ymax]},
+     "maps": ["softmax", "entmax15", "sparsemax"]}
+
+Output: JSON on stdout, {"xs": [...], "ys": [...], "panels": [{"map": name,
+"energy": [...], "labels": [...], "support": [...]}, ...]}, cells row-major
+(cell (i, j) at (xs[j], ys[i]) is index i·nx + j), NaN energies as null.
+
+--bench N renders one frame to warm up, then N frames, timed with
+time.perf_counter, and prints JSON with ns_per_frame (the mean), the
+numpy version and threadpoolctl's view of the BLAS and OpenMP pools (the
+frame itself calls no BLAS routine: see weighted_sum and scores).
+
+Run it with Debian's /usr/bin/python3 and python3-numpy.
+"""
+
+import argparse
+import json
+import math
+import sys
+import time
+
+import numpy as np
+
+MAPS = ("softmax", "entmax15", "sparsemax")
+MIN_NORMAL = 2.0**-1022
+
+
+def standard_input():
+    """The standard frame of internal/sim/bench_test.go."""
+    pts = []
+    for i in range(8):
+        a = i * math.pi / 4
+        x, y = math.cos(a), math.sin(a)
+        # Go normalises the memories, then the features (identity map).
+        for _ in range(2):
+            n = math.sqrt(x * x + y * y)
+            x, y = x / n, y / n
+        pts.append([x, y])
+    return {
+        "points": pts,
+        "beta": 20.0,
+        "steps": 5,
+        "tolerance": 1e-3,
+        "supportEps": 0.01,
+        "grid": {"nx": 128, "ny": 128, "bounds": [-1.2, 1.2, -1.2, 1.2]},
+        "maps": list(MAPS),
+    }
+
+
+def scores(ax, ay, qx, qy):
+    """z[i, μ] = (β u_μx)·qx[i] + (β u_μy)·qy[i]: shape (cells, M).
+
+    Broadcasting rather than q @ A.T: two products and a sum, rounded one
+    by one, as Go's scores2; a BLAS kernel may fuse them.
+    """
+    return qx[:, None] * ax + qy[:, None] * ay
+
+
+def softmax(z, want_psi):
+    """p = exp(z − max z)/Σ, Ψ* = max z + log Σ exp(z − max z), row-wise."""
+    m = z.max(axis=1)
+    e = np.exp(z - m[:, None])
+    s = e.sum(axis=1)
+    p = e * (1.0 / s)[:, None]
+    return p, (m + np.log(s) if want_psi else None)
+
+
+def _sorted_desc(y):
+    """The rows of y sorted in descending order (a view)."""
+    return np.sort(y, axis=1)[:, ::-1]
+
+
+def sparsemax(z, want_psi):
+    """Exact sparsemax row-wise: y = z − max z sorted descending,
+    k* = max{k : 1 + k y_(k) > Σ_{j≤k} y_(j)} over the candidates y > −1,
+    τ = (Σ_{j≤k*} y_(j) − 1)/k*, p = [y − τ]_+,
+    Ψ* = max z + ⟨p, y⟩ − ½‖p‖² + ½."""
+    n, mm = z.shape
+    m = z.max(axis=1)
+    y = z - m[:, None]
+    c = _sorted_desc(y)
+    cum = np.cumsum(c, axis=1)
+    k = np.arange(1, mm + 1, dtype=np.float64)
+    ok = (1 + k * c > cum) & (c > -1)
+    kstar = mm - np.argmax(ok[:, ::-1], axis=1)  # the largest such k; k = 1 always is
+    rows = np.arange(n)
+    tau = (cum[rows, kstar - 1] - 1) / kstar
+    p = np.maximum(y - tau[:, None], 0.0)
+    if not want_psi:
+        return p, None
+    return p, m + ((p * y).sum(axis=1) - 0.5 * (p * p).sum(axis=1) + 0.5)
+
+
+def entmax15(z, want_psi):
+    """Exact 1.5-entmax row-wise: y = (z − max z)/2 sorted descending; for
+    k = 1..M mean_k, ms_k the means of y_(j), y_(j)² over j ≤ k,
+    δ_k = (1 − k(ms_k − mean_k²))/k, τ_k = mean_k − √max(δ_k, 0);
+    k* = #{k : τ_k ≤ y_(k), y_(k) > −1}, τ = τ_{k*}, p = [y − τ]_+²,
+    Ψ* = max z + ⟨p, z − max z⟩ + (1 − Σ p^{3/2})/0.75."""
+    n, mm = z.shape
+    m = z.max(axis=1)
+    d = z - m[:, None]
+    c = _sorted_desc(0.5 * d)
+    k = np.arange(1, mm + 1, dtype=np.float64)
+    mean = np.cumsum(c, axis=1) / k
+    delta = (1 - k * (np.cumsum(c * c, axis=1) / k - mean * mean)) / k
+    tauk = mean - np.sqrt(np.maximum(delta, 0.0))
+    kstar = np.count_nonzero((tauk <= c) & (c > -1), axis=1)
+    tau = tauk[np.arange(n), kstar - 1]
+    t = np.maximum(0.5 * d - tau[:, None], 0.0)
+    p = t * t
+    if not want_psi:
+        return p, None
+    return p, m + (p * d).sum(axis=1) + (1 - (p * t).sum(axis=1)) / 0.75
+
+
+SEPARATIONS = {"softmax": softmax, "entmax15": entmax15, "sparsemax": sparsemax}
+
+
+def weighted_sum(p, px, py):
+    """q' = Σ_μ p_μ u_μ, summed in memory order.
+
+    Go adds the terms in index order, and a cell stops when q' == q exactly,
+    so the sum must round as Go's does for the early exit and the labels to
+    be Go's. p @ U would hand the order (and fused multiply-adds) to the
+    BLAS kernel, which differs between machines; a loop over the M
+    memories, each term a vectorised product over all cells, does not.
+    """
+    nx = p[:, 0] * px[0]
+    ny = p[:, 0] * py[0]
+    for mu in range(1, p.shape[1]):
+        nx += p[:, mu] * px[mu]
+        ny += p[:, mu] * py[mu]
+    return nx, ny
+
+
+def one_hot(p):
+    """The index μ where p = e_μ exactly, else −1, per row."""
+    hot = np.argmax(p, axis=1)
+    exact = (np.count_nonzero(p, axis=1) == 1) & (p[np.arange(len(p)), hot] == 1)
+    return np.where(exact, hot, -1)
+
+
+def fixed_points(sep, ax, ay, px, py):
+    """fixed[μ]: Sep(z(u_μ)) = e_μ exactly, so u_μ maps to itself."""
+    p, _ = sep(scores(ax, ay, px, py), False)
+    return one_hot(p) == np.arange(len(px))
+
+
+def labels(qx, qy, px, py, tol):
+    """Go's label2 for every cell: the nearest point by d² = dx² + dy²
+    (lowest index on ties) if √d² < tol, else −1; where the smallest d² is
+    not a normal finite number, an exact hit keeps its label and otherwise
+    the distances are compared by hypot."""
+    dx = qx[:, None] - px
+    dy = qy[:, None] - py
+    d2 = dx * dx + dy * dy
+    lab = np.argmin(d2, axis=1)
+    rows = np.arange(len(qx))
+    best = d2[rows, lab]
+    out = np.where(np.sqrt(best) < tol, lab, -1)
+    odd = ~((best >= MIN_NORMAL) & (best <= sys.float_info.max))
+    if odd.any():
+        hit = odd & (best == 0) & (qx == px[lab]) & (qy == py[lab])
+        scaled = odd & ~hit
+        if scaled.any():
+            d = np.hypot(dx[scaled], dy[scaled])
+            sl = np.argmin(d, axis=1)
+            sd = d[np.arange(len(sl)), sl]
+            out[scaled] = np.where(sd < tol, sl, -1)
+        out[hit] = lab[hit]
+    return out.astype(np.int32)
+
+
+def panel(name, z0, qx0, qy0, half0, model):
+    """Energy, labels and support of one map for all cells; z0 are the
+    shared first-step scores and half0 = ½‖q₀‖²."""
+    sep = SEPARATIONS[name]
+    ax, ay, px, py = model["ax"], model["ay"], model["px"], model["py"]
+    beta, steps = model["beta"], model["steps"]
+    eps = model["eps"] if name == "softmax" else 0.0
+    fixed = fixed_points(sep, ax, ay, px, py)
+
+    p, psi = sep(z0, True)
+    energy = half0 - psi / beta
+    ncell = len(qx0)
+    qx, qy = np.empty(ncell), np.empty(ncell)
+    support = np.empty(ncell, dtype=np.int32)
+    active = None  # indices of the active cells; None: all of them
+    cx, cy = qx0, qy0
+    for s in range(1, steps + 1):
+        nx, ny = weighted_sum(p, px, py)
+        if s == steps:
+            done = np.ones(len(nx), dtype=bool)
+        else:
+            hot = one_hot(p)
+            done = ((nx == cx) & (ny == cy)) | ((hot >= 0) & fixed[hot])
+        if done.any():
+            # The cells that stop now: their final state and the support
+            # of their last p.
+            at = np.flatnonzero(done) if active is None else active[done]
+            qx[at], qy[at] = nx[done], ny[done]
+            support[at] = np.count_nonzero(p[done] > eps, axis=1)
+            keep = ~done
+            if not keep.any():
+                break
+            active = np.flatnonzero(keep) if active is None else active[keep]
+            nx, ny = nx[keep], ny[keep]
+        cx, cy = nx, ny
+        p, _ = sep(scores(ax, ay, cx, cy), False)
+
+    with np.errstate(invalid="ignore", over="ignore"):
+        defined = np.isfinite(energy) & np.isfinite(qx) & np.isfinite(qy)
+    lab = np.full(ncell, -2, dtype=np.int32)
+    lab[defined] = labels(qx[defined], qy[defined], px, py, model["tol"])
+    energy = np.where(defined, energy, np.nan)
+    support[~defined] = 0
+    return energy, lab, support
+
+
+def prepare(inp):
+    """Arrays for one frame: the model, the grid and the query coordinates."""
+    pts = np.array(inp["points"], dtype=np.float64).reshape(-1, 2)
+    beta = float(inp["beta"])
+    g = inp["grid"]
+    xmin, xmax, ymin, ymax = (float(v) for v in g["bounds"])
+    xs = np.linspace(xmin, xmax, int(g["nx"]))
+    ys = np.linspace(ymin, ymax, int(g["ny"]))
+    a = beta * pts
+    model = {
+        "ax": a[:, 0].copy(), "ay": a[:, 1].copy(),
+        "px": pts[:, 0].copy(), "py": pts[:, 1].copy(),
+        "beta": beta, "steps": int(inp["steps"]),
+        "tol": float(inp["tolerance"]), "eps": float(inp["supportEps"]),
+        "maps": list(inp.get("maps", MAPS)),
+    }
+    return model, xs, ys
+
+
+def frame(model, xs, ys):
+    """All panels of the frame: [(name, energy, labels, support)]."""
+    qy0, qx0 = np.meshgrid(ys, xs, indexing="ij")
+    qx0, qy0 = qx0.ravel(), qy0.ravel()
+    z0 = scores(model["ax"], model["ay"], qx0, qy0)  # shared by the maps
+    half0 = 0.5 * (qx0 * qx0 + qy0 * qy0)
+    return [(name, *panel(name, z0, qx0, qy0, half0, model)) for name in model["maps"]]
+
+
+def floats(a):
+    return [None if not math.isfinite(v) else v for v in a.tolist()]
+
+
+def blas_info():
+    try:
+        import threadpoolctl
+    except ImportError:
+        return "threadpoolctl not installed"
+    return threadpoolctl.threadpool_info()
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--input", help="JSON input file, '-' for stdin (default: the standard frame)")
+    ap.add_argument("--bench", type=int, metavar="N", help="time N frames and print ns/frame")
+    args = ap.parse_args(argv)
+    if args.input is None:
+        inp = standard_input()
+    elif args.input == "-":
+        inp = json.load(sys.stdin)
+    else:
+        with open(args.input) as f:
+            inp = json.load(f)
+    model, xs, ys = prepare(inp)
+
+    if args.bench is not None:
+        n = max(args.bench, 1)
+        frame(model, xs, ys)  # warm-up
+        t0 = time.perf_counter()
+        for _ in range(n):
+            frame(model, xs, ys)
+        dt = time.perf_counter() - t0
+        json.dump({"frames": n, "ns_per_frame": dt * 1e9 / n, "numpy": np.__version__,
+                   "threadpool": blas_info()}, sys.stdout)
+        print()
+        return 0
+
+    out = {"xs": xs.tolist(), "ys": ys.tolist(), "panels": []}
+    for name, energy, lab, sup in frame(model, xs, ys):
+        out["panels"].append({"map": name, "energy": floats(energy),
+                              "labels": lab.tolist(), "support": sup.tolist()})
+    json.dump(out, sys.stdout, allow_nan=False)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
