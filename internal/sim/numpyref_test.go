@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The numpy reference of the standard frame, testdata/numpyref/
@@ -233,17 +232,34 @@ func compareNumpy(t *testing.T, f *Frame, np *numpyOutput) {
 	}
 }
 
+// numpyKeepHeap are glibc tunables that keep freed memory in the heap:
+// with them glibc neither trims the heap nor maps large blocks
+// separately, so numpy's temporaries (1 MiB each for the standard frame)
+// are reused rather than returned to the kernel and faulted in again.
+// numpyLogged records which variants have logged numpy's version and
+// pools in this process: once is enough.
+var numpyLogged = map[string]bool{}
+
+const numpyKeepHeap = "glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=1073741824"
+
 // BenchmarkStandardFrameNumpy reports as ns/op the time the numpy
-// reference takes per standard frame (its --bench mode, timed inside
-// Python, after a warm-up frame), so that
+// reference takes per standard frame (its --bench mode, timed with
+// time.perf_counter inside Python after a warm-up frame; the start of the
+// process is not part of it), so that
 //
 //	go test ./internal/sim -run '^$' -bench 'StandardFrame$|StandardFrameNumpy' -count 5
 //
-// measures Go and numpy in the same run. The Python process is started
-// without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which some machines set
-// for older OpenBLAS builds and which slow a current one (the env notes);
-// the BLAS and OpenMP pools threadpoolctl then sees are logged. Its own
-// process start-up is not part of ns/op.
+// measures Go and numpy in the same run. Python is started without
+// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which some machines set for
+// older OpenBLAS builds and which slow a current one (the env notes); the
+// BLAS and OpenMP pools threadpoolctl then sees are logged.
+//
+// Two allocators: malloc=default is Python as Debian starts it;
+// malloc=keep adds numpyKeepHeap. Where a page fault is dear (about 15 µs
+// on the virtual machines this was measured on, against well under 1 µs on
+// bare metal) numpy spends most of a default frame in faults, reported as
+// faults/op; malloc=keep measures its arithmetic. cpu-ns/op is the
+// process's user and system time per frame.
 func BenchmarkStandardFrameNumpy(b *testing.B) {
 	python := numpyPython3(b)
 	run := standardRun(b)
@@ -252,36 +268,50 @@ func BenchmarkStandardFrameNumpy(b *testing.B) {
 	if err := run.Render(&f, 0, fs, Serial{}); err != nil {
 		b.Fatal(err)
 	}
-	in := numpyInputOf(&f, &fs)
-	js, err := json.Marshal(in)
+	js, err := json.Marshal(numpyInputOf(&f, &fs))
 	if err != nil {
 		b.Fatal(err)
 	}
-	cmd := exec.Command(python, numpyScript, "--bench", fmt.Sprint(b.N), "--input", "-")
-	cmd.Env = withoutEnv(os.Environ(), "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-	cmd.Stdin = bytes.NewReader(js)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		b.Fatalf("%s: %v\n%s", numpyScript, err, stderr.Bytes())
-	}
-	var res struct {
-		Frames     int             `json:"frames"`
-		NsPerFrame float64         `json:"ns_per_frame"`
-		Numpy      string          `json:"numpy"`
-		Threadpool json.RawMessage `json:"threadpool"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		b.Fatalf("%s: %v: %s", numpyScript, err, out)
-	}
-	if res.Frames != b.N {
-		b.Fatalf("%s timed %d frames, want %d", numpyScript, res.Frames, b.N)
-	}
-	b.ReportMetric(res.NsPerFrame, "ns/op")
-	if b.N > 1 {
-		b.Logf("numpy %s, %d frames, %s/frame; threadpoolctl: %s", res.Numpy, b.N,
-			time.Duration(res.NsPerFrame), res.Threadpool)
+	env := withoutEnv(os.Environ(), "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "GLIBC_TUNABLES")
+	for _, v := range []struct {
+		name string
+		env  []string
+	}{
+		{"malloc=default", env},
+		{"malloc=keep", append(env[:len(env):len(env)], "GLIBC_TUNABLES="+numpyKeepHeap)},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			cmd := exec.Command(python, numpyScript, "--bench", fmt.Sprint(b.N), "--input", "-")
+			cmd.Env = v.env
+			cmd.Stdin = bytes.NewReader(js)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				b.Fatalf("%s: %v\n%s", numpyScript, err, stderr.Bytes())
+			}
+			var res struct {
+				Frames     int             `json:"frames"`
+				NsPerFrame float64         `json:"ns_per_frame"`
+				CPUNs      float64         `json:"cpu_ns_per_frame"`
+				Faults     float64         `json:"page_faults_per_frame"`
+				Numpy      string          `json:"numpy"`
+				Threadpool json.RawMessage `json:"threadpool"`
+			}
+			if err := json.Unmarshal(out, &res); err != nil {
+				b.Fatalf("%s: %v: %s", numpyScript, err, out)
+			}
+			if res.Frames != b.N {
+				b.Fatalf("%s timed %d frames, want %d", numpyScript, res.Frames, b.N)
+			}
+			b.ReportMetric(res.NsPerFrame, "ns/op")
+			b.ReportMetric(res.CPUNs, "cpu-ns/op")
+			b.ReportMetric(res.Faults, "faults/op")
+			if b.N > 1 && !numpyLogged[v.name] {
+				numpyLogged[v.name] = true
+				b.Logf("numpy %s; threadpoolctl (BLAS and OpenMP pools): %s", res.Numpy, res.Threadpool)
+			}
+		})
 	}
 }
 

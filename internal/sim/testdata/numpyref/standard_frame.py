@@ -17,13 +17,17 @@ exact sparsemax (sort-based, Peters, Niculae & Martins 2019; Martins &
 Astudillo 2016), in float64.
 
 What is vectorised: every operation runs on whole arrays over the grid's
-cells (the active ones, see below), shape (cells, M) or (cells,); there is
-no Python loop over cells. The separation maps work row-wise on the
-(cells, M) score matrix: np.max/np.exp/np.sum for softmax, np.sort and
-np.cumsum along the memory axis for the thresholds of the sparse maps. The
-first step's scores are computed once and shared by the maps, as Go does.
-The only Python loops are over the maps, the T retrieval steps, and, in
-weighted_sum, over the M memories (see there why).
+cells (the active ones, see below); there is no Python loop over cells.
+Scores and probabilities are (M, cells) arrays, one row per memory, so
+that the maps' reductions over the M memories (max, sum, count, the
+thresholds' prefix sums) are elementwise operations on rows as long as the
+grid, which numpy does far faster than reductions along a short last axis
+(np.max along an axis of 8 is about 30 times slower). The maps use np.exp,
+np.sort along the memory axis, and in-place ufuncs (out=) where a
+temporary would otherwise be allocated. The first step's scores are
+computed once and shared by the maps, as Go does. The only Python loops
+are over the maps, the T retrieval steps and the M memories (prefix_sums
+and weighted_sum say why).
 
 Early exit, Go's rule: a cell stops when its update returns exactly its
 input (q' == q in both coordinates) or when p is exactly one-hot on a memory
@@ -34,10 +38,11 @@ early costs less, as it does in Go; softmax never settles at β = 20.
 
 Where Go's result is exact, this one is too: the scores, the sparse maps'
 p, the updates, the labels and the supports are the same float64 numbers as
-Go's (checked cell by cell by internal/sim's TestNumpyReference). Softmax's
-exponentials (numpy's exp against Go's portable one) and the sums in Ψ*
-(numpy's pairwise sums against Go's in index order) may differ in the last
-bits, so softmax's p and every energy agree to rounding only.
+Go's (checked cell by cell by internal/sim's TestNumpyReference); sums
+over the memory axis of an (M, cells) array add the rows in order, as Go
+does. Softmax's exponentials (numpy's exp against Go's portable one, each
+within an ulp) may differ in the last bit, so softmax's p and energy agree
+to rounding only.
 
 Input (--input FILE, '-' for stdin; without it the standard frame of
 internal/sim/bench_test.go: 8 unit memories at 0°, 45°, …, 315°, β = 20,
@@ -54,8 +59,13 @@ Output: JSON on stdout, {"xs": [...], "ys": [...], "panels": [{"map": name,
 
 --bench N renders one frame to warm up, then N frames, timed with
 time.perf_counter, and prints JSON with ns_per_frame (the mean), the
-numpy version and threadpoolctl's view of the BLAS and OpenMP pools (the
-frame itself calls no BLAS routine: see weighted_sum and scores).
+process's CPU time, system time and minor page faults per frame, the
+numpy version, and threadpoolctl's view of the BLAS and OpenMP pools with
+the BLAS libraries loaded (the frame itself calls no BLAS routine: see
+weighted_sum and scores). numpy allocates a temporary per operation; where
+page faults are dear, run it with glibc's trim and mmap thresholds raised
+(GLIBC_TUNABLES) to time the arithmetic rather than the faults
+(BenchmarkStandardFrameNumpy does both).
 
 Run it with Debian's /usr/bin/python3 and python3-numpy.
 """
@@ -63,6 +73,7 @@ Run it with Debian's /usr/bin/python3 and python3-numpy.
 import argparse
 import json
 import math
+import resource
 import sys
 import time
 
@@ -95,70 +106,100 @@ def standard_input():
 
 
 def scores(ax, ay, qx, qy):
-    """z[i, μ] = (β u_μx)·qx[i] + (β u_μy)·qy[i]: shape (cells, M).
+    """z[μ, i] = (β u_μx)·qx[i] + (β u_μy)·qy[i]: shape (M, cells).
 
-    Broadcasting rather than q @ A.T: two products and a sum, rounded one
-    by one, as Go's scores2; a BLAS kernel may fuse them.
+    Broadcasting rather than A @ q: two products and a sum, rounded one by
+    one, as Go's scores2; a BLAS kernel may fuse them.
     """
-    return qx[:, None] * ax + qy[:, None] * ay
+    z = ax[:, None] * qx
+    z += ay[:, None] * qy
+    return z
+
+
+def prefix_sums(c):
+    """np.cumsum(c, axis=0): the same sums, added in the same order.
+
+    Along a first axis of M ≈ 8 np.cumsum is about 15 times slower than
+    M − 1 additions of whole rows (numpy 1.24, measured), so the rows are
+    added one by one.
+    """
+    out = np.empty_like(c)
+    out[0] = c[0]
+    for k in range(1, len(c)):
+        np.add(out[k - 1], c[k], out=out[k])
+    return out
 
 
 def softmax(z, want_psi):
-    """p = exp(z − max z)/Σ, Ψ* = max z + log Σ exp(z − max z), row-wise."""
-    m = z.max(axis=1)
-    e = np.exp(z - m[:, None])
-    s = e.sum(axis=1)
-    p = e * (1.0 / s)[:, None]
+    """p = exp(z − max z)/Σ, Ψ* = max z + log Σ exp(z − max z), per cell."""
+    m = z.max(axis=0)
+    p = z - m
+    np.exp(p, out=p)
+    s = p.sum(axis=0)
+    p *= 1.0 / s
     return p, (m + np.log(s) if want_psi else None)
 
 
-def _sorted_desc(y):
-    """The rows of y sorted in descending order (a view)."""
-    return np.sort(y, axis=1)[:, ::-1]
-
-
 def sparsemax(z, want_psi):
-    """Exact sparsemax row-wise: y = z − max z sorted descending,
+    """Exact sparsemax per cell: y = z − max z sorted descending,
     k* = max{k : 1 + k y_(k) > Σ_{j≤k} y_(j)} over the candidates y > −1,
     τ = (Σ_{j≤k*} y_(j) − 1)/k*, p = [y − τ]_+,
     Ψ* = max z + ⟨p, y⟩ − ½‖p‖² + ½."""
-    n, mm = z.shape
-    m = z.max(axis=1)
-    y = z - m[:, None]
-    c = _sorted_desc(y)
-    cum = np.cumsum(c, axis=1)
-    k = np.arange(1, mm + 1, dtype=np.float64)
-    ok = (1 + k * c > cum) & (c > -1)
-    kstar = mm - np.argmax(ok[:, ::-1], axis=1)  # the largest such k; k = 1 always is
-    rows = np.arange(n)
-    tau = (cum[rows, kstar - 1] - 1) / kstar
-    p = np.maximum(y - tau[:, None], 0.0)
+    m = z.max(axis=0)
+    y = z - m
+    c = np.sort(y, axis=0)[::-1]
+    cum = prefix_sums(c)
+    k = np.arange(1, len(z) + 1, dtype=np.float64)[:, None]
+    w = k * c
+    w += 1
+    ok = (w > cum) & (c > -1)  # 1 + k y_(k) > Σ_{j≤k} y_(j)
+    np.multiply(ok, k, out=w)
+    kstar = w.max(axis=0)  # the largest such k; k = 1 always is
+    cstar = np.take_along_axis(cum, kstar.astype(np.intp)[None] - 1, axis=0)[0]
+    p = y - (cstar - 1) / kstar
+    np.maximum(p, 0.0, out=p)
     if not want_psi:
         return p, None
-    return p, m + ((p * y).sum(axis=1) - 0.5 * (p * p).sum(axis=1) + 0.5)
+    dot = np.multiply(p, y, out=w).sum(axis=0)
+    sq = np.multiply(p, p, out=w).sum(axis=0)
+    return p, m + (dot - 0.5 * sq + 0.5)
 
 
 def entmax15(z, want_psi):
-    """Exact 1.5-entmax row-wise: y = (z − max z)/2 sorted descending; for
+    """Exact 1.5-entmax per cell: y = (z − max z)/2 sorted descending; for
     k = 1..M mean_k, ms_k the means of y_(j), y_(j)² over j ≤ k,
     δ_k = (1 − k(ms_k − mean_k²))/k, τ_k = mean_k − √max(δ_k, 0);
     k* = #{k : τ_k ≤ y_(k), y_(k) > −1}, τ = τ_{k*}, p = [y − τ]_+²,
     Ψ* = max z + ⟨p, z − max z⟩ + (1 − Σ p^{3/2})/0.75."""
-    n, mm = z.shape
-    m = z.max(axis=1)
-    d = z - m[:, None]
-    c = _sorted_desc(0.5 * d)
-    k = np.arange(1, mm + 1, dtype=np.float64)
-    mean = np.cumsum(c, axis=1) / k
-    delta = (1 - k * (np.cumsum(c * c, axis=1) / k - mean * mean)) / k
-    tauk = mean - np.sqrt(np.maximum(delta, 0.0))
-    kstar = np.count_nonzero((tauk <= c) & (c > -1), axis=1)
-    tau = tauk[np.arange(n), kstar - 1]
-    t = np.maximum(0.5 * d - tau[:, None], 0.0)
+    m = z.max(axis=0)
+    d = z - m
+    c = 0.5 * d
+    c.sort(axis=0)
+    c = c[::-1]
+    k = np.arange(1, len(z) + 1, dtype=np.float64)[:, None]
+    mean = prefix_sums(c)
+    mean /= k
+    w = c * c
+    v = prefix_sums(w)  # then δ_k, then τ_k, in place
+    v /= k
+    v -= np.multiply(mean, mean, out=w)
+    v *= k
+    np.subtract(1, v, out=v)
+    v /= k
+    np.maximum(v, 0.0, out=v)
+    np.sqrt(v, out=v)
+    tauk = np.subtract(mean, v, out=v)
+    kstar = np.count_nonzero((tauk <= c) & (c > -1), axis=0)
+    tau = np.take_along_axis(tauk, kstar[None] - 1, axis=0)[0]
+    t = np.multiply(0.5, d, out=w)
+    t -= tau
+    np.maximum(t, 0.0, out=t)
     p = t * t
     if not want_psi:
         return p, None
-    return p, m + (p * d).sum(axis=1) + (1 - (p * t).sum(axis=1)) / 0.75
+    dot = np.multiply(p, d, out=d).sum(axis=0)
+    cube = np.multiply(p, t, out=t).sum(axis=0)
+    return p, m + dot + (1 - cube) / 0.75
 
 
 SEPARATIONS = {"softmax": softmax, "entmax15": entmax15, "sparsemax": sparsemax}
@@ -169,23 +210,24 @@ def weighted_sum(p, px, py):
 
     Go adds the terms in index order, and a cell stops when q' == q exactly,
     so the sum must round as Go's does for the early exit and the labels to
-    be Go's. p @ U would hand the order (and fused multiply-adds) to the
-    BLAS kernel, which differs between machines; a loop over the M
-    memories, each term a vectorised product over all cells, does not.
+    be Go's. px @ p would hand the order (and fused multiply-adds) to the
+    BLAS kernel, which differs between machines; adding the M rows p_μ u_μ
+    one by one does not.
     """
-    nx = p[:, 0] * px[0]
-    ny = p[:, 0] * py[0]
-    for mu in range(1, p.shape[1]):
-        nx += p[:, mu] * px[mu]
-        ny += p[:, mu] * py[mu]
+    nx = p[0] * px[0]
+    ny = p[0] * py[0]
+    for mu in range(1, len(p)):
+        nx += p[mu] * px[mu]
+        ny += p[mu] * py[mu]
     return nx, ny
 
 
 def one_hot(p):
-    """The index μ where p = e_μ exactly, else −1, per row."""
-    hot = np.argmax(p, axis=1)
-    exact = (np.count_nonzero(p, axis=1) == 1) & (p[np.arange(len(p)), hot] == 1)
-    return np.where(exact, hot, -1)
+    """The index μ where p = e_μ exactly, else −1, per cell."""
+    hot = np.full(p.shape[1], -1)
+    exact = (np.count_nonzero(p, axis=0) == 1) & (p.max(axis=0) == 1)
+    hot[exact] = np.argmax(p[:, exact], axis=0)
+    return hot
 
 
 def fixed_points(sep, ax, ay, px, py):
@@ -199,21 +241,21 @@ def labels(qx, qy, px, py, tol):
     (lowest index on ties) if √d² < tol, else −1; where the smallest d² is
     not a normal finite number, an exact hit keeps its label and otherwise
     the distances are compared by hypot."""
-    dx = qx[:, None] - px
-    dy = qy[:, None] - py
-    d2 = dx * dx + dy * dy
-    lab = np.argmin(d2, axis=1)
-    rows = np.arange(len(qx))
-    best = d2[rows, lab]
+    dx = qx - px[:, None]
+    dy = qy - py[:, None]
+    d2 = dx * dx
+    d2 += dy * dy
+    lab = np.argmin(d2, axis=0)
+    best = np.take_along_axis(d2, lab[None], axis=0)[0]
     out = np.where(np.sqrt(best) < tol, lab, -1)
     odd = ~((best >= MIN_NORMAL) & (best <= sys.float_info.max))
     if odd.any():
         hit = odd & (best == 0) & (qx == px[lab]) & (qy == py[lab])
         scaled = odd & ~hit
         if scaled.any():
-            d = np.hypot(dx[scaled], dy[scaled])
-            sl = np.argmin(d, axis=1)
-            sd = d[np.arange(len(sl)), sl]
+            d = np.hypot(dx[:, scaled], dy[:, scaled])
+            sl = np.argmin(d, axis=0)
+            sd = np.take_along_axis(d, sl[None], axis=0)[0]
             out[scaled] = np.where(sd < tol, sl, -1)
         out[hit] = lab[hit]
     return out.astype(np.int32)
@@ -247,7 +289,7 @@ def panel(name, z0, qx0, qy0, half0, model):
             # of their last p.
             at = np.flatnonzero(done) if active is None else active[done]
             qx[at], qy[at] = nx[done], ny[done]
-            support[at] = np.count_nonzero(p[done] > eps, axis=1)
+            support[at] = np.count_nonzero(p > eps, axis=0)[done]
             keep = ~done
             if not keep.any():
                 break
@@ -298,11 +340,24 @@ def floats(a):
 
 
 def blas_info():
+    """threadpoolctl's BLAS and OpenMP pools (kernel, threads), and the BLAS
+    libraries mapped into the process: the reference BLAS that Debian's
+    python3-numpy pulls in by default is not a pool threadpoolctl lists."""
     try:
         import threadpoolctl
+        pools = threadpoolctl.threadpool_info()
     except ImportError:
-        return "threadpoolctl not installed"
-    return threadpoolctl.threadpool_info()
+        pools = "threadpoolctl not installed"
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1]
+                if "blas" in path.rsplit("/", 1)[-1].lower():
+                    libs.add(path)
+    except OSError:
+        pass
+    return {"threadpoolctl": pools, "blas_libraries": sorted(libs)}
 
 
 def main(argv):
@@ -322,12 +377,18 @@ def main(argv):
     if args.bench is not None:
         n = max(args.bench, 1)
         frame(model, xs, ys)  # warm-up
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
         for _ in range(n):
             frame(model, xs, ys)
         dt = time.perf_counter() - t0
-        json.dump({"frames": n, "ns_per_frame": dt * 1e9 / n, "numpy": np.__version__,
-                   "threadpool": blas_info()}, sys.stdout)
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        json.dump({"frames": n, "ns_per_frame": dt * 1e9 / n,
+                   "cpu_ns_per_frame": cpu * 1e9 / n,
+                   "sys_ns_per_frame": (r1.ru_stime - r0.ru_stime) * 1e9 / n,
+                   "page_faults_per_frame": (r1.ru_minflt - r0.ru_minflt) / n,
+                   "numpy": np.__version__, "threadpool": blas_info()}, sys.stdout)
         print()
         return 0
 
