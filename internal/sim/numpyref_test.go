@@ -109,12 +109,14 @@ func runNumpy(tb testing.TB, python string, in any, args ...string) []byte {
 // energy's two terms, S = ½‖q₀‖² + |Ψ*(z)/β| (so that it stays tight where
 // E crosses 0 by cancellation). The scores, the sparse maps' p and every
 // update are the same float64 numbers on both sides (the test checks the
-// outcome: same labels and support); what differs is how Ψ* is rounded.
-// For softmax numpy's exp and Go's portable one are each within an ulp of
-// e^x, so they may differ by 2 ulps, and their sum and log move Ψ* by a
-// few ulps; the sparse maps' sums may be added in another order. Each
-// moves Ψ*/β by a few units of 2⁻⁵³ S: 16 of them (1.8e-15) leaves room
-// without hiding a real error, which would be orders of magnitude larger.
+// outcome: same labels and support), and so are the sums of Ψ* (numpy adds
+// the rows of an (M, cells) array in order, as Go adds in index order):
+// the sparse maps' energies come out bit for bit (logged). What differs is
+// softmax's exponentials: numpy's exp and Go's portable one are each within
+// an ulp of e^x, so they may differ by 2 ulps, and the sum, its log and the
+// normalised p carry that into Ψ* and the states by a few units of 2⁻⁵³ S.
+// 16 of them (1.8e-15) leave room without hiding a real error, which would
+// be orders of magnitude larger; the largest seen is about 5 (logged).
 const numpyEnergyTol = 16 * 0x1p-53
 
 // TestNumpyReference renders frames with Go and with the numpy reference
