@@ -85,12 +85,10 @@ func expShiftedScalar(dst, src []float64, shift float64) (sum float64) {
 // expShiftedPair is expShifted(dst0, src0, shift0) and
 // expShifted(dst1, src1, shift1), bit for bit, computed side by side so that
 // the two chains overlap. len(src1) == len(src0).
-// With vectors (vecExp), each is expShiftedVec instead.
+// With vectors (vecExp) it is expShiftedPairVec instead.
 func expShiftedPair(dst0, src0 []float64, shift0 float64, dst1, src1 []float64, shift1 float64) (sum0, sum1 float64) {
 	if vecExp {
-		s0, ok0 := expShiftedVec(dst0, src0, shift0)
-		s1, ok1 := expShiftedVec(dst1, src1, shift1)
-		if ok0 && ok1 {
+		if s0, s1, ok := expShiftedPairVec(dst0, src0, shift0, dst1, src1, shift1); ok {
 			return s0, s1
 		}
 	}

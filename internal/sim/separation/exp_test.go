@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -125,7 +126,8 @@ func TestExpAgainstMathExp(t *testing.T) {
 // meets them, over the whole reduced range, at the ends of the range, at
 // the halves where the rounding of k changes, and at ±0; and that an
 // argument below −708, −Inf or NaN sends the caller to the scalar code.
-// Without vectors in the build it is skipped.
+// expShiftedPairVec is checked the same way (checkPairVec). Without
+// vectors in the build it is skipped.
 func TestExpShiftedVecMatchesScalar(t *testing.T) {
 	if !vecExp {
 		t.Skip("no vector exp in this build (it needs GOEXPERIMENT=simd on amd64 and AVX-512)")
@@ -170,6 +172,7 @@ func TestExpShiftedVecMatchesScalar(t *testing.T) {
 			}
 			ws := expShiftedScalar(want, src, shift)
 			gs, ok := expShiftedVec(got, src, shift)
+			checkPairVec(t, src, shift)
 			below := false
 			for _, v := range src {
 				below = below || !(v-shift >= expMinArg)
@@ -198,6 +201,37 @@ func TestExpShiftedVecMatchesScalar(t *testing.T) {
 		}
 	}
 	t.Logf("%d vectors compared", checked)
+}
+
+// checkPairVec checks expShiftedPairVec against expShiftedPairScalar on
+// src and its reverse (shifted by shift and by 1 more): the same values and
+// sums bit for bit, or false exactly when an argument is below −708.
+func checkPairVec(t *testing.T, src []float64, shift float64) {
+	t.Helper()
+	n := len(src)
+	rev := slices.Clone(src)
+	slices.Reverse(rev)
+	w0, w1, g0, g1 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	ws0, ws1 := expShiftedPairScalar(w0, src, shift, w1, rev, shift+1)
+	gs0, gs1, ok := expShiftedPairVec(g0, src, shift, g1, rev, shift+1)
+	below := false
+	for _, v := range src {
+		below = below || !(v-shift-1 >= expMinArg)
+	}
+	if ok == below {
+		t.Fatalf("src %v, shift %v: pair ok = %v with an argument below −708: %v", src, shift, ok, below)
+	}
+	if !ok {
+		return
+	}
+	if math.Float64bits(gs0) != math.Float64bits(ws0) || math.Float64bits(gs1) != math.Float64bits(ws1) {
+		t.Fatalf("src %v, shift %v: pair sums %v %v, scalar %v %v", src, shift, gs0, gs1, ws0, ws1)
+	}
+	for i := range w0 {
+		if math.Float64bits(g0[i]) != math.Float64bits(w0[i]) || math.Float64bits(g1[i]) != math.Float64bits(w1[i]) {
+			t.Fatalf("src %v, shift %v: pair e[%d] = %v %v, scalar %v %v", src, shift, i, g0[i], g1[i], w0[i], w1[i])
+		}
+	}
 }
 
 var expSink float64
