@@ -10,7 +10,7 @@ import "simd/archsimd"
 var vecExp = archsimd.X86.AVX512()
 
 // expShiftedVec is expShiftedScalar 8 values at a time (measured: 1.5 ns
-// an exponential against 5 ns, and the standard frame 15 % faster): the same
+// an exponential against 5 ns): the same
 // operations on each lane (separate multiplications and additions, never
 // fused; conversions that truncate; the table looked up by two two-register
 // permutations), so the same bits, and the sum added in index order. It
@@ -72,7 +72,9 @@ func expShiftedVec(dst, src []float64, shift float64) (sum float64, ok bool) {
 // expShiftedPairVec is expShiftedVec of (dst0, src0, shift0) and of
 // (dst1, src1, shift1), len(src1) == len(src0), with the constants set up
 // once and, for vectors of at most 8, the two computed side by side. It
-// reports false unless both are computed.
+// reports false unless both are computed. With it the serial standard
+// frame takes about a quarter less CPU time than with the scalar pair
+// (measured 5.9 against 7.8 ms).
 func expShiftedPairVec(dst0, src0 []float64, shift0 float64, dst1, src1 []float64, shift1 float64) (sum0, sum1 float64, ok bool) {
 	if len(src0) > 8 {
 		s0, ok0 := expShiftedVec(dst0, src0, shift0)
