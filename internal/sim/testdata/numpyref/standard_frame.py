@@ -84,7 +84,10 @@ MIN_NORMAL = 2.0**-1022
 
 
 def standard_input():
-    """The standard frame of internal/sim/bench_test.go."""
+    """The standard frame of internal/sim/bench_test.go, up to the last bit
+    of some memories: Go's math.Cos and math.Sin are not the C library's
+    (cos(π/2) is 6.123233995736757e-17 in Go, ...766e-17 here). The test
+    and the benchmark pass Go's own points (Frame.Points) instead."""
     pts = []
     for i in range(8):
         a = i * math.pi / 4
@@ -240,7 +243,9 @@ def labels(qx, qy, px, py, tol):
     """Go's label2 for every cell: the nearest point by d² = dx² + dy²
     (lowest index on ties) if √d² < tol, else −1; where the smallest d² is
     not a normal finite number, an exact hit keeps its label and otherwise
-    the distances are compared by hypot."""
+    the distances are compared by hypot (np.hypot, which may differ from
+    Go's math.Hypot in the last bit: a path only for states within about
+    1e-154 of a point or beyond about 1e154 of all)."""
     dx = qx - px[:, None]
     dy = qy - py[:, None]
     d2 = dx * dx
