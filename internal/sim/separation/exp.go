@@ -43,7 +43,22 @@ const (
 // degree 6 (truncation error < r⁷/7! ≈ 3e-18). k = 32k' + j is x·32/ln2
 // rounded to the nearest integer (halves away from zero). Below −708 the
 // result would be subnormal or 0 and math.Exp computes it.
+//
+// Where the build and the processor have 8-lane vectors (vecExp) the
+// exponentials are computed 8 at a time by expShiftedVec, with the same
+// operations in the same order, so the same bits; otherwise, or for an
+// argument below −708, by expShiftedScalar.
 func expShifted(dst, src []float64, shift float64) (sum float64) {
+	if vecExp {
+		if sum, ok := expShiftedVec(dst, src, shift); ok {
+			return sum
+		}
+	}
+	return expShiftedScalar(dst, src, shift)
+}
+
+// expShiftedScalar is expShifted one value at a time, in portable Go.
+func expShiftedScalar(dst, src []float64, shift float64) (sum float64) {
 	dst = dst[:len(src)]
 	for i, v := range src {
 		x := v - shift
@@ -70,7 +85,18 @@ func expShifted(dst, src []float64, shift float64) (sum float64) {
 // expShiftedPair is expShifted(dst0, src0, shift0) and
 // expShifted(dst1, src1, shift1), bit for bit, computed side by side so that
 // the two chains overlap. len(src1) == len(src0).
+// With vectors (vecExp) it is expShiftedPairVec instead.
 func expShiftedPair(dst0, src0 []float64, shift0 float64, dst1, src1 []float64, shift1 float64) (sum0, sum1 float64) {
+	if vecExp {
+		if s0, s1, ok := expShiftedPairVec(dst0, src0, shift0, dst1, src1, shift1); ok {
+			return s0, s1
+		}
+	}
+	return expShiftedPairScalar(dst0, src0, shift0, dst1, src1, shift1)
+}
+
+// expShiftedPairScalar is expShiftedPair in portable Go.
+func expShiftedPairScalar(dst0, src0 []float64, shift0 float64, dst1, src1 []float64, shift1 float64) (sum0, sum1 float64) {
 	n := len(src0)
 	dst0, dst1, src1 = dst0[:n], dst1[:n], src1[:n]
 	for i, v0 := range src0 {
@@ -110,6 +136,6 @@ func expNonPositive(x float64) float64 {
 		return 0
 	}
 	var e [1]float64
-	expShifted(e[:], []float64{x}, 0)
+	expShiftedScalar(e[:], []float64{x}, 0)
 	return e[0]
 }

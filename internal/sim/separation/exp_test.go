@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -115,6 +116,121 @@ func TestExpAgainstMathExp(t *testing.T) {
 		differ, n, 100*float64(differ)/n, apart[1], apart[2], worstRef, worstMathRef)
 	if worstRef > 1 {
 		t.Errorf("the table exp is %d ulp from the correctly rounded value, want ≤ 1", worstRef)
+	}
+}
+
+// TestExpShiftedVecMatchesScalar checks that the vector exponentials
+// (GOEXPERIMENT=simd builds on processors with AVX-512) are the portable
+// ones bit for bit, values and sum, on seeded vectors of every length up
+// to 20 (whole vectors of 8 and a part) with arguments where softmax
+// meets them, over the whole reduced range, at the ends of the range, at
+// the halves where the rounding of k changes, and at ±0; and that an
+// argument below −708, −Inf or NaN sends the caller to the scalar code.
+// expShiftedPairVec is checked the same way (checkPairVec). Without
+// vectors in the build it is skipped.
+func TestExpShiftedVecMatchesScalar(t *testing.T) {
+	if !vecExp {
+		t.Skip("no vector exp in this build (it needs GOEXPERIMENT=simd on amd64 and AVX-512)")
+	}
+	rng := rand.New(rand.NewPCG(7, 2026))
+	special := []float64{0, math.Copysign(0, -1), -708, math.Nextafter(-708, 0), -1e-300, -5e-324,
+		-math.Ln2 / 64, -math.Ln2 / 32, -math.Ln2, -20, -40, -707.5}
+	arg := func(i int) float64 {
+		switch i % 5 {
+		case 0:
+			return -rng.Float64() * 4
+		case 1:
+			return -rng.Float64() * 708
+		case 2:
+			// x·32/ln2 − 0.5 within a few ulps of an integer.
+			k := float64(rng.IntN(32000))
+			x := -(k + 0.5) * math.Ln2 / 32
+			for range rng.IntN(4) {
+				x = math.Nextafter(x, math.Inf(rng.IntN(2)*2-1))
+			}
+			return max(x, -708)
+		case 3:
+			return special[rng.IntN(len(special))]
+		}
+		return -rng.ExpFloat64() * 10
+	}
+	checked := 0
+	for n := 1; n <= 20; n++ {
+		src := make([]float64, n)
+		want, got := make([]float64, n), make([]float64, n)
+		for range 3000 {
+			shift := 0.0
+			if rng.IntN(2) == 0 {
+				shift = rng.NormFloat64() * 30
+			}
+			for i := range src {
+				src[i] = arg(rng.IntN(5)) + shift
+			}
+			for i := range src {
+				// What softmax does: arguments x = src − shift ≤ 0.
+				src[i] = min(src[i], shift)
+			}
+			ws := expShiftedScalar(want, src, shift)
+			gs, ok := expShiftedVec(got, src, shift)
+			checkPairVec(t, src, shift)
+			below := false
+			for _, v := range src {
+				below = below || !(v-shift >= expMinArg)
+			}
+			if ok == below {
+				t.Fatalf("src %v, shift %v: vector ok = %v with an argument below −708: %v", src, shift, ok, below)
+			}
+			if !ok {
+				continue
+			}
+			checked++
+			if math.Float64bits(gs) != math.Float64bits(ws) {
+				t.Fatalf("src %v, shift %v: vector sum %v, scalar %v", src, shift, gs, ws)
+			}
+			for i := range want {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("src %v, shift %v: vector e[%d] = %v, scalar %v", src, shift, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	for _, bad := range []float64{-708.5, -1e300, math.Inf(-1), math.NaN()} {
+		src := []float64{0, -1, bad, -2}
+		if _, ok := expShiftedVec(make([]float64, 4), src, 0); ok {
+			t.Errorf("expShiftedVec took %v itself", bad)
+		}
+	}
+	t.Logf("%d vectors compared", checked)
+}
+
+// checkPairVec checks expShiftedPairVec against expShiftedPairScalar on
+// src and its reverse (shifted by shift and by 1 more): the same values and
+// sums bit for bit, or false exactly when an argument is below −708.
+func checkPairVec(t *testing.T, src []float64, shift float64) {
+	t.Helper()
+	n := len(src)
+	rev := slices.Clone(src)
+	slices.Reverse(rev)
+	w0, w1, g0, g1 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	ws0, ws1 := expShiftedPairScalar(w0, src, shift, w1, rev, shift+1)
+	gs0, gs1, ok := expShiftedPairVec(g0, src, shift, g1, rev, shift+1)
+	below := false
+	for _, v := range src {
+		below = below || !(v-shift-1 >= expMinArg)
+	}
+	if ok == below {
+		t.Fatalf("src %v, shift %v: pair ok = %v with an argument below −708: %v", src, shift, ok, below)
+	}
+	if !ok {
+		return
+	}
+	if math.Float64bits(gs0) != math.Float64bits(ws0) || math.Float64bits(gs1) != math.Float64bits(ws1) {
+		t.Fatalf("src %v, shift %v: pair sums %v %v, scalar %v %v", src, shift, gs0, gs1, ws0, ws1)
+	}
+	for i := range w0 {
+		if math.Float64bits(g0[i]) != math.Float64bits(w0[i]) || math.Float64bits(g1[i]) != math.Float64bits(w1[i]) {
+			t.Fatalf("src %v, shift %v: pair e[%d] = %v %v, scalar %v %v", src, shift, i, g0[i], g1[i], w0[i], w1[i])
+		}
 	}
 }
 
