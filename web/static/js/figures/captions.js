@@ -138,8 +138,9 @@ function angleSentence(g) {
 /**
  * energyCaption writes Figure 1's caption for a drawing mode
  * ('published' or 'corrected'): per memory count, the angles and losses
- * of the run, and the valleys (cells lower than their 8 neighbours) that
- * each panel shows inside its box, in the energies drawn; one paragraph
+ * of the run, and the valleys (localMinima: minima of the grid, a plateau
+ * of equal cells counting once) that each panel shows inside its box, in
+ * the energies drawn; one paragraph
  * per memory count and one for the drawing, separated by line breaks.
  * @param {object} model energyModel
  * @param {'published'|'corrected'} mode
@@ -151,7 +152,7 @@ export function energyCaption(model, mode) {
     const last = g.rows[g.rows.length - 1];
     const valleys = (row) => row.panels.map((p) => localMinima(p[mode], row.nx, row.ny)).join(', ');
     parts.push(`${g.m} memories, β = ${betaText(g.beta)}. ${angleSentence(g)} ` +
-      `Valleys inside the box (grid cells lower than their 8 neighbours; ${first.panels.map((p) => p.label).join(', ')}): ${valleys(first)} at N = ${first.n}; ${valleys(last)} at N = ${last.n}.`);
+      `Valleys inside the box (minima of the grid away from its border: a cell, or a group of equal adjacent cells, lower than every cell around it; ${first.panels.map((p) => p.label).join(', ')}): ${valleys(first)} at N = ${first.n}; ${valleys(last)} at N = ${last.n}.`);
   }
   parts.push(mode === 'published'
     ? 'Drawn as published: each panel on its own colour scale (8 bands, hot, dark = low), softmax without the 1/β.'
@@ -185,7 +186,9 @@ export function basinsCaption(model) {
   first.panels.forEach((p, k) => {
     const a = p.white;
     const b = last.panels[k].white;
-    const verb = b < a - 5e-4 ? 'falls' : b > a + 5e-4 ? 'rises' : 'stays the same';
+    // By the shares as written: two that read the same stay the same, and
+    // two that read differently moved the way the numbers did.
+    const verb = pct(a) === pct(b) ? 'stays the same' : b < a ? 'falls' : 'rises';
     if (!verbs.has(verb)) verbs.set(verb, []);
     verbs.get(verb).push(p.label);
   });

@@ -75,3 +75,28 @@ test('number words', () => {
   assert.equal(num(-0.000012346), '−1.235×10^−5');
   assert.equal(pct(0.0251), '2.5 %');
 });
+
+test('basinsCaption: a share moves as it reads: the same when written the same, else the way it went', () => {
+  const m = basinsModel(answer('basins'));
+  const [a, b] = [m.rows[0].panels[0], m.rows[3].panels[0]];
+  // 50.04 % and 50.06 % are written 50.0 % and 50.1 %: it rises.
+  a.white = 0.5004;
+  b.white = 0.5006;
+  assert.ok(basinsCaption(m).includes('50.0 %') && basinsCaption(m).includes('50.1 %'));
+  assert.match(basinsCaption(m), /rises for softmax/);
+  // 50.01 % and 50.04 % are both written 50.0 %: it stays the same.
+  a.white = 0.5001;
+  b.white = 0.5004;
+  assert.match(basinsCaption(m), /stays the same for softmax/);
+});
+
+test('energyCaption: a minimum shared by two equal cells is one valley', () => {
+  const m = energyModel(answer('energy'));
+  const row = m.subfigures[0].rows[0];
+  const {nx, ny} = row;
+  // A bowl whose bottom lies between the cells (1, 1) and (2, 2) of the 5 × 5 grid: those two are equal.
+  const bowl = new Float64Array(nx * ny);
+  for (let i = 0; i < ny; i++) for (let j = 0; j < nx; j++) bowl[i * nx + j] = (i - 1.5) ** 2 + (j - 1.5) ** 2 + 0.1 * (i - j) ** 2;
+  row.panels[0].corrected = bowl;
+  assert.match(energyCaption(m, 'corrected'), /\): 1, \d+, \d+ at N = 0/);
+});
