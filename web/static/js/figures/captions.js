@@ -2,6 +2,7 @@
 // scenarios and from the numbers the server computed, so that no sentence
 // can drift from the picture. Pure: no DOM; tested with node --test.
 
+import {energyScales} from './draw.js';
 import {localMinima, sepLabel} from './model.js';
 
 /** num writes v with at most `digits` significant digits, "−" for minus. */
@@ -154,10 +155,33 @@ export function energyCaption(model, mode) {
     parts.push(`${g.m} memories, β = ${betaText(g.beta)}. ${angleSentence(g)} ` +
       `Valleys inside the box (minima of the grid away from its border: a cell, or a group of equal adjacent cells, lower than every cell around it; ${first.panels.map((p) => p.label).join(', ')}): ${valleys(first)} at N = ${first.n}; ${valleys(last)} at N = ${last.n}.`);
   }
+  const bands = bandsText(model, mode);
   parts.push(mode === 'published'
-    ? 'Drawn as published: each panel on its own colour scale (8 bands, hot, dark = low), softmax without the 1/β.'
-    : 'Drawn corrected: the energies E(q), one colour scale per row (8 bands, viridis, dark = low).');
+    ? `Drawn as published: each panel on its own colour scale (${bands}, hot, dark = low), softmax without the 1/β.`
+    : `Drawn corrected: the energies E(q), one colour scale per row (${bands}, viridis, dark = low).`);
   return parts.join('\n');
+}
+
+/**
+ * bandsText says how many colour bands the scales of a drawing have, as
+ * drawn (energyScales: at most 8, of a nice width, so often fewer):
+ * "6 bands", or "5 to 8 bands" when they differ.
+ * @param {object} model energyModel
+ * @param {'published'|'corrected'} mode
+ */
+export function bandsText(model, mode) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const g of model.subfigures) {
+    for (const row of energyScales(g, mode)) {
+      for (const s of row) {
+        lo = Math.min(lo, s.colors.length);
+        hi = Math.max(hi, s.colors.length);
+      }
+    }
+  }
+  if (!(lo <= hi)) return 'no bands';
+  return lo === hi ? `${lo} band${lo === 1 ? '' : 's'}` : `${lo} to ${hi} bands`;
 }
 
 /**

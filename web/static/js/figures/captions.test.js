@@ -2,7 +2,8 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
 import {basinsModel, energyModel, localMinima, prop31Model} from './model.js';
-import {basinsCaption, betaText, deg, energyCaption, fidelityNote, mSpans, num, pct, prop31Caption, settingsTable} from './captions.js';
+import {bandsText, basinsCaption, betaText, deg, energyCaption, fidelityNote, mSpans, num, pct, prop31Caption, settingsTable} from './captions.js';
+import {energyScales} from './draw.js';
 
 test('energyCaption: the angles and losses of the runs, the valleys of the panels drawn, the mode', () => {
   const m = energyModel(answer('energy'));
@@ -99,4 +100,19 @@ test('energyCaption: a minimum shared by two equal cells is one valley', () => {
   for (let i = 0; i < ny; i++) for (let j = 0; j < nx; j++) bowl[i * nx + j] = (i - 1.5) ** 2 + (j - 1.5) ** 2 + 0.1 * (i - j) ** 2;
   row.panels[0].corrected = bowl;
   assert.match(energyCaption(m, 'corrected'), /\): 1, \d+, \d+ at N = 0/);
+});
+
+test('energyCaption: the number of colour bands is that of the bars drawn', () => {
+  const m = energyModel(answer('energy'));
+  for (const mode of ['published', 'corrected']) {
+    const counts = new Set();
+    for (const g of m.subfigures) for (const row of energyScales(g, mode)) for (const s of row) counts.add(s.colors.length);
+    const lo = Math.min(...counts);
+    const hi = Math.max(...counts);
+    assert.ok(lo < hi, `the test data has bars of ${lo} … ${hi} bands`);
+    const c = energyCaption(m, mode);
+    assert.ok(c.includes(`(${lo} to ${hi} bands, `), c);
+    assert.ok(!c.includes('(8 bands'), c);
+  }
+  assert.equal(bandsText({subfigures: [m.subfigures[0]]}, 'published').endsWith('bands'), true);
 });
