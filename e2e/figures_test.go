@@ -175,10 +175,14 @@ func TestFiguresFidelity(t *testing.T) {
 	if pub.HBars != 24 || pub.VBars != 0 || !strings.Contains(pub.Caption, "Drawn as published") {
 		t.Errorf("as published: %d panel colour bars, %d row bars, caption %q; want 24, 0, as published", pub.HBars, pub.VBars, pub.Caption)
 	}
-	var note string
-	tb.eval(t, `document.querySelector('[data-testid="fidelity-note"]').textContent`, &note)
-	if !strings.Contains(note, "without the 1/β") || !strings.Contains(note, "β = 1.111 (1/0.9) and 20") {
-		t.Errorf("fidelity note %q", note)
+	var note struct{ Note, Details string }
+	tb.eval(t, `({note: document.querySelector('[data-testid="fidelity-note"]').textContent,
+		details: document.querySelector('[data-testid="fidelity-details"]').textContent})`, &note)
+	if !strings.Contains(note.Note, "1/β") || strings.Count(note.Note, ". ") > 0 || len([]rune(note.Note)) > 120 {
+		t.Errorf("fidelity note %q; want one short sentence", note.Note)
+	}
+	if !strings.Contains(note.Details, "without the 1/β") || !strings.Contains(note.Details, "β = 1.111 (1/0.9) and 20") {
+		t.Errorf("fidelity details %q", note.Details)
 	}
 
 	tb.click(t, "fidelity-corrected")

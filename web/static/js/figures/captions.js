@@ -185,11 +185,20 @@ export function bandsText(model, mode) {
 }
 
 /**
- * fidelityNote says in one line what the published drawing and the
- * corrected one differ in, and why, with the figure's own β.
+ * fidelityNote says in one short sentence what the published drawing and
+ * the corrected one differ in; fidelityDetails says how and why.
+ */
+export function fidelityNote() {
+  return 'As published, softmax lacks the 1/β of its energy and each panel has its own colour scale; corrected fixes both.';
+}
+
+/**
+ * fidelityDetails says what the published drawing and the corrected one
+ * differ in, and why, with the figure's own β: for the page's details
+ * and the exported picture.
  * @param {object} model energyModel
  */
-export function fidelityNote(model) {
+export function fidelityDetails(model) {
   const betas = model.subfigures.map((g) => betaText(g.beta)).join(' and ');
   const big = Math.max(...model.subfigures.map((g) => g.beta));
   return `As published, softmax is drawn as ½‖q‖² − log Σ exp(β q·u_μ), without the 1/β of its energy (β = ${betas}: its log-sum-exp term up to ${num(big, 3)} times too large, so its valleys can leave the box), and every panel has its own colour scale, so depths cannot be compared; ` +

@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
 import {basinsModel, energyModel, localMinima, prop31Model} from './model.js';
-import {bandsText, basinsCaption, betaText, deg, energyCaption, fidelityNote, mSpans, num, pct, prop31Caption, settingsTable} from './captions.js';
+import {bandsText, basinsCaption, betaText, deg, energyCaption, fidelityDetails, fidelityNote, mSpans, num, pct, prop31Caption, settingsTable} from './captions.js';
 import {energyScales} from './draw.js';
 
 test('energyCaption: the angles and losses of the runs, the valleys of the panels drawn, the mode', () => {
@@ -25,13 +25,16 @@ test('energyCaption: the angles and losses of the runs, the valleys of the panel
   assert.ok(energyCaption(energyModel(a), 'corrected').includes('42.0° after 5 U-Hop+ steps'));
 });
 
-test('fidelityNote: one sentence with the figure\'s own β', () => {
+test('fidelityNote: one short sentence; fidelityDetails: the figure\'s own β', () => {
+  const n = fidelityNote();
+  assert.ok(n.length <= 120, `${n.length} characters: ${n}`);
+  assert.equal(n.split(/[.;:] /).length <= 2 && n.split('. ').length, 1);
+  assert.ok(n.includes('1/β') && n.includes('colour scale'), n);
   const m = energyModel(answer('energy'));
-  const n = fidelityNote(m);
-  assert.ok(n.includes('β = 1.111 (1/0.9) and 20') && n.includes('up to 20 times too large'), n);
-  assert.equal(n.split('. ').length, 1);
+  const d = fidelityDetails(m);
+  assert.ok(d.includes('β = 1.111 (1/0.9) and 20') && d.includes('up to 20 times too large'), d);
   m.subfigures[1].beta = 8;
-  assert.ok(fidelityNote(m).includes('up to 8 times'));
+  assert.ok(fidelityDetails(m).includes('up to 8 times'));
 });
 
 test('basinsCaption: the white share of every panel at N = 0 and N = 5, and where it moved', () => {

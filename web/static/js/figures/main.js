@@ -11,7 +11,7 @@
 
 import {byTestId, h} from '../dom.js';
 import {drawMarker} from '../palette.js';
-import {betaText, basinsCaption, energyCaption, fidelityNote, pct, prop31Caption, settingsTable} from './captions.js';
+import {betaText, basinsCaption, energyCaption, fidelityDetails, fidelityNote, pct, prop31Caption, settingsTable} from './captions.js';
 import {composeBasins, composeEnergy, composeProp31} from './compose.js';
 import {drawBasinsPanel, drawColorBar, drawEnergyPanel, drawProp31Chart, energyScales} from './draw.js';
 import {codeScenario, explorerHref, rowLinks} from './explorer.js';
@@ -48,7 +48,7 @@ const kinds = {
     build: energyModel,
     render: renderEnergy,
     caption: (m) => energyCaption(m, fidelity),
-    compose: (m) => composeEnergy(m, fidelity, {note: fidelityNote(m), caption: energyCaption(m, fidelity)}),
+    compose: (m) => composeEnergy(m, fidelity, {note: fidelityDetails(m), caption: energyCaption(m, fidelity)}),
     csv: (m) => [[`${fileBase('energy')}.csv`, energyCSV(m)]],
     links: (m) => rowLinks(m, {explorerPath: EXPLORER_PATH, show: 'energy', paperSoftmaxEnergy: fidelity === 'published'}),
     pngName: () => `${fileBase('energy')}-${fidelity === 'published' ? 'as-published' : 'corrected'}.png`,
@@ -169,7 +169,10 @@ function render(id) {
   byTestId(`caption-${id}`, f.section).textContent = k.caption(f.model);
   fillSettings(byTestId(`settings-${id}`, f.section), settingsTable(f.model));
   fillLinks(id);
-  if (id === 'energy') byTestId('fidelity-note', f.section).textContent = fidelityNote(f.model);
+  if (id === 'energy') {
+    byTestId('fidelity-note', f.section).textContent = fidelityNote();
+    byTestId('fidelity-details', f.section).textContent = fidelityDetails(f.model);
+  }
 }
 
 // redraw paints every canvas of figure id at its current size.
