@@ -5,7 +5,7 @@
 
 import {memoryRGB, drawMarker, UNDEFINED_RGB, INK} from '../palette.js';
 import {bandColors} from './colormaps.js';
-import {bandOf, finiteRange, formatLevel, logTicks, niceLevels} from './levels.js';
+import {bandOf, finiteRange, logTicks, niceLevels, tickLabels} from './levels.js';
 
 /** FONT is the family of every text drawn on a canvas. */
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
@@ -204,11 +204,12 @@ export function drawColorBar(ctx, x, y, w, h, scale, orient, fontPx = 11) {
     ctx.fillStyle = INK;
     ctx.textBaseline = 'middle';
     const every = Math.max(1, Math.ceil((fontPx * 1.4 * n) / h));
-    levels.forEach((v, k) => {
-      if (k % every && k !== n) return;
+    const shown = levels.map((_, k) => k).filter((k) => k % every === 0 || k === n);
+    const labels = tickLabels(levels, step, shown);
+    shown.forEach((k, i) => {
       const ty = y + h - (k * h) / n;
       ctx.fillRect(x + bw, ty - 0.5, 3, 1);
-      ctx.fillText(formatLevel(v, step), x + bw + 5, Math.min(y + h - fontPx / 2, Math.max(y + fontPx / 2, ty)));
+      ctx.fillText(labels[i], x + bw + 5, Math.min(y + h - fontPx / 2, Math.max(y + fontPx / 2, ty)));
     });
   } else {
     const bh = Math.min(8, h * 0.4);
@@ -219,16 +220,25 @@ export function drawColorBar(ctx, x, y, w, h, scale, orient, fontPx = 11) {
     ctx.strokeRect(x + 0.5, y + 0.5, w - 1, bh - 1);
     ctx.fillStyle = INK;
     ctx.textBaseline = 'top';
-    const lo = formatLevel(levels[0], step);
-    const hi = formatLevel(levels[n], step);
+    // The ends, and the middle level when there is room for it; all
+    // with the decimals of those written.
+    const mid = Math.floor(n / 2);
+    let [lo, hi] = tickLabels(levels, step, [0, n]);
+    let midText = null;
+    if (n >= 2) {
+      const three = tickLabels(levels, step, [0, mid, n]);
+      const need = ctx.measureText(three[0]).width + ctx.measureText(three[2]).width + ctx.measureText(three[1]).width + 2 * fontPx;
+      if (w > need && x + (mid * w) / n - ctx.measureText(three[1]).width / 2 > x + ctx.measureText(three[0]).width + fontPx) {
+        [lo, midText, hi] = three;
+      }
+    }
     ctx.textAlign = 'left';
     ctx.fillText(lo, x, y + bh + 2);
     ctx.textAlign = 'right';
     ctx.fillText(hi, x + w, y + bh + 2);
-    if (w > ctx.measureText(lo).width + ctx.measureText(hi).width + 3 * fontPx * 3 && n >= 2) {
-      const mid = Math.floor(n / 2);
+    if (midText !== null) {
       ctx.textAlign = 'center';
-      ctx.fillText(formatLevel(levels[mid], step), x + (mid * w) / n, y + bh + 2);
+      ctx.fillText(midText, x + (mid * w) / n, y + bh + 2);
     }
   }
   ctx.restore();

@@ -18,7 +18,7 @@ import {codeScenario, explorerHref, rowLinks} from './explorer.js';
 import {basinsCSV, curlLines, energyCSV, fileBase, prop31CSV, requestFile, whiteCSV} from './exportdata.js';
 import {progressView, runJob} from './jobs.js';
 import {basinsModel, energyModel, prop31Model} from './model.js';
-import {formatLevel} from './levels.js';
+import {tickLabels} from './levels.js';
 
 const JOBS_PATH = document.body.dataset.jobsPath;
 const FIGURES_URL = document.body.dataset.figuresUrl;
@@ -219,7 +219,8 @@ function canvasBox(cls, label, paints, paint) {
 }
 
 function scaleWords(s) {
-  return `colour scale: ${formatLevel(s.levels[0], s.step)} (dark) to ${formatLevel(s.levels[s.levels.length - 1], s.step)} (light), ${s.levels.length - 1} bands`;
+  const [lo, hi] = tickLabels(s.levels, s.step, [0, s.levels.length - 1]);
+  return `colour scale: ${lo} (dark) to ${hi} (light), ${s.levels.length - 1} bands`;
 }
 
 function rowHead(row) {
