@@ -383,10 +383,23 @@ func (tb *tab) waitNavigated(t *testing.T, what, expr string) {
 	}
 }
 
+// figureSnapshot is what the tests read of a snapshot of a figure's run.
+type figureSnapshot struct {
+	Iteration int       `json:"iteration"`
+	Xs        []float64 `json:"xs"`
+	Ys        []float64 `json:"ys"`
+	Panels    []struct {
+		Separation        string  `json:"separation"`
+		UnlabeledFraction float64 `json:"unlabeledFraction"`
+	} `json:"panels"`
+}
+
 // TestFiguresOpenInExplorer clicks "open in the explorer" for rows of the
 // figures: the explorer then shows the run's scenario (memories, β, initial
-// map, U-Hop+ and retrieval settings) at the row's iteration, and its
-// minimum angle is the figure's at that iteration.
+// map, U-Hop+ and retrieval settings) at the row's iteration on the
+// figure's grid, and its minimum angle is the figure's at that iteration.
+// In the rows N = 0 its input view is the figure's panel: the same white
+// shares.
 func TestFiguresOpenInExplorer(t *testing.T) {
 	for _, tc := range []struct {
 		figure string
@@ -397,6 +410,7 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 		{"energy", 4, 2, 5, "energy"},
 		{"energy", 2, 0, 0, "energy"},
 		{"basins", 5, 5, 1, "basins"},
+		{"basins", 5, 0, 0, "basins"},
 	} {
 		t.Run(fmt.Sprintf("%s M=%d N=%d", tc.figure, tc.m, tc.n), func(t *testing.T) {
 			var answer struct {
@@ -406,6 +420,7 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 						Trajectory []struct {
 							MinAngleDeg float64 `json:"minAngleDeg"`
 						} `json:"trajectory"`
+						Snapshots []figureSnapshot `json:"snapshots"`
 					} `json:"result"`
 				} `json:"runs"`
 			}
@@ -414,6 +429,11 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 			}
 			run := answer.Runs[tc.run]
 			tb := openFigures(t, 1400, 1000)
+			var note string
+			tb.eval(t, fmt.Sprintf(`document.querySelector('[data-testid="explore-grid-%s"]').textContent`, tc.figure), &note)
+			if !strings.Contains(note, "figure's grid") || !strings.Contains(note, "differ") {
+				t.Errorf("the note beside the links: %q; want what agrees and what differs", note)
+			}
 			sel := fmt.Sprintf(`[data-testid="figure-%s"] [data-testid="explore-link"][data-m="%d"][data-n="%d"]`, tc.figure, tc.m, tc.n)
 			if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
 				t.Fatalf("click %s: %v", sel, err)
@@ -424,9 +444,24 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 				Scenario map[string]any
 				Angle    float64
 				Show     string
+				Grid     struct{ Nx, Ny int }
+				White    map[string]float64
 			}
 			tb.eval(t, `({scenario: __hoplab.scenario, angle: __hoplab.metrics.minAngleDeg,
-				show: document.querySelector('[data-testid="param-show"] input:checked').value})`, &got)
+				show: document.querySelector('[data-testid="param-show"] input:checked').value,
+				grid: __hoplab.grid, white: __hoplab.metrics.whiteFractions})`, &got)
+			snap := run.Result.Snapshots[slices.IndexFunc(run.Result.Snapshots, func(s figureSnapshot) bool { return s.Iteration == tc.n })]
+			if got.Grid.Nx != len(snap.Xs) || got.Grid.Ny != len(snap.Ys) {
+				t.Errorf("the explorer's grid is %d × %d, the figure's %d × %d", got.Grid.Nx, got.Grid.Ny, len(snap.Xs), len(snap.Ys))
+			}
+			if tc.n == 0 {
+				// The identity map: the explorer's input view is the figure's panel.
+				for _, p := range snap.Panels {
+					if w, ok := got.White[p.Separation+"|input"]; !ok || w != p.UnlabeledFraction {
+						t.Errorf("%s: the explorer's white share %v (%v), the figure's %v", p.Separation, w, ok, p.UnlabeledFraction)
+					}
+				}
+			}
 			for _, k := range []string{"memories", "beta", "normalizeMemories", "retrieval"} {
 				if !reflect.DeepEqual(got.Scenario[k], run.Scenario[k]) {
 					t.Errorf("%s: explorer %v, figure %v", k, got.Scenario[k], run.Scenario[k])

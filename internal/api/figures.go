@@ -41,6 +41,10 @@ const (
 	mapAuthors = "authors"
 )
 
+// figureMargin widens the box of the plotted points on every side, as the
+// authors' scripts do (view.grid.margin).
+const figureMargin = 0.1
+
 // paperRows are the U-Hop+ iterations of the paper's rows after N = 0.
 var paperRows = []int{1, 2, 5}
 
@@ -115,12 +119,12 @@ func figureNames() []string { return slices.Sorted(maps.Keys(figureSpecs)) }
 
 // scenarioJSON returns the run's scenario: the golden case's memories, β,
 // initial map and U-Hop+ settings; the feature view on a grid×grid grid
-// around the plotted points (margin 0.1, recomputed for every snapshot);
+// around the plotted points (figureMargin, recomputed for every snapshot);
 // the three maps, or softmax alone as published; snapshot 0 of the
 // identity map, or snapshots 1, 2 and 5 from the authors' W₀.
 func (r figureRunSpec) scenarioJSON(grid int) ([]byte, error) {
 	seps := paperSeparations
-	view := map[string]any{"space": "feature", "grid": map[string]any{"nx": grid, "ny": grid, "margin": 0.1}}
+	view := map[string]any{"space": "feature", "grid": map[string]any{"nx": grid, "ny": grid, "margin": figureMargin}}
 	if r.published {
 		seps = []string{"softmax"}
 		view["paperSoftmaxEnergy"] = true
