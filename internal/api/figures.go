@@ -400,7 +400,7 @@ func encodeCodes(msg *codesMsg) ([]byte, error) {
 // /figures runs the same request as a job of kind "figure", to show its
 // progress.
 func (s *server) handleFigure(w http.ResponseWriter, r *http.Request) {
-	body, ok := s.readJSON(w, r)
+	body, ok := s.readJSON(w, r, `the figure request ({"figure": …})`)
 	if !ok {
 		return
 	}

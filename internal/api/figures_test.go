@@ -492,3 +492,19 @@ func TestFiguresPage(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsupportedMediaTypeNamesTheBody: a body that is not JSON gets 415
+// naming what the endpoint takes: a scenario, a job, a figure request.
+func TestUnsupportedMediaTypeNamesTheBody(t *testing.T) {
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
+	for _, tc := range []struct{ path, body, says string }{
+		{"/api/v1/run", `{"memories": [[1, 0]]}`, `send the scenario with Content-Type: application/json, not "text/plain"`},
+		{jobsPath, `{"kind": "figure", "request": {"figure": "prop31"}}`, `send the job ({"kind": …, "request": …}) with Content-Type: application/json, not "text/plain"`},
+		{figuresPath, `{"figure": "prop31"}`, `send the figure request ({"figure": …}) with Content-Type: application/json, not "text/plain"`},
+	} {
+		rec := request(h, http.MethodPost, tc.path, "text/plain", tc.body)
+		if e := errorOf(t, rec); rec.Code != http.StatusUnsupportedMediaType || e.Code != codeUnsupportedMediaType || e.Message != tc.says || e.Field != "" {
+			t.Errorf("%s: %d %+v, want 415 saying %q", tc.path, rec.Code, e, tc.says)
+		}
+	}
+}
