@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -650,4 +651,36 @@ func TestFigureCacheBeyondJobLimits(t *testing.T) {
 		t.Errorf("a known figure's job while the server is full: %s, want done", j.State)
 	}
 	jobOf(t, c.delete(held.ID), http.StatusOK)
+}
+
+// TestAboutPageFigures: the API page tells of POST /api/v1/figures, its
+// figures and the job kind "figure", as docs/api.md does: every figure and
+// every kind of job named on the page has its row there.
+func TestAboutPageFigures(t *testing.T) {
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
+	page := request(h, http.MethodGet, aboutPath, "", "").Body.String()
+	for _, want := range []string{
+		`data-testid="figures"`, "<code>POST " + testOrigin + figuresPath + "</code>", `{&#34;figure&#34;: name}`,
+		"<code>basins</code>, <code>energy</code>, <code>prop31</code>", `<a href="/figures">`,
+		"<code>figure</code>, <code>run</code>", `{&#34;kind&#34;: &#34;figure&#34;, &#34;request&#34;: {&#34;figure&#34;: &#34;basins&#34;}}`,
+		"computes a figure once",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the API page lacks %s", want)
+		}
+	}
+	doc, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range figureNames() {
+		if !bytes.Contains(doc, []byte("| `"+name+"` |")) {
+			t.Errorf("docs/api.md has no row for the figure %q", name)
+		}
+	}
+	for _, kind := range jobKindNames() {
+		if !bytes.Contains(doc, []byte("| `"+kind+"` |")) {
+			t.Errorf("docs/api.md has no row for the job kind %q", kind)
+		}
+	}
 }

@@ -74,9 +74,13 @@ func indexView(lim scenario.Limits, r *http.Request) templates.IndexView {
 	}
 	runURL := scheme + "://" + r.Host + "/api/v1/run"
 	return templates.IndexView{
-		Title:   "hoplab",
-		RunURL:  runURL,
-		JobsURL: scheme + "://" + r.Host + jobsPath,
+		Title:           "hoplab",
+		RunURL:          runURL,
+		JobsURL:         scheme + "://" + r.Host + jobsPath,
+		FiguresURL:      scheme + "://" + r.Host + figuresPath,
+		FiguresPagePath: figuresPagePath,
+		FigureNames:     figureNames(),
+		JobKinds:        jobKindNames(),
 		CurlExample: "curl -sS " + runURL + " \\\n" +
 			"  -H 'Content-Type: application/json' \\\n" +
 			"  -d '" + curlScenario + "'",
