@@ -129,13 +129,14 @@ async function compute(id) {
 // showProgress shows a job update on the figure's bar and records it.
 function showProgress(id, u) {
   const f = figures[id];
-  const v = progressView(u);
+  const v = progressView(u, f.events);
   const done = u.progress?.done ?? 0;
   const total = u.progress?.total ?? 0;
+  const fromCopy = u.state === 'done' && v.text.startsWith('computed before');
   f.events.push(Object.freeze({state: u.state, done, total}));
   f.status = v.state;
   let text = v.text;
-  if (u.state === 'done' && u.startedAt && u.endedAt) {
+  if (u.state === 'done' && u.startedAt && u.endedAt && !fromCopy) {
     text += `, in ${((Date.parse(u.endedAt) - Date.parse(u.startedAt)) / 1000).toFixed(2)} s on the server`;
   }
   const job = byTestId(`job-${id}`, f.section);
