@@ -207,7 +207,11 @@ func (tb *tab) settingsScroll(t *testing.T) {
 	tb.eval(t, `document.querySelector('[data-testid="settings-scroll-energy"]').focus()`, nil)
 	tb.key(t, kb.ArrowRight)
 	tb.waitFor(t, "the settings scrolled by keyboard", `document.querySelector('[data-testid="settings-scroll-energy"]').scrollLeft > 0`)
+	// Back to the start once the (smooth) scroll has come to rest.
+	tb.waitFor(t, "the scroll at rest", `(() => { const s = document.querySelector('[data-testid="settings-scroll-energy"]').scrollLeft;
+		const rest = window.__settingsScroll === s; window.__settingsScroll = s; return rest; })()`)
 	tb.eval(t, `document.querySelector('[data-testid="settings-scroll-energy"]').scrollLeft = 0`, nil)
+	tb.blur(t)
 }
 
 // canvasSum returns a fingerprint of a canvas's pixels.

@@ -50,8 +50,8 @@ var figureSections = []templates.FigureSection{
 // figure's panel, cell for cell; its feature view keeps a fixed box
 // (docs/protocol.md, "Views"), unlike the figure's rows N ≥ 1.
 func explorerGridNote(what string) string {
-	return fmt.Sprintf("The explorer takes the figure's grid (its cells, and the box of the memories ± %g), so in row N = 0 its input view is the figure's panel, cell for cell. "+
-		"From N = 1 on the figure is drawn in feature space on the box of the feature memories ± %g, and the explorer's feature view keeps its own fixed box around the unit circle: its %s there differ from the figure's.",
+	return fmt.Sprintf("The explorer takes the figure's grid (its cells, the box of the memories ± %g): row N = 0 opens as the figure's panel, cell for cell, in its input view. "+
+		"From N = 1 on, the figure is drawn on the box of the feature memories ± %g, while the explorer's feature view keeps its fixed box around the unit circle, so its %s differ.",
 		figureMargin, figureMargin, what)
 }
 

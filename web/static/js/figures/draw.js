@@ -287,7 +287,9 @@ const PROP31_LEGEND = [
  */
 export function prop31Layout(model, x, y, w, h, fontPx, measure) {
   const ax = prop31Axes(model);
-  const left = x + fontPx * 4.2;
+  // Room on the left for the axis title (rotated) and the widest tick.
+  const ticks = Math.max(...logTicks(ax.ymin, ax.ymax).map((t) => measure(tickText(t.value))));
+  const left = x + fontPx * 1.6 + ticks + 8;
   const right = x + w - fontPx;
   const top = y + fontPx;
   const rad = Math.max(2.5, fontPx * 0.26);

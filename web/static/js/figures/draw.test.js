@@ -71,6 +71,8 @@ test('prop31Layout: the legend covers no dot and no curve, at any width; inside 
       assert.ok(b.x >= 5 && b.y >= 7 && b.x + b.w <= 5 + w + 1e-9 && b.y + b.h <= 7 + h + 1e-9, `${where} leaves the chart`);
       assert.ok(lay.bottom - lay.top > h / 3, `${where}: the plot is ${lay.bottom - lay.top} px tall`);
       if (!lay.legend.inside) assert.ok(b.y >= lay.bottom + f * 3, `${where}: the legend is on the axis title`);
+      // The y ticks (right-aligned 6 px left of the plot) clear the rotated axis title.
+      assert.ok(lay.left - 6 - '0.005'.length * f * 0.58 >= 5 + f * 1.5, `${where}: the ticks run into the axis title`);
       for (const it of lay.legend.items) assert.ok(it.y > b.y && it.y < b.y + b.h, `${where}: item ${it.text} outside its box`);
     }
   }
