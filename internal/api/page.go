@@ -123,7 +123,7 @@ func limitRows(lim scenario.Limits) []templates.LimitRow {
 		{What: "jobs running at once (the others wait, queued)", Value: strconv.Itoa(lim.MaxRunningJobs)},
 		{What: "time per job from its start (then failed: timeout)", Value: lim.JobTimeout.String()},
 		{What: "an ended job is kept for (then 404 job_not_found)", Value: lim.JobRetention.String()},
-		{What: "ended jobs kept: their results and 1 KiB each (the first ended are forgotten beyond)", Value: formatBytes(lim.MaxKeptJobBytes)},
+		{What: "ended jobs kept: their results and 1 KiB each (the first ended are forgotten beyond; a figure's answer is kept once by the server, not by its jobs)", Value: formatBytes(lim.MaxKeptJobBytes)},
 		{What: "GET " + codesPath + ": dimension D", Value: strconv.Itoa(maxCodesDim), Field: "dim"},
 		{What: "GET " + codesPath + ": number of points M", Value: strconv.Itoa(maxCodesM), Field: "m"},
 		{What: "GET " + codesPath + ": values in one m= list", Value: strconv.Itoa(maxCodesValues), Field: "m"},
