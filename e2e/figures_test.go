@@ -21,6 +21,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // figureIDs are the figures of /figures, in the page's order.
@@ -48,9 +49,12 @@ func openFigures(t *testing.T, width, height int64) *tab {
 
 // TestFiguresLoad: /figures shows the three figures, each computed by the
 // server as a job whose progress the page showed, from accepted (queued,
-// nothing done) to done (every chunk), on a progress bar with its ARIA
-// values; the panels are named in the words on screen; captions and
-// settings are written. Screenshots at 1400 and 360 px.
+// nothing done; or, for a figure the server computed before, done at
+// once) to done (every chunk), on a progress bar with its ARIA values;
+// the panels are named in the words on screen; captions and settings are
+// written. At 1024 and 360 px the colour bars' labels keep apart and the
+// settings tables scroll in a labelled, focusable region that shows it.
+// Screenshots at 1400 and 360 px.
 func TestFiguresLoad(t *testing.T) {
 	tb := openFigures(t, 1400, 1000)
 	for _, id := range figureIDs {
@@ -60,8 +64,9 @@ func TestFiguresLoad(t *testing.T) {
 			t.Fatalf("%s: progress events %v, want at least the accepted job and the done one", id, events)
 		}
 		first, last := events[0], events[len(events)-1]
-		if first.State != "queued" || first.Done != 0 || first.Total <= 0 || last.State != "done" || last.Done != last.Total || last.Total != first.Total {
-			t.Errorf("%s: progress from %+v to %+v; want from queued 0/T to done T/T", id, first, last)
+		accepted := first.State == "queued" && first.Done == 0 || first.State == "done" && first.Done == first.Total
+		if !accepted || first.Total <= 0 || last.State != "done" || last.Done != last.Total || last.Total != first.Total {
+			t.Errorf("%s: progress from %+v to %+v; want from queued 0/T (or done T/T: computed before) to done T/T", id, first, last)
 		}
 		for i := 1; i < len(events); i++ {
 			if events[i].Done < events[i-1].Done || events[i].Total != first.Total {
@@ -75,7 +80,7 @@ func TestFiguresLoad(t *testing.T) {
 			return {role: b.getAttribute('role'), now: b.getAttribute('aria-valuenow'), max: b.getAttribute('aria-valuemax'),
 				text: b.getAttribute('aria-valuetext'), label: b.getAttribute('aria-label')}; })()`, id), &bar)
 		want := fmt.Sprint(last.Total)
-		if bar.Role != "progressbar" || bar.Now != want || bar.Max != want || !strings.HasPrefix(bar.Text, "computed:") || !strings.HasPrefix(bar.Label, "Computing ") {
+		if bar.Role != "progressbar" || bar.Now != want || bar.Max != want || !strings.HasPrefix(bar.Text, "computed") || !strings.HasPrefix(bar.Label, "Computing ") {
 			t.Errorf("%s: progress bar %+v; want a progressbar at %s of %s, computed", id, bar, want, want)
 		}
 	}
@@ -125,11 +130,21 @@ func TestFiguresLoad(t *testing.T) {
 	}
 	tb.saveScreenshot(t, "figures-readme.png", chromedp.CaptureScreenshot())
 
+	// At 1024 px the published colour bars of neighbouring panels, whose
+	// end labels reach their edges, keep apart.
+	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1024, 900)); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitFor(t, "the panels at 1024 px", `document.documentElement.clientWidth === 1024`)
+	tb.barGaps(t, 1024)
+
 	// At 360 px the page reflows: nothing is wider than the screen.
 	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(360, 800)); err != nil {
 		t.Fatal(err)
 	}
 	tb.waitFor(t, "the panels redrawn at 360 px", `document.querySelector('[data-testid="panel"] canvas').getBoundingClientRect().width < 110`)
+	tb.barGaps(t, 360)
+	tb.settingsScroll(t)
 	var overflow []string
 	tb.eval(t, `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 361 && !e.closest('pre, table, .curl, .settings'))
 		.map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`, &overflow)
@@ -140,6 +155,63 @@ func TestFiguresLoad(t *testing.T) {
 	}
 	tb.screenshot(t, "figures-360.png")
 	tb.checkConsole(t, nil)
+}
+
+// barGaps checks that the colour bars under neighbouring panels of
+// Figure 1 as published, whose end labels are drawn up to their edges,
+// are at least 10 px apart at this width.
+func (tb *tab) barGaps(t *testing.T, width int) {
+	t.Helper()
+	var gaps []float64
+	tb.eval(t, `(() => {
+		const bars = [...document.querySelectorAll('[data-testid="figure-energy"] .cv.hbar')].map((b) => b.getBoundingClientRect());
+		const gaps = [];
+		for (const a of bars) for (const b of bars) if (Math.abs(a.top - b.top) < 1 && b.left > a.left && b.left - a.right < 60) gaps.push(b.left - a.right);
+		return gaps; })()`, &gaps)
+	if len(gaps) < 16 {
+		t.Fatalf("at %d px: %d pairs of neighbouring colour bars; want 16", width, len(gaps))
+	}
+	if m := slices.Min(gaps); m < 10 {
+		t.Errorf("at %d px two neighbouring colour bars are %.1f px apart; want at least 10, so their labels do not touch", width, m)
+	}
+}
+
+// settingsScroll checks that every settings table sits in a region that
+// scrolls sideways, named and reachable by keyboard, that shows a shadow
+// while there is more to see, and that Figure 1's, wider than a phone,
+// scrolls with the arrow keys.
+func (tb *tab) settingsScroll(t *testing.T) {
+	t.Helper()
+	var regions []struct {
+		ID, Role, Label, Tab, Overflow, Background string
+		Scroll, Client                             float64
+		Right                                      float64
+	}
+	tb.eval(t, `['energy', 'basins', 'prop31'].map((id) => {
+		const r = document.querySelector('[data-testid="settings-' + id + '"]').parentElement;
+		const cs = getComputedStyle(r);
+		return {id, role: r.getAttribute('role') || '', label: r.getAttribute('aria-label') || '', tab: r.getAttribute('tabindex') || '',
+			overflow: cs.overflowX, background: cs.backgroundImage, scroll: r.scrollWidth, client: r.clientWidth, right: r.getBoundingClientRect().right};
+	})`, &regions)
+	for _, r := range regions {
+		if r.Role != "region" || !strings.HasPrefix(r.Label, "Settings of ") || r.Tab != "0" || r.Overflow != "auto" || r.Right > 360 {
+			t.Errorf("%s: the settings table's box is %+v; want a region named \"Settings of …\", tabindex 0, scrolling sideways, within the screen", r.ID, r)
+		}
+		if r.Scroll > r.Client+1 && strings.Count(r.Background, "gradient") < 2 {
+			t.Errorf("%s: the table is %v px wide in %v px with no shadow to show it scrolls (%q)", r.ID, r.Scroll, r.Client, r.Background)
+		}
+	}
+	if regions[0].Scroll <= regions[0].Client {
+		t.Fatalf("Figure 1's settings fit at 360 px (%v in %v px): this check has nothing to scroll", regions[0].Scroll, regions[0].Client)
+	}
+	tb.eval(t, `document.querySelector('[data-testid="settings-scroll-energy"]').focus()`, nil)
+	tb.key(t, kb.ArrowRight)
+	tb.waitFor(t, "the settings scrolled by keyboard", `document.querySelector('[data-testid="settings-scroll-energy"]').scrollLeft > 0`)
+	// Back to the start once the (smooth) scroll has come to rest.
+	tb.waitFor(t, "the scroll at rest", `(() => { const s = document.querySelector('[data-testid="settings-scroll-energy"]').scrollLeft;
+		const rest = window.__settingsScroll === s; window.__settingsScroll = s; return rest; })()`)
+	tb.eval(t, `document.querySelector('[data-testid="settings-scroll-energy"]').scrollLeft = 0`, nil)
+	tb.blur(t)
 }
 
 // canvasSum returns a fingerprint of a canvas's pixels.
@@ -175,10 +247,14 @@ func TestFiguresFidelity(t *testing.T) {
 	if pub.HBars != 24 || pub.VBars != 0 || !strings.Contains(pub.Caption, "Drawn as published") {
 		t.Errorf("as published: %d panel colour bars, %d row bars, caption %q; want 24, 0, as published", pub.HBars, pub.VBars, pub.Caption)
 	}
-	var note string
-	tb.eval(t, `document.querySelector('[data-testid="fidelity-note"]').textContent`, &note)
-	if !strings.Contains(note, "without the 1/β") || !strings.Contains(note, "β = 1.111 (1/0.9) and 20") {
-		t.Errorf("fidelity note %q", note)
+	var note struct{ Note, Details string }
+	tb.eval(t, `({note: document.querySelector('[data-testid="fidelity-note"]').textContent,
+		details: document.querySelector('[data-testid="fidelity-details"]').textContent})`, &note)
+	if !strings.Contains(note.Note, "1/β") || strings.Count(note.Note, ". ") > 0 || len([]rune(note.Note)) > 120 {
+		t.Errorf("fidelity note %q; want one short sentence", note.Note)
+	}
+	if !strings.Contains(note.Details, "without the 1/β") || !strings.Contains(note.Details, "β = 1.111 (1/0.9) and 20") {
+		t.Errorf("fidelity details %q", note.Details)
 	}
 
 	tb.click(t, "fidelity-corrected")
@@ -189,6 +265,30 @@ func TestFiguresFidelity(t *testing.T) {
 	}
 	if cor.Soft == pub.Soft {
 		t.Error("the softmax panel has the same pixels corrected as published")
+	}
+	// The valleys of the caption are the minima of the grids, a plateau of
+	// equal cells counting once: at β = 1/0.9 the two memories' valleys
+	// merge into one at their midpoint, between two equal cells.
+	var energy struct {
+		Runs []struct {
+			Result struct {
+				Snapshots []struct {
+					Panels []struct {
+						Energy [][]*float64 `json:"energy"`
+					} `json:"panels"`
+				} `json:"snapshots"`
+			} `json:"result"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(figureAnswer(t, []byte(`{"figure": "energy"}`)), &energy); err != nil {
+		t.Fatal(err)
+	}
+	var valleys []string
+	for _, p := range energy.Runs[0].Result.Snapshots[0].Panels { // 2 memories, no feature map, N = 0
+		valleys = append(valleys, fmt.Sprint(gridMinima(p.Energy)))
+	}
+	if want := "): " + strings.Join(valleys, ", ") + " at N = 0"; valleys[0] != "1" || !strings.Contains(strings.Split(cor.Caption, "\n")[0], want) {
+		t.Errorf("2 memories, N = 0, corrected: the grids have %v minima (softmax: want 1); the caption says %q", valleys, strings.Split(cor.Caption, "\n")[0])
 	}
 	for i := range cor.Links {
 		if linkScenario(t, cor.Links[i])["view"].(map[string]any)["paperSoftmaxEnergy"] != false || linkScenario(t, pub.Links[i])["view"].(map[string]any)["paperSoftmaxEnergy"] != true {
@@ -204,6 +304,59 @@ func TestFiguresFidelity(t *testing.T) {
 		t.Error("back to as published, the pixels or the caption differ from the first drawing")
 	}
 	tb.checkConsole(t, nil)
+}
+
+// gridMinima counts the minima of a grid away from its border: the sets
+// of equal cells, connected through their 8 neighbours, with every other
+// neighbour a number strictly higher (a reference for the caption's
+// count, written apart from the page's).
+func gridMinima(e [][]*float64) int {
+	ny := len(e)
+	nx := len(e[0])
+	seen := make([][]bool, ny)
+	for i := range seen {
+		seen[i] = make([]bool, nx)
+	}
+	n := 0
+	for i := 1; i < ny-1; i++ {
+		for j := 1; j < nx-1; j++ {
+			if seen[i][j] || e[i][j] == nil {
+				continue
+			}
+			v := *e[i][j]
+			isMin := true
+			seen[i][j] = true
+			queue := [][2]int{{i, j}}
+			for len(queue) > 0 {
+				c := queue[0]
+				queue = queue[1:]
+				if c[0] == 0 || c[1] == 0 || c[0] == ny-1 || c[1] == nx-1 {
+					isMin = false
+				}
+				for di := -1; di <= 1; di++ {
+					for dj := -1; dj <= 1; dj++ {
+						a, b := c[0]+di, c[1]+dj
+						if (di == 0 && dj == 0) || a < 0 || b < 0 || a >= ny || b >= nx {
+							continue
+						}
+						switch w := e[a][b]; {
+						case w != nil && *w == v:
+							if !seen[a][b] {
+								seen[a][b] = true
+								queue = append(queue, [2]int{a, b})
+							}
+						case w == nil || *w < v:
+							isMin = false
+						}
+					}
+				}
+			}
+			if isMin {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // linkScenario decodes the scenario of an explorer link (/#s=…).
@@ -379,10 +532,23 @@ func (tb *tab) waitNavigated(t *testing.T, what, expr string) {
 	}
 }
 
+// figureSnapshot is what the tests read of a snapshot of a figure's run.
+type figureSnapshot struct {
+	Iteration int       `json:"iteration"`
+	Xs        []float64 `json:"xs"`
+	Ys        []float64 `json:"ys"`
+	Panels    []struct {
+		Separation        string  `json:"separation"`
+		UnlabeledFraction float64 `json:"unlabeledFraction"`
+	} `json:"panels"`
+}
+
 // TestFiguresOpenInExplorer clicks "open in the explorer" for rows of the
 // figures: the explorer then shows the run's scenario (memories, β, initial
-// map, U-Hop+ and retrieval settings) at the row's iteration, and its
-// minimum angle is the figure's at that iteration.
+// map, U-Hop+ and retrieval settings) at the row's iteration on the
+// figure's grid, and its minimum angle is the figure's at that iteration.
+// In the rows N = 0 its input view is the figure's panel: the same white
+// shares.
 func TestFiguresOpenInExplorer(t *testing.T) {
 	for _, tc := range []struct {
 		figure string
@@ -393,6 +559,7 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 		{"energy", 4, 2, 5, "energy"},
 		{"energy", 2, 0, 0, "energy"},
 		{"basins", 5, 5, 1, "basins"},
+		{"basins", 5, 0, 0, "basins"},
 	} {
 		t.Run(fmt.Sprintf("%s M=%d N=%d", tc.figure, tc.m, tc.n), func(t *testing.T) {
 			var answer struct {
@@ -402,6 +569,7 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 						Trajectory []struct {
 							MinAngleDeg float64 `json:"minAngleDeg"`
 						} `json:"trajectory"`
+						Snapshots []figureSnapshot `json:"snapshots"`
 					} `json:"result"`
 				} `json:"runs"`
 			}
@@ -410,6 +578,11 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 			}
 			run := answer.Runs[tc.run]
 			tb := openFigures(t, 1400, 1000)
+			var note string
+			tb.eval(t, fmt.Sprintf(`document.querySelector('[data-testid="explore-grid-%s"]').textContent`, tc.figure), &note)
+			if !strings.Contains(note, "figure's grid") || !strings.Contains(note, "differ") {
+				t.Errorf("the note beside the links: %q; want what agrees and what differs", note)
+			}
 			sel := fmt.Sprintf(`[data-testid="figure-%s"] [data-testid="explore-link"][data-m="%d"][data-n="%d"]`, tc.figure, tc.m, tc.n)
 			if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
 				t.Fatalf("click %s: %v", sel, err)
@@ -420,9 +593,24 @@ func TestFiguresOpenInExplorer(t *testing.T) {
 				Scenario map[string]any
 				Angle    float64
 				Show     string
+				Grid     struct{ Nx, Ny int }
+				White    map[string]float64
 			}
 			tb.eval(t, `({scenario: __hoplab.scenario, angle: __hoplab.metrics.minAngleDeg,
-				show: document.querySelector('[data-testid="param-show"] input:checked').value})`, &got)
+				show: document.querySelector('[data-testid="param-show"] input:checked').value,
+				grid: __hoplab.grid, white: __hoplab.metrics.whiteFractions})`, &got)
+			snap := run.Result.Snapshots[slices.IndexFunc(run.Result.Snapshots, func(s figureSnapshot) bool { return s.Iteration == tc.n })]
+			if got.Grid.Nx != len(snap.Xs) || got.Grid.Ny != len(snap.Ys) {
+				t.Errorf("the explorer's grid is %d × %d, the figure's %d × %d", got.Grid.Nx, got.Grid.Ny, len(snap.Xs), len(snap.Ys))
+			}
+			if tc.n == 0 {
+				// The identity map: the explorer's input view is the figure's panel.
+				for _, p := range snap.Panels {
+					if w, ok := got.White[p.Separation+"|input"]; !ok || w != p.UnlabeledFraction {
+						t.Errorf("%s: the explorer's white share %v (%v), the figure's %v", p.Separation, w, ok, p.UnlabeledFraction)
+					}
+				}
+			}
 			for _, k := range []string{"memories", "beta", "normalizeMemories", "retrieval"} {
 				if !reflect.DeepEqual(got.Scenario[k], run.Scenario[k]) {
 					t.Errorf("%s: explorer %v, figure %v", k, got.Scenario[k], run.Scenario[k])

@@ -41,6 +41,10 @@ const (
 	mapAuthors = "authors"
 )
 
+// figureMargin widens the box of the plotted points on every side, as the
+// authors' scripts do (view.grid.margin).
+const figureMargin = 0.1
+
 // paperRows are the U-Hop+ iterations of the paper's rows after N = 0.
 var paperRows = []int{1, 2, 5}
 
@@ -115,12 +119,12 @@ func figureNames() []string { return slices.Sorted(maps.Keys(figureSpecs)) }
 
 // scenarioJSON returns the run's scenario: the golden case's memories, β,
 // initial map and U-Hop+ settings; the feature view on a grid×grid grid
-// around the plotted points (margin 0.1, recomputed for every snapshot);
+// around the plotted points (figureMargin, recomputed for every snapshot);
 // the three maps, or softmax alone as published; snapshot 0 of the
 // identity map, or snapshots 1, 2 and 5 from the authors' W₀.
 func (r figureRunSpec) scenarioJSON(grid int) ([]byte, error) {
 	seps := paperSeparations
-	view := map[string]any{"space": "feature", "grid": map[string]any{"nx": grid, "ny": grid, "margin": 0.1}}
+	view := map[string]any{"space": "feature", "grid": map[string]any{"nx": grid, "ny": grid, "margin": figureMargin}}
 	if r.published {
 		seps = []string{"softmax"}
 		view["paperSoftmaxEnergy"] = true
@@ -281,19 +285,41 @@ func decodeFigureRequest(body []byte) (string, *scenario.Error) {
 }
 
 // prepareFigureJob prepares a job of kind "figure": its request is a
-// figure request, its answer POST /api/v1/figures's.
+// figure request, its answer POST /api/v1/figures's. A figure computed
+// before is answered at once from the server's copy (figureCache): the
+// job is accepted done. Its answer's bytes are the copy's, for every job.
 func prepareFigureJob(s *server, request []byte) (*jobWork, error) {
 	fig, err := s.prepareFigure(request)
 	if err != nil {
 		return nil, err
 	}
-	return &jobWork{chunks: fig.chunks, run: func(ctx context.Context, owner *workpool.Owner, prog *workpool.Progress) (int, []byte, error) {
-		body, err := s.computeFigure(ctx, fig, owner, prog)
+	if body, ok := s.figures.get(fig.name); ok {
+		return &jobWork{chunks: fig.chunks, ready: &jobAnswer{status: http.StatusOK, body: body}, shared: true}, nil
+	}
+	return &jobWork{chunks: fig.chunks, shared: true, run: func(ctx context.Context, owner *workpool.Owner, prog *workpool.Progress) (int, []byte, error) {
+		body, err := s.figureAnswer(ctx, fig, owner, prog)
 		if err != nil {
 			return 0, nil, err
 		}
 		return http.StatusOK, body, nil
 	}}, nil
+}
+
+// figureAnswer returns the answer of fig: the server's copy if the figure
+// has been computed (counting every chunk in prog as done), or else
+// computes it (computeFigure) and keeps it.
+func (s *server) figureAnswer(ctx context.Context, fig *preparedFigure, owner *workpool.Owner, prog *workpool.Progress) ([]byte, error) {
+	if body, ok := s.figures.get(fig.name); ok {
+		if prog != nil {
+			prog.Add(fig.chunks)
+		}
+		return body, nil
+	}
+	body, err := s.computeFigure(ctx, fig, owner, prog)
+	if err != nil {
+		return nil, err
+	}
+	return s.figures.keep(fig.name, body), nil
 }
 
 // errFigureDiverged is a figure run that left the float64 range: the
@@ -390,19 +416,24 @@ func encodeCodes(msg *codesMsg) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// handleFigure serves POST /api/v1/figures: it checks the request, admits
-// the figure by its estimated work as /run admits a run, computes it on
-// the shared pool and answers with it (computeFigure). The page at
-// /figures runs the same request as a job of kind "figure", to show its
-// progress.
+// handleFigure serves POST /api/v1/figures: it checks the request and
+// answers from the server's copy of the figure if it has been computed;
+// otherwise it admits the figure by its estimated work as /run admits a
+// run, computes it on the shared pool, keeps it and answers with it
+// (computeFigure). The page at /figures runs the same request as a job of
+// kind "figure", to show its progress.
 func (s *server) handleFigure(w http.ResponseWriter, r *http.Request) {
-	body, ok := s.readJSON(w, r)
+	body, ok := s.readJSON(w, r, `the figure request ({"figure": …})`)
 	if !ok {
 		return
 	}
 	fig, err := s.prepareFigure(body)
 	if err != nil {
 		writeError(w, scenario.AsError(err))
+		return
+	}
+	if out, ok := s.figures.get(fig.name); ok {
+		s.writeFigure(w, out)
 		return
 	}
 	release, refused := s.admission.admit(fig.work)
@@ -415,7 +446,7 @@ func (s *server) handleFigure(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := s.runContext(r.Context())
 	defer cancel()
-	out, err := s.computeFigure(ctx, fig, workpool.NewOwner("figure "+r.RemoteAddr), nil)
+	out, err := s.figureAnswer(ctx, fig, workpool.NewOwner("figure "+r.RemoteAddr), nil)
 	release()
 	switch {
 	case err == nil:
@@ -437,6 +468,11 @@ func (s *server) handleFigure(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	s.writeFigure(w, out)
+}
+
+// writeFigure writes a figure's answer.
+func (s *server) writeFigure(w http.ResponseWriter, out []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"hoplab/web/templates"
@@ -19,8 +20,9 @@ var figureSections = []templates.FigureSection{
 		About: "The energy over feature space of 2 and 4 memories for softmax, 1.5-entmax and sparsemax, " +
 			"before U-Hop+ (N = 0: the raw memories, no feature map) and after N = 1, 2 and 5 of its steps from the authors' initial map. " +
 			"Dark is low energy; the squares are the memories, on the unit circle of feature space.",
-		Fidelity: true,
-		Explorer: "Each row as a live scenario at its iteration: the same memories, initial map and settings, to step, play and probe.",
+		Fidelity:     true,
+		Explorer:     "Each row as a live scenario at its iteration: the same memories, initial map and settings, to step, play and probe.",
+		ExplorerGrid: explorerGridNote("pictures"),
 	},
 	{
 		ID:    figureBasins,
@@ -28,7 +30,8 @@ var figureSections = []templates.FigureSection{
 		About: "Where each query of a grid around 5 memories ends after 5 retrieval steps: in a memory's colour when it ends " +
 			"within 0.001 of that memory, white when it ends near no single memory (a metastable mixture, or not yet converged). " +
 			"Rows: no feature map (N = 0), then N = 1, 2 and 5 U-Hop+ steps from the authors' initial map.",
-		Explorer: "Each row as a live scenario at its iteration, showing the basins.",
+		Explorer:     "Each row as a live scenario at its iteration, showing the basins.",
+		ExplorerGrid: explorerGridNote("white shares"),
 	},
 	{
 		ID:    figureProp31,
@@ -38,6 +41,18 @@ var figureSections = []templates.FigureSection{
 		Explorer: "The explorer is two-dimensional, so it shows the 2-D counterpart: M memories crowded on a 90° arc, which U-Hop+ spreads " +
 			"towards the optimal 2-D code, the regular M-gon (dashed in its angle chart); press play.",
 	},
+}
+
+// explorerGridNote says how the explorer's views of a row compare with
+// the figure's panels (what names what differs: "white shares"): the
+// links carry the figure's grid, so the explorer's input view of the row
+// N = 0 (the identity map, where input and feature space are one) is the
+// figure's panel, cell for cell; its feature view keeps a fixed box
+// (docs/protocol.md, "Views"), unlike the figure's rows N ≥ 1.
+func explorerGridNote(what string) string {
+	return fmt.Sprintf("The explorer takes the figure's grid (its cells, the box of the memories ± %g): row N = 0 opens as the figure's panel, cell for cell, in its input view. "+
+		"From N = 1 on, the figure is drawn on the box of the feature memories ± %g, while the explorer's feature view keeps its fixed box around the unit circle, so its %s differ.",
+		figureMargin, figureMargin, what)
 }
 
 // handleFiguresPage serves the page of the paper's figures. The page

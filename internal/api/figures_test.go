@@ -2,16 +2,24 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"log/slog"
 	"math"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"hoplab/internal/golden"
+	"hoplab/internal/live/livetest"
 	"hoplab/internal/scenario"
 	"hoplab/internal/sim/sphere"
+	"hoplab/internal/workpool"
 )
 
 // figureJSON is an answer of POST /api/v1/figures as a client decodes it.
@@ -336,7 +344,8 @@ func TestFigureProp31(t *testing.T) {
 
 // TestFigureJob: a job of kind "figure" is accepted with the total of its
 // runs' chunks, shows its progress while it runs, and ends with the
-// answer of POST /api/v1/figures, byte for byte.
+// answer of POST /api/v1/figures, byte for byte (of another server's, as
+// this one's is its job's, from its copy).
 func TestFigureJob(t *testing.T) {
 	for _, name := range figureNames() {
 		t.Run(name, func(t *testing.T) {
@@ -364,7 +373,8 @@ func TestFigureJob(t *testing.T) {
 			if done.State != "done" || done.Status != http.StatusOK || done.Progress != (progressJSON{want, want}) {
 				t.Errorf("ended: state %s, status %d, progress %+v; want done, 200, %d/%d", done.State, done.Status, done.Progress, want, want)
 			}
-			r := postFigure(s.routes(nil), `{"figure": "`+name+`"}`)
+			// Computed afresh by another server: this one answers from its copy.
+			r := postFigure(newTestServer(t, scenario.Limits{}).routes(nil), `{"figure": "`+name+`"}`)
 			status, body := r.status, r.body
 			if status != http.StatusOK || !bytes.Equal(done.Result, bytes.TrimSuffix(body, []byte("\n"))) {
 				t.Errorf("the job's result (%d bytes) is not POST %s's answer (%d, %d bytes)", len(done.Result), figuresPath, status, len(body))
@@ -489,6 +499,188 @@ func TestFiguresPage(t *testing.T) {
 	for _, asset := range []string{"/static/js/figures/main.js", "/static/figures.css"} {
 		if rec := request(h, http.MethodGet, asset, "", ""); rec.Code != http.StatusOK {
 			t.Errorf("GET %s: %d", asset, rec.Code)
+		}
+	}
+}
+
+// TestUnsupportedMediaTypeNamesTheBody: a body that is not JSON gets 415
+// naming what the endpoint takes: a scenario, a job, a figure request.
+func TestUnsupportedMediaTypeNamesTheBody(t *testing.T) {
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
+	for _, tc := range []struct{ path, body, says string }{
+		{"/api/v1/run", `{"memories": [[1, 0]]}`, `send the scenario with Content-Type: application/json, not "text/plain"`},
+		{jobsPath, `{"kind": "figure", "request": {"figure": "prop31"}}`, `send the job ({"kind": …, "request": …}) with Content-Type: application/json, not "text/plain"`},
+		{figuresPath, `{"figure": "prop31"}`, `send the figure request ({"figure": …}) with Content-Type: application/json, not "text/plain"`},
+	} {
+		rec := request(h, http.MethodPost, tc.path, "text/plain", tc.body)
+		if e := errorOf(t, rec); rec.Code != http.StatusUnsupportedMediaType || e.Code != codeUnsupportedMediaType || e.Message != tc.says || e.Field != "" {
+			t.Errorf("%s: %d %+v, want 415 saying %q", tc.path, rec.Code, e, tc.says)
+		}
+	}
+}
+
+// poolJobCounter counts the jobs the shared pool accepts: every chunk of
+// computation is in one, so no new job means no computation.
+type poolJobCounter struct{ queued atomic.Int64 }
+
+func (o *poolJobCounter) Queued(string, workpool.Priority)                 { o.queued.Add(1) }
+func (o *poolJobCounter) Started(string, workpool.Priority, time.Duration) {}
+func (o *poolJobCounter) Finished(string, workpool.Priority, workpool.Outcome, bool, time.Duration) {
+}
+
+// startCountedJobs serves a test server whose pool counts its jobs, as
+// startJobs does.
+func startCountedJobs(t *testing.T, lim scenario.Limits, setup func(*server)) (*server, *jobsClient, *poolJobCounter) {
+	t.Helper()
+	count := &poolJobCounter{}
+	pool := workpool.New(2, workpool.WithObserver(count))
+	t.Cleanup(pool.Close)
+	s := newServer(Config{Pool: pool, Limits: lim, Logger: slog.New(slog.NewTextHandler(&testLogWriter{t: t}, nil))})
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), livetest.Timeout)
+		defer cancel()
+		s.stopRuns()
+		if err := s.jobs.wait(ctx); err != nil {
+			t.Errorf("stopping the jobs: %v", err)
+		}
+	})
+	if setup != nil {
+		setup(s)
+	}
+	ts := httptest.NewServer(s.routes(nil))
+	t.Cleanup(ts.Close)
+	return s, &jobsClient{t: t, url: ts.URL}, count
+}
+
+// keptResult returns the result that the job store keeps for job id, and
+// what it counts for it towards MaxKeptJobBytes.
+func keptResult(t *testing.T, s *server, id string) ([]byte, int64) {
+	t.Helper()
+	s.jobs.mu.Lock()
+	defer s.jobs.mu.Unlock()
+	j, ok := s.jobs.byID[id]
+	if !ok {
+		t.Fatalf("no job %s", id)
+	}
+	return j.result, j.keptBytes
+}
+
+// TestFigureCache: a figure is computed once per server. A second job of
+// it is accepted done, with every chunk counted, and POST
+// /api/v1/figures answers at once: neither starts any work on the pool.
+// All their answers are the first's bytes, one slice kept by the server,
+// which the kept jobs do not count again; and they are, byte for byte,
+// what another server computes afresh.
+func TestFigureCache(t *testing.T) {
+	const req = `{"kind": "figure", "request": {"figure": "basins"}}`
+	s, c, count := startCountedJobs(t, scenario.Limits{}, nil)
+	first := jobOf(t, c.post(req), http.StatusAccepted)
+	if first.State != "queued" || first.Progress.Done != 0 {
+		t.Fatalf("the first job: %s, progress %+v; want queued, nothing done", first.State, first.Progress)
+	}
+	waitEnded(t, s, first.ID)
+	computed := count.queued.Load()
+	if computed == 0 {
+		t.Fatal("the first job put no work on the pool")
+	}
+	firstDone := jobOf(t, c.get(first.ID), http.StatusOK)
+
+	second := jobOf(t, c.post(req), http.StatusAccepted)
+	total := firstDone.Progress.Total
+	if second.State != "done" || second.Status != http.StatusOK || second.Progress != (progressJSON{total, total}) ||
+		*second.StartedAt != second.CreatedAt || *second.EndedAt != second.CreatedAt || second.Result != nil {
+		t.Errorf("the second job as accepted: %+v; want done at once, 200, progress %d/%d, no result in the 202", second, total, total)
+	}
+	secondDone := jobOf(t, c.get(second.ID), http.StatusOK)
+	if !bytes.Equal(secondDone.Result, firstDone.Result) {
+		t.Errorf("the second job's result (%d bytes) differs from the first's (%d bytes)", len(secondDone.Result), len(firstDone.Result))
+	}
+	r := c.do(http.MethodPost, figuresPath, "application/json", `{"figure": "basins"}`)
+	if r.status != http.StatusOK || !bytes.Equal(r.body, append(bytes.Clone(firstDone.Result), '\n')) {
+		t.Errorf("POST %s after the job: %d, %d bytes; want 200 and the job's result", figuresPath, r.status, len(r.body))
+	}
+	if n := count.queued.Load(); n != computed {
+		t.Errorf("the pool took %d jobs after the figure was computed; want none", n-computed)
+	}
+	r1, k1 := keptResult(t, s, first.ID)
+	r2, k2 := keptResult(t, s, second.ID)
+	if len(r1) == 0 || len(r1) != len(r2) || &r1[0] != &r2[0] {
+		t.Error("the two jobs keep two copies of the figure's answer; want one slice")
+	}
+	if k1 != scenario.JobRecordBytes || k2 != scenario.JobRecordBytes {
+		t.Errorf("the kept jobs count %d and %d bytes; want their records alone (%d): the answer is the server's", k1, k2, scenario.JobRecordBytes)
+	}
+
+	// Another server computes it afresh through POST /api/v1/figures, then
+	// answers from its copy: the same bytes every time.
+	s2, c2, count2 := startCountedJobs(t, scenario.Limits{}, nil)
+	fresh := c2.do(http.MethodPost, figuresPath, "application/json", `{"figure": "basins"}`)
+	computed2 := count2.queued.Load()
+	again := c2.do(http.MethodPost, figuresPath, "application/json", `{"figure": "basins"}`)
+	job := jobOf(t, c2.post(req), http.StatusAccepted)
+	if fresh.status != http.StatusOK || computed2 == 0 || again.status != http.StatusOK || job.State != "done" || count2.queued.Load() != computed2 {
+		t.Errorf("another server: %d with %d pool jobs, then %d and a %s job with %d more; want 200, then 200 and done with none", fresh.status, computed2, again.status, job.State, count2.queued.Load()-computed2)
+	}
+	if !bytes.Equal(fresh.body, r.body) || !bytes.Equal(again.body, fresh.body) {
+		t.Error("the figure computed afresh differs from the answers of the first server")
+	}
+	if res, _ := keptResult(t, s2, job.ID); !bytes.Equal(append(bytes.Clone(res), '\n'), fresh.body) {
+		t.Error("the job's result is not the endpoint's answer")
+	}
+}
+
+// TestFigureCacheBeyondJobLimits: a job whose figure is known is never
+// queued nor running, so it is accepted done even while the server has
+// as many jobs as it takes.
+func TestFigureCacheBeyondJobLimits(t *testing.T) {
+	lim := scenario.DefaultLimits()
+	lim.MaxJobs = 1
+	lim.MaxJobsPerAddr = 1
+	lim.MaxRunningJobs = 1
+	var reached <-chan struct{}
+	_, c, _ := startCountedJobs(t, lim, func(s *server) { reached = holdAt(s, 2) })
+	if r := c.do(http.MethodPost, figuresPath, "application/json", `{"figure": "prop31"}`); r.status != http.StatusOK {
+		t.Fatalf("POST %s: %d", figuresPath, r.status)
+	}
+	held := jobOf(t, c.post(runJob(heldRun)), http.StatusAccepted)
+	waitReached(t, reached)
+	if e := errorReply(t, c.post(runJob(heldRun)), http.StatusServiceUnavailable); e.Code != codeBusy {
+		t.Errorf("a second run job: %+v, want busy", e)
+	}
+	if j := jobOf(t, c.post(`{"kind": "figure", "request": {"figure": "prop31"}}`), http.StatusAccepted); j.State != "done" {
+		t.Errorf("a known figure's job while the server is full: %s, want done", j.State)
+	}
+	jobOf(t, c.delete(held.ID), http.StatusOK)
+}
+
+// TestAboutPageFigures: the API page tells of POST /api/v1/figures, its
+// figures and the job kind "figure", as docs/api.md does: every figure and
+// every kind of job named on the page has its row there.
+func TestAboutPageFigures(t *testing.T) {
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
+	page := request(h, http.MethodGet, aboutPath, "", "").Body.String()
+	for _, want := range []string{
+		`data-testid="figures"`, "<code>POST " + testOrigin + figuresPath + "</code>", `{&#34;figure&#34;: name}`,
+		"<code>basins</code>, <code>energy</code>, <code>prop31</code>", `<a href="/figures">`,
+		"<code>figure</code>, <code>run</code>", `{&#34;kind&#34;: &#34;figure&#34;, &#34;request&#34;: {&#34;figure&#34;: &#34;basins&#34;}}`,
+		"computes a figure once",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the API page lacks %s", want)
+		}
+	}
+	doc, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range figureNames() {
+		if !bytes.Contains(doc, []byte("| `"+name+"` |")) {
+			t.Errorf("docs/api.md has no row for the figure %q", name)
+		}
+	}
+	for _, kind := range jobKindNames() {
+		if !bytes.Contains(doc, []byte("| `"+kind+"` |")) {
+			t.Errorf("docs/api.md has no row for the job kind %q", kind)
 		}
 	}
 }

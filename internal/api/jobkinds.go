@@ -45,6 +45,21 @@ type jobWork struct {
 	// run's 422, is an answer too). An error means there is none: ctx
 	// ended, or the computation failed (the endpoint's 5xx).
 	run func(ctx context.Context, owner *workpool.Owner, prog *workpool.Progress) (status int, body []byte, err error)
+	// ready, when not nil, is the answer, known already (a figure the
+	// server has computed before): the job is accepted done, with all its
+	// chunks counted, and run is not called. Such a job is never queued
+	// or running, so the limits on those do not apply to it.
+	ready *jobAnswer
+	// shared says that the answer's bytes are kept by the server anyway
+	// (figureCache), whatever becomes of the job: a kept job then counts
+	// only its record (scenario.JobRecordBytes) towards MaxKeptJobBytes.
+	shared bool
+}
+
+// jobAnswer is an answer of a job's endpoint: its status and body.
+type jobAnswer struct {
+	status int
+	body   []byte
 }
 
 // prepareRunJob prepares a job of kind "run": request is a scenario, and

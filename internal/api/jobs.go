@@ -68,7 +68,7 @@ func optionalTime(t time.Time) *string {
 // request entirely as the kind's endpoint does, and accepts it (202, with
 // Location) within the job limits.
 func (s *server) handleCreateJob(w http.ResponseWriter, r *http.Request) {
-	body, ok := s.readJSON(w, r)
+	body, ok := s.readJSON(w, r, `the job ({"kind": …, "request": …})`)
 	if !ok {
 		return
 	}

@@ -48,6 +48,7 @@ type job struct {
 	id, kind string
 	addr     string   // the client address, for MaxJobsPerAddr
 	work     *jobWork // nil once the job has ended
+	shared   bool     // its answer's bytes are the server's anyway (jobWork.shared)
 	owner    *workpool.Owner
 	prog     workpool.Progress
 	created  time.Time
@@ -115,7 +116,9 @@ type jobSnapshot struct {
 
 // create accepts a job of kind for the client address addr, or refuses it
 // with 503 (busy, with Retry-After, or shutting_down). The snapshot shows
-// the job as accepted: queued, nothing done.
+// the job as accepted: queued, nothing done; or, when its answer is known
+// already (work.ready), done, every chunk counted, started and ended when
+// it was created.
 func (st *jobStore) create(kind, addr string, work *jobWork) (jobSnapshot, *scenario.Error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -123,6 +126,8 @@ func (st *jobStore) create(kind, addr string, work *jobWork) (jobSnapshot, *scen
 	switch {
 	case st.drained || st.draining.Err() != nil:
 		return jobSnapshot{}, shuttingDownJobs
+	case work.ready != nil:
+		// Never queued nor running: the limits on those do not apply.
 	case st.unended >= st.lim.MaxJobs:
 		return jobSnapshot{}, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy,
 			Message: fmt.Sprintf("the server has %d jobs queued or running, its limit; retry when fewer are", st.unended)}
@@ -130,12 +135,18 @@ func (st *jobStore) create(kind, addr string, work *jobWork) (jobSnapshot, *scen
 		return jobSnapshot{}, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy,
 			Message: fmt.Sprintf("your address has %d jobs queued or running, the limit per address; retry when one of them has ended", st.perAddr[addr])}
 	}
-	j := &job{id: newJobID(), kind: kind, addr: addr, work: work, created: st.now(), state: jobQueued, done: make(chan struct{})}
+	j := &job{id: newJobID(), kind: kind, addr: addr, work: work, shared: work.shared, created: st.now(), state: jobQueued, done: make(chan struct{})}
 	j.owner = workpool.NewOwner("job " + j.id[:8])
 	j.prog.SetTotal(work.chunks)
 	st.byID[j.id] = j
 	st.unended++
 	st.perAddr[addr]++
+	if a := work.ready; a != nil {
+		j.prog.Add(work.chunks)
+		j.started = j.created
+		st.finish(j, jobDone, a.status, a.body, nil)
+		return st.snapshot(j), nil
+	}
 	st.queue = append(st.queue, j)
 	snap := st.snapshot(j)
 	st.startQueued()
@@ -327,7 +338,10 @@ func (st *jobStore) finish(j *job, state jobState, status int, body []byte, e *s
 	if st.perAddr[j.addr]--; st.perAddr[j.addr] <= 0 {
 		delete(st.perAddr, j.addr)
 	}
-	j.keptBytes = int64(cap(body)) + scenario.JobRecordBytes // the memory it holds, spare capacity included
+	j.keptBytes = scenario.JobRecordBytes
+	if !j.shared {
+		j.keptBytes += int64(cap(body)) // the memory it holds, spare capacity included
+	}
 	st.keptBytes += j.keptBytes
 	st.ended = append(st.ended, j)
 	for st.keptBytes > st.lim.MaxKeptJobBytes && len(st.ended) > 0 {

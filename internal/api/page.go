@@ -74,9 +74,13 @@ func indexView(lim scenario.Limits, r *http.Request) templates.IndexView {
 	}
 	runURL := scheme + "://" + r.Host + "/api/v1/run"
 	return templates.IndexView{
-		Title:   "hoplab",
-		RunURL:  runURL,
-		JobsURL: scheme + "://" + r.Host + jobsPath,
+		Title:           "hoplab",
+		RunURL:          runURL,
+		JobsURL:         scheme + "://" + r.Host + jobsPath,
+		FiguresURL:      scheme + "://" + r.Host + figuresPath,
+		FiguresPagePath: figuresPagePath,
+		FigureNames:     figureNames(),
+		JobKinds:        jobKindNames(),
 		CurlExample: "curl -sS " + runURL + " \\\n" +
 			"  -H 'Content-Type: application/json' \\\n" +
 			"  -d '" + curlScenario + "'",
@@ -119,7 +123,7 @@ func limitRows(lim scenario.Limits) []templates.LimitRow {
 		{What: "jobs running at once (the others wait, queued)", Value: strconv.Itoa(lim.MaxRunningJobs)},
 		{What: "time per job from its start (then failed: timeout)", Value: lim.JobTimeout.String()},
 		{What: "an ended job is kept for (then 404 job_not_found)", Value: lim.JobRetention.String()},
-		{What: "ended jobs kept: their results and 1 KiB each (the first ended are forgotten beyond)", Value: formatBytes(lim.MaxKeptJobBytes)},
+		{What: "ended jobs kept: their results and 1 KiB each (the first ended are forgotten beyond; a figure's answer is kept once by the server, not by its jobs)", Value: formatBytes(lim.MaxKeptJobBytes)},
 		{What: "GET " + codesPath + ": dimension D", Value: strconv.Itoa(maxCodesDim), Field: "dim"},
 		{What: "GET " + codesPath + ": number of points M", Value: strconv.Itoa(maxCodesM), Field: "m"},
 		{What: "GET " + codesPath + ": values in one m= list", Value: strconv.Itoa(maxCodesValues), Field: "m"},

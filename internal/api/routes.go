@@ -101,6 +101,8 @@ type server struct {
 	metrics *metrics.Metrics
 	// jobs keeps the background jobs (POST /api/v1/jobs).
 	jobs *jobStore
+	// figures keeps each figure's answer once computed (POST /api/v1/figures).
+	figures figureCache
 	// draining is done once stopRuns (Handler.CancelRuns) is called.
 	draining context.Context
 	stopRuns context.CancelFunc

@@ -20,7 +20,7 @@ import (
 // render the snapshots as one background job of the request on the shared
 // pool, and stream the Result.
 func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
-	body, ok := s.readJSON(w, r)
+	body, ok := s.readJSON(w, r, "the scenario")
 	if !ok {
 		return
 	}
@@ -227,9 +227,10 @@ func (r serialRunner) Run(n int, task sim.Task) error {
 }
 
 // readJSON checks the content type and reads the body (readBody). On a
-// problem it writes the error and returns false.
-func (s *server) readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+// problem it writes the error and returns false. what names the body the
+// endpoint takes, for the 415 message ("the scenario").
+func (s *server) readJSON(w http.ResponseWriter, r *http.Request, what string) ([]byte, bool) {
+	if err := checkContentType(r.Header.Get("Content-Type"), what); err != nil {
 		writeError(w, err)
 		return nil, false
 	}
@@ -263,10 +264,11 @@ func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *scen
 }
 
 // checkContentType accepts "application/json", optionally with
-// charset=utf-8 (JSON is UTF-8, RFC 8259).
-func checkContentType(v string) *scenario.Error {
+// charset=utf-8 (JSON is UTF-8, RFC 8259); what names the body in the
+// error ("the scenario").
+func checkContentType(v, what string) *scenario.Error {
 	bad := &scenario.Error{Status: http.StatusUnsupportedMediaType, Code: codeUnsupportedMediaType,
-		Message: fmt.Sprintf("send the scenario with Content-Type: application/json, not %q", v)}
+		Message: fmt.Sprintf("send %s with Content-Type: application/json, not %q", what, v)}
 	mt, params, err := mime.ParseMediaType(v)
 	if err != nil || mt != "application/json" {
 		return bad

@@ -13,6 +13,14 @@ type IndexView struct {
 	CurlExample string
 	// JobsURL is the absolute URL of POST /api/v1/jobs on this server.
 	JobsURL string
+	// FiguresURL is the absolute URL of POST /api/v1/figures on this
+	// server; FiguresPagePath is the page that draws them.
+	FiguresURL      string
+	FiguresPagePath string
+	// FigureNames are the figures a figure request may name, sorted.
+	FigureNames []string
+	// JobKinds are the kinds of background job, sorted.
+	JobKinds []string
 	// Limits are the request limits of the API, one row each.
 	Limits []LimitRow
 }

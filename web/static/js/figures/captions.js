@@ -2,6 +2,7 @@
 // scenarios and from the numbers the server computed, so that no sentence
 // can drift from the picture. Pure: no DOM; tested with node --test.
 
+import {energyScales} from './draw.js';
 import {localMinima, sepLabel} from './model.js';
 
 /** num writes v with at most `digits` significant digits, "−" for minus. */
@@ -138,8 +139,9 @@ function angleSentence(g) {
 /**
  * energyCaption writes Figure 1's caption for a drawing mode
  * ('published' or 'corrected'): per memory count, the angles and losses
- * of the run, and the valleys (cells lower than their 8 neighbours) that
- * each panel shows inside its box, in the energies drawn; one paragraph
+ * of the run, and the valleys (localMinima: minima of the grid, a plateau
+ * of equal cells counting once) that each panel shows inside its box, in
+ * the energies drawn; one paragraph
  * per memory count and one for the drawing, separated by line breaks.
  * @param {object} model energyModel
  * @param {'published'|'corrected'} mode
@@ -151,20 +153,52 @@ export function energyCaption(model, mode) {
     const last = g.rows[g.rows.length - 1];
     const valleys = (row) => row.panels.map((p) => localMinima(p[mode], row.nx, row.ny)).join(', ');
     parts.push(`${g.m} memories, β = ${betaText(g.beta)}. ${angleSentence(g)} ` +
-      `Valleys inside the box (grid cells lower than their 8 neighbours; ${first.panels.map((p) => p.label).join(', ')}): ${valleys(first)} at N = ${first.n}; ${valleys(last)} at N = ${last.n}.`);
+      `Valleys inside the box (minima of the grid away from its border: a cell, or a group of equal adjacent cells, lower than every cell around it; ${first.panels.map((p) => p.label).join(', ')}): ${valleys(first)} at N = ${first.n}; ${valleys(last)} at N = ${last.n}.`);
   }
+  const bands = bandsText(model, mode);
   parts.push(mode === 'published'
-    ? 'Drawn as published: each panel on its own colour scale (8 bands, hot, dark = low), softmax without the 1/β.'
-    : 'Drawn corrected: the energies E(q), one colour scale per row (8 bands, viridis, dark = low).');
+    ? `Drawn as published: each panel on its own colour scale (${bands}, hot, dark = low), softmax without the 1/β.`
+    : `Drawn corrected: the energies E(q), one colour scale per row (${bands}, viridis, dark = low).`);
   return parts.join('\n');
 }
 
 /**
- * fidelityNote says in one line what the published drawing and the
- * corrected one differ in, and why, with the figure's own β.
+ * bandsText says how many colour bands the scales of a drawing have, as
+ * drawn (energyScales: at most 8, of a nice width, so often fewer):
+ * "6 bands", or "5 to 8 bands" when they differ.
+ * @param {object} model energyModel
+ * @param {'published'|'corrected'} mode
+ */
+export function bandsText(model, mode) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const g of model.subfigures) {
+    for (const row of energyScales(g, mode)) {
+      for (const s of row) {
+        lo = Math.min(lo, s.colors.length);
+        hi = Math.max(hi, s.colors.length);
+      }
+    }
+  }
+  if (!(lo <= hi)) return 'no bands';
+  return lo === hi ? `${lo} band${lo === 1 ? '' : 's'}` : `${lo} to ${hi} bands`;
+}
+
+/**
+ * fidelityNote says in one short sentence what the published drawing and
+ * the corrected one differ in; fidelityDetails says how and why.
+ */
+export function fidelityNote() {
+  return 'As published, softmax lacks the 1/β of its energy and each panel has its own colour scale; corrected fixes both.';
+}
+
+/**
+ * fidelityDetails says what the published drawing and the corrected one
+ * differ in, and why, with the figure's own β: for the page's details
+ * and the exported picture.
  * @param {object} model energyModel
  */
-export function fidelityNote(model) {
+export function fidelityDetails(model) {
   const betas = model.subfigures.map((g) => betaText(g.beta)).join(' and ');
   const big = Math.max(...model.subfigures.map((g) => g.beta));
   return `As published, softmax is drawn as ½‖q‖² − log Σ exp(β q·u_μ), without the 1/β of its energy (β = ${betas}: its log-sum-exp term up to ${num(big, 3)} times too large, so its valleys can leave the box), and every panel has its own colour scale, so depths cannot be compared; ` +
@@ -185,7 +219,9 @@ export function basinsCaption(model) {
   first.panels.forEach((p, k) => {
     const a = p.white;
     const b = last.panels[k].white;
-    const verb = b < a - 5e-4 ? 'falls' : b > a + 5e-4 ? 'rises' : 'stays the same';
+    // By the shares as written: two that read the same stay the same, and
+    // two that read differently moved the way the numbers did.
+    const verb = pct(a) === pct(b) ? 'stays the same' : b < a ? 'falls' : 'rises';
     if (!verbs.has(verb)) verbs.set(verb, []);
     verbs.get(verb).push(p.label);
   });

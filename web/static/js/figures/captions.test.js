@@ -2,7 +2,8 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
 import {basinsModel, energyModel, localMinima, prop31Model} from './model.js';
-import {basinsCaption, betaText, deg, energyCaption, fidelityNote, mSpans, num, pct, prop31Caption, settingsTable} from './captions.js';
+import {bandsText, basinsCaption, betaText, deg, energyCaption, fidelityDetails, fidelityNote, mSpans, num, pct, prop31Caption, settingsTable} from './captions.js';
+import {energyScales} from './draw.js';
 
 test('energyCaption: the angles and losses of the runs, the valleys of the panels drawn, the mode', () => {
   const m = energyModel(answer('energy'));
@@ -24,13 +25,16 @@ test('energyCaption: the angles and losses of the runs, the valleys of the panel
   assert.ok(energyCaption(energyModel(a), 'corrected').includes('42.0° after 5 U-Hop+ steps'));
 });
 
-test('fidelityNote: one sentence with the figure\'s own β', () => {
+test('fidelityNote: one short sentence; fidelityDetails: the figure\'s own β', () => {
+  const n = fidelityNote();
+  assert.ok(n.length <= 120, `${n.length} characters: ${n}`);
+  assert.equal(n.split(/[.;:] /).length <= 2 && n.split('. ').length, 1);
+  assert.ok(n.includes('1/β') && n.includes('colour scale'), n);
   const m = energyModel(answer('energy'));
-  const n = fidelityNote(m);
-  assert.ok(n.includes('β = 1.111 (1/0.9) and 20') && n.includes('up to 20 times too large'), n);
-  assert.equal(n.split('. ').length, 1);
+  const d = fidelityDetails(m);
+  assert.ok(d.includes('β = 1.111 (1/0.9) and 20') && d.includes('up to 20 times too large'), d);
   m.subfigures[1].beta = 8;
-  assert.ok(fidelityNote(m).includes('up to 8 times'));
+  assert.ok(fidelityDetails(m).includes('up to 8 times'));
 });
 
 test('basinsCaption: the white share of every panel at N = 0 and N = 5, and where it moved', () => {
@@ -74,4 +78,44 @@ test('number words', () => {
   assert.equal(betaText(1 / 0.05), '20');
   assert.equal(num(-0.000012346), '−1.235×10^−5');
   assert.equal(pct(0.0251), '2.5 %');
+});
+
+test('basinsCaption: a share moves as it reads: the same when written the same, else the way it went', () => {
+  const m = basinsModel(answer('basins'));
+  const [a, b] = [m.rows[0].panels[0], m.rows[3].panels[0]];
+  // 50.04 % and 50.06 % are written 50.0 % and 50.1 %: it rises.
+  a.white = 0.5004;
+  b.white = 0.5006;
+  assert.ok(basinsCaption(m).includes('50.0 %') && basinsCaption(m).includes('50.1 %'));
+  assert.match(basinsCaption(m), /rises for softmax/);
+  // 50.01 % and 50.04 % are both written 50.0 %: it stays the same.
+  a.white = 0.5001;
+  b.white = 0.5004;
+  assert.match(basinsCaption(m), /stays the same for softmax/);
+});
+
+test('energyCaption: a minimum shared by two equal cells is one valley', () => {
+  const m = energyModel(answer('energy'));
+  const row = m.subfigures[0].rows[0];
+  const {nx, ny} = row;
+  // A bowl whose bottom lies between the cells (1, 1) and (2, 2) of the 5 × 5 grid: those two are equal.
+  const bowl = new Float64Array(nx * ny);
+  for (let i = 0; i < ny; i++) for (let j = 0; j < nx; j++) bowl[i * nx + j] = (i - 1.5) ** 2 + (j - 1.5) ** 2 + 0.1 * (i - j) ** 2;
+  row.panels[0].corrected = bowl;
+  assert.match(energyCaption(m, 'corrected'), /\): 1, \d+, \d+ at N = 0/);
+});
+
+test('energyCaption: the number of colour bands is that of the bars drawn', () => {
+  const m = energyModel(answer('energy'));
+  for (const mode of ['published', 'corrected']) {
+    const counts = new Set();
+    for (const g of m.subfigures) for (const row of energyScales(g, mode)) for (const s of row) counts.add(s.colors.length);
+    const lo = Math.min(...counts);
+    const hi = Math.max(...counts);
+    assert.ok(lo < hi, `the test data has bars of ${lo} … ${hi} bands`);
+    const c = energyCaption(m, mode);
+    assert.ok(c.includes(`(${lo} to ${hi} bands, `), c);
+    assert.ok(!c.includes('(8 bands'), c);
+  }
+  assert.equal(bandsText({subfigures: [m.subfigures[0]]}, 'published').endsWith('bands'), true);
 });

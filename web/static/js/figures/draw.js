@@ -5,7 +5,7 @@
 
 import {memoryRGB, drawMarker, UNDEFINED_RGB, INK} from '../palette.js';
 import {bandColors} from './colormaps.js';
-import {bandOf, finiteRange, formatLevel, logTicks, niceLevels} from './levels.js';
+import {bandOf, finiteRange, logTicks, niceLevels, tickLabels} from './levels.js';
 
 /** FONT is the family of every text drawn on a canvas. */
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
@@ -204,11 +204,12 @@ export function drawColorBar(ctx, x, y, w, h, scale, orient, fontPx = 11) {
     ctx.fillStyle = INK;
     ctx.textBaseline = 'middle';
     const every = Math.max(1, Math.ceil((fontPx * 1.4 * n) / h));
-    levels.forEach((v, k) => {
-      if (k % every && k !== n) return;
+    const shown = levels.map((_, k) => k).filter((k) => k % every === 0 || k === n);
+    const labels = tickLabels(levels, step, shown);
+    shown.forEach((k, i) => {
       const ty = y + h - (k * h) / n;
       ctx.fillRect(x + bw, ty - 0.5, 3, 1);
-      ctx.fillText(formatLevel(v, step), x + bw + 5, Math.min(y + h - fontPx / 2, Math.max(y + fontPx / 2, ty)));
+      ctx.fillText(labels[i], x + bw + 5, Math.min(y + h - fontPx / 2, Math.max(y + fontPx / 2, ty)));
     });
   } else {
     const bh = Math.min(8, h * 0.4);
@@ -219,16 +220,25 @@ export function drawColorBar(ctx, x, y, w, h, scale, orient, fontPx = 11) {
     ctx.strokeRect(x + 0.5, y + 0.5, w - 1, bh - 1);
     ctx.fillStyle = INK;
     ctx.textBaseline = 'top';
-    const lo = formatLevel(levels[0], step);
-    const hi = formatLevel(levels[n], step);
+    // The ends, and the middle level when there is room for it; all
+    // with the decimals of those written.
+    const mid = Math.floor(n / 2);
+    let [lo, hi] = tickLabels(levels, step, [0, n]);
+    let midText = null;
+    if (n >= 2) {
+      const three = tickLabels(levels, step, [0, mid, n]);
+      const need = ctx.measureText(three[0]).width + ctx.measureText(three[2]).width + ctx.measureText(three[1]).width + 2 * fontPx;
+      if (w > need && x + (mid * w) / n - ctx.measureText(three[1]).width / 2 > x + ctx.measureText(three[0]).width + fontPx) {
+        [lo, midText, hi] = three;
+      }
+    }
     ctx.textAlign = 'left';
     ctx.fillText(lo, x, y + bh + 2);
     ctx.textAlign = 'right';
     ctx.fillText(hi, x + w, y + bh + 2);
-    if (w > ctx.measureText(lo).width + ctx.measureText(hi).width + 3 * fontPx * 3 && n >= 2) {
-      const mid = Math.floor(n / 2);
+    if (midText !== null) {
       ctx.textAlign = 'center';
-      ctx.fillText(formatLevel(levels[mid], step), x + (mid * w) / n, y + bh + 2);
+      ctx.fillText(midText, x + (mid * w) / n, y + bh + 2);
     }
   }
   ctx.restore();
@@ -254,24 +264,130 @@ export function prop31Axes(model) {
   return {xmin: 0, xmax: Math.ceil((p[p.length - 1].m + 5) / 10) * 10, ymin: 10 ** (Math.floor(2 * Math.log10(lo)) / 2), ymax: 10 ** (Math.ceil(2 * Math.log10(hi)) / 2)};
 }
 
+/** The items of the Prop. 3.1 chart's legend: text, colour, dash, whether a dot is drawn on the line. */
+const PROP31_LEGEND = [
+  ['upper bound (Prop. 3.1)', PROP31_COLORS.upper, [7, 4], false],
+  ['best known Δmin: ● proven, ○ best known', PROP31_COLORS.code, [], true],
+  ['lower bound (Prop. 3.1)', PROP31_COLORS.lower, [2, 3], false],
+];
+
+/**
+ * prop31Layout lays the Prop. 3.1 chart out in (x, y, w, h): the plot's
+ * box, its data-to-pixel maps X and Y, the radius of the dots, and the
+ * legend. The legend goes in the plot's top right corner when nothing
+ * drawn there would be covered (a dot, or a segment of a curve), and
+ * below the plot otherwise, its items flowing in lines as wide as the
+ * chart. Pure; measure(text) is the width of a text in the chart's font.
+ * @param {object} model prop31Model
+ * @param {(text: string) => number} measure
+ * @returns {{left: number, right: number, top: number, bottom: number,
+ *   X: (m: number) => number, Y: (v: number) => number, rad: number,
+ *   legend: {inside: boolean, box: {x: number, y: number, w: number, h: number},
+ *     items: {text: string, color: string, dash: number[], dot: boolean, x: number, y: number}[]}}}
+ */
+export function prop31Layout(model, x, y, w, h, fontPx, measure) {
+  const ax = prop31Axes(model);
+  // Room on the left for the axis title (rotated) and the widest tick.
+  const ticks = Math.max(...logTicks(ax.ymin, ax.ymax).map((t) => measure(tickText(t.value))));
+  const left = x + fontPx * 1.6 + ticks + 8;
+  const right = x + w - fontPx;
+  const top = y + fontPx;
+  const rad = Math.max(2.5, fontPx * 0.26);
+  const lh = fontPx * 1.5;
+  const swatch = fontPx * 3; // the line sample and the gap after it
+  const maps = (bottom) => ({
+    X: (m) => left + ((m - ax.xmin) / (ax.xmax - ax.xmin)) * (right - left),
+    Y: (v) => bottom - ((Math.log10(v) - Math.log10(ax.ymin)) / (Math.log10(ax.ymax) - Math.log10(ax.ymin))) * (bottom - top),
+  });
+  const item = ([text, color, dash, dot]) => ({text, color, dash, dot});
+
+  // Inside, top right: a box of one item per line.
+  const bottom = y + h - fontPx * 3.2;
+  const {X, Y} = maps(bottom);
+  const lw = Math.max(...PROP31_LEGEND.map(([t]) => measure(t))) + swatch + fontPx * 0.6;
+  const inBox = {x: right - lw - fontPx * 0.6, y: top + fontPx * 0.6, w: lw, h: lh * PROP31_LEGEND.length + fontPx * 0.6};
+  if (inBox.x > left && !coversData(model, X, Y, rad, inBox)) {
+    const items = PROP31_LEGEND.map((it, i) => ({...item(it), x: inBox.x + fontPx * 0.6, y: inBox.y + fontPx * 0.3 + lh * (i + 0.5)}));
+    return {left, right, top, bottom, X, Y, rad, legend: {inside: true, box: inBox, items}};
+  }
+
+  // Below: the items flow in lines under the axis title, the plot shrinks.
+  const items = [];
+  let line = 0;
+  let cx = left;
+  for (const it of PROP31_LEGEND) {
+    const iw = swatch + measure(it[0]);
+    if (cx > left && cx + iw > x + w) {
+      line++;
+      cx = left;
+    }
+    items.push({...item(it), x: cx, y: line});
+    cx += iw + fontPx * 1.5;
+  }
+  const lines = line + 1;
+  const boxH = lines * lh;
+  const below = y + h - boxH;
+  const plotBottom = below - fontPx * 3.4;
+  for (const it of items) it.y = below + lh * (it.y + 0.5);
+  const m = maps(plotBottom);
+  return {left, right, top, bottom: plotBottom, X: m.X, Y: m.Y, rad, legend: {inside: false, box: {x: left, y: below, w: x + w - left, h: boxH}, items}};
+}
+
+/**
+ * coversData says whether the rectangle box covers something the Prop. 3.1
+ * chart draws in its plot: a dot (with its radius) or a piece of a curve.
+ */
+export function coversData(model, X, Y, rad, box) {
+  const x0 = box.x - rad;
+  const x1 = box.x + box.w + rad;
+  const y0 = box.y - rad;
+  const y1 = box.y + box.h + rad;
+  const p = model.plotted;
+  for (const key of ['upper', 'lower', 'deltaMin']) {
+    for (let i = 0; i < p.length; i++) {
+      const ax = X(p[i].m);
+      const ay = Y(p[i][key]);
+      if (ax >= x0 && ax <= x1 && ay >= y0 && ay <= y1) return true;
+      if (i && segmentMeetsRect(X(p[i - 1].m), Y(p[i - 1][key]), ax, ay, x0, y0, x1, y1)) return true;
+    }
+  }
+  return false;
+}
+
+// segmentMeetsRect: does the segment (ax, ay)–(bx, by) meet the rectangle
+// [x0, x1] × [y0, y1]? (Liang–Barsky clipping.)
+function segmentMeetsRect(ax, ay, bx, by, x0, y0, x1, y1) {
+  let t0 = 0;
+  let t1 = 1;
+  const dx = bx - ax;
+  const dy = by - ay;
+  for (const [pp, q] of [[-dx, ax - x0], [dx, x1 - ax], [-dy, ay - y0], [dy, y1 - ay]]) {
+    if (pp === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const r = q / pp;
+    if (pp < 0) t0 = Math.max(t0, r);
+    else t1 = Math.min(t1, r);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
 /**
  * drawProp31Chart draws the Prop. 3.1 figure in (x, y, w, h): Δmin of the
  * best known codes against M (dots: filled proven, open best known) with
  * Prop. 3.1's upper and lower bounds, y on a log scale, axes, ticks, titles
- * and a legend.
+ * and a legend where it covers nothing (prop31Layout).
  */
 export function drawProp31Chart(ctx, x, y, w, h, model, fontPx = 12) {
   const ax = prop31Axes(model);
-  const left = x + fontPx * 4.2;
-  const right = x + w - fontPx;
-  const top = y + fontPx;
-  const bottom = y + h - fontPx * 3.2;
-  const X = (m) => left + ((m - ax.xmin) / (ax.xmax - ax.xmin)) * (right - left);
-  const Y = (v) => bottom - ((Math.log10(v) - Math.log10(ax.ymin)) / (Math.log10(ax.ymax) - Math.log10(ax.ymin))) * (bottom - top);
   ctx.save();
+  ctx.font = `${fontPx}px ${FONT}`;
+  const lay = prop31Layout(model, x, y, w, h, fontPx, (t) => ctx.measureText(t).width);
+  const {left, right, top, bottom, X, Y, rad} = lay;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(x, y, w, h);
-  ctx.font = `${fontPx}px ${FONT}`;
   // Grid and ticks.
   ctx.strokeStyle = '#e3e6eb';
   ctx.fillStyle = INK;
@@ -315,7 +431,6 @@ export function drawProp31Chart(ctx, x, y, w, h, model, fontPx = 12) {
   series('upper', PROP31_COLORS.upper, [7, 4]);
   series('lower', PROP31_COLORS.lower, [2, 3]);
   series('deltaMin', PROP31_COLORS.code, []);
-  const rad = Math.max(2.5, fontPx * 0.26);
   for (const r of p) {
     ctx.beginPath();
     ctx.arc(X(r.m), Y(r.deltaMin), rad, 0, 2 * Math.PI);
@@ -325,40 +440,32 @@ export function drawProp31Chart(ctx, x, y, w, h, model, fontPx = 12) {
     ctx.strokeStyle = PROP31_COLORS.code;
     ctx.stroke();
   }
-  // Legend, top right.
-  const items = [
-    ['upper bound (Prop. 3.1)', PROP31_COLORS.upper, [7, 4], null],
-    ['best known Δmin: ● proven, ○ best known', PROP31_COLORS.code, [], true],
-    ['lower bound (Prop. 3.1)', PROP31_COLORS.lower, [2, 3], null],
-  ];
-  ctx.font = `${fontPx}px ${FONT}`;
-  const lw = Math.max(...items.map(([t]) => ctx.measureText(t).width)) + fontPx * 3.6;
-  const lh = fontPx * 1.5;
-  const lx = right - lw - fontPx * 0.6;
-  const ly = top + fontPx * 0.6;
-  ctx.fillStyle = 'rgba(255, 255, 255, 0.92)';
-  ctx.fillRect(lx, ly, lw, lh * items.length + fontPx * 0.6);
-  ctx.strokeStyle = '#d5d9e0';
-  ctx.lineWidth = 1;
-  ctx.strokeRect(lx + 0.5, ly + 0.5, lw - 1, lh * items.length + fontPx * 0.6 - 1);
+  // Legend: in its box inside the plot, or in lines below it.
+  const lg = lay.legend;
+  if (lg.inside) {
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.92)';
+    ctx.fillRect(lg.box.x, lg.box.y, lg.box.w, lg.box.h);
+    ctx.strokeStyle = '#d5d9e0';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(lg.box.x + 0.5, lg.box.y + 0.5, lg.box.w - 1, lg.box.h - 1);
+  }
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  items.forEach(([text, color, dash, dot], i) => {
-    const cy = ly + fontPx * 0.3 + lh * (i + 0.5);
-    ctx.strokeStyle = color;
+  for (const it of lg.items) {
+    ctx.strokeStyle = it.color;
     ctx.lineWidth = 2;
-    ctx.setLineDash(dash);
-    line(ctx, lx + fontPx * 0.6, cy, lx + fontPx * 2.6, cy);
+    ctx.setLineDash(it.dash);
+    line(ctx, it.x, it.y, it.x + fontPx * 2, it.y);
     ctx.setLineDash([]);
-    if (dot) {
+    if (it.dot) {
       ctx.beginPath();
-      ctx.arc(lx + fontPx * 1.6, cy, rad, 0, 2 * Math.PI);
-      ctx.fillStyle = color;
+      ctx.arc(it.x + fontPx, it.y, rad, 0, 2 * Math.PI);
+      ctx.fillStyle = it.color;
       ctx.fill();
     }
     ctx.fillStyle = INK;
-    ctx.fillText(text, lx + fontPx * 3, cy);
-  });
+    ctx.fillText(it.text, it.x + fontPx * 2.4, it.y);
+  }
   ctx.restore();
 }
 

@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
 import {energyModel, prop31Model} from './model.js';
-import {energyScales, prop31Axes, rasterBasins, rasterEnergy} from './draw.js';
+import {coversData, energyScales, prop31Axes, prop31Layout, rasterBasins, rasterEnergy} from './draw.js';
 import {memoryRGB, UNDEFINED_RGB} from '../palette.js';
 
 const image = (w, h) => ({width: w, height: h, data: new Uint8ClampedArray(4 * w * h)});
@@ -55,4 +55,40 @@ test('prop31Axes: the y range holds every bound, at half decades', () => {
   assert.equal(ax.xmax, 140);
   for (const r of m.plotted) assert.ok(ax.ymin <= r.lower && r.upper <= ax.ymax);
   assert.ok(Number.isInteger(Math.round(2 * Math.log10(ax.ymin))));
+});
+
+test('prop31Layout: the legend covers no dot and no curve, at any width; inside when there is room, below on a phone', () => {
+  const m = prop31Model(answer('prop31'));
+  // Text about as wide as a sans-serif font sets it.
+  for (const aspect of [10 / 16, 3 / 4, 1]) {
+    for (let w = 260; w <= 1400; w += 20) {
+      const h = Math.round(w * aspect);
+      const f = w < 500 ? 10 : 12;
+      const lay = prop31Layout(m, 5, 7, w, h, f, (t) => t.length * f * 0.58);
+      const b = lay.legend.box;
+      const where = `${w} × ${h}: legend ${lay.legend.inside ? 'inside' : 'below'} at ${JSON.stringify(b)}`;
+      assert.ok(!coversData(m, lay.X, lay.Y, lay.rad, b), `${where} covers the data`);
+      assert.ok(b.x >= 5 && b.y >= 7 && b.x + b.w <= 5 + w + 1e-9 && b.y + b.h <= 7 + h + 1e-9, `${where} leaves the chart`);
+      assert.ok(lay.bottom - lay.top > h / 3, `${where}: the plot is ${lay.bottom - lay.top} px tall`);
+      if (!lay.legend.inside) assert.ok(b.y >= lay.bottom + f * 3, `${where}: the legend is on the axis title`);
+      // The y ticks (right-aligned 6 px left of the plot) clear the rotated axis title.
+      assert.ok(lay.left - 6 - '0.005'.length * f * 0.58 >= 5 + f * 1.5, `${where}: the ticks run into the axis title`);
+      for (const it of lay.legend.items) assert.ok(it.y > b.y && it.y < b.y + b.h, `${where}: item ${it.text} outside its box`);
+    }
+  }
+  assert.equal(prop31Layout(m, 0, 0, 320, 320, 10, (t) => t.length * 5.8).legend.inside, false);
+  assert.equal(prop31Layout(m, 0, 0, 852, 500, 13, (t) => t.length * 7.5).legend.inside, true);
+});
+
+test('coversData: a box on a dot or across a curve covers it; one in an empty corner does not', () => {
+  const m = prop31Model(answer('prop31'));
+  const X = (v) => v;
+  const Y = (v) => -100 * Math.log10(v);
+  const r = m.plotted[10];
+  assert.equal(coversData(m, X, Y, 2, {x: X(r.m) - 1, y: Y(r.deltaMin) - 1, w: 2, h: 2}), true);
+  // Between two plotted M, across the upper bound's segment only.
+  const [a, b] = [m.plotted[20], m.plotted[21]];
+  const mid = (Y(a.upper) + Y(b.upper)) / 2;
+  assert.equal(coversData(m, X, Y, 0, {x: (a.m + b.m) / 2 - 0.1, y: mid - 0.5, w: 0.2, h: 1}), true);
+  assert.equal(coversData(m, X, Y, 2, {x: 1000, y: -1000, w: 50, h: 50}), false);
 });

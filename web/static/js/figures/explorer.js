@@ -4,14 +4,18 @@
 
 import {encodeLink} from '../permalink.js';
 
-/** The explorer's input-view box for the figures' unit memories, as its presets have it. */
+/** The explorer's input-view box for unit memories, as its presets have it (the Prop. 3.1 figure's link). */
 export const LIVE_GRID = Object.freeze({nx: 128, ny: 128, xmin: -1.5, xmax: 1.5, ymin: -1.5, ymax: 1.5});
 
 /**
  * explorerScenario is a figure run's scenario as the explorer takes it:
  * the same memories, β, initial map, U-Hop+ and retrieval settings, at
- * iteration t, with the three maps, on the explorer's own grid, the
- * softmax energy as published or not.
+ * iteration t, with the three maps, the softmax energy as published or
+ * not, on the figure's grid: its nx × ny cells and its margin, with no
+ * bounds, so that the explorer fits its input view's box around the
+ * memories ± the margin when it loads, as the figure does. At t = 0 with
+ * the identity map (the row N = 0) that view is the figure's panel, cell
+ * for cell; the explorer's feature view keeps its own fixed box.
  * @param {object} scenario a run's scenario from the figure's answer
  * @param {number} t
  * @param {{paperSoftmaxEnergy?: boolean}} [opts]
@@ -20,7 +24,8 @@ export function explorerScenario(scenario, t, {paperSoftmaxEnergy = false} = {})
   const s = structuredClone(scenario);
   s.uhop = {...s.uhop, iterations: t};
   s.separations = ['softmax', 'entmax15', 'sparsemax'];
-  s.view = {paperSoftmaxEnergy, grid: {...LIVE_GRID}};
+  const g = scenario.view.grid;
+  s.view = {paperSoftmaxEnergy, grid: {nx: g.nx, ny: g.ny, margin: g.margin}};
   delete s.snapshots;
   return s;
 }

@@ -20,6 +20,9 @@ test('rowLinks: one link per row, the run\'s scenario at the row\'s iteration, i
     const run = l.n === 0 ? g.identity : g.authors;
     for (const k of ['memories', 'beta', 'normalizeMemories', 'featureMap', 'retrieval']) assert.deepEqual(scenario[k], run.scenario[k], k);
     assert.deepEqual({...scenario.uhop, iterations: 0}, {...run.scenario.uhop, iterations: 0});
+    // The figure's grid: its cells and its margin, the box fitted by the explorer.
+    const fg = run.scenario.view.grid;
+    assert.deepEqual(scenario.view.grid, {nx: fg.nx, ny: fg.ny, margin: fg.margin});
   }
   assert.equal(links[0].scenario.featureMap.init, 'identity');
   assert.equal(links[0].scenario.featureMap.W, undefined);

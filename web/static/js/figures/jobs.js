@@ -19,7 +19,9 @@ export const BUSY_RETRIES = 60;
  * message} while the server refuses the job for now (503 busy: it is
  * posted again after Retry-After), then the job itself each time it is
  * read ({id, state, progress: {done, total}, …}). onAccepted gets the job's
- * id once it is accepted (to cancel it). Resolves with the job's result;
+ * id once it is accepted (to cancel it). A job accepted done (its answer
+ * known to the server already) is read once more for its result, which
+ * the 202 answer does not carry. Resolves with the job's result;
  * rejects with an Error whose message is the server's.
  *
  * @param {{jobsPath: string, kind: string, request: object,
@@ -46,16 +48,26 @@ export async function runJob({jobsPath, kind, request, onUpdate = () => {}, onAc
   onUpdate(job);
   while (!ENDED.has(job.state)) {
     await sleep(pollMs);
-    const r = await fetch(`${jobsPath}/${job.id}`, {cache: 'no-store'});
-    const body = await readJSON(r);
-    if (!r.ok) throw apiError(r, body);
-    job = body;
+    job = await getJob(fetch, jobsPath, job.id);
     onUpdate(job);
+  }
+  if (job.state === 'done' && !('result' in job)) {
+    // Accepted done (a figure the server had computed before): the 202
+    // answer has no result; GET has it.
+    job = await getJob(fetch, jobsPath, job.id);
   }
   if (job.state === 'done' && job.status === 200) return job.result;
   if (job.state === 'failed') throw new Error(job.error?.message || 'the job failed');
   if (job.state === 'cancelled') throw new Error('the job was cancelled');
   throw new Error(job.result?.error?.message || `the job ended with status ${job.status}`);
+}
+
+// getJob reads the job id as it is now.
+async function getJob(fetch, jobsPath, id) {
+  const r = await fetch(`${jobsPath}/${id}`, {cache: 'no-store'});
+  const body = await readJSON(r);
+  if (!r.ok) throw apiError(r, body);
+  return body;
 }
 
 /** wait resolves after ms milliseconds. */
@@ -87,11 +99,14 @@ function apiError(r, body) {
 
 /**
  * progressView says what a job update looks like on the page: a fraction
- * for the bar (null: indeterminate), a short text and its state.
+ * for the bar (null: indeterminate), a short text and its state. seen
+ * are the updates shown before it: a job done without ever being seen
+ * queued or running was accepted done, answered from the server's copy.
  * @param {object} u an update of runJob
+ * @param {{state: string}[]} [seen]
  * @returns {{fraction: number|null, text: string, state: string}}
  */
-export function progressView(u) {
+export function progressView(u, seen = []) {
   const done = u.progress?.done ?? 0;
   const total = u.progress?.total ?? 0;
   const fraction = total > 0 ? Math.min(1, done / total) : null;
@@ -103,6 +118,9 @@ export function progressView(u) {
     case 'running':
       return {fraction, text: `computing: ${done} of ${total} chunks`, state: 'running'};
     case 'done':
+      if (!seen.some((e) => e.state === 'queued' || e.state === 'running')) {
+        return {fraction: 1, text: `computed before: the server's copy (${total} chunks)`, state: 'done'};
+      }
       return {fraction: 1, text: `computed: ${total} of ${total} chunks`, state: 'done'};
     default:
       return {fraction, text: u.state, state: u.state};

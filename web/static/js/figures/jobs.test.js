@@ -45,7 +45,8 @@ test('runJob posts the job, polls it and resolves with its result, reporting eve
 test('runJob posts again after Retry-After while the server is busy', async () => {
   const {fetch} = fakeServer([
     [503, {error: {code: 'busy', message: 'your address has 4 jobs'}}, {'Retry-After': '2'}],
-    [202, job('done', 1, 1, {status: 200, result: 7})],
+    [202, job('done', 1, 1, {status: 200})],
+    [200, job('done', 1, 1, {status: 200, result: 7})],
   ]);
   const updates = [];
   const slept = [];
@@ -67,6 +68,22 @@ test('runJob rejects with the server\'s message: a refused request, a failed job
 test('progressView: the bar and the words of each state', () => {
   assert.deepEqual(progressView(job('queued', 0, 12)), {fraction: 0, text: 'queued: waiting for a place (0 of 12 chunks)', state: 'queued'});
   assert.deepEqual(progressView(job('running', 3, 12)), {fraction: 0.25, text: 'computing: 3 of 12 chunks', state: 'running'});
-  assert.deepEqual(progressView(job('done', 12, 12)), {fraction: 1, text: 'computed: 12 of 12 chunks', state: 'done'});
+  assert.deepEqual(progressView(job('done', 12, 12), [{state: 'queued'}]), {fraction: 1, text: 'computed: 12 of 12 chunks', state: 'done'});
+  assert.deepEqual(progressView(job('done', 12, 12), [{state: 'busy'}]), {fraction: 1, text: 'computed before: the server\'s copy (12 chunks)', state: 'done'});
   assert.equal(progressView({state: 'busy', message: 'm'}).fraction, null);
+});
+
+test('runJob: a job accepted done (a figure computed before) is read once for its result, without waiting', async () => {
+  const {fetch, seen} = fakeServer([
+    [202, job('done', 202, 202, {status: 200})],
+    [200, job('done', 202, 202, {status: 200, result: {figure: 'basins'}})],
+  ]);
+  const updates = [];
+  const slept = [];
+  const result = await runJob({jobsPath: '/api/v1/jobs', kind: 'figure', request: {figure: 'basins'}, fetch,
+    sleep: async (ms) => slept.push(ms), onUpdate: (u) => updates.push(`${u.state} ${u.progress.done}/${u.progress.total}`)});
+  assert.deepEqual(result, {figure: 'basins'});
+  assert.deepEqual(updates, ['done 202/202']);
+  assert.deepEqual(slept, []);
+  assert.deepEqual(seen.map((s) => `${s.method} ${s.url}`), ['POST /api/v1/jobs', 'GET /api/v1/jobs/abc']);
 });

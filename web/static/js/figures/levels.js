@@ -97,9 +97,35 @@ export function bandOf(levels, v) {
  * @param {number} step the band width
  */
 export function formatLevel(v, step) {
-  const d = Math.max(0, Math.min(8, -Math.floor(Math.log10(step) + 1e-9) + (isHalfStep(step) ? 1 : 0)));
-  const s = (Math.abs(v) < step * 1e-9 ? 0 : v).toFixed(d);
+  const s = (Math.abs(v) < step * 1e-9 ? 0 : v).toFixed(levelDecimals(step));
   return s.replace('-', '−');
+}
+
+// levelDecimals is the number of decimals that writes every multiple of
+// step exactly.
+function levelDecimals(step) {
+  return Math.max(0, Math.min(8, -Math.floor(Math.log10(step) + 1e-9) + (isHalfStep(step) ? 1 : 0)));
+}
+
+/**
+ * tickLabels writes the levels of one colour bar that are shown (their
+ * indices, in order), all with the same number of decimals: the fewest
+ * that write every one of them exactly, so that a bar reads "−0.5 … −0.3",
+ * not "−0.500 … −0.300", and "−0.50 … −0.45" rather than "−0.5 … −0.45".
+ * "−" for minus.
+ * @param {number[]} levels
+ * @param {number} step the band width
+ * @param {number[]} indices of the levels shown
+ * @returns {string[]}
+ */
+export function tickLabels(levels, step, indices) {
+  const most = levelDecimals(step);
+  const values = indices.map((k) => (Math.abs(levels[k]) < step * 1e-9 ? 0 : levels[k]));
+  let d = 0;
+  for (const v of values) {
+    while (d < most && Math.abs(Number(v.toFixed(d)) - v) > step * 1e-6) d++;
+  }
+  return values.map((v) => v.toFixed(d).replace('-', '−'));
 }
 
 // isHalfStep: widths like 2.5 or 0.25 need one digit more than their decade.

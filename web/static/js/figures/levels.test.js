@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {bandOf, finiteRange, formatLevel, logTicks, niceLevels} from './levels.js';
+import {bandOf, finiteRange, formatLevel, logTicks, niceLevels, tickLabels} from './levels.js';
 
 test('niceLevels: at most 8 bands of a nice width covering the range, as MaxNLocator', () => {
   assert.deepEqual(niceLevels(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
@@ -52,4 +52,21 @@ test('logTicks: the decades in range, with 2 and 5 between when there are few', 
   assert.deepEqual(logTicks(0.004, 3).map((t) => t.value), [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]);
   assert.deepEqual(logTicks(1e-6, 1e3).filter((t) => t.major).map((t) => t.value), [1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 100, 1000]);
   assert.ok(logTicks(1e-6, 1e3).every((t) => t.major));
+});
+
+test('tickLabels: one bar\'s labels share their decimals, the fewest that write them exactly', () => {
+  // The step as the bars have it: the difference of two levels, with its float noise.
+  const quarter = niceLevels(-0.5, -0.3);
+  const q = quarter[1] - quarter[0];
+  assert.ok(Math.abs(q - 0.025) < 1e-12);
+  const n = quarter.length - 1;
+  assert.deepEqual(tickLabels(quarter, q, [0, n]), ['−0.5', '−0.3']);
+  assert.deepEqual(tickLabels(quarter, q, [0, 4, n]), ['−0.5', '−0.4', '−0.3']);
+  assert.deepEqual(tickLabels(quarter, q, [0, 1, 2]), ['−0.500', '−0.475', '−0.450']);
+  assert.deepEqual(tickLabels(quarter, q, [0, 2]), ['−0.50', '−0.45']);
+  const hundredth = niceLevels(-0.51, -0.44);
+  assert.deepEqual(tickLabels(hundredth, hundredth[1] - hundredth[0], [0, hundredth.length - 1]), ['−0.51', '−0.44']);
+  assert.deepEqual(tickLabels([-30, -25, -20, -15, -10, -5, 0, 5], 5, [0, 7]), ['−30', '5']);
+  assert.deepEqual(tickLabels([-1e-17, 0.1, 0.2], 0.1, [0, 1]), ['0.0', '0.1']);
+  assert.deepEqual(tickLabels([0, 1, 2], 1, [0, 2]), ['0', '2']);
 });

@@ -11,14 +11,14 @@
 
 import {byTestId, h} from '../dom.js';
 import {drawMarker} from '../palette.js';
-import {betaText, basinsCaption, energyCaption, fidelityNote, pct, prop31Caption, settingsTable} from './captions.js';
+import {betaText, basinsCaption, energyCaption, fidelityDetails, fidelityNote, pct, prop31Caption, settingsTable} from './captions.js';
 import {composeBasins, composeEnergy, composeProp31} from './compose.js';
 import {drawBasinsPanel, drawColorBar, drawEnergyPanel, drawProp31Chart, energyScales} from './draw.js';
 import {codeScenario, explorerHref, rowLinks} from './explorer.js';
 import {basinsCSV, curlLines, energyCSV, fileBase, prop31CSV, requestFile, whiteCSV} from './exportdata.js';
 import {progressView, runJob} from './jobs.js';
 import {basinsModel, energyModel, prop31Model} from './model.js';
-import {formatLevel} from './levels.js';
+import {tickLabels} from './levels.js';
 
 const JOBS_PATH = document.body.dataset.jobsPath;
 const FIGURES_URL = document.body.dataset.figuresUrl;
@@ -48,7 +48,7 @@ const kinds = {
     build: energyModel,
     render: renderEnergy,
     caption: (m) => energyCaption(m, fidelity),
-    compose: (m) => composeEnergy(m, fidelity, {note: fidelityNote(m), caption: energyCaption(m, fidelity)}),
+    compose: (m) => composeEnergy(m, fidelity, {note: fidelityDetails(m), caption: energyCaption(m, fidelity)}),
     csv: (m) => [[`${fileBase('energy')}.csv`, energyCSV(m)]],
     links: (m) => rowLinks(m, {explorerPath: EXPLORER_PATH, show: 'energy', paperSoftmaxEnergy: fidelity === 'published'}),
     pngName: () => `${fileBase('energy')}-${fidelity === 'published' ? 'as-published' : 'corrected'}.png`,
@@ -129,13 +129,14 @@ async function compute(id) {
 // showProgress shows a job update on the figure's bar and records it.
 function showProgress(id, u) {
   const f = figures[id];
-  const v = progressView(u);
+  const v = progressView(u, f.events);
   const done = u.progress?.done ?? 0;
   const total = u.progress?.total ?? 0;
+  const fromCopy = u.state === 'done' && v.text.startsWith('computed before');
   f.events.push(Object.freeze({state: u.state, done, total}));
   f.status = v.state;
   let text = v.text;
-  if (u.state === 'done' && u.startedAt && u.endedAt) {
+  if (u.state === 'done' && u.startedAt && u.endedAt && !fromCopy) {
     text += `, in ${((Date.parse(u.endedAt) - Date.parse(u.startedAt)) / 1000).toFixed(2)} s on the server`;
   }
   const job = byTestId(`job-${id}`, f.section);
@@ -169,7 +170,10 @@ function render(id) {
   byTestId(`caption-${id}`, f.section).textContent = k.caption(f.model);
   fillSettings(byTestId(`settings-${id}`, f.section), settingsTable(f.model));
   fillLinks(id);
-  if (id === 'energy') byTestId('fidelity-note', f.section).textContent = fidelityNote(f.model);
+  if (id === 'energy') {
+    byTestId('fidelity-note', f.section).textContent = fidelityNote();
+    byTestId('fidelity-details', f.section).textContent = fidelityDetails(f.model);
+  }
 }
 
 // redraw paints every canvas of figure id at its current size.
@@ -216,7 +220,8 @@ function canvasBox(cls, label, paints, paint) {
 }
 
 function scaleWords(s) {
-  return `colour scale: ${formatLevel(s.levels[0], s.step)} (dark) to ${formatLevel(s.levels[s.levels.length - 1], s.step)} (light), ${s.levels.length - 1} bands`;
+  const [lo, hi] = tickLabels(s.levels, s.step, [0, s.levels.length - 1]);
+  return `colour scale: ${lo} (dark) to ${hi} (light), ${s.levels.length - 1} bands`;
 }
 
 function rowHead(row) {

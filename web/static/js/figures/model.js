@@ -173,25 +173,53 @@ export function prop31Model(answer) {
 }
 
 /**
- * localMinima counts the cells of a grid strictly lower than each of
- * their 8 neighbours, the border excluded: the valleys of the landscape
- * inside the plotted box.
+ * localMinima counts the minima of a grid inside the plotted box: the
+ * sets of cells of one value, connected through their 8 neighbours, whose
+ * every other neighbour is strictly higher and none of which lies on the
+ * border (a minimum there may go on outside the box). A single cell lower
+ * than its 8 neighbours is such a set; so is a plateau of equal cells, such
+ * as the two diagonal cells that share a minimum half-way between them,
+ * which counts once. A set beside a value that is not a number is not
+ * counted (what lies there is unknown).
  * @param {ArrayLike<number>} e row-major nx·ny values
  * @param {number} nx
  * @param {number} ny
  */
 export function localMinima(e, nx, ny) {
+  const seen = new Uint8Array(nx * ny);
+  const stack = [];
   let n = 0;
   for (let i = 1; i + 1 < ny; i++) {
     for (let j = 1; j + 1 < nx; j++) {
-      const v = e[i * nx + j];
-      if (!Number.isFinite(v)) continue;
+      const start = i * nx + j;
+      const v = e[start];
+      if (seen[start] || !Number.isFinite(v)) continue;
+      // Flood the set of cells equal to v around start; it is a minimum
+      // when nothing around it is lower (or unknown) and it stays inside.
       let min = true;
-      for (let di = -1; di <= 1 && min; di++) {
-        for (let dj = -1; dj <= 1; dj++) {
-          if ((di || dj) && !(v < e[(i + di) * nx + j + dj])) {
-            min = false;
-            break;
+      seen[start] = 1;
+      stack.push(start);
+      while (stack.length) {
+        const k = stack.pop();
+        const ki = Math.floor(k / nx);
+        const kj = k - ki * nx;
+        if (ki === 0 || kj === 0 || ki === ny - 1 || kj === nx - 1) min = false;
+        for (let di = -1; di <= 1; di++) {
+          const ii = ki + di;
+          if (ii < 0 || ii >= ny) continue;
+          for (let dj = -1; dj <= 1; dj++) {
+            const jj = kj + dj;
+            if ((!di && !dj) || jj < 0 || jj >= nx) continue;
+            const q = ii * nx + jj;
+            const w = e[q];
+            if (w === v) {
+              if (!seen[q]) {
+                seen[q] = 1;
+                stack.push(q);
+              }
+            } else if (!(w > v)) {
+              min = false;
+            }
           }
         }
       }

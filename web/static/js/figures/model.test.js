@@ -94,3 +94,33 @@ test('localMinima counts the interior cells lower than their 8 neighbours', () =
   assert.equal(localMinima(two, n, n), 2);
   assert.equal(localMinima(slope, n, n), 0);
 });
+
+test('localMinima: a plateau of equal cells with everything around it higher is one minimum', () => {
+  const n = 7;
+  const grid = (f) => {
+    const e = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) e[i * n + j] = f(i, j);
+    return e;
+  };
+  // Two memories merged into one minimum half-way between two diagonal
+  // cells (as Figure 1's softmax at β = 1/0.9): the two cells are equal.
+  const diag = grid((i, j) => ((i - 3.5) ** 2 + (j - 3.5) ** 2) + ((i - j) ** 2) * 0.1);
+  assert.equal(diag[3 * n + 3], diag[4 * n + 4]);
+  assert.equal(localMinima(diag, n, n), 1);
+  // A flat-bottomed bowl: a 3 × 3 plateau.
+  const flat = grid((i, j) => Math.max(Math.abs(i - 3), Math.abs(j - 3), 1));
+  assert.equal(localMinima(flat, n, n), 1);
+  // Two plateaus of the same value, apart: two minima.
+  const two = grid((i, j) => Math.min(Math.abs(i - 2) + Math.abs(j - 1), Math.abs(i - 4) + Math.abs(j - 5)) < 1 ? 0 : 1);
+  assert.equal(localMinima(two, n, n), 2);
+  // A plateau that reaches the border may go on lower outside the box.
+  const edge = grid((i, j) => (i <= 3 ? 0 : i));
+  assert.equal(localMinima(edge, n, n), 0);
+  // A plateau beside a lower cell is a terrace, not a minimum; the lower cell is one.
+  const terrace = grid((i, j) => (i === 3 && j === 5 ? -1 : Math.max(Math.abs(i - 3), Math.abs(j - 3), 1)));
+  assert.equal(localMinima(terrace, n, n), 1);
+  // Beside a value that is not a number, nothing is known.
+  const hole = grid((i, j) => (i - 3) ** 2 + (j - 3) ** 2);
+  hole[2 * n + 3] = NaN;
+  assert.equal(localMinima(hole, n, n), 0);
+});
