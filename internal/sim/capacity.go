@@ -232,3 +232,23 @@ func (r *Run) MeanFeatureNorm(t int) float64 {
 	}
 	return sum / float64(r.m)
 }
+
+// NormalizeRows scales every row of x (rows of n numbers, row-major) to
+// unit length in place, exactly as New normalises memories (without
+// overflow or underflow, see norm.go). A row of zeros has no direction: it
+// is left as it is, and the index of the first one is returned; −1 when
+// there is none. Every value must be finite.
+func NormalizeRows(x []float64, n int) (firstZero int) {
+	firstZero = -1
+	for i := 0; i+n <= len(x); i += n {
+		row := x[i : i+n]
+		if maxAbs(row) == 0 {
+			if firstZero < 0 {
+				firstZero = i / n
+			}
+			continue
+		}
+		normalize(row, row)
+	}
+	return firstZero
+}
