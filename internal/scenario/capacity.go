@@ -93,11 +93,12 @@ func (s *MemorySource) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON implements json.Marshaler: the form it was decoded from.
+// MarshalJSON implements json.Marshaler: the form it was decoded from
+// (an object, {} when it had no "gaussian").
 func (s MemorySource) MarshalJSON() ([]byte, error) {
-	if s.Gaussian != nil {
+	if s.Rows == nil { // an object, possibly without "gaussian"
 		return json.Marshal(struct {
-			Gaussian *MemoryGaussian `json:"gaussian"`
+			Gaussian *MemoryGaussian `json:"gaussian,omitempty"`
 		}{s.Gaussian})
 	}
 	return json.Marshal(s.Rows)
@@ -120,11 +121,12 @@ func (s *QuerySource) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON implements json.Marshaler: the form it was decoded from.
+// MarshalJSON implements json.Marshaler: the form it was decoded from
+// (an object, {} when it had no "gaussian").
 func (s QuerySource) MarshalJSON() ([]byte, error) {
-	if s.Gaussian != nil {
+	if s.Rows == nil { // an object, possibly without "gaussian"
 		return json.Marshal(struct {
-			Gaussian *QueryGaussian `json:"gaussian"`
+			Gaussian *QueryGaussian `json:"gaussian,omitempty"`
 		}{s.Gaussian})
 	}
 	return json.Marshal(s.Rows)
