@@ -352,45 +352,60 @@ func (cp *CapacityPlan) ModelSettings(i int) sim.ModelSettings {
 }
 
 // The capacity lab's cost model, in nanoseconds of one core, calibrated
-// by BenchmarkCapacityUnits (internal/api): one retrieval update of one
-// query costs, per memory, about capacityMulAddNs per multiply-add of its
-// scores and its update (d each for the plain and the kernelized model;
-// D_Φ and d for the normalised one, whose features add D_Φ·d per update)
-// and the separation map's own cost per memory.
-const (
-	capacityMulAddNs = 1.0
-)
-
-// capacitySepNs is the estimated worst cost of the separation map sep per
-// memory and update, for M memories, in nanoseconds of one core.
-func capacitySepNs(sep separation.Map, m int) float64 {
-	return renderUnitNs(sep, m)
-}
+// by BenchmarkCapacityUnits (internal/api) on a 2-core AMD EPYC: one
+// retrieval update of one query costs, per memory, capacityMulAddNs per
+// multiply-add of its scores and of its update (d each for the plain and
+// the kernelized model; D_Φ and d for the normalised one, whose features
+// add D_Φ·d per update) and the map's own cost per memory (renderUnitNs);
+// each query adds its label (M·d per model) and, in the kernelized model,
+// its energy (D_Φ·d). Over shapes from M = 2 to 1024 and d = 5 to 512,
+// every map, with and without the normalised model, the model is 1.2 to
+// 5.3 times the time measured at β = 0.01 and 1 (where few queries settle
+// early; up to 26 times at β = 20, where most do): the least with M = 10,
+// d = 5, where each update is a few hundred nanoseconds of fixed cost, the
+// most with M = 1024, d = 64, whose products overlap (0.35 ns per
+// multiply-add) and whose sparse updates skip most memories.
+const capacityMulAddNs = 1.0
 
 // updateNs is the estimated worst cost of one retrieval update of one
-// query of each model of map sep: the plain and the kernelized model, and
-// the normalised one if asked.
+// query by every model of map sep: the plain and the kernelized model,
+// and the normalised one if asked.
 func (cp *CapacityPlan) updateNs(sep separation.Map) float64 {
 	m, d, k := cp.Dims()
 	mf, df, kf := float64(m), float64(d), float64(k)
-	sepNs := capacitySepNs(sep, m)
-	one := mf * (2*df*capacityMulAddNs + sepNs)
-	ns := 2 * one
+	sepNs := renderUnitNs(sep, m)
+	ns := 2 * mf * (2*df*capacityMulAddNs + sepNs)
 	if cp.NormalizeFeatures {
 		ns += mf*((kf+df)*capacityMulAddNs+sepNs) + kf*df*capacityMulAddNs
 	}
 	return ns
 }
 
+// queryNs is the estimated worst cost of what every query costs once per
+// map besides its updates: the labels of its final states (M·d per model)
+// and the kernelized model's energy at the query (D_Φ·d).
+func (cp *CapacityPlan) queryNs() float64 {
+	m, d, k := cp.Dims()
+	models := 2.0
+	if cp.NormalizeFeatures {
+		models = 3
+	}
+	return (models*float64(m*d) + float64(k*d)) * capacityMulAddNs
+}
+
 // RetrievalWork is the estimated worst CPU time of the retrievals, in
 // nanoseconds of one core: Q queries, each through retrieval.steps updates
-// of every model of every map (the early stop of settled queries aside).
+// of every model of every map (the early stop of settled queries aside)
+// and queryNs; and, per model, one update from each of the M memories (a
+// model finds which memories are fixed points when it is built).
 func (cp *CapacityPlan) RetrievalWork() float64 {
-	per := 0.0
+	m, _, _ := cp.Dims()
+	q := float64(cp.NQueries)
+	work := 0.0
 	for _, sep := range cp.Frame.Separations {
-		per += cp.updateNs(sep)
+		work += (q*float64(cp.Frame.Steps)+float64(m))*cp.updateNs(sep) + q*cp.queryNs()
 	}
-	return float64(cp.NQueries) * float64(cp.Frame.Steps) * per
+	return work
 }
 
 // Work is the estimated worst CPU time of the capacity run, in nanoseconds

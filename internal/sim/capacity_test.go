@@ -462,3 +462,38 @@ func TestNormalizedModel(t *testing.T) {
 		t.Errorf("mean feature norm %g, and %g with Φ scaled by 4", n1, n4)
 	}
 }
+
+// TestDotWide: the wide dot product sums in the documented order, and
+// Hopfield scores take it from n = 8 on and the index order below.
+func TestDotWide(t *testing.T) {
+	a := []float64{1e16, 3, -1e16, 5, 7, 1, 2, 0.5, 0.25, 1e-3}
+	b := []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
+	s0, s1, s2, s3 := 1e16+7, 3+1.0, -1e16+2, 5+0.5
+	want := (s0 + s1) + (s2 + s3) + 0.25 + 1e-3
+	if got := dotWide(a, b); got != want {
+		t.Errorf("dotWide = %v, want %v", got, want)
+	}
+	plain := 0.0
+	for i := range a {
+		plain += a[i] * b[i]
+	}
+	if plain == want {
+		t.Fatal("the case does not tell the orders apart")
+	}
+	for _, n := range []int{7, 8, 10} {
+		h := &Hopfield{a: a[:n], c: []float64{0.5}}
+		z := make([]float64, 1)
+		h.scores(z, b[:n])
+		seq := 0.0
+		for i := range n {
+			seq += a[i] * b[i]
+		}
+		w := seq
+		if n >= wideDot {
+			w = dotWide(a[:n], b[:n])
+		}
+		if z[0] != w+0.5 {
+			t.Errorf("n = %d: scores %v, want %v", n, z[0], w+0.5)
+		}
+	}
+}
