@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"hoplab/internal/scenario"
+	"hoplab/internal/workpool"
 )
 
 // BenchmarkCapacityUnits measures what the capacity work limits count, on
@@ -75,5 +77,30 @@ func BenchmarkCapacityUnits(b *testing.B) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkCapacityDefault times POST /api/v1/capacity end to end on a
+// pool of two workers, as the server runs it, for the authors' synthetic
+// setting (defaultCapacity: d = 5, M = 10, D_Φ = 5, β = 1, 20 steps, 20
+// Adam steps of lr 1 with the paper loss and τ = 0.1, 1000 queries, the
+// three maps), without and with the normalised model:
+//
+//	go test ./internal/api -run '^$' -bench CapacityDefault -count 5
+func BenchmarkCapacityDefault(b *testing.B) {
+	pool := workpool.New(2)
+	defer pool.Close()
+	h := newServer(Config{Pool: pool}).routes(nil)
+	for _, c := range []struct{ name, body string }{
+		{"plain", strings.Replace(defaultCapacity, `"normalizeFeatures": true`, `"normalizeFeatures": false`, 1)},
+		{"normalized", defaultCapacity},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if rec := request(h, http.MethodPost, capacityPath, "application/json", c.body); rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %.300s", rec.Code, rec.Body)
+				}
+			}
+		})
 	}
 }
