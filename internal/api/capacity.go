@@ -41,10 +41,10 @@ func (s *server) prepareCapacity(body []byte, job bool) (*scenario.CapacityPlan,
 }
 
 // capacityChunks is the total of a capacity computation's progress: the
-// training chunks, then the chunks of the retrievals.
+// training chunks, then the chunks of the retrievals, map after map.
 func capacityChunks(cp *scenario.CapacityPlan) int64 {
 	training, _ := trainingChunks(&cp.Plan)
-	return int64(training + sim.ChunksOf(cp.NQueries, 1, cp.EvaluationChunks()))
+	return int64(training + len(cp.Frame.Separations)*sim.ChunksOf(cp.NQueries, 1, cp.EvaluationChunks()))
 }
 
 // handleCapacity serves POST /api/v1/capacity: it checks the request
@@ -129,7 +129,7 @@ var capacityModels = []string{"raw", "kernelized", "kernelizedNormalized"}
 // counting its chunks in prog (if not nil): N U-Hop+ steps as /run takes
 // them, then, for every map, the retrieval of every query by the plain
 // model, the kernelized model of W_N, b_N and (if asked) the normalised
-// one, in one evaluation of the queries. It writes the answer to out and
+// one, in one evaluation of the queries per map. It writes the answer to out and
 // returns its status: 200 with the histograms, or 422 with a diverged
 // run's error and trajectory, as /run answers it. An error means there is
 // no answer: ctx ended, or the computation failed.
@@ -155,7 +155,9 @@ func (s *server) computeCapacity(ctx context.Context, cp *scenario.CapacityPlan,
 	}
 	seps := cp.Frame.Separations
 	hists := make([]sim.SupportHistogram, len(seps)*models)
-	targets := make([]sim.Target, 0, len(hists))
+	runner := s.runner(ctx, job)
+	// One evaluation per map, so that only its models (each with an M×d
+	// matrix or two) are held at a time.
 	for i := range seps {
 		ms := cp.ModelSettings(i)
 		plain, err := run.PlainModel(ms)
@@ -166,7 +168,7 @@ func (s *server) computeCapacity(ctx context.Context, cp *scenario.CapacityPlan,
 		if err != nil {
 			return 0, err
 		}
-		targets = append(targets, sim.Target{Model: plain, Measure: &hists[i*models]}, sim.Target{Model: kern, Measure: &hists[i*models+1]})
+		targets := []sim.Target{{Model: plain, Measure: &hists[i*models]}, {Model: kern, Measure: &hists[i*models+1]}}
 		if cp.NormalizeFeatures {
 			norm, err := run.NormalizedModel(n, ms)
 			if err != nil {
@@ -174,15 +176,15 @@ func (s *server) computeCapacity(ctx context.Context, cp *scenario.CapacityPlan,
 			}
 			targets = append(targets, sim.Target{Model: norm, Measure: &hists[i*models+2]})
 		}
+		ev, err := sim.NewEvaluationChunks(set, targets, cp.EvaluationChunks())
+		if err != nil {
+			return 0, err
+		}
+		if err := runner.Run(ev.Chunks(), ev); err != nil {
+			return 0, err
+		}
+		ev.Finish()
 	}
-	ev, err := sim.NewEvaluationChunks(set, targets, cp.EvaluationChunks())
-	if err != nil {
-		return 0, err
-	}
-	if err := s.runner(ctx, job).Run(ev.Chunks(), ev); err != nil {
-		return 0, err
-	}
-	ev.Finish()
 
 	res := &capacityResult{
 		seps: make([]string, len(seps)), models: models, hists: hists, queries: cp.NQueries,

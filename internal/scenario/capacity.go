@@ -452,11 +452,12 @@ func DecodeCapacity(body []byte) (*Capacity, error) {
 // cancelled job stops, within about this time.
 const CapacityChunkNs = 5e6
 
-// EvaluationChunks is the number of chunks the retrievals aim at: their
-// work (RetrievalWork) in chunks of about CapacityChunkNs, at least
-// sim.DefaultChunks and at most 4096 (fewer when there are fewer
+// EvaluationChunks is the number of chunks the retrievals of one map aim
+// at (they are evaluated map by map): their share of the work
+// (RetrievalWork over the maps) in chunks of about CapacityChunkNs, at
+// least sim.DefaultChunks and at most 4096 (fewer when there are fewer
 // queries: a chunk is whole queries).
 func (cp *CapacityPlan) EvaluationChunks() int {
-	n := cp.RetrievalWork() / CapacityChunkNs
+	n := cp.RetrievalWork() / float64(max(len(cp.Frame.Separations), 1)) / CapacityChunkNs
 	return int(min(max(n, sim.DefaultChunks), maxFrameChunks))
 }
