@@ -381,3 +381,23 @@ func TestCapacityLimitsOnAboutPage(t *testing.T) {
 		}
 	}
 }
+
+// TestCapacityOneMemory: with one memory every query ends on it, and the
+// angles and the loss, which need a pair, are null.
+func TestCapacityOneMemory(t *testing.T) {
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
+	status, header, raw := postCapacityTo(h, `{"memories": [[3, 4]], "queries": {"gaussian": {"count": 50}}, "featureMap": {"init": "torchLinear"},
+		"uhop": {"iterations": 3}, "retrieval": {"normalizeFeatures": true}}`)
+	res := capacityOf(t, status, header, raw)
+	for _, e := range res.Capacity {
+		for _, hist := range [][]int{e.Raw, e.Kernelized, e.KernelizedNormalized} {
+			if !slices.Equal(hist, []int{0, 50}) {
+				t.Errorf("%s: %v, want all 50 queries of support 1", e.Separation, hist)
+			}
+		}
+	}
+	g := res.Geometry
+	if g.Before.MinAngleDeg != nil || g.After.MinAngleDeg != nil || res.Trajectory[3].Loss != nil || g.After.MeanFeatureNorm <= 0 {
+		t.Errorf("geometry %+v, loss %v; want null angles and loss, a feature length", g, res.Trajectory[3].Loss)
+	}
+}
