@@ -13,6 +13,7 @@
 //	GET  /static/*     the embedded assets
 //	POST /api/v1/run   run a scenario (docs/api.md)
 //	POST /api/v1/figures  compute one of the paper's figures (figures.go)
+//	POST /api/v1/capacity  metastable-state histograms of the capacity lab (capacity.go)
 //	POST /api/v1/jobs  run a request as a background job (docs/api.md, "Jobs")
 //	GET, DELETE /api/v1/jobs/{id}  follow a job, cancel it
 //	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
@@ -33,7 +34,8 @@
 // scenario.
 //
 // POST /api/v1/jobs takes a request of one of the job kinds (jobkinds.go;
-// "run" takes a /run scenario, "figure" a figure request), checks it entirely as the kind's endpoint
+// "run" takes a /run scenario, "figure" a figure request, "capacity" a
+// capacity request), checks it entirely as the kind's endpoint
 // does, and computes it in the background (jobstore.go): queued, then at
 // most Limits.MaxRunningJobs at once, each as an owner of its own at
 // Background priority on the shared pool. GET /api/v1/jobs/{id} follows it

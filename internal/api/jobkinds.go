@@ -25,11 +25,12 @@ type jobKind struct {
 	prepare func(s *server, request []byte) (*jobWork, error)
 }
 
-// jobKinds lists the kinds by their name in "kind". A new kind (the
-// capacity lab's "capacity") adds a line here.
+// jobKinds lists the kinds by their name in "kind". A new kind adds a
+// line here.
 var jobKinds = map[string]jobKind{
-	"run":    {endpoint: "POST /api/v1/run", prepare: prepareRunJob},
-	"figure": {endpoint: "POST " + figuresPath, prepare: prepareFigureJob},
+	"run":           {endpoint: "POST /api/v1/run", prepare: prepareRunJob},
+	"figure":        {endpoint: "POST " + figuresPath, prepare: prepareFigureJob},
+	jobKindCapacity: {endpoint: "POST " + capacityPath, prepare: prepareCapacityJob},
 }
 
 // jobKindNames returns the names of the kinds, sorted.

@@ -350,7 +350,8 @@ func TestJobEnvelope(t *testing.T) {
 	for _, tt := range []struct {
 		body, code, field, message string
 	}{
-		{`{"kind": "capacity", "request": ` + sc + `}`, scenario.CodeInvalidField, "kind", `unknown kind "capacity": want one of figure, run`},
+		{`{"kind": "basins", "request": ` + sc + `}`, scenario.CodeInvalidField, "kind", `unknown kind "basins": want one of capacity, figure, run`},
+		{`{"kind": "capacity", "request": ` + sc + `}`, scenario.CodeInvalidField, "queries", "is required"},
 		{`{"request": ` + sc + `}`, scenario.CodeInvalidField, "kind", "is required"},
 		{`{"kind": null, "request": ` + sc + `}`, scenario.CodeInvalidField, "kind", "is required"},
 		{`{"kind": 1, "request": ` + sc + `}`, scenario.CodeInvalidField, "kind", "must be a string"},

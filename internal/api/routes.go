@@ -56,6 +56,7 @@ type Config struct {
 //	GET  /static/*     embedded assets (ETag, revalidated on every use)
 //	POST /api/v1/run   run a scenario (docs/api.md)
 //	POST /api/v1/figures  compute one of the paper's figures (docs/api.md, "Figures")
+//	POST /api/v1/capacity  metastable-state statistics (docs/api.md)
 //	POST /api/v1/jobs  run a request as a background job (docs/api.md, "Jobs")
 //	GET, DELETE /api/v1/jobs/{id}  follow a job, cancel it
 //	GET  /api/v1/live  a live session over a websocket (docs/protocol.md)
@@ -156,6 +157,7 @@ func (s *server) routes(extra func(chi.Router)) http.Handler {
 	r.Get("/static/*", s.static.ServeHTTP)
 	r.Post("/api/v1/run", s.handleRun)
 	r.Post(figuresPath, s.handleFigure)
+	r.Post(capacityPath, s.handleCapacity)
 	r.Post(jobsPath, s.handleCreateJob)
 	r.Get(jobsPath+"/{id}", s.handleGetJob)
 	r.Delete(jobsPath+"/{id}", s.handleDeleteJob)

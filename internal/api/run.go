@@ -93,8 +93,40 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 // not nil, counts its chunks, computeChunks(p) in all; the caller sets its
 // total (a figure's job counts the chunks of several runs in one total).
 func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.Owner, prog *workpool.Progress) (*result, error) {
-	training, perChunk := trainingChunks(p)
 	job := workpool.Job{Owner: owner, Priority: workpool.Background, Kind: "run", Progress: prog}
+	run, err := s.train(ctx, p, job)
+	if err != nil {
+		return nil, err
+	}
+	res := &result{
+		trajectory: make([]sim.State, p.Iterations+1),
+		frames:     make([]sim.Frame, len(p.Snapshots)),
+	}
+	for t := range res.trajectory {
+		res.trajectory[t] = run.State(t)
+	}
+	runner := s.runner(ctx, job)
+	var plan sim.FramePlan
+	plan.SetChunks(frameChunks(p))
+	for i, t := range p.Snapshots {
+		start := time.Now()
+		if err := run.PrepareFrame(&plan, t, p.Frame); err != nil {
+			return nil, err
+		}
+		if err := plan.Render(&res.frames[i], runner); err != nil {
+			return nil, err
+		}
+		s.observeRender(job.Kind, time.Since(start))
+	}
+	return res, nil
+}
+
+// train starts the run of p and takes its N U-Hop+ steps as job, made
+// sequential, in chunks of about scenario.TrainChunkNs (trainingChunks),
+// stopping early, with ctx.Err(), once ctx is done. A run that diverges
+// stops there with a *scenario.DivergedRun.
+func (s *server) train(ctx context.Context, p *scenario.Plan, job workpool.Job) (*sim.Run, error) {
+	training, perChunk := trainingChunks(p)
 	train := job
 	train.Sequential = true
 	var run *sim.Run
@@ -138,27 +170,7 @@ func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.
 	if err != nil {
 		return nil, err
 	}
-	res := &result{
-		trajectory: make([]sim.State, p.Iterations+1),
-		frames:     make([]sim.Frame, len(p.Snapshots)),
-	}
-	for t := range res.trajectory {
-		res.trajectory[t] = run.State(t)
-	}
-	runner := s.runner(ctx, job)
-	var plan sim.FramePlan
-	plan.SetChunks(frameChunks(p))
-	for i, t := range p.Snapshots {
-		start := time.Now()
-		if err := run.PrepareFrame(&plan, t, p.Frame); err != nil {
-			return nil, err
-		}
-		if err := plan.Render(&res.frames[i], runner); err != nil {
-			return nil, err
-		}
-		s.observeRender(job.Kind, time.Since(start))
-	}
-	return res, nil
+	return run, nil
 }
 
 // trainingChunks returns the number of sequential chunks the start of the

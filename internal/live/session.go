@@ -416,14 +416,20 @@ func (s *session) resolveLive(sc *scenario.Scenario) (*scenario.Plan, error) {
 }
 
 // maxT is the last iteration the limits allow for p's dimensions
-// (Limits.LastIteration), as POST /api/v1/run checks them.
+// (Limits.LastIteration), as POST /api/v1/run checks them, and, with a
+// batch order (uhop.batchOrder), the number of its rows: step t+1 follows
+// row t, and there is none beyond.
 func (s *session) maxT(p *scenario.Plan) int {
 	m := int64(len(p.Settings.Memories))
 	d := int64(0)
 	if m > 0 {
 		d = int64(len(p.Settings.Memories[0]))
 	}
-	return s.lim.LastIteration(m, d, int64(p.Settings.FeatureMap.Dim))
+	last := s.lim.LastIteration(m, d, int64(p.Settings.FeatureMap.Dim))
+	if order := p.Settings.UHop.BatchOrder; order != nil {
+		last = min(last, len(order))
+	}
+	return last
 }
 
 // availableViews lists the views the run's dimensions allow, input first.

@@ -38,6 +38,14 @@ func Canonical(p *Plan, orig *Scenario, t int) *Scenario {
 		fm.B = &b
 	}
 	optimizer, loss := optimizers.name(s.UHop.Optimizer), losses.name(s.UHop.Loss)
+	var order *IntMatrix
+	if s.UHop.BatchOrder != nil {
+		o := make(IntMatrix, len(s.UHop.BatchOrder))
+		for i, row := range s.UHop.BatchOrder {
+			o[i] = append([]int(nil), row...)
+		}
+		order = &o
+	}
 	g := Grid{NX: ptr(fs.Grid.NX), NY: ptr(fs.Grid.NY), Margin: ptr(fs.Grid.Margin)}
 	if b := fs.Grid.Bounds; b != nil {
 		g.XMin, g.XMax, g.YMin, g.YMax = ptr(b.XMin), ptr(b.XMax), ptr(b.YMin), ptr(b.YMax)
@@ -59,6 +67,7 @@ func Canonical(p *Plan, orig *Scenario, t int) *Scenario {
 			Momentum:   ptr(s.UHop.Momentum),
 			Tau:        ptr(s.UHop.Tau),
 			Loss:       ptr(loss),
+			BatchOrder: order,
 		},
 		Retrieval: &Retrieval{Steps: ptr(fs.Steps), Tolerance: ptr(fs.Tolerance), SupportEps: ptr(fs.SupportEps)},
 		View:      &v,

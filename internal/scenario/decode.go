@@ -17,28 +17,36 @@ import (
 // fine). Errors are *Error: invalid_json, unknown_field,
 // duplicate_field or invalid_field (a wrong type, with the field's path).
 func Decode(body []byte) (*Scenario, error) {
+	return decodeObject[Scenario](body, "scenario")
+}
+
+// decodeObject decodes body, which must be exactly one JSON object with
+// only the fields of T, each at most once, as Decode describes; what names
+// the object in messages ("scenario").
+func decodeObject[T any](body []byte, what string) (*T, error) {
+	root := reflect.TypeFor[T]()
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	var sc *Scenario
-	if err := dec.Decode(&sc); err != nil {
-		return nil, decodeError(body, err)
+	var v *T
+	if err := dec.Decode(&v); err != nil {
+		return nil, decodeError(body, err, root, what)
 	}
-	if sc == nil {
-		return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidJSON, Message: "the body must be a JSON object (a scenario), not null"}
+	if v == nil {
+		return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidJSON, Message: fmt.Sprintf("the body must be a JSON object (a %s), not null", what)}
 	}
 	if e := DuplicateError(body[:dec.InputOffset()]); e != nil {
 		return nil, e
 	}
-	if path, want, found := miscasedKey(body); found {
+	if path, want, found := miscasedKey(body, root); found {
 		key := path[strings.LastIndexByte(path, '.')+1:]
 		return nil, &Error{Status: http.StatusBadRequest, Code: CodeUnknownField, Field: path,
 			Message: fmt.Sprintf("unknown field %q; did you mean %q? (names are case-sensitive camelCase)", key, want)}
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidJSON,
-			Message: fmt.Sprintf("unexpected data after the scenario object at byte %d; send exactly one JSON object", dec.InputOffset())}
+			Message: fmt.Sprintf("unexpected data after the %s object at byte %d; send exactly one JSON object", what, dec.InputOffset())}
 	}
-	return sc, nil
+	return v, nil
 }
 
 // JSONError reports err, an error of json.Decoder.Decode reading body
@@ -63,12 +71,16 @@ func JSONError(body []byte, err error, what string) (e *Error, ok bool) {
 	return nil, false
 }
 
-// decodeError turns an error of json.Decoder.Decode into an *Error.
-func decodeError(body []byte, err error) *Error {
+// decodeError turns an error of json.Decoder.Decode into an *Error; root
+// is the type of the object decoded, what names it.
+func decodeError(body []byte, err error, root reflect.Type, what string) *Error {
 	bad := func(code, field, format string, args ...any) *Error {
 		return &Error{Status: http.StatusBadRequest, Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
-	if e, ok := JSONError(body, err, "a scenario"); ok {
+	if e, ok := JSONError(body, err, "a "+what); ok {
+		return e
+	}
+	if e, ok := errors.AsType[*Error](err); ok { // from a field's own UnmarshalJSON
 		return e
 	}
 	var typ *json.UnmarshalTypeError
@@ -76,7 +88,7 @@ func decodeError(body []byte, err error) *Error {
 	case errors.As(err, &typ):
 		field := strings.ReplaceAll(typ.Field, ".[", "[")
 		if field == "" {
-			return bad(CodeInvalidJSON, "", "the body must be a JSON object (a scenario), not %s", typ.Value)
+			return bad(CodeInvalidJSON, "", "the body must be a JSON object (a %s), not %s", what, typ.Value)
 		}
 		want, got := describeType(typ.Type), typ.Value
 		if num, ok := strings.CutPrefix(got, "number "); ok {
@@ -94,8 +106,8 @@ func decodeError(body []byte, err error) *Error {
 		if uerr != nil {
 			name = quoted
 		}
-		path := unknownFieldPath(body, name)
-		return bad(CodeUnknownField, path, "unknown field %q; see the scenario fields in docs/api.md (names are camelCase)", name)
+		path := unknownFieldPath(body, root, name)
+		return bad(CodeUnknownField, path, "unknown field %q; see the %s fields in docs/api.md (names are camelCase)", name, what)
 	}
 	return bad(CodeInvalidJSON, "", "%s", strings.TrimPrefix(err.Error(), "json: "))
 }
@@ -123,8 +135,14 @@ func describeType(t reflect.Type) string {
 		return "an array of numbers"
 	case reflect.TypeFor[Ints]():
 		return "an array of integers"
+	case reflect.TypeFor[IntMatrix]():
+		return "an array of arrays of integers"
 	case reflect.TypeFor[Strings]():
 		return "an array of strings"
+	case reflect.TypeFor[MemorySource]():
+		return `an array of memories (arrays of numbers) or {"gaussian": {"count": M, "dim": d, "seed": s}}`
+	case reflect.TypeFor[QuerySource]():
+		return `an array of queries (arrays of numbers) or {"gaussian": {"count": Q, "seed": s}}`
 	}
 	switch t.Kind() {
 	case reflect.Float64:
@@ -145,8 +163,8 @@ func describeType(t reflect.Type) string {
 // that is not a field of the scenario object it sits in (as encoding/json
 // matches keys, case-insensitively), or name itself if there is none. body
 // is valid JSON up to that key (the decoder got that far).
-func unknownFieldPath(body []byte, name string) string {
-	path, _, found := findKey(body, func(parent reflect.Type, key string) bool {
+func unknownFieldPath(body []byte, root reflect.Type, name string) string {
+	path, _, found := findKey(body, root, func(parent reflect.Type, key string) bool {
 		return key == name && fieldType(parent, key, false) == nil
 	})
 	if !found {
@@ -158,8 +176,8 @@ func unknownFieldPath(body []byte, name string) string {
 // miscasedKey finds the first key of body that names a scenario field only
 // when case is ignored ("Beta" for "beta"), which encoding/json would accept
 // silently. It returns the key's path and the field's real name.
-func miscasedKey(body []byte) (path, want string, found bool) {
-	path, parent, found := findKey(body, func(parent reflect.Type, key string) bool {
+func miscasedKey(body []byte, root reflect.Type) (path, want string, found bool) {
+	path, parent, found := findKey(body, root, func(parent reflect.Type, key string) bool {
 		return fieldType(parent, key, true) == nil && fieldType(parent, key, false) != nil
 	})
 	if !found {
@@ -169,11 +187,11 @@ func miscasedKey(body []byte) (path, want string, found bool) {
 	return path, jsonName(parent, key), true
 }
 
-// findKey walks the JSON in body and returns the path of the first object
-// key for which match(the object's struct type, key) is true, with that
-// struct type. Only objects of the scenario's struct types are searched;
-// keys inside "ui" are free. A syntax error ends the walk.
-func findKey(body []byte, match func(parent reflect.Type, key string) bool) (path string, parent reflect.Type, found bool) {
+// findKey walks the JSON in body, an object of type root, and returns the
+// path of the first object key for which match(the object's struct type,
+// key) is true, with that struct type. Only objects of root's struct types
+// are searched; keys inside "ui" are free. A syntax error ends the walk.
+func findKey(body []byte, root reflect.Type, match func(parent reflect.Type, key string) bool) (path string, parent reflect.Type, found bool) {
 	type frame struct {
 		t      reflect.Type // Go type of this object or array; nil when not part of Scenario
 		object bool
@@ -187,7 +205,7 @@ func findKey(body []byte, match func(parent reflect.Type, key string) bool) (pat
 	// returns its Go type and path.
 	value := func() (reflect.Type, string) {
 		if len(stack) == 0 {
-			return reflect.TypeFor[Scenario](), ""
+			return root, ""
 		}
 		f := &stack[len(stack)-1]
 		if f.object {

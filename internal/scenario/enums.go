@@ -16,7 +16,7 @@ type names[T comparable] []struct {
 }
 
 var (
-	inits      = names[sim.Init]{{sim.InitIdentity, "identity"}, {sim.InitRandom, "random"}}
+	inits      = names[sim.Init]{{sim.InitIdentity, "identity"}, {sim.InitRandom, "random"}, {sim.InitTorchLinear, "torchLinear"}}
 	optimizers = names[sim.Optimizer]{{sim.Adam, "adam"}, {sim.SGD, "sgd"}}
 	losses     = names[sim.LossForm]{{sim.LossPairs, "pairs"}, {sim.LossPaper, "paper"}}
 	spaces     = names[sim.Space]{{sim.FeatureSpace, "feature"}, {sim.InputSpace, "input"}}

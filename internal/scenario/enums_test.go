@@ -14,7 +14,7 @@ func TestEnumNames(t *testing.T) {
 		names []string
 		check func(name string) bool // parse, then name again
 	}{
-		{[]string{"identity", "random"}, func(n string) bool { v, ok := inits.parse(n); return ok && inits.name(v) == n }},
+		{[]string{"identity", "random", "torchLinear"}, func(n string) bool { v, ok := inits.parse(n); return ok && inits.name(v) == n }},
 		{[]string{"adam", "sgd"}, func(n string) bool { v, ok := optimizers.parse(n); return ok && optimizers.name(v) == n }},
 		{[]string{"pairs", "paper"}, func(n string) bool { v, ok := losses.parse(n); return ok && losses.name(v) == n }},
 		{[]string{"feature", "input"}, func(n string) bool { v, ok := spaces.parse(n); return ok && spaces.name(v) == n }},
@@ -26,7 +26,7 @@ func TestEnumNames(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ got, want string }{
-		{inits.choices(), `"identity" or "random"`},
+		{inits.choices(), `"identity", "random" or "torchLinear"`},
 		{optimizers.choices(), `"adam" or "sgd"`},
 		{losses.choices(), `"pairs" or "paper"`},
 		{spaces.choices(), `"feature" or "input"`},

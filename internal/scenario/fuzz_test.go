@@ -26,6 +26,7 @@ func FuzzScenarioRoundTrip(f *testing.F) {
 		`{"memories": [[1, 0]]} trailing`,
 		`{"Memories": [[1, 0]], "BETA": 2}`,
 		`{"memories": [[1e308, -1e-320]], "beta": 1e-300}`,
+		`{"memories": [[1, 0], [0, 1], [1, 1]], "featureMap": {"init": "torchLinear", "seed": 9}, "uhop": {"iterations": 2, "loss": "paper", "batchOrder": [[2, 0, 1], [1, 1, 0], [0]]}}`,
 	} {
 		f.Add([]byte(seed))
 	}

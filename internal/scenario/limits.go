@@ -123,6 +123,33 @@ type Limits struct {
 	// its job with code result_too_large.
 	MaxKeptJobBytes int64
 
+	// The capacity lab (POST /api/v1/capacity and jobs of kind
+	// "capacity"). The limits above apply to the fields it shares with a
+	// scenario, but these replace MaxMemories, MaxInputDim and
+	// MaxFeatureDim, and its work is bounded by its own limits.
+
+	// MaxCapacityMemories bounds M (fields "memories",
+	// "memories.gaussian.count").
+	MaxCapacityMemories int
+	// MaxCapacityInputDim bounds d ("memories[i]", "memories.gaussian.dim").
+	MaxCapacityInputDim int
+	// MaxCapacityFeatureDim bounds D_Φ ("featureMap.dim").
+	MaxCapacityFeatureDim int
+	// MaxCapacityQueries bounds Q of generated queries
+	// ("queries.gaussian.count"); explicit ones are bounded by the body.
+	MaxCapacityQueries int
+	// MaxCapacityQueryValues bounds Q·d, the numbers of the queries held
+	// while a request computes (8 bytes each).
+	MaxCapacityQueryValues int64
+	// MaxCapacityWork bounds the estimated CPU time (CapacityPlan.Work,
+	// nanoseconds of one core) of a request answered on its connection;
+	// one beyond it, within MaxCapacityJobWork, is told to run as a job.
+	MaxCapacityWork int64
+	// MaxCapacityJobWork bounds the estimated CPU time of a capacity job,
+	// so that it ends well within JobTimeout on a 2-core machine shared
+	// with others.
+	MaxCapacityJobWork int64
+
 	// Live sessions (docs/protocol.md). The limits above apply to their
 	// scenarios too, but MaxLiveFrameWork replaces MaxRenderWork.
 
@@ -167,50 +194,57 @@ type Limits struct {
 // tens of MiB of memory.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxBodyBytes:        8 << 20,
-		MaxDrainBytes:       16 << 20,
-		MaxMemories:         512,
-		MaxInputDim:         512,
-		MaxFeatureDim:       512,
-		MaxIterations:       10000,
-		MaxAbsValue:         1e6,
-		MaxBeta:             1e6,
-		MaxLR:               1e3,
-		MinTau:              1e-4,
-		MaxTau:              1e4,
-		MaxMomentum:         1e3,
-		MaxTolerance:        1e6,
-		MaxSupportEps:       1,
-		MaxRetrievalSteps:   1000,
-		MaxGridSide:         1024,
-		MaxGridCells:        262144,
-		MaxSeparations:      8,
-		MaxSnapshots:        64,
-		MaxOutputCells:      1 << 20,
-		MaxTrainWork:        2e9,
-		MaxTrajectoryValues: 1 << 20,
-		MaxRenderWork:       4e10,
-		MaxConcurrentRuns:   8,
-		MaxAdmittedWork:     1.2e11,
-		SmallRunWork:        1e9,
-		MaxSmallRuns:        16,
-		RunTimeout:          60 * time.Second,
-		MaxJobs:             32,
-		MaxJobsPerAddr:      4,
-		MaxRunningJobs:      2,
-		JobTimeout:          10 * time.Minute,
-		JobRetention:        15 * time.Minute,
-		MaxKeptJobBytes:     256 << 20,
-		MaxLiveFrameWork:    3e9,
-		MaxLiveSessions:     32,
-		LivePingInterval:    15 * time.Second,
-		LivePingTimeout:     10 * time.Second,
-		MaxMessageBytes:     1 << 20,
-		MaxLiveMemories:     64,
-		MaxLiveGridSide:     256,
-		MinSpeed:            0.1,
-		MaxSpeed:            1000,
-		LiveWriteTimeout:    10 * time.Second,
+		MaxBodyBytes:           8 << 20,
+		MaxDrainBytes:          16 << 20,
+		MaxMemories:            512,
+		MaxInputDim:            512,
+		MaxFeatureDim:          512,
+		MaxIterations:          10000,
+		MaxAbsValue:            1e6,
+		MaxBeta:                1e6,
+		MaxLR:                  1e3,
+		MinTau:                 1e-4,
+		MaxTau:                 1e4,
+		MaxMomentum:            1e3,
+		MaxTolerance:           1e6,
+		MaxSupportEps:          1,
+		MaxRetrievalSteps:      1000,
+		MaxGridSide:            1024,
+		MaxGridCells:           262144,
+		MaxSeparations:         8,
+		MaxSnapshots:           64,
+		MaxOutputCells:         1 << 20,
+		MaxTrainWork:           2e9,
+		MaxTrajectoryValues:    1 << 20,
+		MaxRenderWork:          4e10,
+		MaxConcurrentRuns:      8,
+		MaxAdmittedWork:        1.2e11,
+		SmallRunWork:           1e9,
+		MaxSmallRuns:           16,
+		RunTimeout:             60 * time.Second,
+		MaxJobs:                32,
+		MaxJobsPerAddr:         4,
+		MaxRunningJobs:         2,
+		JobTimeout:             10 * time.Minute,
+		JobRetention:           15 * time.Minute,
+		MaxKeptJobBytes:        256 << 20,
+		MaxCapacityMemories:    1024,
+		MaxCapacityInputDim:    512,
+		MaxCapacityFeatureDim:  512,
+		MaxCapacityQueries:     1_000_000,
+		MaxCapacityQueryValues: 1 << 23,
+		MaxCapacityWork:        4e10,
+		MaxCapacityJobWork:     4e11,
+		MaxLiveFrameWork:       3e9,
+		MaxLiveSessions:        32,
+		LivePingInterval:       15 * time.Second,
+		LivePingTimeout:        10 * time.Second,
+		MaxMessageBytes:        1 << 20,
+		MaxLiveMemories:        64,
+		MaxLiveGridSide:        256,
+		MinSpeed:               0.1,
+		MaxSpeed:               1000,
+		LiveWriteTimeout:       10 * time.Second,
 	}
 }
 

@@ -44,6 +44,9 @@ type UHop struct {
 	Momentum   *float64 `json:"momentum,omitempty"`
 	Tau        *float64 `json:"tau,omitempty"`
 	Loss       *string  `json:"loss,omitempty"`
+	// BatchOrder (extension) is the order of the memory rows in the loss
+	// of each step (docs/api.md).
+	BatchOrder *IntMatrix `json:"batchOrder,omitempty"`
 }
 
 // Retrieval is the scenario's "retrieval" object.
@@ -89,6 +92,9 @@ type Vector []float64
 // Ints is a JSON array of integers.
 type Ints []int
 
+// IntMatrix is a JSON array of arrays of integers (rows).
+type IntMatrix [][]int
+
 // Strings is a JSON array of strings.
 type Strings []string
 
@@ -127,19 +133,45 @@ func (v *Vector) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (s *Ints) UnmarshalJSON(data []byte) error {
-	elems, err := splitArray(data, reflect.TypeFor[Ints](), "")
+	out, err := decodeInts(data, "")
 	if err != nil {
 		return err
 	}
-	out := make(Ints, len(elems))
+	*s = out
+	return nil
+}
+
+// decodeInts decodes a JSON array of integers; path is the array's index
+// path for errors.
+func decodeInts(data []byte, path string) ([]int, error) {
+	elems, err := splitArray(data, reflect.TypeFor[Ints](), path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(elems))
 	for i, e := range elems {
 		n, err := strconv.Atoi(string(e))
 		if err != nil { // not an integer literal, or out of range
-			return elemTypeError(e, intType, "["+strconv.Itoa(i)+"]")
+			return nil, elemTypeError(e, intType, path+"["+strconv.Itoa(i)+"]")
 		}
 		out[i] = n
 	}
-	*s = out
+	return out, nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (m *IntMatrix) UnmarshalJSON(data []byte) error {
+	rows, err := splitArray(data, reflect.TypeFor[IntMatrix](), "")
+	if err != nil {
+		return err
+	}
+	out := make(IntMatrix, len(rows))
+	for i, row := range rows {
+		if out[i], err = decodeInts(row, "["+strconv.Itoa(i)+"]"); err != nil {
+			return err
+		}
+	}
+	*m = out
 	return nil
 }
 

@@ -109,12 +109,14 @@ func Resolve(sc *Scenario, lim Limits) (*Plan, error) {
 		return nil, OverLimit("featureMap.dim", "D_Φ = %d exceeds the limit of %d", k, lim.MaxFeatureDim)
 	}
 	s.FeatureMap.Dim = k
-	s.FeatureMap.Affine = valueOr(fm.Affine, false)
 	init := valueOr(fm.Init, "identity")
 	var ok bool
 	if s.FeatureMap.Init, ok = inits.parse(init); !ok {
 		return nil, Invalid("featureMap.init", "unknown init %q: want %s", init, inits.choices())
 	}
+	// torchLinear is nn.Linear's map, affine unless told otherwise (and
+	// then refused by the engine: it draws a bias).
+	s.FeatureMap.Affine = valueOr(fm.Affine, s.FeatureMap.Init == sim.InitTorchLinear)
 	seed := valueOr(fm.Seed, 1)
 	if seed < 0 || seed > MaxSeed {
 		return nil, Invalid("featureMap.seed", "must be an integer in 0..2^53, not %d", seed)
@@ -165,6 +167,16 @@ func Resolve(sc *Scenario, lim Limits) (*Plan, error) {
 	loss := valueOr(uh.Loss, "pairs")
 	if s.UHop.Loss, ok = losses.parse(loss); !ok {
 		return nil, Invalid("uhop.loss", "unknown loss %q: want %s", loss, losses.choices())
+	}
+	if uh.BatchOrder != nil {
+		order := [][]int(*uh.BatchOrder)
+		if len(order) < p.Iterations {
+			return nil, Invalid("uhop.batchOrder", "has %d rows, fewer than the N = %d steps (uhop.iterations): give one order of the memory rows per step", len(order), p.Iterations)
+		}
+		if len(order) > lim.MaxIterations {
+			return nil, OverLimit("uhop.batchOrder", "%d rows exceed the limit of %d (the limit on uhop.iterations)", len(order), lim.MaxIterations)
+		}
+		s.UHop.BatchOrder = order // each row a permutation: the engine checks
 	}
 
 	// retrieval

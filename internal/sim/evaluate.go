@@ -75,6 +75,17 @@ func NewEvaluation(d Domain, targets []Target) (*Evaluation, error) {
 	return e, nil
 }
 
+// NewEvaluationChunks is NewEvaluation aiming at n ≥ 1 chunks (as
+// SetChunks) instead of DefaultChunks: a long evaluation in more, shorter
+// chunks shares the cores more finely and stops sooner when cancelled.
+func NewEvaluationChunks(d Domain, targets []Target, n int) (*Evaluation, error) {
+	e := &Evaluation{target: max(n, 1)}
+	if err := e.reset(d, targets); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
 // Evaluate evaluates targets on d with runner and completes the measures.
 // A runner error (a cancelled context, a panic in a chunk) is returned and
 // leaves the measures incomplete.

@@ -324,9 +324,16 @@ func (e *hopfieldEvaluator) Update(next, q []float64, energy bool) Update {
 // Label implements Evaluator.
 func (e *hopfieldEvaluator) Label(q []float64) int32 { return e.h.label(q) }
 
-// scores writes z_μ = A_μ·q + c_μ.
+// scores writes z_μ = A_μ·q + c_μ. From n = wideDot on, each product is
+// summed as dotWide sums it (capacity.go); below, in index order.
 func (h *Hopfield) scores(z, q []float64) {
 	n := len(q)
+	if n >= wideDot {
+		for mu := range z {
+			z[mu] = dotWide(h.a[mu*n:mu*n+n], q) + h.c[mu]
+		}
+		return
+	}
 	for mu := range z {
 		a := h.a[mu*n : mu*n+n]
 		s := float64(a[0] * q[0])
@@ -337,7 +344,8 @@ func (h *Hopfield) scores(z, q []float64) {
 	}
 }
 
-// energy returns ½‖G q + h‖² − psi/psiDivisor. The products are rounded
+// energy returns ½‖G q + h‖² − psi/psiDivisor, each row of G q summed as
+// scores sums its products (dotWide from n = wideDot on). The products are rounded
 // before they are added (float64(…)), here and in the grid kernel, so that
 // no compiler fuses them into multiply-adds in one path and not the other.
 func (h *Hopfield) energy(q []float64, psi float64) float64 {
@@ -353,9 +361,14 @@ func (h *Hopfield) energy(q []float64, psi float64) float64 {
 	}
 	for r, hr := range h.h {
 		g := h.g[r*n : r*n+n]
-		phi := float64(g[0] * q[0])
-		for i := 1; i < n; i++ {
-			phi += float64(g[i] * q[i])
+		var phi float64
+		if n >= wideDot { // as scores sums
+			phi = dotWide(g, q)
+		} else {
+			phi = float64(g[0] * q[0])
+			for i := 1; i < n; i++ {
+				phi += float64(g[i] * q[i])
+			}
 		}
 		phi += hr
 		half += float64(phi * phi)

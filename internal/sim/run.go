@@ -12,6 +12,29 @@ import (
 // maps; with the seed as first word it fixes the stream on every machine.
 const kaimingStream = 0x9e3779b97f4a7c15
 
+// kaiming fills w (D_Φ×d) Kaiming-normal, w_i = NormFloat64()·√(2/d), in
+// order, from rng (SCIENCE §6.2).
+func kaiming(w []float64, d int, rng *rand.Rand) {
+	std := math.Sqrt(2 / float64(d))
+	for i := range w {
+		w[i] = rng.NormFloat64() * std
+	}
+}
+
+// torchLinearBias fills b (D_Φ = k) as InitTorchLinear draws it: from the
+// generator of InitRandom after its k·d weight numbers,
+// b_i = (2·Float64() − 1)/√d, uniform in [−1/√d, 1/√d).
+func torchLinearBias(b []float64, k, d int, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, kaimingStream))
+	for range k * d {
+		rng.NormFloat64()
+	}
+	bound := 1 / math.Sqrt(float64(d))
+	for i := range b {
+		b[i] = (2*rng.Float64() - 1) * bound
+	}
+}
+
 // State is the U-Hop+ state after some number of optimiser steps.
 type State struct {
 	// Iteration t: the number of optimiser steps taken.
@@ -20,7 +43,10 @@ type State struct {
 	W []float64
 	// B is the bias b_t (zeros for a linear map).
 	B []float64
-	// Loss is L(W_t, b_t) in the run's loss form; NaN when M < 2.
+	// Loss is L(W_t, b_t) in the run's loss form, on the memories in the
+	// order of the next step's batch (UHopSettings.BatchOrder[t], if
+	// given: the loss that step's gradient is taken of); NaN when M < 2.
+	// Its value is symmetric in the rows, up to rounding.
 	Loss float64
 	// DeltaMin is the minimal separation of the normalised features u
 	// (SCIENCE §5), min_{μ≠ν} ‖u_μ − u_ν‖²/2: it equals
@@ -48,6 +74,10 @@ type Run struct {
 	form    LossForm
 	tau     float64
 	x       []float64 // memories, M×d row-major (normalised if asked)
+	// order is the batch order, N_order×M row-major (UHopSettings.BatchOrder),
+	// and xb the memories in one step's order (batchMemories).
+	order []int
+	xb    []float64
 
 	w, b   []float64 // current parameters
 	gw, gb []float64 // gradient at the current parameters
@@ -98,6 +128,10 @@ func New(s Settings) (*Run, error) {
 		optW:   newOptimizer(s.UHop, k*d),
 		optB:   newOptimizer(s.UHop, k),
 		lw:     newLossWork(m, d, k),
+		order:  flattenOrder(s.UHop.BatchOrder),
+	}
+	if r.order != nil {
+		r.xb = make([]float64, m*d)
 	}
 	for mu, row := range s.Memories {
 		if s.NormalizeMemories {
@@ -116,14 +150,13 @@ func New(s Settings) (*Run, error) {
 		for i := range k {
 			r.w[i*d+i] = 1
 		}
-	case fm.Init == InitRandom:
-		rng := rand.New(rand.NewPCG(fm.Seed, kaimingStream))
-		std := math.Sqrt(2 / float64(d))
-		for i := range r.w {
-			r.w[i] = rng.NormFloat64() * std
-		}
+	case fm.Init == InitRandom || fm.Init == InitTorchLinear:
+		kaiming(r.w, d, rand.New(rand.NewPCG(fm.Seed, kaimingStream)))
 	}
 	copy(r.b, fm.B)
+	if fm.Init == InitTorchLinear && fm.B == nil {
+		torchLinearBias(r.b, k, d, fm.Seed)
+	}
 	if !r.record() {
 		return nil, &DivergedError{Iteration: 0}
 	}
@@ -147,7 +180,9 @@ func (r *Run) record() bool {
 		MinAngleDeg: math.NaN(),
 	}
 	if r.m >= 2 {
-		st.Loss = r.lw.lossAndGrad(r.form, r.tau, r.x, r.w, r.b, r.gw, r.gb)
+		// The loss and the gradient of the next step, in that step's
+		// batch order; the separation below is symmetric in the rows.
+		st.Loss = r.lw.lossAndGrad(r.form, r.tau, r.batchMemories(st.Iteration), r.w, r.b, r.gw, r.gb)
 		chord, _, _, _ := sphere.MinChord(r.lw.u, r.m, r.k)
 		st.DeltaMin = sphere.DeltaFromChord(chord)
 		st.MinAngleDeg = sphere.AngleDegFromChord(chord)

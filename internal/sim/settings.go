@@ -13,6 +13,16 @@ const (
 	InitIdentity Init = iota
 	// InitRandom draws W₀ Kaiming-normal, W_ij ~ N(0, 2/d), from the seed (SCIENCE §6.2).
 	InitRandom
+	// InitTorchLinear draws the authors' initial map as torch's nn.Linear
+	// re-initialised by feature_map.py does (SCIENCE §6.2): W₀ exactly as
+	// InitRandom (the same numbers for the same seed), then, from the same
+	// generator, b₀_i ~ U(−1/√d, 1/√d) for i = 0 … D_Φ−1 (torch's default
+	// bias of nn.Linear, fan_in = d). The generator is hoplab's (see New),
+	// not torch's: the distributions are the authors', the numbers are not.
+	// Needs an affine map. An explicit W replaces the drawn weights and an
+	// explicit B the drawn bias; the bias is drawn after the D_Φ·d weight
+	// numbers either way, so b₀ does not depend on whether W is given.
+	InitTorchLinear
 )
 
 // LossForm chooses the separation loss of U-Hop+.
@@ -63,6 +73,18 @@ type UHopSettings struct {
 	Tau float64
 	// Loss is the loss form.
 	Loss LossForm
+	// BatchOrder, if not nil, fixes the order of the memory rows in the
+	// loss of each step: step t+1 (from W_t to W_{t+1}) evaluates the loss
+	// and its gradient on the rows BatchOrder[t][0], BatchOrder[t][1], …,
+	// as the authors' DataLoader, which reshuffles the memories before
+	// every step, presents them (SCIENCE §6.2). Each row is a permutation
+	// of 0 … M−1. The paper loss is not symmetric in the rows (its
+	// stop-gradient lets the gradient flow through the first member of
+	// each pair only), so the order changes the trajectory; the pairs loss
+	// is symmetric, and the order changes it only by rounding. Steps
+	// beyond len(BatchOrder) use the memories' own order, as do all steps
+	// when BatchOrder is nil.
+	BatchOrder [][]int
 }
 
 // Settings describe a U-Hop+ run: the memories, the initial feature map and
@@ -173,10 +195,13 @@ func (s *Settings) validate() (m, d, k int, err error) {
 			if k != d {
 				return 0, 0, 0, fieldErr("featureMap.init", "identity needs D_Φ = d (D_Φ = %d, d = %d); use random or give W", k, d)
 			}
-		case InitRandom:
+		case InitRandom, InitTorchLinear:
 		default:
 			return 0, 0, 0, fieldErr("featureMap.init", "unknown init %d", fm.Init)
 		}
+	}
+	if fm.Init == InitTorchLinear && !fm.Affine {
+		return 0, 0, 0, fieldErr("featureMap.affine", "torchLinear draws a bias, as nn.Linear does: it needs an affine map")
 	}
 	if fm.B != nil {
 		if !fm.Affine {
@@ -207,6 +232,9 @@ func (s *Settings) validate() (m, d, k int, err error) {
 	}
 	if u.Loss != LossPairs && u.Loss != LossPaper {
 		return 0, 0, 0, fieldErr("uhop.loss", "unknown loss form %d", u.Loss)
+	}
+	if err := checkBatchOrder(u.BatchOrder, m); err != nil {
+		return 0, 0, 0, err
 	}
 	return m, d, k, nil
 }
