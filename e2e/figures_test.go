@@ -266,6 +266,23 @@ func TestFiguresFidelity(t *testing.T) {
 	if cor.Soft == pub.Soft {
 		t.Error("the softmax panel has the same pixels corrected as published")
 	}
+	// The row bars' labels keep apart at 1400, 1024 and 360 px.
+	tb.vbarLabels(t, 1400)
+	for _, width := range []int{1024, 360} {
+		if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+			t.Fatal(err)
+		}
+		tb.waitFor(t, fmt.Sprintf("the page at %d px", width), fmt.Sprintf(`document.documentElement.clientWidth === %d`, width))
+		tb.waitFor(t, "the row bars redrawn", `[...document.querySelectorAll('[data-testid="figure-energy"] .cv.vbar canvas, [data-testid="figure-energy"] canvas.cv.vbar')].every((c) => c.width > 0)`)
+		time.Sleep(300 * time.Millisecond) // the redraw after a resize is debounced
+		tb.vbarLabels(t, width)
+		if width == 360 {
+			tb.screenshot(t, "figures-corrected-360.png")
+		}
+	}
+	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1400, 1000)); err != nil {
+		t.Fatal(err)
+	}
 	// The valleys of the caption are the minima of the grids, a plateau of
 	// equal cells counting once: at β = 1/0.9 the two memories' valleys
 	// merge into one at their midpoint, between two equal cells.
@@ -668,4 +685,40 @@ func TestFiguresOpenCodeInExplorer(t *testing.T) {
 		t.Errorf("explorer: %d memories, D_Φ = %d, reference %q; want 12, 2, the optimum for M = 12 in 2-D", got.M, got.Dim, got.Reference)
 	}
 	tb.checkConsole(t, nil)
+}
+
+// vbarLabels checks that the labels of the corrected drawing's row colour
+// bars keep apart at this width: in the labels' column of every bar, the
+// rows with ink form runs no taller than one label (13 px at 10 px type),
+// with blank rows between them.
+func (tb *tab) vbarLabels(t *testing.T, width int) {
+	t.Helper()
+	var runs [][]float64
+	tb.eval(t, `[...document.querySelectorAll('[data-testid="figure-energy"] .cv.vbar')].map((box) => {
+		const c = box.tagName === 'CANVAS' ? box : box.querySelector('canvas');
+		const ctx = c.getContext('2d');
+		const scale = c.width / c.getBoundingClientRect().width;
+		const x0 = Math.ceil((Math.min(12, c.width / scale * 0.3) + 4) * scale);
+		const img = ctx.getImageData(x0, 0, c.width - x0, c.height);
+		const runs = [];
+		let run = 0;
+		for (let y = 0; y < c.height; y++) {
+			let ink = false;
+			for (let x = 0; x < img.width && !ink; x++) {
+				const i = 4 * (y * img.width + x);
+				ink = img.data[i + 3] > 100 && img.data[i] < 120;
+			}
+			if (ink) run++;
+			else if (run > 0) { runs.push(run / scale); run = 0; }
+		}
+		if (run > 0) runs.push(run / scale);
+		return runs; })`, &runs)
+	if len(runs) != 8 {
+		t.Fatalf("at %d px: %d row bars; want 8", width, len(runs))
+	}
+	for i, r := range runs {
+		if len(r) < 2 || slices.Max(r) > 13 {
+			t.Errorf("at %d px row bar %d: label heights %v px; want at least two labels, none taller than 13 px (two labels touching)", width, i, r)
+		}
+	}
 }
