@@ -123,6 +123,25 @@ func TestFiguresLoad(t *testing.T) {
 		!strings.Contains(page.Captions["prop31"], "lies within Prop. 3.1's bounds at every M") {
 		t.Errorf("captions: %q", page.Captions)
 	}
+	// At 1400 px the curl lines show whole (they wrap), and no box that
+	// shows all it holds is a tab stop.
+	var boxes []struct {
+		ID, Tab        string
+		Scroll, Client float64
+	}
+	tb.eval(t, `[...document.querySelectorAll('.curl, .table-scroll')].map((b) => ({id: b.className + ' ' + (b.dataset.testid || b.querySelector('code')?.dataset.testid),
+		tab: b.getAttribute('tabindex') || '', scroll: b.scrollWidth, client: b.clientWidth}))`, &boxes)
+	if len(boxes) != 6 {
+		t.Fatalf("%d curl and settings boxes; want 6", len(boxes))
+	}
+	for _, b := range boxes {
+		if strings.HasPrefix(b.ID, "curl") && b.Scroll > b.Client+1 {
+			t.Errorf("at 1400 px %s is %v px wide in %v px: its lines end behind a sideways scroll", b.ID, b.Scroll, b.Client)
+		}
+		if scrolls := b.Scroll > b.Client+1; scrolls != (b.Tab == "0") {
+			t.Errorf("at 1400 px %s (%v in %v px) has tabindex %q; want a tab stop exactly when it scrolls", b.ID, b.Scroll, b.Client, b.Tab)
+		}
+	}
 	tb.screenshot(t, "figures-1400.png")
 	// The README's picture: the top of the page, Figure 1 whole.
 	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1400, 1420)); err != nil {
@@ -194,8 +213,11 @@ func (tb *tab) settingsScroll(t *testing.T) {
 			overflow: cs.overflowX, background: cs.backgroundImage, scroll: r.scrollWidth, client: r.clientWidth, right: r.getBoundingClientRect().right};
 	})`, &regions)
 	for _, r := range regions {
-		if r.Role != "region" || !strings.HasPrefix(r.Label, "Settings of ") || r.Tab != "0" || r.Overflow != "auto" || r.Right > 360 {
-			t.Errorf("%s: the settings table's box is %+v; want a region named \"Settings of …\", tabindex 0, scrolling sideways, within the screen", r.ID, r)
+		if r.Role != "region" || !strings.HasPrefix(r.Label, "Settings of ") || r.Overflow != "auto" || r.Right > 360 {
+			t.Errorf("%s: the settings table's box is %+v; want a region named \"Settings of …\", scrolling sideways, within the screen", r.ID, r)
+		}
+		if scrolls := r.Scroll > r.Client+1; scrolls != (r.Tab == "0") {
+			t.Errorf("%s: the settings table is %v px wide in %v px and the box's tabindex is %q; want a tab stop exactly when it scrolls", r.ID, r.Scroll, r.Client, r.Tab)
 		}
 		if r.Scroll > r.Client+1 && strings.Count(r.Background, "gradient") < 2 {
 			t.Errorf("%s: the table is %v px wide in %v px with no shadow to show it scrolls (%q)", r.ID, r.Scroll, r.Client, r.Background)
