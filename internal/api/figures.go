@@ -382,7 +382,7 @@ func (s *server) computeFigure(ctx context.Context, fig *preparedFigure, owner *
 	}
 	buf.WriteString(`,"runs":[`)
 	for i, r := range fig.runs {
-		res, err := s.compute(ctx, r.plan, owner, prog)
+		res, err := s.computeAs(ctx, "figure", r.plan, owner, prog)
 		if _, ok := errors.AsType[*scenario.DivergedRun](err); ok {
 			return nil, fmt.Errorf("%w: %s", errFigureDiverged, r.spec.name)
 		}

@@ -807,3 +807,25 @@ func TestFigureLeaderCancelled(t *testing.T) {
 		t.Errorf("a job after: %s; want done with the POST's answer", again.State)
 	}
 }
+
+// TestFigureMetricsKind: /metrics counts a figure's computation as jobs
+// and renderings of kind "figure", not "run".
+func TestFigureMetricsKind(t *testing.T) {
+	s := newMetricsServer(t)
+	h := s.routes(nil)
+	if r := postFigure(h, `{"figure": "basins"}`); r.status != http.StatusOK {
+		t.Fatalf("POST %s: %d", figuresPath, r.status)
+	}
+	body := scrape(t, h)
+	if n := sampleOf(t, body, `hoplab_jobs_done_total{kind="figure",priority="background"}`); n == 0 {
+		t.Error("no pool job of kind figure done")
+	}
+	if n := sampleOf(t, body, `hoplab_render_seconds_count{kind="figure"}`); n == 0 {
+		t.Error("no rendering of kind figure timed")
+	}
+	for line := range strings.Lines(body) {
+		if !strings.HasPrefix(line, "#") && strings.Contains(line, `kind="run"`) {
+			t.Errorf(`the figure's computation is counted as kind="run": %s`, line)
+		}
+	}
+}
