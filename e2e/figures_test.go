@@ -123,6 +123,25 @@ func TestFiguresLoad(t *testing.T) {
 		!strings.Contains(page.Captions["prop31"], "lies within Prop. 3.1's bounds at every M") {
 		t.Errorf("captions: %q", page.Captions)
 	}
+	// At 1400 px the curl lines show whole (they wrap), and no box that
+	// shows all it holds is a tab stop.
+	var boxes []struct {
+		ID, Tab        string
+		Scroll, Client float64
+	}
+	tb.eval(t, `[...document.querySelectorAll('.curl, .table-scroll')].map((b) => ({id: b.className + ' ' + (b.dataset.testid || b.querySelector('code')?.dataset.testid),
+		tab: b.getAttribute('tabindex') || '', scroll: b.scrollWidth, client: b.clientWidth}))`, &boxes)
+	if len(boxes) != 6 {
+		t.Fatalf("%d curl and settings boxes; want 6", len(boxes))
+	}
+	for _, b := range boxes {
+		if strings.HasPrefix(b.ID, "curl") && b.Scroll > b.Client+1 {
+			t.Errorf("at 1400 px %s is %v px wide in %v px: its lines end behind a sideways scroll", b.ID, b.Scroll, b.Client)
+		}
+		if scrolls := b.Scroll > b.Client+1; scrolls != (b.Tab == "0") {
+			t.Errorf("at 1400 px %s (%v in %v px) has tabindex %q; want a tab stop exactly when it scrolls", b.ID, b.Scroll, b.Client, b.Tab)
+		}
+	}
 	tb.screenshot(t, "figures-1400.png")
 	// The README's picture: the top of the page, Figure 1 whole.
 	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1400, 1420)); err != nil {
@@ -194,8 +213,11 @@ func (tb *tab) settingsScroll(t *testing.T) {
 			overflow: cs.overflowX, background: cs.backgroundImage, scroll: r.scrollWidth, client: r.clientWidth, right: r.getBoundingClientRect().right};
 	})`, &regions)
 	for _, r := range regions {
-		if r.Role != "region" || !strings.HasPrefix(r.Label, "Settings of ") || r.Tab != "0" || r.Overflow != "auto" || r.Right > 360 {
-			t.Errorf("%s: the settings table's box is %+v; want a region named \"Settings of …\", tabindex 0, scrolling sideways, within the screen", r.ID, r)
+		if r.Role != "region" || !strings.HasPrefix(r.Label, "Settings of ") || r.Overflow != "auto" || r.Right > 360 {
+			t.Errorf("%s: the settings table's box is %+v; want a region named \"Settings of …\", scrolling sideways, within the screen", r.ID, r)
+		}
+		if scrolls := r.Scroll > r.Client+1; scrolls != (r.Tab == "0") {
+			t.Errorf("%s: the settings table is %v px wide in %v px and the box's tabindex is %q; want a tab stop exactly when it scrolls", r.ID, r.Scroll, r.Client, r.Tab)
 		}
 		if r.Scroll > r.Client+1 && strings.Count(r.Background, "gradient") < 2 {
 			t.Errorf("%s: the table is %v px wide in %v px with no shadow to show it scrolls (%q)", r.ID, r.Scroll, r.Client, r.Background)
@@ -265,6 +287,23 @@ func TestFiguresFidelity(t *testing.T) {
 	}
 	if cor.Soft == pub.Soft {
 		t.Error("the softmax panel has the same pixels corrected as published")
+	}
+	// The row bars' labels keep apart at 1400, 1024 and 360 px.
+	tb.vbarLabels(t, 1400)
+	for _, width := range []int{1024, 360} {
+		if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+			t.Fatal(err)
+		}
+		tb.waitFor(t, fmt.Sprintf("the page at %d px", width), fmt.Sprintf(`document.documentElement.clientWidth === %d`, width))
+		tb.waitFor(t, "the row bars redrawn", `[...document.querySelectorAll('[data-testid="figure-energy"] .cv.vbar canvas, [data-testid="figure-energy"] canvas.cv.vbar')].every((c) => c.width > 0)`)
+		time.Sleep(300 * time.Millisecond) // the redraw after a resize is debounced
+		tb.vbarLabels(t, width)
+		if width == 360 {
+			tb.screenshot(t, "figures-corrected-360.png")
+		}
+	}
+	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1400, 1000)); err != nil {
+		t.Fatal(err)
 	}
 	// The valleys of the caption are the minima of the grids, a plateau of
 	// equal cells counting once: at β = 1/0.9 the two memories' valleys
@@ -668,4 +707,40 @@ func TestFiguresOpenCodeInExplorer(t *testing.T) {
 		t.Errorf("explorer: %d memories, D_Φ = %d, reference %q; want 12, 2, the optimum for M = 12 in 2-D", got.M, got.Dim, got.Reference)
 	}
 	tb.checkConsole(t, nil)
+}
+
+// vbarLabels checks that the labels of the corrected drawing's row colour
+// bars keep apart at this width: in the labels' column of every bar, the
+// rows with ink form runs no taller than one label (13 px at 10 px type),
+// with blank rows between them.
+func (tb *tab) vbarLabels(t *testing.T, width int) {
+	t.Helper()
+	var runs [][]float64
+	tb.eval(t, `[...document.querySelectorAll('[data-testid="figure-energy"] .cv.vbar')].map((box) => {
+		const c = box.tagName === 'CANVAS' ? box : box.querySelector('canvas');
+		const ctx = c.getContext('2d');
+		const scale = c.width / c.getBoundingClientRect().width;
+		const x0 = Math.ceil((Math.min(12, c.width / scale * 0.3) + 4) * scale);
+		const img = ctx.getImageData(x0, 0, c.width - x0, c.height);
+		const runs = [];
+		let run = 0;
+		for (let y = 0; y < c.height; y++) {
+			let ink = false;
+			for (let x = 0; x < img.width && !ink; x++) {
+				const i = 4 * (y * img.width + x);
+				ink = img.data[i + 3] > 100 && img.data[i] < 120;
+			}
+			if (ink) run++;
+			else if (run > 0) { runs.push(run / scale); run = 0; }
+		}
+		if (run > 0) runs.push(run / scale);
+		return runs; })`, &runs)
+	if len(runs) != 8 {
+		t.Fatalf("at %d px: %d row bars; want 8", width, len(runs))
+	}
+	for i, r := range runs {
+		if len(r) < 2 || slices.Max(r) > 13 {
+			t.Errorf("at %d px row bar %d: label heights %v px; want at least two labels, none taller than 13 px (two labels touching)", width, i, r)
+		}
+	}
 }

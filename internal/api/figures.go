@@ -297,7 +297,7 @@ func prepareFigureJob(s *server, request []byte) (*jobWork, error) {
 		return &jobWork{chunks: fig.chunks, ready: &jobAnswer{status: http.StatusOK, body: body}, shared: true}, nil
 	}
 	return &jobWork{chunks: fig.chunks, shared: true, run: func(ctx context.Context, owner *workpool.Owner, prog *workpool.Progress) (int, []byte, error) {
-		body, err := s.figureAnswer(ctx, fig, owner, prog)
+		body, err := s.figureAnswer(ctx, fig, owner, prog, nil)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -306,20 +306,30 @@ func prepareFigureJob(s *server, request []byte) (*jobWork, error) {
 }
 
 // figureAnswer returns the answer of fig: the server's copy if the figure
-// has been computed (counting every chunk in prog as done), or else
-// computes it (computeFigure) and keeps it.
-func (s *server) figureAnswer(ctx context.Context, fig *preparedFigure, owner *workpool.Owner, prog *workpool.Progress) ([]byte, error) {
-	if body, ok := s.figures.get(fig.name); ok {
-		if prog != nil {
-			prog.Add(fig.chunks)
+// has been computed, or the answer of its computation in flight (for
+// another request or job) once it ends, counting every chunk in prog as
+// done; or else computes it (computeFigure) and keeps it. admit, when not
+// nil, admits the computation before it starts (a refusal is returned
+// wrapping errFigureNotStarted); the callers that wait do not compute and
+// are not admitted.
+func (s *server) figureAnswer(ctx context.Context, fig *preparedFigure, owner *workpool.Owner, prog *workpool.Progress, admit func() (release func(), refused string)) ([]byte, error) {
+	body, computed, err := s.figures.do(ctx, fig.name, func() ([]byte, error) {
+		if admit != nil {
+			release, refused := admit()
+			if refused != "" {
+				return nil, fmt.Errorf("%w: %s", errFigureNotStarted, refused)
+			}
+			defer release()
 		}
-		return body, nil
-	}
-	body, err := s.computeFigure(ctx, fig, owner, prog)
+		return s.computeFigure(ctx, fig, owner, prog)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return s.figures.keep(fig.name, body), nil
+	if !computed && prog != nil {
+		prog.Add(fig.chunks)
+	}
+	return body, nil
 }
 
 // errFigureDiverged is a figure run that left the float64 range: the
@@ -372,7 +382,7 @@ func (s *server) computeFigure(ctx context.Context, fig *preparedFigure, owner *
 	}
 	buf.WriteString(`,"runs":[`)
 	for i, r := range fig.runs {
-		res, err := s.compute(ctx, r.plan, owner, prog)
+		res, err := s.computeAs(ctx, "figure", r.plan, owner, prog)
 		if _, ok := errors.AsType[*scenario.DivergedRun](err); ok {
 			return nil, fmt.Errorf("%w: %s", errFigureDiverged, r.spec.name)
 		}
@@ -436,20 +446,18 @@ func (s *server) handleFigure(w http.ResponseWriter, r *http.Request) {
 		s.writeFigure(w, out)
 		return
 	}
-	release, refused := s.admission.admit(fig.work)
-	if refused != "" {
-		w.Header().Set("Retry-After", "1")
-		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy, Message: refused})
-		return
-	}
-	defer release()
-
 	ctx, cancel := s.runContext(r.Context())
 	defer cancel()
-	out, err := s.figureAnswer(ctx, fig, workpool.NewOwner("figure "+r.RemoteAddr), nil)
-	release()
+	out, err := s.figureAnswer(ctx, fig, workpool.NewOwner("figure "+r.RemoteAddr), nil, func() (func(), string) {
+		return s.admission.admit(fig.work)
+	})
 	switch {
 	case err == nil:
+	case errors.Is(err, errFigureNotStarted):
+		w.Header().Set("Retry-After", "1")
+		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy,
+			Message: strings.TrimPrefix(err.Error(), errFigureNotStarted.Error()+": ")})
+		return
 	case errors.Is(context.Cause(ctx), errShuttingDown):
 		writeError(w, shuttingDown)
 		return

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -681,6 +683,149 @@ func TestAboutPageFigures(t *testing.T) {
 	for _, kind := range jobKindNames() {
 		if !bytes.Contains(doc, []byte("| `"+kind+"` |")) {
 			t.Errorf("docs/api.md has no row for the job kind %q", kind)
+		}
+	}
+}
+
+// postFigureURL posts a figure request, for goroutines: it reports instead
+// of failing the test.
+func postFigureURL(url, name string) (int, []byte, error) {
+	resp, err := (&http.Client{Timeout: livetest.Timeout}).Post(url+figuresPath, "application/json", strings.NewReader(`{"figure": "`+name+`"}`))
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// figureWaiters returns how many callers wait for the computation of the
+// figure name in flight.
+func figureWaiters(s *server, name string) int {
+	s.figures.mu.Lock()
+	defer s.figures.mu.Unlock()
+	if f, ok := s.figures.flights[name]; ok {
+		return f.waiters
+	}
+	return 0
+}
+
+// TestFigureComputedOnceConcurrently: first requests for a figure that
+// arrive together, POSTs and jobs, share one computation: the pool takes
+// as many jobs as one computation of the figure puts on it, and every
+// answer is 200 with the same bytes (none refused busy: only the one
+// computing is admitted).
+func TestFigureComputedOnceConcurrently(t *testing.T) {
+	_, c0, count0 := startCountedJobs(t, scenario.Limits{}, nil)
+	want := c0.do(http.MethodPost, figuresPath, "application/json", `{"figure": "basins"}`)
+	if want.status != http.StatusOK {
+		t.Fatalf("one POST: %d", want.status)
+	}
+	once := count0.queued.Load()
+
+	s, c, count := startCountedJobs(t, scenario.Limits{}, nil)
+	const posts = 12
+	var wg sync.WaitGroup
+	type answer struct {
+		status int
+		body   []byte
+		err    error
+	}
+	answers := make([]answer, posts)
+	start := make(chan struct{})
+	for i := range posts {
+		wg.Go(func() {
+			<-start
+			st, b, err := postFigureURL(c.url, "basins")
+			answers[i] = answer{st, b, err}
+		})
+	}
+	close(start)
+	var jobs []string
+	for range 2 {
+		jobs = append(jobs, jobOf(t, c.post(`{"kind": "figure", "request": {"figure": "basins"}}`), http.StatusAccepted).ID)
+	}
+	wg.Wait()
+	for i, a := range answers {
+		if a.err != nil || a.status != http.StatusOK || !bytes.Equal(a.body, want.body) {
+			t.Errorf("POST %d: %d, %d bytes, %v; want 200 and the figure (%d bytes)", i, a.status, len(a.body), a.err, len(want.body))
+		}
+	}
+	for _, id := range jobs {
+		waitEnded(t, s, id)
+		j := jobOf(t, c.get(id), http.StatusOK)
+		if j.State != "done" || !bytes.Equal(append(bytes.Clone(j.Result), '\n'), want.body) || j.Progress.Done != j.Progress.Total {
+			t.Errorf("job %s: %s, progress %+v; want done with the figure, every chunk counted", id[:8], j.State, j.Progress)
+		}
+	}
+	if n := count.queued.Load(); n != once {
+		t.Errorf("the pool took %d jobs for %d concurrent first requests; want %d, one computation", n, posts+len(jobs), once)
+	}
+}
+
+// TestFigureLeaderCancelled: when the request computing a figure goes
+// away (its job deleted) while another waits for it, the one waiting
+// computes the figure and answers 200.
+func TestFigureLeaderCancelled(t *testing.T) {
+	var held atomic.Bool
+	reached := make(chan struct{}, 1)
+	s, c, _ := startCountedJobs(t, scenario.Limits{}, func(s *server) {
+		s.afterStep = func(ctx context.Context, n int) {
+			if n == 2 && held.CompareAndSwap(false, true) { // the first computation only
+				reached <- struct{}{}
+				<-ctx.Done()
+			}
+		}
+	})
+	leader := jobOf(t, c.post(`{"kind": "figure", "request": {"figure": "basins"}}`), http.StatusAccepted)
+	waitReached(t, reached)
+	type answer struct {
+		status int
+		body   []byte
+		err    error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		st, b, err := postFigureURL(c.url, "basins")
+		got <- answer{st, b, err}
+	}()
+	for deadline := time.Now().Add(livetest.Timeout); figureWaiters(s, "basins") == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the POST did not wait for the job's computation")
+		}
+	}
+	jobOf(t, c.delete(leader.ID), http.StatusOK)
+	a := <-got
+	if a.err != nil || a.status != http.StatusOK {
+		t.Fatalf("the waiting POST after the computing job was deleted: %d %s %v; want 200", a.status, a.body, a.err)
+	}
+	if j := jobOf(t, c.get(leader.ID), http.StatusOK); j.State != "cancelled" {
+		t.Errorf("the deleted job: %s, want cancelled", j.State)
+	}
+	again := jobOf(t, c.post(`{"kind": "figure", "request": {"figure": "basins"}}`), http.StatusAccepted)
+	if r, _ := keptResult(t, s, again.ID); again.State != "done" || !bytes.Equal(append(bytes.Clone(r), '\n'), a.body) {
+		t.Errorf("a job after: %s; want done with the POST's answer", again.State)
+	}
+}
+
+// TestFigureMetricsKind: /metrics counts a figure's computation as jobs
+// and renderings of kind "figure", not "run".
+func TestFigureMetricsKind(t *testing.T) {
+	s := newMetricsServer(t)
+	h := s.routes(nil)
+	if r := postFigure(h, `{"figure": "basins"}`); r.status != http.StatusOK {
+		t.Fatalf("POST %s: %d", figuresPath, r.status)
+	}
+	body := scrape(t, h)
+	if n := sampleOf(t, body, `hoplab_jobs_done_total{kind="figure",priority="background"}`); n == 0 {
+		t.Error("no pool job of kind figure done")
+	}
+	if n := sampleOf(t, body, `hoplab_render_seconds_count{kind="figure"}`); n == 0 {
+		t.Error("no rendering of kind figure timed")
+	}
+	for line := range strings.Lines(body) {
+		if !strings.HasPrefix(line, "#") && strings.Contains(line, `kind="run"`) {
+			t.Errorf(`the figure's computation is counted as kind="run": %s`, line)
 		}
 	}
 }

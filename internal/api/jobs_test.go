@@ -690,3 +690,52 @@ func TestJobSweptWithoutRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestJobFloodKeepsOthers: one address ending jobs by the thousand (jobs
+// of a known figure, accepted done beyond the limits on jobs queued or
+// running) forgets its own first ended jobs beyond maxEndedJobsPerAddr,
+// never another address's kept job; the list of ended jobs stays bounded.
+func TestJobFloodKeepsOthers(t *testing.T) {
+	lim := scenario.DefaultLimits()
+	lim.JobRetention = time.Hour
+	lim.MaxKeptJobBytes = 4 * maxEndedJobsPerAddr * scenario.JobRecordBytes
+	st := newJobStore(lim, slog.New(slog.NewTextHandler(io.Discard, nil)), context.Background())
+	ready := func() *jobWork {
+		return &jobWork{chunks: 1, shared: true, ready: &jobAnswer{status: http.StatusOK, body: []byte("{}\n")}}
+	}
+	other, e := st.create("figure", "192.0.2.2", ready())
+	if e != nil {
+		t.Fatal(e)
+	}
+	var flood []string
+	for range 50 * maxEndedJobsPerAddr {
+		snap, e := st.create("figure", "192.0.2.1", ready())
+		if e != nil {
+			t.Fatal(e)
+		}
+		flood = append(flood, snap.view.ID)
+	}
+	if _, ok := st.get(other.view.ID); !ok {
+		t.Fatal("the other address's job was forgotten by the flood")
+	}
+	for i, id := range flood {
+		_, ok := st.get(id)
+		if want := i >= len(flood)-maxEndedJobsPerAddr; ok != want {
+			t.Fatalf("the flood's job %d of %d kept: %v, want %v (its address keeps its last %d)", i, len(flood), ok, want, maxEndedJobsPerAddr)
+		}
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	kept := int64(len(st.byID))
+	if kept != maxEndedJobsPerAddr+1 || st.keptBytes != kept*scenario.JobRecordBytes || len(st.ended) > 2*int(kept)+1 {
+		t.Errorf("%d jobs kept, %d bytes, %d ended listed; want %d, their records, at most twice as many listed", kept, st.keptBytes, len(st.ended), maxEndedJobsPerAddr+1)
+	}
+	// Beyond MaxKeptJobBytes, the first ended are forgotten, whoever's.
+	st.lim.MaxKeptJobBytes = scenario.JobRecordBytes
+	st.mu.Unlock()
+	last, _ := st.create("figure", "192.0.2.3", ready())
+	st.mu.Lock()
+	if len(st.byID) != 1 || st.byID[last.view.ID] == nil || len(st.endedBy) != 1 || len(st.ended)-st.early != 1 {
+		t.Errorf("after a job beyond a bound of one record: %d kept, %d addresses; want the last alone", len(st.byID), len(st.endedBy))
+	}
+}

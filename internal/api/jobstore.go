@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -63,7 +64,15 @@ type job struct {
 	result    []byte                  // done: its body, without the final newline
 	err       *scenario.Error         // failed: why
 	keptBytes int64                   // ended: what MaxKeptJobBytes counts for it
+	forgotten bool                    // ended and forgotten before the jobs that ended earlier (maxEndedJobsPerAddr)
 }
+
+// maxEndedJobsPerAddr bounds the ended jobs kept for one client address:
+// beyond it, that address's own first ended job is forgotten, so that one
+// address cannot make the server forget the jobs of others by ending jobs
+// of its own (a job of a known figure is accepted done at once, beyond
+// the limits on jobs queued or running). docs/api.md, "Jobs".
+const maxEndedJobsPerAddr = 64
 
 // jobStore keeps the jobs: it queues them, runs at most MaxRunningJobs at
 // once, each on a goroutine of its own, and forgets them JobRetention after
@@ -80,21 +89,23 @@ type jobStore struct {
 	now func() time.Time
 
 	mu        sync.Mutex
-	byID      map[string]*job // every job kept: not ended, or ended and not yet forgotten
-	queue     []*job          // the queued jobs, in the order they were accepted
-	running   int             // jobs running: their goroutines
-	unended   int             // jobs queued or running
-	perAddr   map[string]int  // jobs queued or running by client address; no zero entries
-	ended     []*job          // the ended jobs kept, in the order they ended
-	keptBytes int64           // Σ keptBytes of ended
-	sweep     *time.Timer     // forgets the expired jobs at ended[0]'s expiry; nil when not armed
-	drained   bool            // draining has been seen: nothing starts any more
-	stopped   bool            // stop was called: no timer is armed any more
+	byID      map[string]*job   // every job kept: not ended, or ended and not yet forgotten
+	queue     []*job            // the queued jobs, in the order they were accepted
+	running   int               // jobs running: their goroutines
+	unended   int               // jobs queued or running
+	perAddr   map[string]int    // jobs queued or running by client address; no zero entries
+	ended     []*job            // the ended jobs, in the order they ended: those kept, and those forgotten early (job.forgotten)
+	early     int               // the jobs in ended forgotten early
+	endedBy   map[string][]*job // the ended jobs kept by client address, in the order they ended; no empty entries
+	keptBytes int64             // Σ keptBytes of ended
+	sweep     *time.Timer       // forgets the expired jobs at ended[0]'s expiry; nil when not armed
+	drained   bool              // draining has been seen: nothing starts any more
+	stopped   bool              // stop was called: no timer is armed any more
 }
 
 func newJobStore(lim scenario.Limits, log *slog.Logger, draining context.Context) *jobStore {
 	st := &jobStore{lim: lim, log: log, draining: draining, now: time.Now,
-		byID: map[string]*job{}, perAddr: map[string]int{}}
+		byID: map[string]*job{}, perAddr: map[string]int{}, endedBy: map[string][]*job{}}
 	context.AfterFunc(draining, st.drain)
 	return st
 }
@@ -344,6 +355,10 @@ func (st *jobStore) finish(j *job, state jobState, status int, body []byte, e *s
 	}
 	st.keptBytes += j.keptBytes
 	st.ended = append(st.ended, j)
+	st.endedBy[j.addr] = append(st.endedBy[j.addr], j)
+	if len(st.endedBy[j.addr]) > maxEndedJobsPerAddr {
+		st.forgetEarly(st.endedBy[j.addr][0])
+	}
 	for st.keptBytes > st.lim.MaxKeptJobBytes && len(st.ended) > 0 {
 		st.forgetOldest()
 	}
@@ -377,12 +392,55 @@ func (st *jobStore) expiry(j *job) time.Time { return j.ended.Add(st.lim.JobRete
 
 // forgetOldest forgets the job that ended first. st.mu is held.
 func (st *jobStore) forgetOldest() {
+	st.forget(st.popEnded())
+	st.trimEnded()
+}
+
+// trimEnded drops the jobs forgotten early from the front of ended, so
+// that ended[0], if any, is kept. st.mu is held.
+func (st *jobStore) trimEnded() {
+	for len(st.ended) > 0 && st.ended[0].forgotten {
+		st.popEnded()
+		st.early--
+	}
+}
+
+// popEnded takes the first job out of ended. st.mu is held.
+func (st *jobStore) popEnded() *job {
 	j := st.ended[0]
 	st.ended[0] = nil
 	st.ended = st.ended[1:]
+	return j
+}
+
+// forget forgets the ended job j, the first ended of its address. st.mu
+// is held.
+func (st *jobStore) forget(j *job) {
+	by := st.endedBy[j.addr]
+	by[0] = nil
+	if by = by[1:]; len(by) == 0 {
+		delete(st.endedBy, j.addr)
+	} else {
+		st.endedBy[j.addr] = by
+	}
 	delete(st.byID, j.id)
 	st.keptBytes -= j.keptBytes
 	j.result = nil
+}
+
+// forgetEarly forgets the ended job j, the first ended of its address,
+// before the jobs that ended earlier: it stays in ended, marked, until
+// they are forgotten, or ended is compacted once the marked ones are half
+// of it (so ended stays bounded by twice the jobs kept). st.mu is held.
+func (st *jobStore) forgetEarly(j *job) {
+	st.forget(j)
+	j.forgotten = true
+	st.early++
+	st.trimEnded()
+	if st.early > len(st.ended)/2 {
+		st.ended = slices.DeleteFunc(st.ended, func(j *job) bool { return j.forgotten })
+		st.early = 0
+	}
 }
 
 // arm makes sure that the ended jobs are forgotten when they expire, even

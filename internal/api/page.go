@@ -124,6 +124,7 @@ func limitRows(lim scenario.Limits) []templates.LimitRow {
 		{What: "time per job from its start (then failed: timeout)", Value: lim.JobTimeout.String()},
 		{What: "an ended job is kept for (then 404 job_not_found)", Value: lim.JobRetention.String()},
 		{What: "ended jobs kept: their results and 1 KiB each (the first ended are forgotten beyond; a figure's answer is kept once by the server, not by its jobs)", Value: formatBytes(lim.MaxKeptJobBytes)},
+		{What: "ended jobs kept from one client address (beyond, that address's own first ended are forgotten)", Value: strconv.Itoa(maxEndedJobsPerAddr)},
 		{What: "POST " + capacityPath + ": memories M", Value: strconv.Itoa(lim.MaxCapacityMemories), Field: "memories, memories.gaussian.count"},
 		{What: "POST " + capacityPath + ": memory length d", Value: strconv.Itoa(lim.MaxCapacityInputDim), Field: "memories[i], memories.gaussian.dim"},
 		{What: "POST " + capacityPath + ": feature dimension D_Φ", Value: strconv.Itoa(lim.MaxCapacityFeatureDim), Field: "featureMap.dim"},

@@ -93,7 +93,13 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 // not nil, counts its chunks, computeChunks(p) in all; the caller sets its
 // total (a figure's job counts the chunks of several runs in one total).
 func (s *server) compute(ctx context.Context, p *scenario.Plan, owner *workpool.Owner, prog *workpool.Progress) (*result, error) {
-	job := workpool.Job{Owner: owner, Priority: workpool.Background, Kind: "run", Progress: prog}
+	return s.computeAs(ctx, "run", p, owner, prog)
+}
+
+// computeAs is compute with the pool jobs, and the renderings /metrics
+// times, of kind ("run", or "figure" for a figure's runs).
+func (s *server) computeAs(ctx context.Context, kind string, p *scenario.Plan, owner *workpool.Owner, prog *workpool.Progress) (*result, error) {
+	job := workpool.Job{Owner: owner, Priority: workpool.Background, Kind: kind, Progress: prog}
 	run, err := s.train(ctx, p, job)
 	if err != nil {
 		return nil, err

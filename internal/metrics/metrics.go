@@ -93,7 +93,7 @@ func New() *Metrics {
 			Help:    "Time from queueing to the first chunk's start, of every job that started.",
 			Buckets: waitBuckets}, []string{"kind"}),
 		renderTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "hoplab_render_seconds",
-			Help:    `Time to render one picture, pool waits included: kind="frame" a live frame's views and encoding, kind="run" one snapshot of a /run.`,
+			Help:    `Time to render one picture, pool waits included: kind="frame" a live frame's views and encoding, kind="run" one snapshot of a /run, kind="figure" one snapshot of a figure's run.`,
 			Buckets: renderBuckets}, []string{"kind"}),
 		sessionsOpen: prometheus.NewGauge(prometheus.GaugeOpts{Name: "hoplab_live_sessions_open",
 			Help: "Live sessions being served."}),
@@ -156,9 +156,9 @@ func (m *Metrics) Finished(kind string, pri workpool.Priority, outcome workpool.
 // ObserveRender records the rendering of one picture of a job kind, from
 // its start to its bytes, waits for the pool's workers included: "frame"
 // for a live frame (its views rendered and encoded), "run" for one
-// snapshot of a /run. A picture is several pool jobs (a view each, the
-// encoding), which is why it is timed here rather than read from the
-// latency of kind "frame".
+// snapshot of a /run, "figure" for one snapshot of a figure's run. A
+// picture is several pool jobs (a view each, the encoding), which is why
+// it is timed here rather than read from the latency of kind "frame".
 func (m *Metrics) ObserveRender(kind string, d time.Duration) {
 	m.renderTime.WithLabelValues(kind).Observe(d.Seconds())
 }

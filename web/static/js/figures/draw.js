@@ -178,6 +178,32 @@ function frame(ctx, x, y, w, h) {
 }
 
 /**
+ * verticalBarTicks lays out the labels of a vertical colour bar of n bands
+ * and height h (px), written fontPx high: the levels k = 0 (bottom) and
+ * k = n (top) always, and between them every so many levels, each label
+ * centred on its tick (y = h − k·h/n from the top) but kept inside the bar
+ * (the end labels are pulled in by half a line). A label between the ends
+ * closer than one line (1.25·fontPx) to the one below it or to the top
+ * label is dropped, so no two labels touch.
+ * @returns {{k: number, tick: number, label: number}[]} from the bottom up:
+ *   the level, its tick's y and its label's centre y, from the bar's top
+ */
+export function verticalBarTicks(n, h, fontPx) {
+  const line = 1.25 * fontPx;
+  const every = Math.max(1, Math.ceil((fontPx * 1.4 * n) / h));
+  const tickAt = (k) => h - (k * h) / n;
+  const labelAt = (k) => Math.min(h - fontPx / 2, Math.max(fontPx / 2, tickAt(k)));
+  const ticks = [{k: 0, tick: tickAt(0), label: labelAt(0)}];
+  const top = labelAt(n);
+  for (let k = every; k < n; k += every) {
+    const label = labelAt(k);
+    if (ticks[ticks.length - 1].label - label >= line && label - top >= line) ticks.push({k, tick: tickAt(k), label});
+  }
+  if (n > 0) ticks.push({k: n, tick: tickAt(n), label: top});
+  return ticks;
+}
+
+/**
  * drawColorBar paints a banded colour bar in (x, y, w, h), vertical (low
  * at the bottom, ticks to the right) or horizontal (low at the left, ticks
  * below), with the levels written at the ends and, when there is room,
@@ -203,13 +229,11 @@ export function drawColorBar(ctx, x, y, w, h, scale, orient, fontPx = 11) {
     ctx.strokeRect(x + 0.5, y + 0.5, bw - 1, h - 1);
     ctx.fillStyle = INK;
     ctx.textBaseline = 'middle';
-    const every = Math.max(1, Math.ceil((fontPx * 1.4 * n) / h));
-    const shown = levels.map((_, k) => k).filter((k) => k % every === 0 || k === n);
-    const labels = tickLabels(levels, step, shown);
-    shown.forEach((k, i) => {
-      const ty = y + h - (k * h) / n;
-      ctx.fillRect(x + bw, ty - 0.5, 3, 1);
-      ctx.fillText(labels[i], x + bw + 5, Math.min(y + h - fontPx / 2, Math.max(y + fontPx / 2, ty)));
+    const ticks = verticalBarTicks(n, h, fontPx);
+    const labels = tickLabels(levels, step, ticks.map((t) => t.k));
+    ticks.forEach((t, i) => {
+      ctx.fillRect(x + bw, y + t.tick - 0.5, 3, 1);
+      ctx.fillText(labels[i], x + bw + 5, y + t.label);
     });
   } else {
     const bh = Math.min(8, h * 0.4);

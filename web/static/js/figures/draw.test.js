@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
 import {energyModel, prop31Model} from './model.js';
-import {coversData, energyScales, prop31Axes, prop31Layout, rasterBasins, rasterEnergy} from './draw.js';
+import {coversData, energyScales, prop31Axes, prop31Layout, rasterBasins, rasterEnergy, verticalBarTicks} from './draw.js';
 import {memoryRGB, UNDEFINED_RGB} from '../palette.js';
 
 const image = (w, h) => ({width: w, height: h, data: new Uint8ClampedArray(4 * w * h)});
@@ -91,4 +91,33 @@ test('coversData: a box on a dot or across a curve covers it; one in an empty co
   const mid = (Y(a.upper) + Y(b.upper)) / 2;
   assert.equal(coversData(m, X, Y, 0, {x: (a.m + b.m) / 2 - 0.1, y: mid - 0.5, w: 0.2, h: 1}), true);
   assert.equal(coversData(m, X, Y, 2, {x: 1000, y: -1000, w: 50, h: 50}), false);
+});
+
+test('verticalBarTicks: both ends labelled, no two labels closer than a line', () => {
+  const check = (n, h, fontPx) => {
+    const t = verticalBarTicks(n, h, fontPx);
+    assert.equal(t[0].k, 0, `n ${n}, h ${h}`);
+    assert.equal(t.at(-1).k, n, `n ${n}, h ${h}`);
+    for (let i = 1; i < t.length; i++) {
+      assert.ok(t[i].k > t[i - 1].k);
+      assert.ok(t[i - 1].label - t[i].label >= 1.25 * fontPx - 1e-9,
+        `n ${n}, h ${h}: labels of levels ${t[i - 1].k} and ${t[i].k} are ${t[i - 1].label - t[i].label} px apart`);
+      assert.ok(t[i].label >= fontPx / 2 && t[i].label <= h - fontPx / 2);
+      assert.equal(t[i].tick, h - (t[i].k * h) / n);
+    }
+  };
+  // The corrected drawing's row bars (170 px, 10 px type; the page scales
+  // the whole figure to its width) with the levels of the real answers,
+  // and bars of other heights and type sizes.
+  for (const sub of energyModel(answer('energy')).subfigures) {
+    for (const row of energyScales(sub, 'corrected')) check(row[0].colors.length, 170, 10);
+  }
+  for (const h of [60, 100, 170, 240, 400]) {
+    for (const fontPx of [10, 11, 14]) {
+      for (let n = 1; n <= 40; n++) check(n, h, fontPx);
+    }
+  }
+  // Ten bands on 170 px: the end labels, pulled in by half a line, would
+  // touch those of levels 1 and 9; those are dropped, not the ends.
+  assert.deepEqual(verticalBarTicks(10, 170, 10).map((t) => t.k), [0, 2, 3, 4, 5, 6, 7, 8, 10]);
 });

@@ -97,6 +97,11 @@ function apiError(r, body) {
   return err;
 }
 
+// chunks writes a number of chunks: "1 chunk", "12 chunks".
+function chunks(n) {
+  return `${n} ${n === 1 ? 'chunk' : 'chunks'}`;
+}
+
 /**
  * progressView says what a job update looks like on the page: a fraction
  * for the bar (null: indeterminate), a short text and its state. seen
@@ -114,14 +119,14 @@ export function progressView(u, seen = []) {
     case 'busy':
       return {fraction: null, text: `the server is busy; trying again (${u.message})`, state: 'busy'};
     case 'queued':
-      return {fraction: 0, text: `queued: waiting for a place (0 of ${total} chunks)`, state: 'queued'};
+      return {fraction: 0, text: `queued: waiting for a place (0 of ${chunks(total)})`, state: 'queued'};
     case 'running':
-      return {fraction, text: `computing: ${done} of ${total} chunks`, state: 'running'};
+      return {fraction, text: `computing: ${done} of ${chunks(total)}`, state: 'running'};
     case 'done':
       if (!seen.some((e) => e.state === 'queued' || e.state === 'running')) {
-        return {fraction: 1, text: `computed before: the server's copy (${total} chunks)`, state: 'done'};
+        return {fraction: 1, text: `computed before: the server's copy (${chunks(total)})`, state: 'done'};
       }
-      return {fraction: 1, text: `computed: ${total} of ${total} chunks`, state: 'done'};
+      return {fraction: 1, text: `computed: ${total} of ${chunks(total)}`, state: 'done'};
     default:
       return {fraction, text: u.state, state: u.state};
   }

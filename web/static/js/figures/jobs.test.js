@@ -70,6 +70,11 @@ test('progressView: the bar and the words of each state', () => {
   assert.deepEqual(progressView(job('running', 3, 12)), {fraction: 0.25, text: 'computing: 3 of 12 chunks', state: 'running'});
   assert.deepEqual(progressView(job('done', 12, 12), [{state: 'queued'}]), {fraction: 1, text: 'computed: 12 of 12 chunks', state: 'done'});
   assert.deepEqual(progressView(job('done', 12, 12), [{state: 'busy'}]), {fraction: 1, text: 'computed before: the server\'s copy (12 chunks)', state: 'done'});
+  // One chunk (prop31): singular.
+  assert.equal(progressView(job('done', 1, 1), [{state: 'busy'}]).text, 'computed before: the server\'s copy (1 chunk)');
+  assert.equal(progressView(job('done', 1, 1), [{state: 'running'}]).text, 'computed: 1 of 1 chunk');
+  assert.equal(progressView(job('running', 0, 1)).text, 'computing: 0 of 1 chunk');
+  assert.equal(progressView(job('queued', 0, 1)).text, 'queued: waiting for a place (0 of 1 chunk)');
   assert.equal(progressView({state: 'busy', message: 'm'}).fraction, null);
 });
 

@@ -19,6 +19,7 @@ import {basinsCSV, curlLines, energyCSV, fileBase, prop31CSV, requestFile, white
 import {progressView, runJob} from './jobs.js';
 import {basinsModel, energyModel, prop31Model} from './model.js';
 import {tickLabels} from './levels.js';
+import {watchScrollFocus} from './scrollfocus.js';
 
 const JOBS_PATH = document.body.dataset.jobsPath;
 const FIGURES_URL = document.body.dataset.figuresUrl;
@@ -83,6 +84,8 @@ function start() {
     byTestId(`curl-${id}`, section).textContent = curlText(id);
     for (const btn of section.querySelectorAll('button[data-export]')) btn.addEventListener('click', () => exportFigure(id, btn.dataset.export));
     new ResizeObserver(onResize(id)).observe(byTestId(`panels-${id}`, section));
+    watchScrollFocus(byTestId(`settings-scroll-${id}`, section));
+    watchScrollFocus(byTestId(`curl-${id}`, section).parentElement);
   }
   bindFidelity();
   installHook();
