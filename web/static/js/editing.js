@@ -12,9 +12,11 @@ const MOVE_TIMEOUT_MS = 1000;
 /**
  * createEditing returns the handler of PanelView events and the probe
  * commands.
- * @param {{store: object, send: (msg: object) => number}} deps
+ * @param {{store: object, send: (msg: object) => number,
+ *   timeline?: {moveSent: (seq: number, ts: number, sentAt: number) => void}}} deps
+ *   timeline records every move sent (timeline.js)
  */
-export function createEditing({store, send}) {
+export function createEditing({store, send, timeline = null}) {
   const {dispatch, getState} = store;
   let inflight = 0; // seq of the move awaiting its answer, 0 for none
   let pending = null; // the newest move not sent yet
@@ -25,6 +27,7 @@ export function createEditing({store, send}) {
     const m = pending;
     pending = null;
     inflight = send({type: 'move', i: m.i, x: m.x, y: m.y});
+    if (inflight && timeline) timeline.moveSent(inflight, m.ts, performance.now());
     if (inflight) {
       clearTimeout(timer);
       timer = setTimeout(answered, MOVE_TIMEOUT_MS);
@@ -100,7 +103,7 @@ export function createEditing({store, send}) {
   function onPanelEvent(ev) {
     switch (ev.type) {
       case 'move':
-        pending = {i: ev.i, x: ev.x, y: ev.y};
+        pending = {i: ev.i, x: ev.x, y: ev.y, ts: ev.ts ?? performance.now()};
         pump();
         break;
       case 'add':

@@ -40,8 +40,9 @@ const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
  *
  * Events (emit(ev), at most one move and one hover per animation frame):
  *   {type: 'select', i}          press on a marker (i), or click on empty space (i = null)
- *   {type: 'move', i, x, y}      while dragging a marker (interactive panels), once more on
- *                                release; x, y are clamped to the view's box. A press
+ *   {type: 'move', i, x, y, ts}  while dragging a marker (interactive panels), once more on
+ *                                release; x, y are clamped to the view's box; ts is the
+ *                                timeStamp of the pointer event that put it there. A press
  *                                that does not move 3 px sends no move.
  *   {type: 'add', x, y}          double-click on empty space (interactive panels)
  *   {type: 'hover', space, x, y} the pointer moves over the canvas (also over the tick gutters)
@@ -89,7 +90,7 @@ export class PanelView {
     this.labelColor = INK;
     this.ariaSep = null;
 
-    this.drag = null; // {i, pointerId, px0, py0, ox, oy, x, y, moved}
+    this.drag = null; // {i, pointerId, px0, py0, ox, oy, x, y, ts, moved}
     this.press = null; // {pointerId, px, py}: a press on empty space
     this.dropped = null; // {i, x, y, epoch}: a released drag awaiting its frame
     this.dropTimer = 0;
@@ -359,7 +360,7 @@ export class PanelView {
     this.raf = 0;
     if (this.outMove && this.drag) {
       this.outMove = false;
-      this.emit({type: 'move', i: this.drag.i, x: this.drag.x, y: this.drag.y});
+      this.emit({type: 'move', i: this.drag.i, x: this.drag.x, y: this.drag.y, ts: this.drag.ts});
     }
     if (this.outHover) {
       const ev = this.outHover;
@@ -423,7 +424,7 @@ export class PanelView {
     const points = this.frame.inputPoints;
     const [mx, my] = this.markerAt(points, i, this.movingMemory());
     this.canvas.setPointerCapture(e.pointerId);
-    this.drag = {i, pointerId: e.pointerId, px0: px, py0: py, ox: mx - x, oy: my - y, x: mx, y: my, moved: false};
+    this.drag = {i, pointerId: e.pointerId, px0: px, py0: py, ox: mx - x, oy: my - y, x: mx, y: my, ts: e.timeStamp, moved: false};
     this.dropped = null;
     this.setCursor('grabbing');
   }
@@ -439,6 +440,7 @@ export class PanelView {
       drag.moved = true;
       drag.x = this.vp.clampX(x + drag.ox);
       drag.y = this.vp.clampY(y + drag.oy);
+      drag.ts = e.timeStamp;
       this.outMove = true;
       this.outHover = {type: 'hover', space: this.space, x: drag.x, y: drag.y};
       this.requestDraw();
@@ -458,7 +460,7 @@ export class PanelView {
       this.setCursor('grab');
       if (drag.moved) {
         this.outMove = false;
-        this.emit({type: 'move', i: drag.i, x: drag.x, y: drag.y});
+        this.emit({type: 'move', i: drag.i, x: drag.x, y: drag.y, ts: e.timeStamp});
         this.dropped = {i: drag.i, x: drag.x, y: drag.y, epoch: this.frame ? this.frame.epoch : -1};
         clearTimeout(this.dropTimer);
         this.dropTimer = setTimeout(() => {

@@ -42,11 +42,13 @@ const VIEW_TITLES = {input: 'Input space', feature: 'Feature space'};
 
 /**
  * bindPanels draws the frames.
- * @param {{store: object, onPanelEvent: (ev: object) => void}} deps
- *   onPanelEvent gets every PanelView event with its space and panelIndex
+ * @param {{store: object, onPanelEvent: (ev: object) => void,
+ *   timeline?: {painted: (frame: object, paintEnd: number) => void}}} deps
+ *   onPanelEvent gets every PanelView event with its space and panelIndex;
+ *   timeline records every frame painted (timeline.js)
  * @returns {{toClient: (x: number, y: number) => ({x: number, y: number}|null)}}
  */
-export function bindPanels({store, onPanelEvent}) {
+export function bindPanels({store, onPanelEvent, timeline = null}) {
   const grid = byTestId('panels');
   let layout = ''; // "spaces|separations" of the built grid
   let views = []; // [{space, panels: PanelView[]}]
@@ -112,6 +114,7 @@ export function bindPanels({store, onPanelEvent}) {
     for (const v of views) for (const p of v.panels) p.render(frame, ui);
     if (frame !== drawnFrame) {
       drawnFrame = frame;
+      if (timeline) timeline.painted(frame, performance.now());
       store.dispatch({type: 'drawn', frame});
     }
   });
