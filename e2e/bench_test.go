@@ -91,12 +91,13 @@ type tlMove struct {
 }
 
 type tlPaint struct {
-	Seq      uint32  `json:"seq"`
-	T        int     `json:"t"`
-	NX       int     `json:"nx"`
-	NY       int     `json:"ny"`
-	Coarse   bool    `json:"coarse"`
-	PaintEnd float64 `json:"paintEnd"`
+	Seq        uint32  `json:"seq"`
+	T          int     `json:"t"`
+	NX         int     `json:"nx"`
+	NY         int     `json:"ny"`
+	Coarse     bool    `json:"coarse"`
+	PaintStart float64 `json:"paintStart"`
+	PaintEnd   float64 `json:"paintEnd"`
 }
 
 // full reports whether p is a full-resolution frame of the benchmark's grid.
@@ -256,6 +257,7 @@ func BenchmarkBrowserDrag(b *testing.B) {
 		stopTrace("drag")
 		srv := serverFrames(b).minus(before)
 		r.cpu = append(r.cpu, cpuReport(cpu0, cpu1))
+		r.cost = append(r.cost, cpu0, cpu1)
 		var tl timeline
 		var log benchLog
 		tb.eval(b, `__hoplab.timeline`, &tl)
@@ -327,7 +329,8 @@ type dragStats struct {
 	// and the wait for the main thread), and from there to the end of its
 	// paint (decoding, the wait for an animation frame, painting).
 	toSend, toFrame, toPaint float64
-	arrived                  int // frames the main thread took from the socket while dragging
+	arrived                  int     // frames the main thread took from the socket while dragging
+	paintMS                  float64 // median time to write the panels' canvases for a frame
 }
 
 // analyseDrag computes a drag's numbers from the page's timeline and the
@@ -348,11 +351,7 @@ func analyseDrag(tl timeline, log benchLog) dragStats {
 	st.seconds = (t1 - t0) / 1000
 	st.latencies, st.missed = moveLatencies(ptr, tl.Moves, tl.Paints)
 	st.toSend, st.toFrame, st.toPaint = latencyParts(ptr, tl.Moves, tl.Paints, log)
-	for _, f := range log.Frames {
-		if f.TS >= t0 && f.TS <= t1 {
-			st.arrived++
-		}
-	}
+	st.paintMS, st.arrived = paintTimes(tl.Paints, log, t0, t1)
 	st.grids = map[string]int{}
 	for _, p := range tl.Paints {
 		if p.PaintEnd >= t0 && p.PaintEnd <= t1 {
@@ -431,6 +430,24 @@ func latencyParts(ptr []float64, moves []tlMove, paints []tlPaint, log benchLog)
 	return percentile(a, 0.5), percentile(c, 0.5), percentile(d, 0.5)
 }
 
+// paintTimes are the medians (ms) of how long the page took to write the
+// panels' canvases for the frames painted within [t0, t1], and the number
+// of frames its main thread took from the socket meanwhile.
+func paintTimes(paints []tlPaint, log benchLog, t0, t1 float64) (median float64, taken int) {
+	var d []float64
+	for _, p := range paints {
+		if p.PaintEnd >= t0 && p.PaintEnd <= t1 {
+			d = append(d, p.PaintEnd-p.PaintStart)
+		}
+	}
+	for _, f := range log.Frames {
+		if f.TS >= t0 && f.TS <= t1 {
+			taken++
+		}
+	}
+	return percentile(d, 0.5), taken
+}
+
 // fpsIn is the number of frames painted within [t0, t1] (ms) per second.
 func fpsIn(paints []tlPaint, t0, t1 float64) float64 {
 	if t1 <= t0 {
@@ -507,6 +524,7 @@ type dragResult struct {
 	runs []dragStats
 	srv  []frameStats
 	cpu  []string
+	cost []cpuSnap // before and after each drag
 }
 
 func (r *dragResult) add(b *testing.B, st dragStats, srv frameStats) {
@@ -560,12 +578,13 @@ func (r *dragResult) report(b *testing.B) {
 		ptrs, missed, moves, painted, coarse, grids)
 	fmt.Fprintf(&sb, "page main thread: long tasks %.0f ms per second of dragging (%.1f per second)\n", longMS/n, longN/n)
 	for _, st := range r.runs {
-		fmt.Fprintf(&sb, "a move's latency, medians: pointer event → move sent %.1f ms → frame taken from the socket %.1f ms → painted %.1f ms; frames taken %d, painted %d\n",
-			st.toSend, st.toFrame, st.toPaint, st.arrived, st.painted)
+		fmt.Fprintf(&sb, "a move's latency, medians: pointer event → move sent %.1f ms → frame taken from the socket %.1f ms → painted %.1f ms; frames taken %d, painted %d, writing the canvases %.1f ms each\n",
+			st.toSend, st.toFrame, st.toPaint, st.arrived, st.painted, st.paintMS)
 	}
 	fmt.Fprintf(&sb, "server: %s", frameStatsSum(r.srv))
-	for _, c := range r.cpu {
+	for i, c := range r.cpu {
 		sb.WriteString(c)
+		sb.WriteString(costReport(r.cost[2*i], r.cost[2*i+1], r.runs[i].painted))
 	}
 	fmt.Print(sb.String())
 }
@@ -595,7 +614,7 @@ func BenchmarkBrowserPlay(b *testing.B) {
 	var fpsSum, worstPause, longMS float64
 	var its []int
 	var srvs []frameStats
-	var cpus []string
+	var cpus, notes []string
 	for i := range b.N {
 		if i > 0 {
 			tb.click(b, "reset")
@@ -613,7 +632,8 @@ func BenchmarkBrowserPlay(b *testing.B) {
 		// Frames of the paused iteration may still be on their way; the
 		// picture counts once it stays.
 		time.Sleep(300 * time.Millisecond)
-		cpus = append(cpus, cpuReport(cpu0, readCPU()))
+		cpu1 := readCPU()
+		cpus = append(cpus, cpuReport(cpu0, cpu1))
 		stopProfile("play")
 		stopTrace("play")
 		srvs = append(srvs, serverFrames(b).minus(before))
@@ -640,8 +660,12 @@ func BenchmarkBrowserPlay(b *testing.B) {
 		}
 		lm, _ := longTaskLoad(log.LongTasks, play, pause)
 		longMS += lm
+		pm, taken := paintTimes(tl.Paints, log, play, pause)
+		painted := int(math.Round(fpsIn(tl.Paints, play, pause) * (pause - play) / 1000))
+		notes = append(notes, fmt.Sprintf("frames taken from the socket %d, painted %d, writing the canvases %.1f ms each (median)", taken, painted, pm))
+		cpus = append(cpus, costReport(cpu0, cpu1, painted))
 		its = append(its, t)
-		tb.eval(b, `(__bench.clicks.length = 0, __bench.longtasks.length = 0, true)`, nil)
+		tb.eval(b, `(__bench.clicks.length = 0, __bench.longtasks.length = 0, __bench.frames.length = 0, true)`, nil)
 	}
 	n := float64(b.N)
 	fps := fpsSum / n
@@ -655,6 +679,9 @@ func BenchmarkBrowserPlay(b *testing.B) {
 	fmt.Fprintf(&sb, "| play at the fastest speed: frames painted per second | ≥ %.0f | %.1f %s |\n", targetFPS, fps, verdict(fps >= targetFPS))
 	fmt.Fprintf(&sb, "| after pause: the full-resolution picture of the paused iteration | ≤ %.0f ms | %.1f ms %s |\n", targetPausedMS, worstPause, verdict(worstPause <= targetPausedMS))
 	fmt.Fprintf(&sb, "paused at t = %v; page main thread: long tasks %.0f ms per second of playing\n", its, longMS/n)
+	for _, n := range notes {
+		sb.WriteString(n + "\n")
+	}
 	fmt.Fprintf(&sb, "server: %s", frameStatsSum(srvs))
 	for _, c := range cpus {
 		sb.WriteString(c)
@@ -875,7 +902,7 @@ func (tb *tab) startTrace(b *testing.B) func(name string) {
 			return
 		}
 	}()
-	cats := []string{"toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink", "cc", "viz", "gpu"}
+	cats := []string{"toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.invalidationTracking", "v8.execute", "blink", "cc", "viz", "gpu"}
 	if _, err := chromedp.Call(tb.ctx, tracing.Start, tracing.StartParams{TransferMode: tracing.StartTransferModeReportEvents,
 		TraceConfig: &tracing.TraceConfig{IncludedCategories: cats}}); err != nil {
 		b.Fatalf("tracing: %v", err)
@@ -992,6 +1019,9 @@ func traceSummary(evs []traceEvent) string {
 type cpuSnap struct {
 	at                             time.Time
 	total, server, browser, itself float64
+	// renderers: the CPU time of each renderer process's main thread
+	// (its first thread), by pid.
+	renderers map[int]float64
 }
 
 // clockTick is USER_HZ, the unit of /proc's CPU times, on Linux.
@@ -999,7 +1029,7 @@ const clockTick = 100.0
 
 // readCPU reads /proc; on a system without it every number is 0.
 func readCPU() cpuSnap {
-	s := cpuSnap{at: time.Now()}
+	s := cpuSnap{at: time.Now(), renderers: map[int]float64{}}
 	if data, err := os.ReadFile("/proc/stat"); err == nil {
 		line, _, _ := strings.Cut(string(data), "\n")
 		f := strings.Fields(line)
@@ -1062,12 +1092,57 @@ func readCPU() cpuSnap {
 				}
 				if q == self {
 					s.browser += p.secs
+					if cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && strings.Contains(string(cmd), "--type=renderer") {
+						s.renderers[pid] = threadSecs(pid)
+					}
 					break
 				}
 			}
 		}
 	}
 	return s
+}
+
+// threadSecs is the CPU time of the main thread of process pid.
+func threadSecs(pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/stat", pid, pid))
+	if err != nil {
+		return 0
+	}
+	rest := string(data)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / clockTick
+}
+
+// mainThreadMS is the CPU time (ms) that the busiest renderer's main
+// thread used between a and b: the page's main thread.
+func mainThreadMS(a, b cpuSnap) float64 {
+	best := 0.0
+	for pid, t := range b.renderers {
+		best = math.Max(best, t-a.renderers[pid])
+	}
+	return 1000 * best
+}
+
+// costReport is what painting a frame cost the machine between a and b:
+// CPU time per painted frame of the page's main thread, of all of
+// Chromium and of the server. Unlike wall times, these hardly change when
+// other processes share the cores.
+func costReport(a, b cpuSnap, painted int) string {
+	if painted == 0 {
+		return ""
+	}
+	n := float64(painted)
+	return fmt.Sprintf("CPU per painted frame: the page's main thread %.1f ms, all of Chromium %.1f ms, the server %.1f ms\n",
+		mainThreadMS(a, b)/n, 1000*(b.browser-a.browser)/n, 1000*(b.server-a.server)/n)
 }
 
 // cpuReport says how the cores were used between a and b, in % of one core.

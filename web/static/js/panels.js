@@ -94,13 +94,14 @@ export function bindPanels({store, onPanelEvent, timeline = null}) {
       separationTitles: s.frame ? s.frame.separations.map(separationShort) : [],
       show: s.ui.show,
       selected: s.ui.selected,
-      hover: s.ui.hover ? {space: s.ui.hover.space, x: s.ui.hover.x, y: s.ui.hover.y} : null,
+      hover: s.ui.hover ? {space: s.ui.hover.space, x: s.ui.hover.x, y: s.ui.hover.y, dragging: s.ui.hover.dragging} : null,
       probe: s.probe && s.probe.paths ? {space: s.probe.space, x: s.probe.x, y: s.probe.y, paths: s.probe.paths} : null,
       optimum: s.server?.optimum ?? null,
     };
   }
 
   const draw = onFrame(() => {
+    const start = performance.now();
     const s = store.getState();
     const frame = s.frame;
     if (!frame) return;
@@ -114,7 +115,7 @@ export function bindPanels({store, onPanelEvent, timeline = null}) {
     for (const v of views) for (const p of v.panels) p.render(frame, ui);
     if (frame !== drawnFrame) {
       drawnFrame = frame;
-      if (timeline) timeline.painted(frame, performance.now());
+      if (timeline) timeline.painted(frame, start, performance.now());
       store.dispatch({type: 'drawn', frame});
     }
   });

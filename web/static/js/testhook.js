@@ -94,7 +94,7 @@ export function installTestHook({store, timeline = null, toClient, toClientIn}) 
     /**
      * timeline: copies of the newest entries (at most 4096 each, oldest
      * first) of the moves sent, {seq, ts, sentAt}, and of the frames
-     * painted, {seq, t, nx, ny, coarse, paintEnd}; times are
+     * painted, {seq, t, nx, ny, coarse, paintStart, paintEnd}; times are
      * performance.now() ms (timeline.js).
      */
     get timeline() {

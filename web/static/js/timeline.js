@@ -50,9 +50,9 @@ export class Ring {
  *   moves:  {seq, ts, sentAt} per `move` sent: its seq, the timeStamp of
  *           the newest pointer event whose position it carries, and when it
  *           was sent;
- *   paints: {seq, t, nx, ny, coarse, paintEnd} per frame painted: the
- *           frame's seq, iteration, grid and coarse flag, and the time the
- *           panels' canvases had been written.
+ *   paints: {seq, t, nx, ny, coarse, paintStart, paintEnd} per frame
+ *           painted: the frame's seq, iteration, grid and coarse flag, and
+ *           when the page started and ended writing the panels' canvases.
  * @param {number} [capacity]
  */
 export function createTimeline(capacity = TIMELINE_CAPACITY) {
@@ -66,8 +66,8 @@ export function createTimeline(capacity = TIMELINE_CAPACITY) {
       moves.push(Object.freeze({seq, ts, sentAt}));
     },
     /** painted records a painted frame. */
-    painted(frame, paintEnd) {
-      paints.push(Object.freeze({seq: frame.seq, t: frame.t, nx: frame.nx, ny: frame.ny, coarse: Boolean(frame.coarse), paintEnd}));
+    painted(frame, paintStart, paintEnd) {
+      paints.push(Object.freeze({seq: frame.seq, t: frame.t, nx: frame.nx, ny: frame.ny, coarse: Boolean(frame.coarse), paintStart, paintEnd}));
     },
   };
 }
