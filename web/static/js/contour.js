@@ -39,7 +39,6 @@ export function contourLevels(lo, hi, n) {
  * @returns {Float32Array}
  */
 export function isolines(energy, nx, ny, levels, skip) {
-  const out = new Segments();
   const nl = levels.length;
   if (nl === 0) return new Float32Array(0);
   let lmin = Infinity;
@@ -51,9 +50,11 @@ export function isolines(energy, nx, ny, levels, skip) {
   // Skipped corners, read once each.
   let masked = null;
   if (skip) {
-    masked = new Uint8Array(nx * ny);
+    masked = scratchMask(nx * ny);
     for (let k = 0; k < nx * ny; k++) masked[k] = skip(k) ? 1 : 0;
   }
+  let out = scratch;
+  let n = 0;
   for (let i = 0; i + 1 < ny; i++) {
     for (let j = 0; j + 1 < nx; j++) {
       const k00 = i * nx + j; // (j, i)
@@ -65,89 +66,116 @@ export function isolines(energy, nx, ny, levels, skip) {
       const d = energy[k01];
       const e = energy[k11];
       // A level crosses the cell when lo ≤ c < hi (a corner above it, one not).
-      const lo = Math.min(a, b, d, e);
-      const hi = Math.max(a, b, d, e);
+      const lo = Math.min(Math.min(a, b), Math.min(d, e));
+      const hi = Math.max(Math.max(a, b), Math.max(d, e));
       if (!(hi > lmin && lo <= lmax)) continue; // no level crosses it (or a corner is NaN)
       if (!(Number.isFinite(lo) && Number.isFinite(hi))) continue;
-      if (masked && (masked[k00] | masked[k10] | masked[k01] | masked[k11])) continue;
+      if (masked !== null && (masked[k00] | masked[k10] | masked[k01] | masked[k11]) !== 0) continue;
       for (let l = 0; l < nl; l++) {
         const c = levels[l];
         if (!(lo <= c && c < hi)) continue;
+        if (n + 8 > out.length) out = grow(out);
         // Corners counter-clockwise: a (bottom-left), b (bottom-right), e (top-right), d (top-left).
         const code = (a > c ? 1 : 0) | (b > c ? 2 : 0) | (e > c ? 4 : 0) | (d > c ? 8 : 0);
         // Crossing points on the four edges: bottom (j + frac(a, b), i),
         // right (j + 1, i + frac(b, e)), top (j + frac(d, e), i + 1),
         // left (j, i + frac(a, d)).
+        let x0;
+        let y0;
+        let x1;
+        let y1;
         switch (code) {
           case 1:
-          case 14:
-            out.push(j, i + frac(a, d, c), j + frac(a, b, c), i); // left, bottom
+          case 14: // left, bottom
+            x0 = j;
+            y0 = i + frac(a, d, c);
+            x1 = j + frac(a, b, c);
+            y1 = i;
             break;
           case 2:
-          case 13:
-            out.push(j + frac(a, b, c), i, j + 1, i + frac(b, e, c)); // bottom, right
+          case 13: // bottom, right
+            x0 = j + frac(a, b, c);
+            y0 = i;
+            x1 = j + 1;
+            y1 = i + frac(b, e, c);
             break;
           case 3:
-          case 12:
-            out.push(j, i + frac(a, d, c), j + 1, i + frac(b, e, c)); // left, right
+          case 12: // left, right
+            x0 = j;
+            y0 = i + frac(a, d, c);
+            x1 = j + 1;
+            y1 = i + frac(b, e, c);
             break;
           case 4:
-          case 11:
-            out.push(j + 1, i + frac(b, e, c), j + frac(d, e, c), i + 1); // right, top
+          case 11: // right, top
+            x0 = j + 1;
+            y0 = i + frac(b, e, c);
+            x1 = j + frac(d, e, c);
+            y1 = i + 1;
             break;
           case 6:
-          case 9:
-            out.push(j + frac(a, b, c), i, j + frac(d, e, c), i + 1); // bottom, top
+          case 9: // bottom, top
+            x0 = j + frac(a, b, c);
+            y0 = i;
+            x1 = j + frac(d, e, c);
+            y1 = i + 1;
             break;
           case 7:
-          case 8:
-            out.push(j, i + frac(a, d, c), j + frac(d, e, c), i + 1); // left, top
+          case 8: // left, top
+            x0 = j;
+            y0 = i + frac(a, d, c);
+            x1 = j + frac(d, e, c);
+            y1 = i + 1;
             break;
-          case 5:
-          case 10: {
-            // Saddle: a and e on one side, b and d on the other.
+          default: {
+            // 5 or 10, a saddle: a and e on one side, b and d on the other.
             const centreAbove = (a + b + d + e) / 4 > c;
             if ((code === 5) === centreAbove) {
-              out.push(j, i + frac(a, d, c), j + frac(d, e, c), i + 1); // left, top
-              out.push(j + frac(a, b, c), i, j + 1, i + frac(b, e, c)); // bottom, right
+              out[n++] = j; // left, top
+              out[n++] = i + frac(a, d, c);
+              out[n++] = j + frac(d, e, c);
+              out[n++] = i + 1;
+              x0 = j + frac(a, b, c); // bottom, right
+              y0 = i;
+              x1 = j + 1;
+              y1 = i + frac(b, e, c);
             } else {
-              out.push(j, i + frac(a, d, c), j + frac(a, b, c), i); // left, bottom
-              out.push(j + 1, i + frac(b, e, c), j + frac(d, e, c), i + 1); // right, top
+              out[n++] = j; // left, bottom
+              out[n++] = i + frac(a, d, c);
+              out[n++] = j + frac(a, b, c);
+              out[n++] = i;
+              x0 = j + 1; // right, top
+              y0 = i + frac(b, e, c);
+              x1 = j + frac(d, e, c);
+              y1 = i + 1;
             }
-            break;
           }
         }
+        out[n++] = x0;
+        out[n++] = y0;
+        out[n++] = x1;
+        out[n++] = y1;
       }
     }
   }
-  return out.result();
+  scratch = out;
+  return out.slice(0, n);
 }
 
-// Segments collects segment end points in a Float32Array that doubles
-// when full.
-class Segments {
-  constructor() {
-    this.buf = new Float32Array(1024);
-    this.n = 0;
-  }
+// scratch holds the segments while isolines runs; it only grows, and the
+// answer is a copy of its first part. (The page is single-threaded.)
+let scratch = new Float32Array(4096);
+let mask = new Uint8Array(0);
 
-  push(x0, y0, x1, y1) {
-    if (this.n + 4 > this.buf.length) {
-      const b = new Float32Array(2 * this.buf.length);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    const b = this.buf;
-    b[this.n] = x0;
-    b[this.n + 1] = y0;
-    b[this.n + 2] = x1;
-    b[this.n + 3] = y1;
-    this.n += 4;
-  }
+function grow(buf) {
+  const b = new Float32Array(2 * buf.length);
+  b.set(buf);
+  return b;
+}
 
-  result() {
-    return this.buf.slice(0, this.n);
-  }
+function scratchMask(n) {
+  if (mask.length < n) mask = new Uint8Array(n);
+  return mask;
 }
 
 // frac is where c lies between u and v, as a fraction in [0, 1].

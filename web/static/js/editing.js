@@ -7,8 +7,13 @@
 // and hovering shows the readout in every panel. A probe is traced again
 // whenever the landscape under it changes (epoch, iteration or scenario).
 
-/** How many moves may be unanswered at once. */
-export const MOVES_IN_FLIGHT = 3;
+/**
+ * How many moves may be unanswered at once. Two keep the server rendering
+ * while the page paints, without frames that come too fast to be painted:
+ * with three, the drag benchmark (README, "In the browser") rendered and
+ * decoded more frames that were never shown, and its median was higher.
+ */
+export const MOVES_IN_FLIGHT = 2;
 
 // A move is taken as answered after this long even without an answer, so
 // a lost reply cannot freeze dragging.
@@ -42,6 +47,19 @@ export class MovePipe {
   offer(move) {
     this.pending = move;
     this.pump();
+  }
+
+  /**
+   * last sends the position a drag ended at, at once even when max moves
+   * are unanswered (one more, once per drag): the picture at rest must not
+   * wait for the frames of positions already passed. A waiting position is
+   * dropped.
+   */
+  last(move) {
+    this.pending = null;
+    const seq = this.send(move);
+    if (seq) this.inflight.push({seq, at: this.now()});
+    this.arm();
   }
 
   /** answered takes an answer that reflects seq: the moves up to seq are answered. */
@@ -168,9 +186,12 @@ export function createEditing({store, send, timeline = null}) {
   /** onPanelEvent handles one PanelView event (with its panelIndex). */
   function onPanelEvent(ev) {
     switch (ev.type) {
-      case 'move':
-        moves.offer({i: ev.i, x: ev.x, y: ev.y, ts: ev.ts ?? performance.now()});
+      case 'move': {
+        const m = {i: ev.i, x: ev.x, y: ev.y, ts: ev.ts ?? performance.now()};
+        if (ev.last) moves.last(m);
+        else moves.offer(m);
         break;
+      }
       case 'add':
         send({type: 'add', x: ev.x, y: ev.y});
         break;

@@ -217,3 +217,22 @@ test('createEditing: the hover of a drag says so, for the panels to skip it', ()
   editing.onPanelEvent({type: 'hover', space: null});
   assert.equal(store.getState().ui.hover, null);
 });
+
+test('the last position of a drag goes out at once, even with the pipe full', () => {
+  const {p, sent} = pipe({max: 2});
+  p.offer(mv(1));
+  p.offer(mv(2));
+  p.offer(mv(3)); // waits
+  p.last(mv(4));
+  assert.deepEqual(sent.map((m) => m.x), [1, 2, 4], 'the waiting position is dropped, the last one sent');
+  assert.equal(p.inflight.length, 3, 'one more in flight, once');
+  p.answered(sent.at(-1).seq);
+  assert.equal(p.waiting, 0);
+
+  const store = createStore(initialState(), reduce);
+  const out = [];
+  const editing = createEditing({store, send: (msg) => out.push(msg)});
+  for (let k = 0; k < MOVES_IN_FLIGHT + 2; k++) editing.onPanelEvent({type: 'move', i: 0, x: k, y: 0});
+  editing.onPanelEvent({type: 'move', i: 0, x: 9, y: 0, last: true});
+  assert.deepEqual(out.map((m) => m.x), [...Array.from({length: MOVES_IN_FLIGHT}, (_, k) => k), 9]);
+});

@@ -49,10 +49,10 @@ const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
  *
  * Events (emit(ev), at most one move and one hover per animation frame):
  *   {type: 'select', i}          press on a marker (i), or click on empty space (i = null)
- *   {type: 'move', i, x, y, ts}  while dragging a marker (interactive panels), once more on
- *                                release; x, y are clamped to the view's box; ts is the
- *                                timeStamp of the pointer event that put it there. A press
- *                                that does not move 3 px sends no move.
+ *   {type: 'move', i, x, y, ts, last} while dragging a marker (interactive panels), once more
+ *                                on release (with last true); x, y are clamped to the view's
+ *                                box; ts is the timeStamp of the pointer event that put it
+ *                                there. A press that does not move 3 px sends no move.
  *   {type: 'add', x, y}          double-click on empty space (interactive panels)
  *   {type: 'hover', space, x, y, dragging} the pointer moves over the canvas (also over the
  *                                tick gutters); while a memory is dragged, with dragging true
@@ -614,7 +614,7 @@ export class PanelView {
       this.setCursor('grab');
       if (drag.moved) {
         this.outMove = false;
-        this.emit({type: 'move', i: drag.i, x: drag.x, y: drag.y, ts: e.timeStamp});
+        this.emit({type: 'move', i: drag.i, x: drag.x, y: drag.y, ts: e.timeStamp, last: true});
         this.dropped = {i: drag.i, x: drag.x, y: drag.y, epoch: this.frame ? this.frame.epoch : -1};
         clearTimeout(this.dropTimer);
         this.dropTimer = setTimeout(() => {

@@ -120,8 +120,10 @@ export function bindPanels({store, onPanelEvent, timeline = null}) {
     }
   });
 
+  // A drag's hover alone changes no panel (PanelView.signature).
   store.subscribe((s, prev) => {
-    if (s.frame !== prev.frame || s.ui !== prev.ui || s.probe !== prev.probe) draw();
+    const ui = s.ui !== prev.ui && !(s.ui.hover?.dragging && prev.ui.hover?.dragging && s.ui.show === prev.ui.show && s.ui.selected === prev.ui.selected);
+    if (s.frame !== prev.frame || ui || s.probe !== prev.probe) draw();
   });
 
   return {
