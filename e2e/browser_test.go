@@ -42,7 +42,7 @@ type tab struct {
 // deadline of browserTimeout, and stops it when the test ends. Without a
 // Chromium the test is skipped, or fails when the environment variable CI
 // is set.
-func newTab(t *testing.T) *tab {
+func newTab(t testing.TB) *tab {
 	t.Helper()
 	exe := chromiumPath()
 	if exe == "" {
@@ -183,7 +183,7 @@ func isError(m chromedp.ConsoleMessage) bool {
 // checkConsole fails the test for every error-level console message that
 // allowed (which may be nil) does not accept, and logs the accepted ones and
 // the warnings.
-func (tb *tab) checkConsole(t *testing.T, allowed func(chromedp.ConsoleMessage) bool) {
+func (tb *tab) checkConsole(t testing.TB, allowed func(chromedp.ConsoleMessage) bool) {
 	t.Helper()
 	msgs, err := tb.console.flush(tb.ctx)
 	if err != nil {
@@ -210,7 +210,7 @@ func (tb *tab) checkConsole(t *testing.T, allowed func(chromedp.ConsoleMessage) 
 
 // open navigates the tab to path on the test server and waits until the
 // page's main element is visible.
-func (tb *tab) open(t *testing.T, path string) {
+func (tb *tab) open(t testing.TB, path string) {
 	t.Helper()
 	if err := chromedp.Do(tb.ctx,
 		chromedp.Navigate(srv.url+path),

@@ -46,13 +46,13 @@ type point struct {
 // first painted frame. It also records every message the page sends on
 // its websocket into window.__e2eSent (and the socket into
 // window.__e2eSocket), so tests can tell what was sent.
-func openExplorer(t *testing.T) *tab {
+func openExplorer(t testing.TB) *tab {
 	t.Helper()
 	return openExplorerAt(t, "/")
 }
 
 // openExplorerAt is openExplorer for a path with a query or hash.
-func openExplorerAt(t *testing.T, path string) *tab {
+func openExplorerAt(t testing.TB, path string) *tab {
 	t.Helper()
 	tb := newTab(t)
 	tb.open(t, path)
@@ -71,7 +71,7 @@ func openExplorerAt(t *testing.T, path string) *tab {
 
 // eval evaluates a JavaScript expression in the page and decodes its value
 // into out (nil: ignore it).
-func (tb *tab) eval(t *testing.T, expr string, out any) {
+func (tb *tab) eval(t testing.TB, expr string, out any) {
 	t.Helper()
 	raw, err := chromedp.Run(tb.ctx, chromedp.Evaluate[json.RawMessage](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -86,7 +86,7 @@ func (tb *tab) eval(t *testing.T, expr string, out any) {
 
 // waitFor polls the page until expr is truthy, or fails the test saying
 // what it waited for and what the page showed.
-func (tb *tab) waitFor(t *testing.T, what, expr string) {
+func (tb *tab) waitFor(t testing.TB, what, expr string) {
 	t.Helper()
 	_, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](expr,
 		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
@@ -115,7 +115,7 @@ func (tb *tab) metrics(t *testing.T) hopMetrics {
 }
 
 // click clicks the element with the data-testid with a real mouse click.
-func (tb *tab) click(t *testing.T, testid string) {
+func (tb *tab) click(t testing.TB, testid string) {
 	t.Helper()
 	if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid=%q]`, testid)), chromedp.NodeVisible)); err != nil {
 		t.Fatalf("click %s: %v", testid, err)
@@ -123,7 +123,7 @@ func (tb *tab) click(t *testing.T, testid string) {
 }
 
 // key sends one key to the page, with the focus on the page's body.
-func (tb *tab) key(t *testing.T, k string) {
+func (tb *tab) key(t testing.TB, k string) {
 	t.Helper()
 	if err := chromedp.Do(tb.ctx, chromedp.KeyEvent(k)); err != nil {
 		t.Fatalf("key %q: %v", k, err)
@@ -131,19 +131,19 @@ func (tb *tab) key(t *testing.T, k string) {
 }
 
 // blur moves the focus away from any control, to the page itself.
-func (tb *tab) blur(t *testing.T) {
+func (tb *tab) blur(t testing.TB) {
 	t.Helper()
 	tb.eval(t, `document.activeElement && document.activeElement.blur()`, nil)
 }
 
 // screenshot writes a PNG of the whole page to e2e/artifacts/name.
-func (tb *tab) screenshot(t *testing.T, name string) {
+func (tb *tab) screenshot(t testing.TB, name string) {
 	t.Helper()
 	tb.saveScreenshot(t, name, chromedp.FullScreenshot(100))
 }
 
 // saveScreenshot writes the PNG that shot takes to e2e/artifacts/name.
-func (tb *tab) saveScreenshot(t *testing.T, name string, shot chromedp.Action[[]byte]) {
+func (tb *tab) saveScreenshot(t testing.TB, name string, shot chromedp.Action[[]byte]) {
 	t.Helper()
 	png, err := chromedp.Run(tb.ctx, shot)
 	if err != nil {
@@ -539,7 +539,7 @@ func TestExplorerRefusesBadValues(t *testing.T) {
 }
 
 // mouse sends one mouse event at client (x, y).
-func (tb *tab) mouse(t *testing.T, typ input.DispatchMouseEventType, p point, opts ...chromedp.MouseOption) {
+func (tb *tab) mouse(t testing.TB, typ input.DispatchMouseEventType, p point, opts ...chromedp.MouseOption) {
 	t.Helper()
 	if err := chromedp.Do(tb.ctx, chromedp.MouseEvent(typ, p.X, p.Y, opts...)); err != nil {
 		t.Fatalf("mouse %s at %v: %v", typ, p, err)
@@ -547,7 +547,7 @@ func (tb *tab) mouse(t *testing.T, typ input.DispatchMouseEventType, p point, op
 }
 
 // toClient maps input-space (x, y) to client pixels on the main canvas.
-func (tb *tab) toClient(t *testing.T, x, y float64) point {
+func (tb *tab) toClient(t testing.TB, x, y float64) point {
 	t.Helper()
 	var p point
 	tb.eval(t, fmt.Sprintf(`__hoplab.toClient(%g, %g)`, x, y), &p)

@@ -5,15 +5,21 @@
 // fraction of every map in every view (from full-resolution frames; an
 // iteration whose frame was skipped is a gap). A vertical line marks the
 // iteration on show, and the legends read the values there unless the
-// pointer is over a chart. Data go to uPlot at most once per animation
-// frame.
+// pointer is over a chart. The charts are kept out of the path of every
+// frame: they are drawn again only when what they show changed (the
+// metrics, the white shares, the iteration on show or the optimum), at
+// once when they have not been drawn for CHART_INTERVAL_MS, else at the end
+// of that interval, so while a memory is dragged or the session plays they
+// are drawn at most a few times per second.
 
 import uPlot from '../vendor/uplot/uPlot.esm.js';
-import {byTestId, fmt, onFrame} from './dom.js';
+import {byTestId, fmt} from './dom.js';
 import {separationShort} from './panels.js';
 import {chartTicks, optimumReference} from './chartmath.js';
 
 const HEIGHT = 124;
+/** The charts are drawn at most once per this many ms. */
+export const CHART_INTERVAL_MS = 250;
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
 // Tick spacings of the iteration axis: whole iterations only.
 const ITERATION_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000];
@@ -134,7 +140,7 @@ export function bindCharts({store}) {
 
   const now = byTestId('metrics-now');
 
-  const update = onFrame(() => {
+  const update = throttle(() => {
     const s = store.getState();
     now.textContent = nowText(s);
     const m = s.metrics;
@@ -187,7 +193,7 @@ export function bindCharts({store}) {
   });
 
   store.subscribe((s, prev) => {
-    if (s.metrics !== prev.metrics || s.unlabeled !== prev.unlabeled || s.server !== prev.server) update();
+    if (chartsChanged(s, prev)) update();
   });
 
   // Charts follow their boxes' widths.
@@ -198,6 +204,46 @@ export function bindCharts({store}) {
   });
   for (const el of [lossEl, angleEl, unlEl]) ro.observe(el);
   update();
+}
+
+/**
+ * chartsChanged tells whether state s shows other charts than prev: other
+ * metrics or white shares, another iteration, or another optimum. A state
+ * message that changes none of them (a memory being dragged changes the
+ * scenario, not the curves of its new epoch once they came) is not drawn.
+ * @param {object} s
+ * @param {object} prev
+ */
+export function chartsChanged(s, prev) {
+  if (s.metrics !== prev.metrics || s.unlabeled !== prev.unlabeled) return true;
+  if (s.server === prev.server) return false;
+  const a = s.server;
+  const b = prev.server;
+  if (!a || !b) return a !== b;
+  return a.t !== b.t || a.epoch !== b.epoch || JSON.stringify(a.optimum) !== JSON.stringify(b.optimum);
+}
+
+/**
+ * throttle returns a function that runs fn in an animation frame at most
+ * once per CHART_INTERVAL_MS: at once when the last run is longer ago,
+ * else at the end of the interval, however often it is called meanwhile.
+ * @param {() => void} fn
+ */
+function throttle(fn) {
+  let last = -Infinity;
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    const wait = Math.max(0, last + CHART_INTERVAL_MS - performance.now());
+    setTimeout(() => {
+      requestAnimationFrame(() => {
+        queued = false;
+        last = performance.now();
+        fn();
+      });
+    }, wait);
+  };
 }
 
 // setSeriesLabel renames series i in the chart's legend.

@@ -28,6 +28,9 @@ export function contourLevels(lo, hi, n) {
  * isolines returns the segments of the level sets {E = level} for every
  * level, as a flat array [j0, i0, j1, i1, …] in grid coordinates. A saddle
  * cell is resolved by the mean of its four corners, so lines never cross.
+ * Each cell is read once: its corners are checked, then only the levels
+ * between its lowest and highest corner give segments (cell by cell, the
+ * levels of a cell in their order).
  * @param {ArrayLike<number>} energy nx·ny values
  * @param {number} nx
  * @param {number} ny
@@ -36,72 +39,143 @@ export function contourLevels(lo, hi, n) {
  * @returns {Float32Array}
  */
 export function isolines(energy, nx, ny, levels, skip) {
-  const out = [];
+  const nl = levels.length;
+  if (nl === 0) return new Float32Array(0);
+  let lmin = Infinity;
+  let lmax = -Infinity;
   for (const c of levels) {
-    for (let i = 0; i + 1 < ny; i++) {
-      for (let j = 0; j + 1 < nx; j++) {
-        const k00 = i * nx + j; // (j, i)
-        const k10 = k00 + 1; // (j+1, i)
-        const k01 = k00 + nx; // (j, i+1)
-        const k11 = k01 + 1; // (j+1, i+1)
-        const a = energy[k00];
-        const b = energy[k10];
-        const d = energy[k01];
-        const e = energy[k11];
-        if (!(Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(d) && Number.isFinite(e))) continue;
-        if (skip && (skip(k00) || skip(k10) || skip(k01) || skip(k11))) continue;
+    lmin = Math.min(lmin, c);
+    lmax = Math.max(lmax, c);
+  }
+  // Skipped corners, read once each.
+  let masked = null;
+  if (skip) {
+    masked = scratchMask(nx * ny);
+    for (let k = 0; k < nx * ny; k++) masked[k] = skip(k) ? 1 : 0;
+  }
+  let out = scratch;
+  let n = 0;
+  for (let i = 0; i + 1 < ny; i++) {
+    for (let j = 0; j + 1 < nx; j++) {
+      const k00 = i * nx + j; // (j, i)
+      const k10 = k00 + 1; // (j+1, i)
+      const k01 = k00 + nx; // (j, i+1)
+      const k11 = k01 + 1; // (j+1, i+1)
+      const a = energy[k00];
+      const b = energy[k10];
+      const d = energy[k01];
+      const e = energy[k11];
+      // A level crosses the cell when lo ≤ c < hi (a corner above it, one not).
+      const lo = Math.min(Math.min(a, b), Math.min(d, e));
+      const hi = Math.max(Math.max(a, b), Math.max(d, e));
+      if (!(hi > lmin && lo <= lmax)) continue; // no level crosses it (or a corner is NaN)
+      if (!(Number.isFinite(lo) && Number.isFinite(hi))) continue;
+      if (masked !== null && (masked[k00] | masked[k10] | masked[k01] | masked[k11]) !== 0) continue;
+      for (let l = 0; l < nl; l++) {
+        const c = levels[l];
+        if (!(lo <= c && c < hi)) continue;
+        if (n + 8 > out.length) out = grow(out);
         // Corners counter-clockwise: a (bottom-left), b (bottom-right), e (top-right), d (top-left).
         const code = (a > c ? 1 : 0) | (b > c ? 2 : 0) | (e > c ? 4 : 0) | (d > c ? 8 : 0);
-        if (code === 0 || code === 15) continue;
-        // Crossing points on the four edges.
-        const bottom = () => [j + frac(a, b, c), i];
-        const right = () => [j + 1, i + frac(b, e, c)];
-        const top = () => [j + frac(d, e, c), i + 1];
-        const left = () => [j, i + frac(a, d, c)];
-        const seg = (p, q) => out.push(p[0], p[1], q[0], q[1]);
+        // Crossing points on the four edges: bottom (j + frac(a, b), i),
+        // right (j + 1, i + frac(b, e)), top (j + frac(d, e), i + 1),
+        // left (j, i + frac(a, d)).
+        let x0;
+        let y0;
+        let x1;
+        let y1;
         switch (code) {
           case 1:
-          case 14:
-            seg(left(), bottom());
+          case 14: // left, bottom
+            x0 = j;
+            y0 = i + frac(a, d, c);
+            x1 = j + frac(a, b, c);
+            y1 = i;
             break;
           case 2:
-          case 13:
-            seg(bottom(), right());
+          case 13: // bottom, right
+            x0 = j + frac(a, b, c);
+            y0 = i;
+            x1 = j + 1;
+            y1 = i + frac(b, e, c);
             break;
           case 3:
-          case 12:
-            seg(left(), right());
+          case 12: // left, right
+            x0 = j;
+            y0 = i + frac(a, d, c);
+            x1 = j + 1;
+            y1 = i + frac(b, e, c);
             break;
           case 4:
-          case 11:
-            seg(right(), top());
+          case 11: // right, top
+            x0 = j + 1;
+            y0 = i + frac(b, e, c);
+            x1 = j + frac(d, e, c);
+            y1 = i + 1;
             break;
           case 6:
-          case 9:
-            seg(bottom(), top());
+          case 9: // bottom, top
+            x0 = j + frac(a, b, c);
+            y0 = i;
+            x1 = j + frac(d, e, c);
+            y1 = i + 1;
             break;
           case 7:
-          case 8:
-            seg(left(), top());
+          case 8: // left, top
+            x0 = j;
+            y0 = i + frac(a, d, c);
+            x1 = j + frac(d, e, c);
+            y1 = i + 1;
             break;
-          case 5:
-          case 10: {
-            // Saddle: a and e on one side, b and d on the other.
+          default: {
+            // 5 or 10, a saddle: a and e on one side, b and d on the other.
             const centreAbove = (a + b + d + e) / 4 > c;
             if ((code === 5) === centreAbove) {
-              seg(left(), top());
-              seg(bottom(), right());
+              out[n++] = j; // left, top
+              out[n++] = i + frac(a, d, c);
+              out[n++] = j + frac(d, e, c);
+              out[n++] = i + 1;
+              x0 = j + frac(a, b, c); // bottom, right
+              y0 = i;
+              x1 = j + 1;
+              y1 = i + frac(b, e, c);
             } else {
-              seg(left(), bottom());
-              seg(right(), top());
+              out[n++] = j; // left, bottom
+              out[n++] = i + frac(a, d, c);
+              out[n++] = j + frac(a, b, c);
+              out[n++] = i;
+              x0 = j + 1; // right, top
+              y0 = i + frac(b, e, c);
+              x1 = j + frac(d, e, c);
+              y1 = i + 1;
             }
-            break;
           }
         }
+        out[n++] = x0;
+        out[n++] = y0;
+        out[n++] = x1;
+        out[n++] = y1;
       }
     }
   }
-  return Float32Array.from(out);
+  scratch = out;
+  return out.slice(0, n);
+}
+
+// scratch holds the segments while isolines runs; it only grows, and the
+// answer is a copy of its first part. (The page is single-threaded.)
+let scratch = new Float32Array(4096);
+let mask = new Uint8Array(0);
+
+function grow(buf) {
+  const b = new Float32Array(2 * buf.length);
+  b.set(buf);
+  return b;
+}
+
+function scratchMask(n) {
+  if (mask.length < n) mask = new Uint8Array(n);
+  return mask;
 }
 
 // frac is where c lies between u and v, as a fraction in [0, 1].

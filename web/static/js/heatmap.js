@@ -3,9 +3,11 @@
  * colour map, or the flat basin colours (white: no single memory).
  *
  * The pixels are written into one reused ImageData, put on a small offscreen
- * canvas (nx × ny) and drawn scaled onto the panel without smoothing, so each
- * cell is a crisp square. Nothing is allocated per frame unless the grid size
- * changes.
+ * canvas and drawn scaled onto the panel without smoothing, so each cell is a
+ * crisp square. The ImageData and the canvas only grow: a smaller grid (a
+ * coarse frame while a memory is dragged) uses their top-left nx × ny
+ * corner, so nothing is allocated per frame once the largest grid has been
+ * seen.
  */
 
 import {colormapLUT} from './colormap.js';
@@ -38,6 +40,8 @@ export class Heatmap {
     this.canvas = document.createElement('canvas');
     this.ctx = this.canvas.getContext('2d');
     this.image = null;
+    this.nx = 0; // the grid of the raster painted last
+    this.ny = 0;
   }
 
   /**
@@ -57,17 +61,22 @@ export class Heatmap {
    * @param {'energy'|'basins'|'both'} show
    */
   paint(panel, nx, ny, show) {
-    if (!this.image || this.image.width !== nx || this.image.height !== ny) {
-      this.canvas.width = nx;
-      this.canvas.height = ny;
-      this.image = this.ctx.createImageData(nx, ny);
+    if (!this.image || this.image.width < nx || this.image.height < ny) {
+      const w = Math.max(nx, this.image ? this.image.width : 0);
+      const h = Math.max(ny, this.image ? this.image.height : 0);
+      this.canvas.width = w;
+      this.canvas.height = h;
+      this.image = this.ctx.createImageData(w, h);
     }
+    this.nx = nx;
+    this.ny = ny;
+    const stride = this.image.width * 4;
     const px = this.image.data;
     const {energy, labels, energyMin, energyMax} = panel;
     const inv = energyMax > energyMin ? 255 / (energyMax - energyMin) : 0;
     const basins = show !== 'energy';
     for (let i = 0; i < ny; i++) {
-      let o = (ny - 1 - i) * nx * 4;
+      let o = (ny - 1 - i) * stride;
       for (let j = 0, k = i * nx; j < nx; j++, k++, o += 4) {
         const l = labels[k];
         let c;
@@ -92,7 +101,7 @@ export class Heatmap {
         px[o + 3] = 255;
       }
     }
-    this.ctx.putImageData(this.image, 0, 0);
+    this.ctx.putImageData(this.image, 0, 0, 0, 0, nx, ny);
   }
 
   /**
@@ -102,6 +111,6 @@ export class Heatmap {
   draw(ctx, left, top, width, height) {
     if (!this.image) return;
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.canvas, left, top, width, height);
+    ctx.drawImage(this.canvas, 0, 0, this.nx, this.ny, left, top, width, height);
   }
 }

@@ -16,46 +16,61 @@ export function bindInspector({store, actions}) {
   const hint = readout.innerHTML;
   const probeHint = probeBox.innerHTML;
 
+  // The readout's table is built once for a view's maps and then updated
+  // in place, only the texts that changed: while a memory is dragged it
+  // changes with every frame, and new nodes would be laid out anew.
+  let table = null; // {key, x, y, rows: [{tr, energy, basin, basinKey, support}]}
   const drawReadout = onFrame(() => {
     const s = store.getState();
     const hv = s.ui.hover;
     const frame = s.frame;
     if (!hv || !frame) {
-      readout.innerHTML = hint; // the template's own static hint
+      if (table) readout.innerHTML = hint; // the template's own static hint
+      table = null;
       return;
     }
     const view = frame.views.find((v) => v.space === hv.space);
     if (!view) return;
-    const rows = view.panels.map((_, i) => {
+    const key = `${hv.space}|${frame.separations.slice(0, view.panels.length).join('|')}|${view.panels.length}`;
+    if (!table || table.key !== key) table = buildReadout(key, hv.space, frame.separations, view.panels.length);
+    view.panels.forEach((_, i) => {
       const c = cellAt(frame, hv.space, i, hv.x, hv.y);
-      const basin = !c ? '–' : c.label === -2 ? 'undefined (overflow)' : c.label < 0 ? 'none' : basinLabel(c.label);
-      return h(
-        'tr',
-        {class: i === hv.panelIndex ? 'current' : null, 'data-testid': `readout-${i}`},
-        h('th', {scope: 'row', title: separationTitle(frame.separations[i])}, separationShort(frame.separations[i])),
-        h('td', {class: 'num', 'data-field': 'energy'}, c ? fmt(c.energy) : '–'),
-        h('td', {'data-field': 'basin'}, basin),
-        h('td', {class: 'num', 'data-field': 'support'}, c ? String(c.support) : '–'),
-      );
+      const row = table.rows[i];
+      if (row.tr.classList.contains('current') !== (i === hv.panelIndex)) row.tr.classList.toggle('current', i === hv.panelIndex);
+      setText(row.energy, c ? fmt(c.energy) : '–');
+      const basinKey = c ? c.label : null;
+      if (basinKey !== row.basinKey) {
+        row.basinKey = basinKey;
+        row.basin.replaceChildren(!c ? '–' : c.label === -2 ? 'undefined (overflow)' : c.label < 0 ? 'none' : basinLabel(c.label));
+      }
+      setText(row.support, c ? String(c.support) : '–');
     });
     const here = cellAt(frame, hv.space, hv.panelIndex ?? 0, hv.x, hv.y);
+    setText(table.x, fmt(here ? here.x : hv.x));
+    setText(table.y, fmt(here ? here.y : hv.y));
+  });
+
+  // buildReadout makes the readout's coordinates line and table for n maps.
+  function buildReadout(key, space, separations, n) {
+    const x = h('span', {'data-field': 'x', class: 'num'});
+    const y = h('span', {'data-field': 'y', class: 'num'});
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const row = {tr: null, energy: h('td', {class: 'num', 'data-field': 'energy'}), basin: h('td', {'data-field': 'basin'}), basinKey: undefined, support: h('td', {class: 'num', 'data-field': 'support'})};
+      row.tr = h('tr', {'data-testid': `readout-${i}`}, h('th', {scope: 'row', title: separationTitle(separations[i])}, separationShort(separations[i])), row.energy, row.basin, row.support);
+      rows.push(row);
+    }
     readout.replaceChildren(
-      h(
-        'p',
-        {class: 'coords'},
-        `${hv.space} space  x = `,
-        h('span', {'data-field': 'x', class: 'num'}, fmt(here ? here.x : hv.x)),
-        '  y = ',
-        h('span', {'data-field': 'y', class: 'num'}, fmt(here ? here.y : hv.y)),
-      ),
+      h('p', {class: 'coords'}, `${space} space  x = `, x, '  y = ', y),
       h(
         'table',
         {class: 'mini'},
         h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'map'), h('th', {scope: 'col'}, 'energy'), h('th', {scope: 'col'}, 'basin'), h('th', {scope: 'col', title: 'support size of the last update: memories with non-zero weight'}, 'support'))),
-        h('tbody', {}, ...rows),
+        h('tbody', {}, ...rows.map((r) => r.tr)),
       ),
     );
-  });
+    return {key, x, y, rows};
+  }
 
   function drawProbe(s) {
     const p = s.probe;
@@ -98,8 +113,12 @@ export function bindInspector({store, actions}) {
     probeBox.replaceChildren(head, ...blocks);
   }
 
+  // While a memory is dragged the hover follows it with every pointer
+  // event; the readout then follows the frames, which is when its numbers
+  // change, and the page is not laid out again between them.
   store.subscribe((s, prev) => {
-    if (s.ui.hover !== prev.ui.hover || (s.ui.hover && s.frame !== prev.frame)) drawReadout();
+    const moved = s.ui.hover !== prev.ui.hover && !(s.ui.hover?.dragging && prev.ui.hover?.dragging);
+    if (moved || (s.ui.hover && s.frame !== prev.frame)) drawReadout();
     if (s.probe !== prev.probe) drawProbe(s);
   });
 }
@@ -109,4 +128,9 @@ function basinLabel(i) {
   const sw = h('span', {class: 'swatch', 'aria-hidden': 'true'});
   sw.style.background = memoryStyle(i).color;
   return h('span', {class: 'basin'}, sw, `memory ${i}`);
+}
+
+// setText changes an element's text only when it differs.
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }

@@ -56,24 +56,26 @@ export class EnergyLegend {
     const text = `${lo}|${hi}|${show}|${levels}`;
     if (text === this.text) return;
     this.text = text;
-    this.bar.hidden = show !== 'energy';
-    this.el.dataset.show = show;
+    if (this.bar.hidden !== (show !== 'energy')) this.bar.hidden = show !== 'energy';
+    if (this.el.dataset.show !== show) this.el.dataset.show = show;
+    let title;
     if (show === 'energy') {
-      this.min.textContent = lo;
-      this.name.textContent = `energy · ${COLORMAP_NAME}`;
-      this.max.textContent = hi;
-      this.el.title = `Colour scale of this panel: ${COLORMAP_NAME}, from its lowest energy (dark) to its highest (bright)`;
+      setText(this.min, lo);
+      setText(this.name, `energy · ${COLORMAP_NAME}`);
+      setText(this.max, hi);
+      title = `Colour scale of this panel: ${COLORMAP_NAME}, from its lowest energy (dark) to its highest (bright)`;
     } else if (show === 'both') {
-      this.min.textContent = lo;
-      this.name.textContent = `${levels} energy levels`;
-      this.max.textContent = hi;
-      this.el.title = `Colour: the memory a query starting there is retrieved to; white: no single memory. Lines: ${levels} energy levels evenly spaced between ${lo} and ${hi}.`;
+      setText(this.min, lo);
+      setText(this.name, `${levels} energy levels`);
+      setText(this.max, hi);
+      title = `Colour: the memory a query starting there is retrieved to; white: no single memory. Lines: ${levels} energy levels evenly spaced between ${lo} and ${hi}.`;
     } else {
-      this.min.textContent = '';
-      this.name.textContent = 'white = no single memory';
-      this.max.textContent = '';
-      this.el.title = 'Colour: the memory a query starting there is retrieved to; white: no single memory (a metastable mixture, or not yet converged).';
+      setText(this.min, '');
+      setText(this.name, 'white = no single memory');
+      setText(this.max, '');
+      title = 'Colour: the memory a query starting there is retrieved to; white: no single memory (a metastable mixture, or not yet converged).';
     }
+    if (this.el.title !== title) this.el.title = title;
   }
 
   /** align lines the bar up with the plot: insets from the canvas's left and right, CSS px. */
@@ -89,4 +91,10 @@ function span(className) {
   const el = document.createElement('span');
   el.className = className;
   return el;
+}
+
+// setText changes an element's text only when it differs: rewriting the
+// same text would make the browser lay it out again.
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }

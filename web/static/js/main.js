@@ -24,6 +24,7 @@ import {bindPermalink, readHash, showFromLink} from './permalink.js';
 import {bindPresets} from './presets.js';
 import {createStore, initialState, reduce, SHOW_MODES} from './store.js';
 import {installTestHook} from './testhook.js';
+import {createTimeline} from './timeline.js';
 import {bindTransport} from './transport.js';
 
 function start() {
@@ -46,7 +47,8 @@ function start() {
   });
   const send = conn.send;
 
-  const editing = createEditing({store, send});
+  const timeline = createTimeline();
+  const editing = createEditing({store, send, timeline});
   const server = () => getState().server;
 
   // actions are the page's commands, shared by buttons and keys.
@@ -78,11 +80,11 @@ function start() {
   bindParams({store, send});
   bindPresets({store, actions});
   bindKeyboard(actions);
-  const panels = bindPanels({store, onPanelEvent: editing.onPanelEvent});
+  const panels = bindPanels({store, onPanelEvent: editing.onPanelEvent, timeline});
   bindInspector({store, actions});
   bindCharts({store});
   bindPermalink({store, onLink: (l) => actions.load(l)});
-  installTestHook({store, toClient: panels.toClient, toClientIn: panels.toClientIn});
+  installTestHook({store, timeline, toClient: panels.toClient, toClientIn: panels.toClientIn});
 
   // The status light.
   const status = byTestId('status');

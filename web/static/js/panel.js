@@ -26,11 +26,20 @@ const HIT_RADIUS = 10;
 const DRAG_THRESHOLD = 3;
 /** How long a released memory stays where it was dropped if no new epoch arrives (ms). */
 const DROP_HOLD_MS = 1500;
+/**
+ * A dragged memory is drawn at the pointer at least this often (ms), with
+ * the frames when they come that often: a panel drawn for the pointer
+ * alone costs the browser a commit of its canvas, as much as a frame's.
+ */
+const DRAG_REDRAW_MS = 30;
 
 const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
 
 /** Energy contour lines drawn over the flat basins in 'both' mode. */
 const CONTOUR_LEVELS = 10;
+
+/** The energy range under a panel changes at most once per this many ms (updateLegend). */
+const LEGEND_INTERVAL_MS = 200;
 const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
 
 /**
@@ -40,11 +49,14 @@ const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
  *
  * Events (emit(ev), at most one move and one hover per animation frame):
  *   {type: 'select', i}          press on a marker (i), or click on empty space (i = null)
- *   {type: 'move', i, x, y}      while dragging a marker (interactive panels), once more on
- *                                release; x, y are clamped to the view's box. A press
- *                                that does not move 3 px sends no move.
+ *   {type: 'move', i, x, y, ts, last} while dragging a marker (interactive panels), once more
+ *                                on release (with last true); x, y are clamped to the view's
+ *                                box; ts is the timeStamp of the pointer event that put it
+ *                                there. A press that does not move 3 px sends no move.
  *   {type: 'add', x, y}          double-click on empty space (interactive panels)
- *   {type: 'hover', space, x, y} the pointer moves over the canvas (also over the tick gutters)
+ *   {type: 'hover', space, x, y, dragging} the pointer moves over the canvas (also over the
+ *                                tick gutters); while a memory is dragged, with dragging true
+ *                                and the memory's position
  *   {type: 'hover', space: null} the pointer left the canvas
  *   {type: 'probe', space, x, y} Shift+press anywhere on the plot (any panel)
  */
@@ -78,7 +90,16 @@ export class PanelView {
     this.ctx = this.canvas.getContext('2d');
     this.vp = new Viewport();
     this.heat = new Heatmap();
-    this.painted = {panel: null, show: ''};
+    this.painted = {panel: null, show: ''}; // what the heatmap's raster holds
+    // Offscreen layers at device resolution: the axes, and the base (the
+    // raster, the contour lines and the axes) that redraws of the same
+    // picture copy (drawPicture). picture: the picture on show and how
+    // often it was drawn; keepBase: the one before was drawn again.
+    this.axes = {canvas: document.createElement('canvas'), key: ''};
+    this.base = {canvas: document.createElement('canvas'), panel: null, show: '', axes: ''};
+    this.picture = {panel: null, show: '', axes: '', draws: 0};
+    this.keepBase = false;
+    this.sig = null; // what the last render showed (signature)
     this.contours = {panel: null, segs: null}; // the energy's isolines, grid coordinates
     this.frame = null;
     this.ui = null;
@@ -89,13 +110,20 @@ export class PanelView {
     this.labelColor = INK;
     this.ariaSep = null;
 
-    this.drag = null; // {i, pointerId, px0, py0, ox, oy, x, y, moved}
+    this.legendNext = null; // the range the legend is to show: {min, max, show}
+    this.legendAt = -Infinity; // when it last changed
+    this.legendShow = '';
+    this.legendTimer = 0;
+
+    this.drag = null; // {i, pointerId, px0, py0, ox, oy, x, y, ts, moved}
     this.press = null; // {pointerId, px, py}: a press on empty space
     this.dropped = null; // {i, x, y, epoch}: a released drag awaiting its frame
     this.dropTimer = 0;
     this.outMove = false;
     this.outHover = null;
     this.dirty = false;
+    this.dragMoved = false; // the dragged memory moved since the panel was drawn
+    this.drawnAt = -Infinity; // when the panel was last drawn (performance.now)
     this.raf = 0;
 
     this.onFrame = this.onFrame.bind(this);
@@ -118,20 +146,54 @@ export class PanelView {
   }
 
   /**
-   * render draws frame as seen through ui. It is cheap enough to call on
-   * every frame: the raster and the contour lines are recomputed only when
-   * the panel or what to show changed, into reused buffers.
+   * render draws frame as seen through ui, unless nothing this panel shows
+   * has changed since it last drew (it then returns false). A redraw is
+   * cheap: the picture (raster, contour lines) and the axes are kept in
+   * offscreen layers, rebuilt only when the panel, what to show or the
+   * layout changed, and copied under the markers and overlays.
    * @param {import('./frame.js').Frame|null} frame
    * @param {{separations?: string[], show?: 'energy'|'basins'|'both', selected?: number|null,
    *   hover?: {space: string, x: number, y: number}|null,
    *   probe?: {space: string, x: number, y: number, paths: object[]}|null,
    *   optimum?: object|null}} ui optimum is the server's state.optimum
+   * @returns {boolean} whether the panel drew
    */
   render(frame, ui) {
+    ui = ui || {};
+    const sig = this.signature(frame, ui);
     this.frame = frame;
-    this.ui = ui || {};
+    this.ui = ui;
+    if (!this.dirty && this.sig && sameSignature(sig, this.sig)) return false;
+    this.sig = sig;
     this.dirty = false;
     this.draw();
+    return true;
+  }
+
+  /**
+   * signature lists what of frame and ui this panel shows. The hover of a
+   * drag is left out: it moves with every pointer event, and the other
+   * panels' crosshairs follow it when their frames come, not in between.
+   */
+  signature(frame, ui) {
+    const hover = ui.hover && ui.hover.space === this.space && !ui.hover.dragging ? ui.hover : null;
+    const probe = ui.probe && ui.probe.space === this.space ? ui.probe : null;
+    const opt = this.space === 'feature' && ui.optimum ? ui.optimum : null;
+    return [
+      frame,
+      ui.show,
+      ui.selected,
+      hover ? hover.x : NaN,
+      hover ? hover.y : NaN,
+      probe ? probe.paths : null,
+      probe ? probe.x : NaN,
+      probe ? probe.y : NaN,
+      Array.isArray(ui.separations) ? ui.separations[this.panelIndex] : undefined,
+      Array.isArray(ui.separationTitles) ? ui.separationTitles[this.panelIndex] : undefined,
+      opt ? opt.dim : NaN,
+      opt ? opt.m : NaN,
+      opt ? opt.angleDeg : NaN,
+    ];
   }
 
   /**
@@ -154,6 +216,7 @@ export class PanelView {
     for (const [type, fn] of Object.entries(this.handlers)) this.canvas.removeEventListener(type, fn);
     if (this.raf) cancelAnimationFrame(this.raf);
     clearTimeout(this.dropTimer);
+    clearTimeout(this.legendTimer);
     this.raf = 0;
     this.root.remove();
     this.frame = null;
@@ -162,12 +225,15 @@ export class PanelView {
   // --- drawing ---
 
   draw() {
+    this.dragMoved = false;
+    this.drawnAt = performance.now();
     if (!this.sizeBackingStore()) return;
     const {ctx, frame, vp} = this;
     const ui = this.ui || {};
     const dpr = this.devW / this.cssW;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.devW, this.devH);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.cssW, this.cssH);
     this.updateAria(ui);
 
     const view = frame && frame.views.find((v) => v.space === this.space);
@@ -181,15 +247,9 @@ export class PanelView {
     vp.layout(this.cssW, this.cssH, dpr, view.box, frame.nx, frame.ny);
     this.legend.align(vp.left, this.cssW - vp.left - vp.width);
     const show = ui.show || 'both';
-    this.legend.update(panel.energyMin, panel.energyMax, show, CONTOUR_LEVELS);
+    this.updateLegend(panel.energyMin, panel.energyMax, show);
 
-    if (this.painted.panel !== panel || this.painted.show !== show) {
-      this.heat.paint(panel, frame.nx, frame.ny, show);
-      this.painted = {panel, show};
-    }
-    this.heat.draw(ctx, vp.left, vp.top, vp.width, vp.height);
-    if (show === 'both') this.drawContours(panel, view.box, frame.nx, frame.ny);
-    drawAxes(ctx, vp, this.labelColor);
+    this.drawPicture(panel, view.box, frame.nx, frame.ny, show, dpr);
 
     const points = this.space === 'input' ? frame.inputPoints : frame.featurePoints;
     const m = points ? frame.m : 0;
@@ -211,11 +271,100 @@ export class PanelView {
   }
 
   /**
+   * drawPicture puts the panel's picture on the canvas: its raster, its
+   * contour lines when show is 'both', and the axes (kept in their own
+   * layer). A picture drawn more than once (the markers, the hover or the
+   * probe changed, not the frame) is kept in the base layer, so that its
+   * redraws only copy it. A panel whose last picture was drawn once (frames
+   * streaming in, nothing else changing) draws the next one straight onto
+   * the canvas; one whose last picture was drawn again (a memory being
+   * dragged over it) keeps the next one at once.
+   */
+  drawPicture(panel, box, nx, ny, show, dpr) {
+    const {ctx, vp, axes, base} = this;
+    const layout = `${this.devW}x${this.devH}|${dpr}|${vp.left},${vp.top},${vp.width},${vp.height}|${vp.x0},${vp.x1},${vp.y0},${vp.y1}`;
+    const axesKey = `${layout}|${box.xmin},${box.xmax},${box.ymin},${box.ymax}|${this.labelColor}`;
+    if (axes.key !== axesKey) {
+      const c = sized(axes.canvas, this.devW, this.devH);
+      c.setTransform(1, 0, 0, 1, 0, 0);
+      c.clearRect(0, 0, this.devW, this.devH);
+      c.setTransform(dpr, 0, 0, dpr, 0, 0);
+      drawAxes(c, vp, this.labelColor);
+      axes.key = axesKey;
+    }
+    const same = (k) => k.panel === panel && k.show === show && k.axes === axesKey;
+    const pic = this.picture;
+    if (!same(pic)) {
+      this.keepBase = pic.draws > 1;
+      Object.assign(pic, {panel, show, axes: axesKey, draws: 0});
+    }
+    pic.draws++;
+    if (!same(base)) {
+      if (!this.keepBase && pic.draws === 1) {
+        this.renderPicture(ctx, panel, box, nx, ny, show, dpr);
+        return;
+      }
+      const c = sized(base.canvas, this.devW, this.devH);
+      c.setTransform(1, 0, 0, 1, 0, 0);
+      c.clearRect(0, 0, this.devW, this.devH);
+      this.renderPicture(c, panel, box, nx, ny, show, dpr);
+      Object.assign(base, {panel, show, axes: axesKey});
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(base.canvas, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  }
+
+  /** renderPicture draws the raster, the contour lines and the axes on c; it ends in CSS pixels. */
+  renderPicture(c, panel, box, nx, ny, show, dpr) {
+    const {vp} = this;
+    if (this.painted.panel !== panel || this.painted.show !== show) {
+      this.heat.paint(panel, nx, ny, show);
+      this.painted = {panel, show};
+    }
+    c.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.heat.draw(c, vp.left, vp.top, vp.width, vp.height);
+    if (show === 'both') this.drawContours(c, panel, box, nx, ny);
+    c.setTransform(1, 0, 0, 1, 0, 0);
+    c.drawImage(this.axes.canvas, 0, 0);
+    c.setTransform(dpr, 0, 0, dpr, 0, 0);
+  }
+
+  /**
+   * updateLegend shows the energy range under the panel: at once when what
+   * the panel paints changed or the legend has not changed for
+   * LEGEND_INTERVAL_MS, else at the end of that interval. While frames
+   * stream in (a memory dragged) the range changes with every one, and new
+   * text every frame would have the page laid out and painted again.
+   */
+  updateLegend(min, max, show) {
+    const now = performance.now();
+    this.legendNext = {min, max, show};
+    if (show !== this.legendShow || now - this.legendAt >= LEGEND_INTERVAL_MS) {
+      clearTimeout(this.legendTimer);
+      this.legendTimer = 0;
+      this.flushLegend(now);
+    } else if (!this.legendTimer) {
+      this.legendTimer = setTimeout(() => {
+        this.legendTimer = 0;
+        this.flushLegend(performance.now());
+      }, this.legendAt + LEGEND_INTERVAL_MS - now);
+    }
+  }
+
+  flushLegend(now) {
+    const {min, max, show} = this.legendNext;
+    this.legend.update(min, max, show, CONTOUR_LEVELS);
+    this.legendAt = now;
+    this.legendShow = show;
+  }
+
+  /**
    * drawContours draws CONTOUR_LEVELS level lines of the panel's energy,
    * evenly spaced over its range, through the grid nodes (undefined cells
    * excluded).
    */
-  drawContours(panel, box, nx, ny) {
+  drawContours(ctx, panel, box, nx, ny) {
     if (this.contours.panel !== panel) {
       const levels = contourLevels(panel.energyMin, panel.energyMax, CONTOUR_LEVELS);
       const labels = panel.labels;
@@ -223,7 +372,7 @@ export class PanelView {
     }
     const segs = this.contours.segs;
     if (!segs.length) return;
-    const {ctx, vp} = this;
+    const {vp} = this;
     const sx = (box.xmax - box.xmin) / (nx - 1);
     const sy = (box.ymax - box.ymin) / (ny - 1);
     ctx.save();
@@ -359,7 +508,7 @@ export class PanelView {
     this.raf = 0;
     if (this.outMove && this.drag) {
       this.outMove = false;
-      this.emit({type: 'move', i: this.drag.i, x: this.drag.x, y: this.drag.y});
+      this.emit({type: 'move', i: this.drag.i, x: this.drag.x, y: this.drag.y, ts: this.drag.ts});
     }
     if (this.outHover) {
       const ev = this.outHover;
@@ -369,6 +518,11 @@ export class PanelView {
     if (this.dirty) {
       this.dirty = false;
       this.draw();
+    } else if (this.dragMoved) {
+      // The dragged memory follows the pointer: drawn with the next frame
+      // if one comes soon, else on its own, at least every DRAG_REDRAW_MS.
+      if (performance.now() - this.drawnAt >= DRAG_REDRAW_MS) this.draw();
+      else this.schedule();
     }
   }
 
@@ -423,7 +577,7 @@ export class PanelView {
     const points = this.frame.inputPoints;
     const [mx, my] = this.markerAt(points, i, this.movingMemory());
     this.canvas.setPointerCapture(e.pointerId);
-    this.drag = {i, pointerId: e.pointerId, px0: px, py0: py, ox: mx - x, oy: my - y, x: mx, y: my, moved: false};
+    this.drag = {i, pointerId: e.pointerId, px0: px, py0: py, ox: mx - x, oy: my - y, x: mx, y: my, ts: e.timeStamp, moved: false};
     this.dropped = null;
     this.setCursor('grabbing');
   }
@@ -439,9 +593,11 @@ export class PanelView {
       drag.moved = true;
       drag.x = this.vp.clampX(x + drag.ox);
       drag.y = this.vp.clampY(y + drag.oy);
+      drag.ts = e.timeStamp;
       this.outMove = true;
-      this.outHover = {type: 'hover', space: this.space, x: drag.x, y: drag.y};
-      this.requestDraw();
+      this.outHover = {type: 'hover', space: this.space, x: drag.x, y: drag.y, dragging: true};
+      this.dragMoved = true;
+      this.schedule();
       return;
     }
     this.outHover = {type: 'hover', space: this.space, x, y};
@@ -458,7 +614,7 @@ export class PanelView {
       this.setCursor('grab');
       if (drag.moved) {
         this.outMove = false;
-        this.emit({type: 'move', i: drag.i, x: drag.x, y: drag.y});
+        this.emit({type: 'move', i: drag.i, x: drag.x, y: drag.y, ts: e.timeStamp, last: true});
         this.dropped = {i: drag.i, x: drag.x, y: drag.y, epoch: this.frame ? this.frame.epoch : -1};
         clearTimeout(this.dropTimer);
         this.dropTimer = setTimeout(() => {
@@ -495,6 +651,22 @@ export class PanelView {
   setCursor(c) {
     if (this.canvas.dataset.cursor !== c) this.canvas.dataset.cursor = c;
   }
+}
+
+/** sized gives the 2-D context of canvas c at w × h pixels, resizing it only when needed. */
+function sized(c, w, h) {
+  if (c.width !== w || c.height !== h) {
+    c.width = w;
+    c.height = h;
+  }
+  return c.getContext('2d');
+}
+
+/** sameSignature compares two PanelView signatures entry by entry (NaN equals NaN). */
+function sameSignature(a, b) {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
+  return true;
 }
 
 /** onUnitCircle tells whether all m points have norm 1 (normalised memories). */

@@ -42,11 +42,13 @@ const VIEW_TITLES = {input: 'Input space', feature: 'Feature space'};
 
 /**
  * bindPanels draws the frames.
- * @param {{store: object, onPanelEvent: (ev: object) => void}} deps
- *   onPanelEvent gets every PanelView event with its space and panelIndex
+ * @param {{store: object, onPanelEvent: (ev: object) => void,
+ *   timeline?: {painted: (frame: object, paintEnd: number) => void}}} deps
+ *   onPanelEvent gets every PanelView event with its space and panelIndex;
+ *   timeline records every frame painted (timeline.js)
  * @returns {{toClient: (x: number, y: number) => ({x: number, y: number}|null)}}
  */
-export function bindPanels({store, onPanelEvent}) {
+export function bindPanels({store, onPanelEvent, timeline = null}) {
   const grid = byTestId('panels');
   let layout = ''; // "spaces|separations" of the built grid
   let views = []; // [{space, panels: PanelView[]}]
@@ -92,13 +94,14 @@ export function bindPanels({store, onPanelEvent}) {
       separationTitles: s.frame ? s.frame.separations.map(separationShort) : [],
       show: s.ui.show,
       selected: s.ui.selected,
-      hover: s.ui.hover ? {space: s.ui.hover.space, x: s.ui.hover.x, y: s.ui.hover.y} : null,
+      hover: s.ui.hover ? {space: s.ui.hover.space, x: s.ui.hover.x, y: s.ui.hover.y, dragging: s.ui.hover.dragging} : null,
       probe: s.probe && s.probe.paths ? {space: s.probe.space, x: s.probe.x, y: s.probe.y, paths: s.probe.paths} : null,
       optimum: s.server?.optimum ?? null,
     };
   }
 
   const draw = onFrame(() => {
+    const start = performance.now();
     const s = store.getState();
     const frame = s.frame;
     if (!frame) return;
@@ -112,12 +115,15 @@ export function bindPanels({store, onPanelEvent}) {
     for (const v of views) for (const p of v.panels) p.render(frame, ui);
     if (frame !== drawnFrame) {
       drawnFrame = frame;
+      if (timeline) timeline.painted(frame, start, performance.now());
       store.dispatch({type: 'drawn', frame});
     }
   });
 
+  // A drag's hover alone changes no panel (PanelView.signature).
   store.subscribe((s, prev) => {
-    if (s.frame !== prev.frame || s.ui !== prev.ui || s.probe !== prev.probe) draw();
+    const ui = s.ui !== prev.ui && !(s.ui.hover?.dragging && prev.ui.hover?.dragging && s.ui.show === prev.ui.show && s.ui.selected === prev.ui.selected);
+    if (s.frame !== prev.frame || ui || s.probe !== prev.probe) draw();
   });
 
   return {

@@ -164,8 +164,11 @@ function onState(s, msg) {
   }
   // White shares of other retrieval or grid settings are of another
   // picture: the series start again.
+  // (An empty record stays the same object, so a drag, which changes the
+  // scenario with every move, does not make the charts draw again.)
   let unlabeled = s.unlabeled;
-  if (s.server && renderKey(s.server.scenario) !== renderKey(msg.scenario)) unlabeled = {epoch: -1, series: {}};
+  const empty = unlabeled.epoch === -1 && Object.keys(unlabeled.series).length === 0;
+  if (!empty && s.server && renderKey(s.server.scenario) !== renderKey(msg.scenario)) unlabeled = {epoch: -1, series: {}};
   return {...s, server: msg, errors, ui, unlabeled};
 }
 

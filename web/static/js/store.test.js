@@ -279,4 +279,13 @@ test('the white-share series start again when the pictures change for another re
   assert.equal(Object.keys(s2.unlabeled.series).length, 1);
   assert.equal(s3.unlabeled, s2.unlabeled, 'a new t keeps them');
   assert.deepEqual(s4.unlabeled.series, {}, 'a new β starts them again');
+  // Started again, they stay the same object until a frame records one:
+  // a drag changes the scenario with every move, and the charts, which
+  // compare by identity, are not drawn again for that.
+  const [, s5, s6] = run(s4,
+    {type: 'state', msg: stateMsg(4, {scenario: {...sc(1000), memories: [[0.9, 0.1]]}})},
+    {type: 'state', msg: stateMsg(5, {scenario: {...sc(1000), memories: [[0.8, 0.2]]}})},
+  );
+  assert.equal(s5.unlabeled, s4.unlabeled);
+  assert.equal(s6.unlabeled, s4.unlabeled);
 });

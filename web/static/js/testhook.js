@@ -6,10 +6,12 @@
 
 /**
  * installTestHook defines window.__hoplab.
- * @param {{store: object, toClient: (x: number, y: number) => ({x: number, y: number}|null),
+ * @param {{store: object, timeline?: object,
+ *   toClient: (x: number, y: number) => ({x: number, y: number}|null),
  *   toClientIn: (space: string, panelIndex: number, x: number, y: number) => ({x: number, y: number}|null)}} deps
+ *   timeline: the page's rings of moves and paints (timeline.js)
  */
-export function installTestHook({store, toClient, toClientIn}) {
+export function installTestHook({store, timeline = null, toClient, toClientIn}) {
   const st = () => store.getState();
   const hook = {
     /** frames: frames painted so far. */
@@ -36,6 +38,14 @@ export function installTestHook({store, toClient, toClientIn}) {
     },
     get playing() {
       return st().server?.playing ?? false;
+    },
+    /** speed: the playing speed the session has taken, iterations per second. */
+    get speed() {
+      return st().server?.speed ?? null;
+    },
+    /** preset: the preset on show (the state's preset), or null. */
+    get preset() {
+      return st().server?.preset ?? null;
     },
     /** memories: [[x, y], …] in input space, from the newest painted frame. */
     get memories() {
@@ -80,6 +90,16 @@ export function installTestHook({store, toClient, toClientIn}) {
     get grid() {
       const f = st().drawn.frame;
       return f ? Object.freeze({nx: f.nx, ny: f.ny}) : null;
+    },
+    /**
+     * timeline: copies of the newest entries (at most 4096 each, oldest
+     * first) of the moves sent, {seq, ts, sentAt}, and of the frames
+     * painted, {seq, t, nx, ny, coarse, paintStart, paintEnd}; times are
+     * performance.now() ms (timeline.js).
+     */
+    get timeline() {
+      if (!timeline) return null;
+      return Object.freeze({moves: Object.freeze(timeline.moves.toArray()), paints: Object.freeze(timeline.paints.toArray())});
     },
     /** chart: the white-fraction chart's series as drawn, by "map|view". */
     get whiteSeries() {

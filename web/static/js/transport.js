@@ -69,30 +69,45 @@ export function bindTransport({store, actions}) {
 
   const mapSeed = byTestId('map-seed');
 
+  // show writes only what changed: a state comes with every move of a
+  // dragged memory, and rewriting the same text or toggling a button off
+  // and on would make the browser lay the page out again each time.
   function show(s, prev) {
     if (prev && s.server === prev.server && s.status === prev.status) return;
     const live = s.status === 'live' && s.server !== null;
-    for (const b of Object.values(buttons)) b.disabled = !live;
-    speed.disabled = !live;
-    scrub.disabled = !live;
     const st = s.server;
+    for (const [name, b] of Object.entries(buttons)) setProp(b, 'disabled', !live || (name === 'back' && st !== null && st.t === 0));
+    setProp(speed, 'disabled', !live);
+    setProp(scrub, 'disabled', !live);
     if (!st) return;
-    play.textContent = st.playing ? '❚❚ pause' : '▶ play';
-    play.setAttribute('aria-pressed', String(st.playing));
-    play.classList.toggle('playing', st.playing);
-    buttons.back.disabled = !live || st.t === 0;
+    setText(play, st.playing ? '❚❚ pause' : '▶ play');
+    setAttr(play, 'aria-pressed', String(st.playing));
+    if (play.classList.contains('playing') !== st.playing) play.classList.toggle('playing', st.playing);
     if (document.activeElement !== speed) {
-      speed.value = String(sliderFromSpeed(st.speed));
-      speedOut.textContent = speedText(st.speed);
-      speed.setAttribute('aria-valuetext', `${st.speed} iterations per second`);
+      setProp(speed, 'value', String(sliderFromSpeed(st.speed)));
+      setText(speedOut, speedText(st.speed));
+      setAttr(speed, 'aria-valuetext', `${st.speed} iterations per second`);
     }
-    scrub.max = String(Math.max(st.iterations, st.t));
-    if (!scrubbing) scrub.value = String(st.t);
-    scrub.setAttribute('aria-valuetext', `iteration ${st.t} of ${st.iterations}`);
-    iteration.textContent = `t = ${st.t} / ${st.iterations}`;
+    setProp(scrub, 'max', String(Math.max(st.iterations, st.t)));
+    if (!scrubbing) setProp(scrub, 'value', String(st.t));
+    setAttr(scrub, 'aria-valuetext', `iteration ${st.t} of ${st.iterations}`);
+    setText(iteration, `t = ${st.t} / ${st.iterations}`);
     const fm = st.scenario?.featureMap;
-    mapSeed.textContent = !fm ? '' : fm.W != null ? 'W₀ given' : fm.init === 'random' ? `map seed ${fm.seed}` : 'W₀ = I';
+    setText(mapSeed, !fm ? '' : fm.W != null ? 'W₀ given' : fm.init === 'random' ? `map seed ${fm.seed}` : 'W₀ = I');
   }
   store.subscribe(show);
   show(store.getState(), null);
+}
+
+// setText, setAttr and setProp change an element only when the value differs.
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+function setProp(el, name, value) {
+  if (el[name] !== value) el[name] = value;
 }
