@@ -63,8 +63,7 @@ func (s *server) handleCapacity(w http.ResponseWriter, r *http.Request) {
 	}
 	release, refused := s.admission.admit(cp.Work())
 	if refused != "" {
-		w.Header().Set("Retry-After", "1")
-		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy, Message: refused})
+		writeBusy(w, refused)
 		return
 	}
 	defer release()

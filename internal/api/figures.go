@@ -454,9 +454,7 @@ func (s *server) handleFigure(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 	case errors.Is(err, errFigureNotStarted):
-		w.Header().Set("Retry-After", "1")
-		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy,
-			Message: strings.TrimPrefix(err.Error(), errFigureNotStarted.Error()+": ")})
+		writeBusy(w, strings.TrimPrefix(err.Error(), errFigureNotStarted.Error()+": "))
 		return
 	case errors.Is(context.Cause(ctx), errShuttingDown):
 		writeError(w, shuttingDown)

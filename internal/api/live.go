@@ -5,8 +5,6 @@ import (
 	"net/http"
 
 	"github.com/coder/websocket"
-
-	"hoplab/internal/scenario"
 )
 
 // handleLive serves GET /api/v1/live: it checks the Origin, upgrades to a
@@ -19,8 +17,7 @@ func (s *server) handleLive(w http.ResponseWriter, r *http.Request) {
 	}
 	ticket, refused := s.live.Admit(clientAddr(r))
 	if refused != "" {
-		w.Header().Set("Retry-After", "1")
-		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy, Message: refused})
+		writeBusy(w, refused)
 		return
 	}
 	defer s.live.Release(ticket)

@@ -37,8 +37,7 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 
 	release, refused := s.admission.admit(p.Work())
 	if refused != "" {
-		w.Header().Set("Retry-After", "1")
-		writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy, Message: refused})
+		writeBusy(w, refused)
 		return
 	}
 	defer release()
@@ -297,4 +296,11 @@ func checkContentType(v, what string) *scenario.Error {
 		}
 	}
 	return nil
+}
+
+// writeBusy answers 503 busy with message and Retry-After: 1: a
+// computation or session refused for want of room (docs/api.md).
+func writeBusy(w http.ResponseWriter, message string) {
+	w.Header().Set("Retry-After", "1")
+	writeError(w, &scenario.Error{Status: http.StatusServiceUnavailable, Code: codeBusy, Message: message})
 }
