@@ -37,10 +37,10 @@ const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
 
 /** Energy contour lines drawn over the flat basins in 'both' mode. */
 const CONTOUR_LEVELS = 10;
+const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
 
 /** The energy range under a panel changes at most once per this many ms (updateLegend). */
 const LEGEND_INTERVAL_MS = 200;
-const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
 
 /**
  * A PanelView owns a <div class="panel-view"> appended to its container,
