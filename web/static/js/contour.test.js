@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {contourLevels, isolines} from './contour.js';
+import {contourLevels, contourLines, isolines} from './contour.js';
 
 test('contourLevels: n levels strictly inside the range', () => {
   assert.deepEqual(contourLevels(0, 4, 3), [1, 2, 3]);
@@ -124,3 +124,46 @@ test('isolines give exactly the segments of the plain marching squares', () => {
   }
   assert.equal(isolines(e, nx, ny, []).length, 0, 'no levels, no segments');
 });
+
+test('contourLines joins the segments of isolines into polylines, each segment once', () => {
+  let seed = 777;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const nx = 41;
+  const ny = 33;
+  const e = new Float64Array(nx * ny);
+  for (let i = 0; i < ny; i++) for (let j = 0; j < nx; j++) e[i * nx + j] = Math.hypot(i - 16, j - 20) + 2 * Math.sin(j / 4) + 0.2 * rnd();
+  e[7 * nx + 9] = NaN;
+  const levels = contourLevels(0, 25, 10);
+  for (const skip of [undefined, (k) => k % 53 === 0]) {
+    const segs = isolines(e, nx, ny, levels, skip);
+    const want = [];
+    for (let k = 0; k < segs.length; k += 4) want.push(key(segs[k], segs[k + 1], segs[k + 2], segs[k + 3]));
+    const lines = contourLines(e, nx, ny, levels, skip);
+    const got = [];
+    let polylines = 0;
+    let closed = 0;
+    let start = 0;
+    for (let k = 0; k < lines.length; k += 2) {
+      if (Number.isNaN(lines[k])) {
+        assert.ok(k - start >= 4, 'a polyline has at least two points');
+        if (lines[start] === lines[k - 2] && lines[start + 1] === lines[k - 1]) closed++;
+        polylines++;
+        start = k + 2;
+        continue;
+      }
+      if (k > start) got.push(key(lines[k - 2], lines[k - 1], lines[k], lines[k + 1]));
+    }
+    assert.equal(start, lines.length, 'the last polyline ends with a NaN pair');
+    assert.deepEqual(got.sort(), want.sort(), 'the same segments, each once');
+    assert.ok(polylines < want.length / 4, `joined: ${polylines} polylines of ${want.length} segments`);
+    if (!skip) assert.ok(closed > 0, 'the rings round the well are closed');
+  }
+  assert.equal(contourLines(e, nx, ny, []).length, 0);
+});
+
+// key names a segment whichever way round it goes.
+function key(x0, y0, x1, y1) {
+  const a = `${x0},${y0}`;
+  const b = `${x1},${y1}`;
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}

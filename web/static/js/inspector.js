@@ -6,6 +6,9 @@ import {memoryStyle} from './palette.js';
 import {separationShort, separationTitle} from './panels.js';
 import {cellAt} from './readout.js';
 
+/** While a memory is dragged, the readout changes at most once per this many ms. */
+const DRAG_READOUT_MS = 200;
+
 /**
  * bindInspector draws the readout and the probe path list.
  * @param {{store: object, actions: object}} deps
@@ -114,11 +117,23 @@ export function bindInspector({store, actions}) {
   }
 
   // While a memory is dragged the hover follows it with every pointer
-  // event; the readout then follows the frames, which is when its numbers
-  // change, and the page is not laid out again between them.
+  // event and its numbers change with every frame: the readout then shows
+  // them every DRAG_READOUT_MS (numbers that change 30 times a second
+  // cannot be read), and the page is not laid out again in between.
+  let dragTimer = 0;
   store.subscribe((s, prev) => {
-    const moved = s.ui.hover !== prev.ui.hover && !(s.ui.hover?.dragging && prev.ui.hover?.dragging);
-    if (moved || (s.ui.hover && s.frame !== prev.frame)) drawReadout();
+    const dragging = Boolean(s.ui.hover?.dragging);
+    const changed = s.ui.hover !== prev.ui.hover || (s.ui.hover && s.frame !== prev.frame);
+    if (changed && !dragging) {
+      clearTimeout(dragTimer);
+      dragTimer = 0;
+      drawReadout();
+    } else if (changed && !dragTimer) {
+      dragTimer = setTimeout(() => {
+        dragTimer = 0;
+        drawReadout();
+      }, DRAG_READOUT_MS);
+    }
     if (s.probe !== prev.probe) drawProbe(s);
   });
 }

@@ -8,7 +8,7 @@
  * catch up.
  */
 
-import {contourLevels, isolines} from './contour.js';
+import {contourLevels, contourLines} from './contour.js';
 import {drawFeatureGuides, drawPairAngle, drawUnitCircle} from './feature.js';
 import {LABEL_UNDEFINED} from './frame.js';
 import {Heatmap} from './heatmap.js';
@@ -37,10 +37,10 @@ const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
 
 /** Energy contour lines drawn over the flat basins in 'both' mode. */
 const CONTOUR_LEVELS = 10;
+const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
 
 /** The energy range under a panel changes at most once per this many ms (updateLegend). */
 const LEGEND_INTERVAL_MS = 200;
-const CONTOUR_COLOR = 'rgba(29, 31, 36, 0.5)';
 
 /**
  * A PanelView owns a <div class="panel-view"> appended to its container,
@@ -100,7 +100,7 @@ export class PanelView {
     this.picture = {panel: null, show: '', axes: '', draws: 0};
     this.keepBase = false;
     this.sig = null; // what the last render showed (signature)
-    this.contours = {panel: null, segs: null}; // the energy's isolines, grid coordinates
+    this.contours = {panel: null, lines: null}; // the energy's contour lines (contourLines), grid coordinates
     this.frame = null;
     this.ui = null;
     this.cssW = 0;
@@ -368,18 +368,26 @@ export class PanelView {
     if (this.contours.panel !== panel) {
       const levels = contourLevels(panel.energyMin, panel.energyMax, CONTOUR_LEVELS);
       const labels = panel.labels;
-      this.contours = {panel, segs: isolines(panel.energy, nx, ny, levels, (k) => labels[k] === LABEL_UNDEFINED)};
+      this.contours = {panel, lines: contourLines(panel.energy, nx, ny, levels, (k) => labels[k] === LABEL_UNDEFINED)};
     }
-    const segs = this.contours.segs;
-    if (!segs.length) return;
+    const lines = this.contours.lines;
+    if (!lines.length) return;
     const {vp} = this;
     const sx = (box.xmax - box.xmin) / (nx - 1);
     const sy = (box.ymax - box.ymin) / (ny - 1);
     ctx.save();
     ctx.beginPath();
-    for (let k = 0; k < segs.length; k += 4) {
-      ctx.moveTo(vp.px(box.xmin + segs[k] * sx), vp.py(box.ymin + segs[k + 1] * sy));
-      ctx.lineTo(vp.px(box.xmin + segs[k + 2] * sx), vp.py(box.ymin + segs[k + 3] * sy));
+    let start = true;
+    for (let k = 0; k < lines.length; k += 2) {
+      if (Number.isNaN(lines[k])) {
+        start = true;
+        continue;
+      }
+      const x = vp.px(box.xmin + lines[k] * sx);
+      const y = vp.py(box.ymin + lines[k + 1] * sy);
+      if (start) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+      start = false;
     }
     ctx.strokeStyle = CONTOUR_COLOR;
     ctx.lineWidth = 1;

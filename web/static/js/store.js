@@ -198,11 +198,20 @@ function mergeMetrics(cur, msg) {
 }
 
 // renderKey is what of a scenario decides its pictures besides the feature
-// map: β, the maps, the retrieval settings and the grid.
+// map: β, the maps, the retrieval settings and the grid. A scenario (never
+// changed once received) is written once: each state message compares its
+// own with the one before.
 export function renderKey(sc) {
   if (!sc) return '';
-  return JSON.stringify([sc.beta, sc.separations, sc.retrieval, sc.view?.grid, sc.view?.paperSoftmaxEnergy, sc.normalizeMemories, sc.memories]);
+  let key = renderKeys.get(sc);
+  if (key === undefined) {
+    key = JSON.stringify([sc.beta, sc.separations, sc.retrieval, sc.view?.grid, sc.view?.paperSoftmaxEnergy, sc.normalizeMemories, sc.memories]);
+    if (typeof sc === 'object') renderKeys.set(sc, key);
+  }
+  return key;
 }
+
+const renderKeys = new WeakMap();
 
 // addUnlabeled records the white (unlabeled) fraction of every panel of
 // every view of a frame at its iteration, one series per map and view
