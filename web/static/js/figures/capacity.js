@@ -338,8 +338,8 @@ function repaintSoon() {
 // data-count and in its title).
 function fillTable(table, view, q) {
   const n = view.models.length;
+  byTestId('capacity-table-note', section).textContent = `Percent of the ${q} queries whose final state mixes k memories; ${MODEL_WORDS[view.models[1]]} beside raw; the counts are in the CSV export.`;
   table.replaceChildren(
-    h('caption', {class: 'dim'}, `Percent of the ${q} queries whose final state mixes k memories; ${MODEL_WORDS[view.models[1]]} beside raw.`),
     h('thead', {},
       h('tr', {}, h('td', {}), ...view.maps.map((c) => h('th', {scope: 'colgroup', colspan: n}, c.label))),
       h('tr', {}, h('th', {scope: 'col'}, 'k'), ...view.maps.flatMap(() => view.models.map((key) => h('th', {scope: 'col', 'data-model': key}, MODEL_WORDS[key]))))),
