@@ -441,12 +441,19 @@ func TestCapacityCancel(t *testing.T) {
 }
 
 // TestCapacityLimitsMatchAbout: the limits the form checks are the
-// server's, as /about lists them.
+// server's, as /about lists them; /about names the endpoint and links the
+// page's capacity section.
 func TestCapacityLimitsMatchAbout(t *testing.T) {
 	tb := openCapacity(t, 1400, 1000)
 	var limits map[string]float64
 	tb.eval(t, `__figures.capacity.limits`, &limits)
 	tb.open(t, "/about")
+	var about struct{ Text, Href string }
+	tb.eval(t, `(() => { const p = document.querySelector('[data-testid="capacity"]');
+		return {text: p ? p.textContent : '', href: p?.querySelector('a')?.getAttribute('href') || ''}; })()`, &about)
+	if !strings.Contains(about.Text, "POST /api/v1/capacity") || about.Href != "/figures#fig-capacity" {
+		t.Errorf("/about's capacity paragraph %+v; want the endpoint and a link to the figures page's capacity section", about)
+	}
 	var rows [][]string
 	tb.eval(t, `[...document.querySelectorAll('table tr')].map((tr) => [...tr.children].map((c) => c.textContent.trim()))`, &rows)
 	value := func(what string) float64 {

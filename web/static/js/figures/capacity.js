@@ -13,7 +13,7 @@
 import {byTestId, h} from '../dom.js';
 import {SERIES, drawBarPanel, paintBar} from './barchart.js';
 import {capacityCaption, capacitySettings} from './capacitycaption.js';
-import {CAPACITY_LIMITS, DEFAULTS, FIELDS, MAPS, checkForm, fieldFor} from './capacityform.js';
+import {CAPACITY_LIMITS, DEFAULTS, FIELDS, MAPS, bound, checkForm, fieldFor} from './capacityform.js';
 import {MODEL_WORDS, capacityModel, second, tableView} from './capacitymodel.js';
 import {capacityCSV, capacityCurlLines, capacityRequestFile, fileBase} from './exportdata.js';
 import {cancelJob, progressView, runJob} from './jobs.js';
@@ -42,6 +42,7 @@ const state = {
   status: 'waiting',
   events: [],
   jobId: null,
+  running: false,
   cancelling: false,
   request: null, // the request of the answer shown
   answer: null,
@@ -109,7 +110,7 @@ function buildForm() {
       h('label', {for: id}, f.label),
       h('input', {id, class: 'num', type: 'text', inputmode: f.int ? 'numeric' : 'decimal', autocomplete: 'off', spellcheck: 'false',
         'data-testid': `capacity-${f.name}`, 'data-field': f.name, 'aria-describedby': `${id}-hint cap-err-${f.name}`}),
-      h('span', {class: 'dim hint', id: `${id}-hint`}, `${HINTS[f.name]}${f.max && !f.optional && !f.name.endsWith('Seed') ? `; at most ${f.max}` : ''}`),
+      h('span', {class: 'dim hint', id: `${id}-hint`}, `${HINTS[f.name]}${f.optional || f.name.endsWith('Seed') ? '' : `; at most ${bound(f.max)}`}`),
       h('span', {class: 'cap-field-error', id: `cap-err-${f.name}`, 'data-testid': `capacity-error-${f.name}`, hidden: true}));
   }));
   byTestId('capacity-maps', section).replaceChildren(...MAPS.map((name) => h('span', {class: 'choice'},
@@ -163,7 +164,7 @@ function setInvalid(el, bad) {
 // submit computes the form's request, unless it has errors: then the
 // first field with one gets the focus.
 function submit() {
-  if (state.jobId) return;
+  if (state.running) return;
   const r = onInput();
   if (!r.request) {
     const first = [...FIELDS.map((f) => f.name), 'maps'].find((n) => r.errors[n]);
@@ -217,6 +218,7 @@ async function compute(request) {
 }
 
 function setRunning(running) {
+  state.running = running;
   byTestId('capacity-compute', section).disabled = running;
   byTestId('capacity-cancel', section).disabled = !running || !state.jobId;
 }

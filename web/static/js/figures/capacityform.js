@@ -95,8 +95,8 @@ function cap(s) {
   return /^[a-z]/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }
 
-// bound writes a limit short: 1e6 rather than 1000000, 2^53 as such.
-function bound(v) {
+/** bound writes a limit short: 1e6 rather than 1000000, 2^53 as such. */
+export function bound(v) {
   if (v === 2 ** 53) return '2^53';
   return Math.abs(v) >= 1e5 ? v.toExponential().replace('e+', 'e') : String(v);
 }
