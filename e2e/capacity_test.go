@@ -592,3 +592,72 @@ func TestCapacityExport(t *testing.T) {
 	}
 	tb.checkConsole(t, nil)
 }
+
+// TestCapacityBusy: while this address has the jobs it may have (4), the
+// server refuses the page's job with 503 busy; the page says so in the
+// server's own words and posts again after Retry-After, and computes once
+// the other jobs are cancelled.
+func TestCapacityBusy(t *testing.T) {
+	tb := openCapacity(t, 1400, 1000)
+	heavy := []byte(`{"kind": "capacity", "request": {"memories": {"gaussian": {"count": 1024, "dim": 64, "seed": 1}},
+		"queries": {"gaussian": {"count": 20000, "seed": 2}}, "separations": ["sparsemax"], "beta": 1,
+		"featureMap": {"dim": 64, "init": "torchLinear"}, "uhop": {"iterations": 20, "optimizer": "adam", "lr": 1, "tau": 0.1, "loss": "paper"},
+		"retrieval": {"steps": 20}}}`)
+	post := func() (int, map[string]any) {
+		resp, err := http.Post(srv.url+"/api/v1/jobs", "application/json", bytes.NewReader(heavy))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body
+	}
+	var ids []string
+	t.Cleanup(func() {
+		for _, id := range ids {
+			req, _ := http.NewRequest(http.MethodDelete, srv.url+"/api/v1/jobs/"+id, nil)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}
+	})
+	var refusal string
+	for len(ids) < 5 {
+		status, body := post()
+		if status == http.StatusAccepted {
+			ids = append(ids, body["id"].(string))
+			continue
+		}
+		e, _ := body["error"].(map[string]any)
+		if status != http.StatusServiceUnavailable || e["code"] != "busy" || len(ids) != 4 {
+			t.Fatalf("job %d: %d %v; want 4 accepted, then 503 busy", len(ids)+1, status, body)
+		}
+		refusal = e["message"].(string)
+		break
+	}
+
+	tb.click(t, "capacity-compute")
+	tb.waitFor(t, "the page refused, busy", `__figures.capacity.state === 'busy'`)
+	var text string
+	tb.eval(t, `document.querySelector('[data-testid="job-text-capacity"]').textContent`, &text)
+	if text != "the server is busy; trying again ("+refusal+")" {
+		t.Errorf("while refused the page says %q; want the server's words, %q", text, refusal)
+	}
+	for _, id := range ids {
+		req, _ := http.NewRequest(http.MethodDelete, srv.url+"/api/v1/jobs/"+id, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	ids = nil
+	tb.waitFor(t, "the page's job done once there is room", `__figures.capacity.state === 'done' && __figures.capacity.progress.some((e) => e.state === 'queued')`)
+	// The browser logs the refused POSTs; nothing else.
+	tb.checkConsole(t, func(m chromedp.ConsoleMessage) bool {
+		return strings.Contains(m.String(), "status of 503") && strings.HasSuffix(m.URL, "/api/v1/jobs")
+	})
+}
