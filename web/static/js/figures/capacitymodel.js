@@ -32,7 +32,7 @@ export const MODEL_WORDS = Object.freeze({
  *   hasNormalized: boolean, inputs: object|null}}
  */
 export function capacityModel(answer, request) {
-  const maps = answer.capacity.map((c) => Object.freeze({
+  const maps = answer.capacity.map((c) => ({
     name: c.separation,
     label: sepLabel(c.separation),
     raw: c.raw,
@@ -40,6 +40,10 @@ export function capacityModel(answer, request) {
     kernelizedNormalized: c.kernelizedNormalized ?? null,
     undefined: c.undefined,
   }));
+  // α-entmax at α = 1.5 reads as 1.5-entmax: the bisection says which is which.
+  for (const c of maps) {
+    if (c.name.startsWith('entmax:') && maps.some((o) => o !== c && o.label === c.label)) c.label = `${c.label} (bisection)`;
+  }
   const m = maps[0].raw.length - 1;
   const hasNormalized = maps.every((c) => c.kernelizedNormalized !== null);
   const g = request.memories.gaussian;
@@ -54,7 +58,7 @@ export function capacityModel(answer, request) {
     uhop: request.uhop,
     supportEps: request.retrieval.supportEps,
     seeds: Object.freeze({memories: g.seed, queries: request.queries.gaussian.seed, map: request.featureMap.seed}),
-    maps: Object.freeze(maps),
+    maps: Object.freeze(maps.map((c) => Object.freeze(c))),
     ks: Object.freeze(rowsOf(maps, m)),
     geometry: answer.geometry,
     hasNormalized,

@@ -65,3 +65,11 @@ test('single and modeK', () => {
   assert.equal(modeK(c, 'kernelizedNormalized'), 4);
   assert.equal(modeK({raw: [0, 0]}, 'raw'), -1);
 });
+
+test('capacityModel: α-entmax at α = 1.5 beside 1.5-entmax is told apart', () => {
+  const a = answer('capacity');
+  a.capacity.push({...a.capacity[1], separation: 'entmax:1.5'});
+  const m = capacityModel(a, answer('capacity-request'));
+  assert.deepEqual(m.maps.map((c) => c.label), ['softmax', '1.5-entmax', 'sparsemax', '1.5-entmax (bisection)']);
+  assert.ok(Object.isFrozen(m.maps[3]));
+});
