@@ -18,6 +18,7 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 	h := e.targets[ti].Model.(*Hopfield)
 	p := e.targets[ti].Measure.(*Panel)
 	nx := len(g.XS)
+	lanes := haveLanes && h.sep.IsSoftmax() && len(h.lane) == 5*h.m
 	var n labelCounts
 	for at := i0; at < i1; {
 		// The cells of one row from at on, within the chunk; at is at an
@@ -26,7 +27,21 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 		j1 := min(nx, j0+(i1-at))
 		y := g.YS[row]
 		base := row * nx
-		for j := j0; j < j1; j += 2 {
+		for j := j0; j < j1; {
+			if lanes && j+laneWidth <= j1 {
+				// Eight cells at once, or, where the vector path
+				// declines, as four pairs.
+				if h.cellsLanes(p, base+j, g.XS[j:], y, cw, &n) {
+					j += laneWidth
+					continue
+				}
+				for end := j + laneWidth; j < end; j += 2 {
+					c0, c1 := h.cellPair(g.XS[j], g.XS[j+1], y, cw)
+					n.add(h.store(p, base+j, c0))
+					n.add(h.store(p, base+j+1, c1))
+				}
+				continue
+			}
 			if j+1 == j1 {
 				n.add(h.store(p, base+j, h.cell(g.XS[j], y, cw)))
 				break
@@ -34,6 +49,7 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 			c0, c1 := h.cellPair(g.XS[j], g.XS[j+1], y, cw)
 			n.add(h.store(p, base+j, c0))
 			n.add(h.store(p, base+j+1, c1))
+			j += 2
 		}
 		at = base + j1
 	}

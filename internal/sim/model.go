@@ -129,6 +129,9 @@ type Hopfield struct {
 	// ax, ay, px, py are A's and P's columns when n = 2, for the paired
 	// grid kernel (grid.go).
 	ax, ay, px, py []float64
+	// lane holds (ax, ay, c, px, py) memory by memory when n = 2, for the
+	// grid kernel's vector path (lanes.go); empty otherwise.
+	lane []float64
 }
 
 // Model returns the model of snapshot t in the view and with the settings
@@ -235,8 +238,10 @@ func (r *Run) reduce(h *Hopfield, t int, space Space, beta float64) {
 			h.ax[mu], h.ay[mu] = h.a[2*mu], h.a[2*mu+1]
 			h.px[mu], h.py[mu] = h.pts[2*mu], h.pts[2*mu+1]
 		}
+		h.laneCoef()
 	} else {
 		h.ax, h.ay, h.px, h.py = nil, nil, nil, nil
+		h.lane = h.lane[:0]
 	}
 }
 

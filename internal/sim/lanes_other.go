@@ -1,0 +1,14 @@
+//go:build !amd64 || purego
+
+package sim
+
+// haveLanes reports whether softmaxLanes computes: not in this build,
+// which has no vector path (see lanes_amd64.go); the grid kernel pairs
+// cells instead.
+const haveLanes = false
+
+// softmaxLanes declines in this build: the grid kernel never calls it,
+// since haveLanes is false.
+func softmaxLanes(st *laneState, coef, buf []float64, steps int, eps float64, k *[lcLen]float64) bool {
+	return false
+}
