@@ -18,7 +18,7 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 	h := e.targets[ti].Model.(*Hopfield)
 	p := e.targets[ti].Measure.(*Panel)
 	nx := len(g.XS)
-	lanes := haveLanes && h.sep.IsSoftmax() && len(h.lane) == 5*h.m
+	lanes := h.laneKind()
 	var n labelCounts
 	for at := i0; at < i1; {
 		// The cells of one row from at on, within the chunk; at is at an
@@ -28,10 +28,10 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 		y := g.YS[row]
 		base := row * nx
 		for j := j0; j < j1; {
-			if lanes && j+laneWidth <= j1 {
+			if lanes != laneNone && j+laneWidth <= j1 {
 				// Eight cells at once, or, where the vector path
 				// declines, as four pairs.
-				if h.cellsLanes(p, base+j, g.XS[j:], y, cw, &n) {
+				if h.cellsLanes(lanes, p, base+j, g.XS[j:], y, cw, &n) {
 					j += laneWidth
 					continue
 				}
@@ -230,6 +230,13 @@ func (h *Hopfield) label2(qx, qy float64) int32 {
 			best, label = d2, int32(mu)
 		}
 	}
+	return h.labelOf(best, label, qx, qy)
+}
+
+// labelOf is label2 at (qx, qy) once the smallest d² (best) and the
+// first index with it (label, anything if best = +Inf) are known.
+func (h *Hopfield) labelOf(best float64, label int32, qx, qy float64) int32 {
+	px, py := h.px, h.py[:len(h.px)]
 	if !(best >= minNormal && best <= math.MaxFloat64) {
 		// If d² is 0 because the state is exactly the point `label` (as when
 		// a sparse map retrieves a memory exactly), label is the answer: it

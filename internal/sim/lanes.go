@@ -23,6 +23,11 @@ type laneState struct {
 	qx, qy  [laneWidth]float64 // in: the cells' points q₀; out: their states q_T
 	m0, s0  [laneWidth]float64 // out: max z(q₀) and Σ_μ e^(z_μ(q₀) − max z(q₀))
 	support [laneWidth]int64   // out: #{μ : p_μ > eps} of the last probability vector
+	psi0    [laneWidth]float64 // out (sparseLanes): Ψ*(z(q₀)); in (finishLanes)
+	x0, y0  [laneWidth]float64 // in (finishLanes): the cells' points q₀
+	half    [laneWidth]float64 // out (finishLanes): ‖G q₀ + h‖², as energy2 sums it
+	best    [laneWidth]float64 // out (finishLanes): the smallest d² from q_T to a point, as label2 finds it
+	label   [laneWidth]int64   // out (finishLanes): the first μ with that d² (0 if none is below +Inf)
 }
 
 // Indices into laneConsts, the constants softmaxLanes reads (see
@@ -35,7 +40,10 @@ const (
 	lcLn2Lo     = 35 // ln2/32, low part
 	lcMinArg    = 36 // −708
 	lcPoly      = 37 // 1/720, 1/120, 1/24, 1/6, 1/2, 1
-	lcLen       = 43
+	lcNegOne    = 43 // −1
+	lcNegInf    = 44 // −Inf
+	lcThreeQ    = 45 // 0.75
+	lcLen       = 46
 )
 
 // laneConsts are the numbers of separation.Recipe in the layout
@@ -45,41 +53,95 @@ var laneConsts = func() (c [lcLen]float64) {
 	copy(c[lcTable:], r.Table[:])
 	c[lcInvLn2x32], c[lcHalf], c[lcLn2Hi], c[lcLn2Lo], c[lcMinArg] = r.InvLn2x32, r.Half, r.Ln2d32Hi, r.Ln2d32Lo, r.MinArg
 	copy(c[lcPoly:], r.P[:])
+	c[lcNegOne], c[lcNegInf], c[lcThreeQ] = -1, math.Inf(-1), 0.75
 	return c
 }()
 
-// laneCoef fills coef (5M) with the columns a softmaxLanes update reads,
-// memory by memory: A_μ = (ax, ay), c_μ, P_μ = (px, py).
+// laneCoef fills h.lane (5M) with the columns a softmaxLanes update reads,
+// memory by memory: A_μ = (ax, ay), c_μ, P_μ = (px, py); and h.laneG
+// (3 per row of G) with G's rows and h: (g_r0, g_r1, h_r).
 func (h *Hopfield) laneCoef() {
 	h.lane = grow(h.lane, 5*h.m)
 	for mu := range h.m {
 		h.lane[5*mu], h.lane[5*mu+1], h.lane[5*mu+2] = h.ax[mu], h.ay[mu], h.c[mu]
 		h.lane[5*mu+3], h.lane[5*mu+4] = h.px[mu], h.py[mu]
 	}
+	h.laneG = grow(h.laneG, 3*len(h.h))
+	for r, hr := range h.h {
+		h.laneG[3*r], h.laneG[3*r+1], h.laneG[3*r+2] = h.g[2*r], h.g[2*r+1], hr
+	}
 }
 
-// cellsLanes evaluates the laneWidth cells (xs[l], y) of a softmax panel
-// as cell does and stores them into p from index at on, counting their
-// labels in n. It reports false, having stored nothing, where softmaxLanes
-// declines (an exponent below −708 or not a number on the way, which the
-// scalar path handles); the caller then evaluates the cells one pair at a
-// time.
-func (h *Hopfield) cellsLanes(p *Panel, at int, xs []float64, y float64, cw *evalChunk, n *labelCounts) bool {
+// Kinds of map the vector path computes (laneKind).
+const (
+	laneNone      = iota // not on the vector path
+	laneSoftmax          // softmaxLanes
+	laneSparsemax        // sparseLanes, sparsemax
+	laneEntmax15         // sparseLanes, 1.5-entmax
+)
+
+// laneKind is the kind of h's map on the vector path, or laneNone where
+// the processor or the build has none, or h has no lane coefficients
+// (its points are not in the plane).
+func (h *Hopfield) laneKind() int {
+	if !haveLanes || len(h.lane) != 5*h.m || h.m == 0 {
+		return laneNone
+	}
+	switch h.sep {
+	case separation.Softmax():
+		return laneSoftmax
+	case separation.Sparsemax():
+		return laneSparsemax
+	case separation.Entmax15():
+		return laneEntmax15
+	}
+	return laneNone
+}
+
+// cellsLanes evaluates the laneWidth cells (xs[l], y) of a panel whose map
+// is of kind (not laneNone) as cell does and stores them into p from
+// index at on, counting their labels in n. It reports false, having stored
+// nothing, where the vector path declines (softmax: an exponent below −708
+// or not a number on the way; the sparse maps: scores that are not finite,
+// or whose sum is not); the caller then evaluates the cells one pair at a
+// time, which handles those.
+func (h *Hopfield) cellsLanes(kind int, p *Panel, at int, xs []float64, y float64, cw *evalChunk, n *labelCounts) bool {
 	st := &cw.lanes
 	xs = xs[:laneWidth]
 	copy(st.qx[:], xs)
+	copy(st.x0[:], xs)
 	for l := range st.qy {
-		st.qy[l] = y
+		st.qy[l], st.y0[l] = y, y
 	}
-	if !softmaxLanes(st, h.lane, cw.laneBuf, h.steps, h.eps, &laneConsts) {
+	if kind == laneSoftmax {
+		if !softmaxLanes(st, h.lane, cw.laneBuf, h.steps, h.eps, &laneConsts) {
+			return false
+		}
+		for l := range st.psi0 {
+			// softmaxPair's Ψ*, from the first update's max and sum.
+			st.psi0[l] = st.m0[l] + math.Log(st.s0[l])
+		}
+	} else if !sparseLanes(st, h.lane, cw.laneBuf, h.steps, h.fixedBits, kind == laneEntmax15, &laneConsts) {
 		return false
 	}
-	for l, x := range xs {
-		// softmaxPair's Ψ* and cell's energy, from the first step's max
-		// and sum.
-		psi := st.m0[l] + math.Log(st.s0[l])
-		c := cellResult{energy: h.energy2(x, y, psi), qx: st.qx[l], qy: st.qy[l], support: int32(st.support[l])}
-		n.add(h.store(p, at+l, c))
+	// What store does, with energy2's sum of squares and label2's search
+	// done for the eight cells at once.
+	finishLanes(st, h.lane, h.laneG)
+	for l := range xs {
+		c := cellResult{energy: float64(0.5*st.half[l]) - st.psi0[l]/h.psiDivisor,
+			qx: st.qx[l], qy: st.qy[l], support: int32(st.support[l])}
+		if !c.defined() {
+			n.add(h.store(p, at+l, c))
+			continue
+		}
+		label := h.labelOf(st.best[l], int32(st.label[l]), c.qx, c.qy)
+		p.Energy[at+l], p.Labels[at+l], p.Support[at+l] = c.energy, label, c.support
+		n.add(label)
 	}
 	return true
 }
+
+// laneBufLen is the length of the scratch softmaxLanes and sparseLanes
+// need for M memories: three blocks of laneWidth·M (scores and
+// probabilities; sorted candidates; 1.5-entmax's thresholds τ_k).
+func laneBufLen(m int) int { return 3 * laneWidth * m }

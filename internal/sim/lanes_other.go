@@ -12,3 +12,13 @@ const haveLanes = false
 func softmaxLanes(st *laneState, coef, buf []float64, steps int, eps float64, k *[lcLen]float64) bool {
 	return false
 }
+
+// sparseLanes declines in this build, as softmaxLanes.
+func sparseLanes(st *laneState, coef, buf []float64, steps int, fixed uint64, entmax bool, k *[lcLen]float64) bool {
+	return false
+}
+
+// finishLanes is never called in this build, as softmaxLanes.
+func finishLanes(st *laneState, coef, gh []float64) {
+	panic("sim: no vector path in this build")
+}

@@ -8,17 +8,20 @@ import (
 	"hoplab/internal/sim/separation"
 )
 
-// TestSoftmaxLanesMatchCell checks the grid kernel's vector path for
-// softmax panels (cellsLanes, softmaxLanes) against the lone kernel
-// (cell, store) bit for bit: energy, label and support of every cell, on
-// models of 1 to 17 memories, both views, β from 1 to 3000, 1 to 6
-// updates and support thresholds 0 and 0.01, on grids that reach far
-// beyond the memories. It also checks when the vector path declines:
-// exactly for the eight cells of which one meets an exponent below −708
-// or not a number in its updates (followed on past the point where cell
-// stops early, which softmaxLanes does too); at β = 3000 some do, and the
-// test fails unless both outcomes occur.
-func TestSoftmaxLanesMatchCell(t *testing.T) {
+// TestLanesMatchCell checks the grid kernel's vector path (cellsLanes:
+// softmaxLanes, sparseLanes) against the lone kernel (cell, store) bit
+// for bit: energy, label and support of every cell, for softmax,
+// sparsemax and 1.5-entmax, on models of 1 to 17 memories, both views, β
+// from 1 to 3000, 1 to 6 updates and support thresholds 0 and 0.01, on
+// rows of cells near the memories, far beyond them, and (for the sparse
+// maps) so far that scores overflow. It also checks when the vector path
+// declines: for softmax exactly for the eight cells of which one meets an
+// exponent below −708 or not a number in its updates (followed on past
+// the point where cell stops early, which softmaxLanes does too); for the
+// sparse maps only where a lane meets scores that are not finite, or sum
+// to more than the largest float64. The test fails unless both outcomes
+// occur for every map.
+func TestLanesMatchCell(t *testing.T) {
 	if !haveLanes {
 		t.Skip("no vector path on this processor or in this build (it needs amd64 with AVX-512 F and DQ, without the purego tag)")
 	}
@@ -30,30 +33,56 @@ func TestSoftmaxLanesMatchCell(t *testing.T) {
 			mem[i] = []float64{rng.NormFloat64(), rng.NormFloat64()}
 		}
 		r, err := New(Settings{Memories: mem, NormalizeMemories: m%2 == 0,
-			FeatureMap: FeatureMapSettings{Dim: 2, Affine: true, Init: InitRandom, Seed: uint64(m)},
+			FeatureMap: FeatureMapSettings{Dim: 2 + m%3, Affine: true, Init: InitRandom, Seed: uint64(m)},
 			UHop:       UHopSettings{Optimizer: Adam, LR: 0.1, Tau: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		runs = append(runs, r)
 	}
-	runs = append(runs, standardRun(t), clusteredRun(t))
+	// Four memories symmetric about the origin, with a tolerance so wide
+	// that the state (0, 0), where the rows through x = 0 and y = 0 end,
+	// is within it of all four: label2 gives the first.
+	tie, err := New(Settings{Memories: [][]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}},
+		FeatureMap: FeatureMapSettings{Affine: true, Init: InitIdentity},
+		UHop:       UHopSettings{Optimizer: Adam, LR: 0.1, Tau: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs = append(runs, standardRun(t), clusteredRun(t), tie)
+	for _, sep := range []separation.Map{separation.Softmax(), separation.Sparsemax(), separation.Entmax15()} {
+		checkLanes(t, rng, runs, sep)
+	}
+}
+
+func checkLanes(t *testing.T, rng *rand.Rand, runs []*Run, sep separation.Map) {
 	ok, declined, cells := 0, 0, 0
 	for ri, r := range runs {
 		for _, beta := range []float64{1, 20, 40, 3000} {
 			for _, space := range []Space{FeatureSpace, InputSpace} {
 				steps := 1 + rng.IntN(6)
 				eps := []float64{0, 0.01}[rng.IntN(2)]
-				h, err := r.Model(0, ModelSettings{Space: space, Beta: beta, Separation: separation.Softmax(),
-					Steps: steps, Tolerance: 0.05 + rng.Float64()*0.3, SupportEps: eps})
+				tol := 0.05 + rng.Float64()*0.3
+				if ri == len(runs)-1 {
+					tol = 2
+				}
+				h, err := r.Model(0, ModelSettings{Space: space, Beta: beta, Separation: sep,
+					Steps: steps, Tolerance: tol, SupportEps: eps})
 				if err != nil {
 					t.Fatal(err)
+				}
+				if h.Dim() != 2 {
+					continue // a feature view of dimension 3 or 4
 				}
 				e, err := NewEvaluation(&Grid2D{XS: []float64{0}, YS: []float64{0}}, []Target{{Model: h, Measure: new(Panel)}})
 				if err != nil {
 					t.Fatal(err)
 				}
 				cw := &e.chunks[0]
+				kind := h.laneKind()
+				if kind == laneNone {
+					t.Fatalf("%s: no vector path", sep.Name())
+				}
 				var got, want Panel
 				got.begin(h, laneWidth, 1)
 				want.begin(h, laneWidth, 1)
@@ -61,23 +90,36 @@ func TestSoftmaxLanesMatchCell(t *testing.T) {
 					// Eight cells of a row, spaced as on a grid, within a few
 					// units of the origin or (one time in six) far beyond.
 					scale := 3.0
-					if rng.IntN(6) == 0 {
+					switch rng.IntN(12) {
+					case 0, 1:
 						scale = 300
+					case 2:
+						if !sep.IsSoftmax() {
+							scale = 1e306
+						}
 					}
 					x0, dx, y := scale*rng.NormFloat64(), scale*rng.Float64()/8, scale*rng.NormFloat64()
+					if rng.IntN(4) == 0 {
+						// One lane at x = 0 exactly, and y = 0.
+						x0, y = -(float64(rng.IntN(laneWidth)) * dx), 0
+					}
 					xs := make([]float64, laneWidth)
 					for l := range xs {
 						xs[l] = x0 + float64(l)*dx
 					}
 					var nGot, nWant labelCounts
-					done := h.cellsLanes(&got, 0, xs, y, cw, &nGot)
+					done := h.cellsLanes(kind, &got, 0, xs, y, cw, &nGot)
 					decline := false
 					for _, x := range xs {
-						decline = decline || meetsTinyExp(h, x, y)
+						if sep.IsSoftmax() {
+							decline = decline || meetsTinyExp(h, x, y)
+						} else {
+							decline = decline || meetsNonFinite(h, x, y)
+						}
 					}
-					if done == decline {
-						t.Fatalf("run %d β %v %v: cells (%v…, %v): cellsLanes reports %v, an exponent below −708 on the way: %v",
-							ri, beta, space, x0, y, done, decline)
+					if done == decline && (sep.IsSoftmax() || !done) {
+						t.Fatalf("%s run %d β %v %v: cells (%v…, %v): cellsLanes reports %v, a score or exponent it declines on the way: %v",
+							sep.Name(), ri, beta, space, x0, y, done, decline)
 					}
 					if !done {
 						declined++
@@ -89,8 +131,8 @@ func TestSoftmaxLanesMatchCell(t *testing.T) {
 						cells++
 						if math.Float64bits(got.Energy[l]) != math.Float64bits(want.Energy[l]) ||
 							got.Labels[l] != want.Labels[l] || got.Support[l] != want.Support[l] {
-							t.Fatalf("run %d β %v %v steps %d: cell (%v, %v): lanes energy %v label %d support %d, cell %v %d %d",
-								ri, beta, space, steps, x, y, got.Energy[l], got.Labels[l], got.Support[l],
+							t.Fatalf("%s run %d β %v %v steps %d: cell (%v, %v): lanes energy %v label %d support %d, cell %v %d %d",
+								sep.Name(), ri, beta, space, steps, x, y, got.Energy[l], got.Labels[l], got.Support[l],
 								want.Energy[l], want.Labels[l], want.Support[l])
 						}
 					}
@@ -101,9 +143,9 @@ func TestSoftmaxLanesMatchCell(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d groups of eight computed (%d cells compared), %d declined", ok, cells, declined)
+	t.Logf("%s: %d groups of eight computed (%d cells compared), %d declined", sep.Name(), ok, cells, declined)
 	if ok == 0 || declined == 0 {
-		t.Errorf("the vector path computed %d groups and declined %d: the test must reach both", ok, declined)
+		t.Errorf("%s: the vector path computed %d groups and declined %d: the test must reach both", sep.Name(), ok, declined)
 	}
 }
 
@@ -125,6 +167,27 @@ func meetsTinyExp(h *Hopfield, x, y float64) bool {
 			if !(v-m >= -708) {
 				return true
 			}
+		}
+		h.sep.Sep(p, z, ws)
+		x, y, _ = weightedSum(p, h.px, h.py)
+	}
+	return false
+}
+
+// meetsNonFinite reports whether a score, or the sum of the scores, is
+// not finite in one of h.steps updates from (x, y), the updates
+// continuing past the point where cell stops early.
+func meetsNonFinite(h *Hopfield, x, y float64) bool {
+	z, p := make([]float64, h.m), make([]float64, h.m)
+	ws := separation.NewWorkspace(h.m)
+	for range h.steps {
+		h.scores2(z, x, y)
+		sum := z[0]
+		for _, v := range z[1:] {
+			sum += v
+		}
+		if !finite(sum) {
+			return true
 		}
 		h.sep.Sep(p, z, ws)
 		x, y, _ = weightedSum(p, h.px, h.py)
