@@ -120,7 +120,7 @@ func TestExpAgainstMathExp(t *testing.T) {
 }
 
 // TestExpShiftedVecMatchesScalar checks that the vector exponentials
-// (GOEXPERIMENT=simd builds on processors with AVX-512) are the portable
+// (exp_amd64.s, on processors with AVX-512 F and DQ) are the portable
 // ones bit for bit, values and sum, on seeded vectors of every length up
 // to 20 (whole vectors of 8 and a part) with arguments where softmax
 // meets them, over the whole reduced range, at the ends of the range, at
@@ -130,7 +130,7 @@ func TestExpAgainstMathExp(t *testing.T) {
 // vectors in the build it is skipped.
 func TestExpShiftedVecMatchesScalar(t *testing.T) {
 	if !vecExp {
-		t.Skip("no vector exp in this build (it needs GOEXPERIMENT=simd on amd64 and AVX-512)")
+		t.Skip("no vector exp on this processor or in this build (it needs amd64 with AVX-512 F and DQ, without the purego tag)")
 	}
 	rng := rand.New(rand.NewPCG(7, 2026))
 	special := []float64{0, math.Copysign(0, -1), -708, math.Nextafter(-708, 0), -1e-300, -5e-324,
