@@ -6,19 +6,22 @@ import (
 	"hoplab/internal/sim/separation"
 )
 
-// This file is the grid kernel's vector path for softmax panels: eight
-// cells of a row at once, one per lane of a processor vector, with every
-// lane performing the operations cell performs, in the same order, so
-// that each cell's energy, state, support and label are cell's, bit for
-// bit. Lanes hold cells, not memories, so that the sums over memories keep
-// their index order (a vector over memories would have to reassociate
-// them). Where the processor has no such vectors (haveLanes is false, see
-// lanes_amd64.go) the grid kernel pairs cells as before.
+// This file is the grid kernel's vector path for softmax, sparsemax and
+// 1.5-entmax panels: eight cells of a row at once, one per lane of a
+// processor vector, with every lane performing the operations cell
+// performs, in the same order, so that each cell's energy, state, support
+// and label are cell's, bit for bit. Lanes hold cells, not memories, so
+// that the sums over memories keep their index order (a vector over
+// memories would have to reassociate them). Where the processor has no
+// such vectors (haveLanes is false, see lanes_amd64.go) the grid kernel
+// pairs cells as before.
 
-// laneWidth is the number of cells softmaxLanes evaluates at once.
+// laneWidth is the number of cells the vector path evaluates at once.
 const laneWidth = 8
 
-// laneState is softmaxLanes' input and output for laneWidth cells.
+// laneState is the vector path's input and output for laneWidth cells.
+// lanes_amd64.s reads and writes its fields at fixed offsets
+// (TestLaneLayout).
 type laneState struct {
 	qx, qy  [laneWidth]float64 // in: the cells' points q₀; out: their states q_T
 	m0, s0  [laneWidth]float64 // out: max z(q₀) and Σ_μ e^(z_μ(q₀) − max z(q₀))

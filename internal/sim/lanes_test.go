@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"hoplab/internal/sim/separation"
 )
@@ -193,4 +194,31 @@ func meetsNonFinite(h *Hopfield, x, y float64) bool {
 		x, y, _ = weightedSum(p, h.px, h.py)
 	}
 	return false
+}
+
+// TestLaneLayout checks the offsets lanes_amd64.s uses: laneState's
+// fields, and the byte offsets of laneConsts' entries.
+func TestLaneLayout(t *testing.T) {
+	var st laneState
+	for _, c := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"qx", unsafe.Offsetof(st.qx), 0}, {"qy", unsafe.Offsetof(st.qy), 64},
+		{"m0", unsafe.Offsetof(st.m0), 128}, {"s0", unsafe.Offsetof(st.s0), 192},
+		{"support", unsafe.Offsetof(st.support), 256}, {"psi0", unsafe.Offsetof(st.psi0), 320},
+		{"x0", unsafe.Offsetof(st.x0), 384}, {"y0", unsafe.Offsetof(st.y0), 448},
+		{"half", unsafe.Offsetof(st.half), 512}, {"best", unsafe.Offsetof(st.best), 576},
+		{"label", unsafe.Offsetof(st.label), 640},
+		{"32/ln2", 8 * lcInvLn2x32, 256}, {"0.5", 8 * lcHalf, 264}, {"ln2/32 hi", 8 * lcLn2Hi, 272},
+		{"ln2/32 lo", 8 * lcLn2Lo, 280}, {"−708", 8 * lcMinArg, 288}, {"1/720", 8 * lcPoly, 296},
+		{"1", 8 * (lcPoly + 5), 336}, {"−1", 8 * lcNegOne, 344}, {"−Inf", 8 * lcNegInf, 352}, {"0.75", 8 * lcThreeQ, 360},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s at byte %d, lanes_amd64.s reads it at %d", c.name, c.got, c.want)
+		}
+	}
+	if laneConsts[lcPoly+5] != 1 || laneConsts[lcHalf] != 0.5 || laneConsts[lcThreeQ] != 0.75 || !math.IsInf(laneConsts[lcNegInf], -1) {
+		t.Errorf("laneConsts out of place: %v", laneConsts)
+	}
 }
