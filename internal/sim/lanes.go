@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/bits"
 
 	"hoplab/internal/sim/separation"
 )
@@ -31,6 +32,11 @@ type laneState struct {
 	half    [laneWidth]float64 // out (finishLanes): ‖G q₀ + h‖², as energy2 sums it
 	best    [laneWidth]float64 // out (finishLanes): the smallest d² from q_T to a point, as label2 finds it
 	label   [laneWidth]int64   // out (finishLanes): the first μ with that d² (0 if none is below +Inf)
+	energy  [laneWidth]float64 // out (finishLanes): the cells' energies, as energy2
+	labels  [laneWidth]int32   // out (finishLanes): the cells' labels where slow is clear
+	supp    [laneWidth]int32   // out (finishLanes): support, as int32
+	slow    uint64             // out (finishLanes): bit l set where cell l is undefined or its best is not a normal number
+	white   int64              // out (finishLanes): how many cells whose slow bit is clear are LabelWhite
 }
 
 // Indices into laneConsts, the constants softmaxLanes reads (see
@@ -127,18 +133,23 @@ func (h *Hopfield) cellsLanes(kind int, p *Panel, at int, xs []float64, y float6
 	} else if !sparseLanes(st, h.lane, cw.laneBuf, h.steps, h.fixedBits, kind == laneEntmax15, &laneConsts) {
 		return false
 	}
-	// What store does, with energy2's sum of squares and label2's search
-	// done for the eight cells at once.
-	finishLanes(st, h.lane, h.laneG)
-	for l := range xs {
-		c := cellResult{energy: float64(0.5*st.half[l]) - st.psi0[l]/h.psiDivisor,
-			qx: st.qx[l], qy: st.qy[l], support: int32(st.support[l])}
+	// What store does, for the eight cells at once: energy2, label2 where
+	// the smallest d² is a normal number, the support; then store and
+	// labelOf for the cells finishLanes leaves (slow).
+	finishLanes(st, h.lane, h.laneG, h.psiDivisor, h.tol)
+	copy(p.Energy[at:at+laneWidth], st.energy[:])
+	copy(p.Labels[at:at+laneWidth], st.labels[:])
+	copy(p.Support[at:at+laneWidth], st.supp[:])
+	n.white += int(st.white)
+	for slow := st.slow; slow != 0; slow &= slow - 1 {
+		l := bits.TrailingZeros64(slow)
+		c := cellResult{energy: st.energy[l], qx: st.qx[l], qy: st.qy[l], support: st.supp[l]}
 		if !c.defined() {
 			n.add(h.store(p, at+l, c))
 			continue
 		}
 		label := h.labelOf(st.best[l], int32(st.label[l]), c.qx, c.qy)
-		p.Energy[at+l], p.Labels[at+l], p.Support[at+l] = c.energy, label, c.support
+		p.Labels[at+l] = label
 		n.add(label)
 	}
 	return true

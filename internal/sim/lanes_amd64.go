@@ -92,14 +92,21 @@ func sparseLanes(st *laneState, coef, buf []float64, steps int, fixed uint64, en
 //go:noescape
 func sparseLanesAVX512(st *laneState, coef, buf *float64, m, steps int, fixed uint64, kind int, k *[lcLen]float64) bool
 
-// finishLanes computes, for the laneWidth cells of st, what store needs
-// besides Ψ*: st.half = Σ_r ((g_r0·x0 + g_r1·y0) + h_r)² over the rows of
-// gh (Hopfield.laneG), summed from +0 as energy2 sums it, so that
-// energy2's result is 0.5·half − Ψ*/psiDivisor; and st.best, st.label:
-// the smallest d² = (qx − px_μ)² + (qy − py_μ)² over the memories of coef
-// (Hopfield.lane) and the first μ with it, as label2 finds them
-// (labelOf does the rest). Every operation is rounded on its own.
-func finishLanes(st *laneState, coef, gh []float64) {
+// finishLanes computes, for the laneWidth cells of st, what store does,
+// every operation rounded on its own as there:
+//
+//	st.half   = Σ_r ((g_r0·x0 + g_r1·y0) + h_r)² over the rows of gh
+//	            (Hopfield.laneG), from +0, as energy2 sums it;
+//	st.energy = 0.5·half − psi0/psiDivisor, energy2's result;
+//	st.best, st.label: the smallest d² = (qx − px_μ)² + (qy − py_μ)² over
+//	            the memories of coef (Hopfield.lane) and the first μ with
+//	            it, as label2 finds them;
+//	st.slow:  the cells that are not defined (cellResult.defined) or whose
+//	          best is not a normal number: store and labelOf decide those;
+//	st.labels: for the others, label if √best < tol, else LabelWhite
+//	          (labelOf), and st.white how many are LabelWhite;
+//	st.supp:  the support as int32.
+func finishLanes(st *laneState, coef, gh []float64, psiDivisor, tol float64) {
 	m, rows := len(coef)/5, len(gh)/3
 	if m < 1 || len(coef) != 5*m || len(gh) != 3*rows {
 		panic("sim: finishLanes with bad sizes")
@@ -108,10 +115,10 @@ func finishLanes(st *laneState, coef, gh []float64) {
 	if rows > 0 {
 		g = &gh[0]
 	}
-	finishLanesAVX512(st, &coef[0], m, g, rows)
+	finishLanesAVX512(st, &coef[0], m, g, rows, psiDivisor, tol)
 }
 
 // finishLanesAVX512 is finishLanes in AVX-512 assembly (lanes_amd64.s).
 //
 //go:noescape
-func finishLanesAVX512(st *laneState, coef *float64, m int, gh *float64, rows int)
+func finishLanesAVX512(st *laneState, coef *float64, m int, gh *float64, rows int, psiDivisor, tol float64)

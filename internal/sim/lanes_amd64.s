@@ -589,12 +589,14 @@ sdecline:
 	MOVB      $0, ret+64(FP)
 	RET
 
-// func finishLanesAVX512(st *laneState, coef *float64, m int, gh *float64, rows int)
+// func finishLanesAVX512(st *laneState, coef *float64, m int, gh *float64, rows int, psiDivisor, tol float64)
 //
-// See finishLanes in lanes_amd64.go. laneState: qx at 0, qy at 64, x0 at
-// 384, y0 at 448, half at 512, best at 576, label at 640. gh: 24 bytes per
-// row (g_r0, g_r1, h_r). Z0–Z8 only, so VZEROUPPER leaves no upper state.
-TEXT ·finishLanesAVX512(SB), NOSPLIT, $0-40
+// See finishLanes in lanes_amd64.go. laneState: qx at 0, qy at 64,
+// support at 256, psi0 at 320, x0 at 384, y0 at 448, half at 512, best at
+// 576, label at 640, energy at 704, labels at 768, supp at 800, slow at
+// 832, white at 840. gh: 24 bytes per row (g_r0, g_r1, h_r). Z0–Z8 only,
+// so VZEROUPPER leaves no upper state.
+TEXT ·finishLanesAVX512(SB), NOSPLIT, $0-56
 	MOVQ st+0(FP), R8
 	MOVQ coef+8(FP), SI
 	MOVQ m+16(FP), CX
@@ -650,5 +652,55 @@ flabel:
 
 	VMOVUPD   Z5, 576(R8)
 	VMOVDQU64 Z6, 640(R8)
+
+	// energy = 0.5·half − ψ/psiDivisor
+	VMOVUPD      512(R8), Z2
+	MOVQ         $0x3fe0000000000000, AX
+	VPBROADCASTQ AX, Z3
+	VMULPD       Z3, Z2, Z2        // 0.5·half
+	VMOVUPD      320(R8), Z4
+	VBROADCASTSD psiDivisor+40(FP), Z7
+	VDIVPD       Z7, Z4, Z4        // ψ/psiDivisor
+	VSUBPD       Z4, Z2, Z2
+	VMOVUPD      Z2, 704(R8)
+
+	// Defined: (e − e) + (qx − qx) + (qy − qy) = 0, as cellResult.defined.
+	VSUBPD Z2, Z2, Z3
+	VSUBPD Z0, Z0, Z4
+	VADDPD Z4, Z3, Z3
+	VSUBPD Z1, Z1, Z4
+	VADDPD Z4, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VCMPPD $0x00, Z4, Z3, K1
+
+	// Normal: best ≥ 2^−1022 and best ≤ MaxFloat64. K2: the fast lanes.
+	MOVQ         $0x0010000000000000, AX
+	VPBROADCASTQ AX, Z3
+	VCMPPD       $0x1d, Z3, Z5, K2 // best ≥ 2^−1022
+	MOVQ         $0x7fefffffffffffff, AX
+	VPBROADCASTQ AX, Z3
+	VCMPPD       $0x12, Z3, Z5, K3 // best ≤ MaxFloat64
+	KANDW        K3, K2, K2
+	KANDW        K1, K2, K2
+	KNOTW        K2, K3
+	KMOVW        K3, AX
+	ANDQ         $0xff, AX
+	MOVQ         AX, 832(R8)       // slow
+
+	// labels: μ where √best < tol, else LabelWhite (−1).
+	VSQRTPD      Z5, Z3
+	VBROADCASTSD tol+48(FP), Z4
+	VCMPPD       $0x11, Z4, Z3, K3 // √best < tol
+	MOVQ         $-1, AX
+	VPBROADCASTQ AX, Z7
+	VMOVDQA64    Z6, K3, Z7
+	VPMOVQD      Z7, 768(R8)
+	KANDNW       K2, K3, K4        // fast and not within
+	KMOVW        K4, AX
+	POPCNTL      AX, AX
+	MOVQ         AX, 840(R8)       // white
+
+	VMOVDQU64 256(R8), Z3
+	VPMOVQD   Z3, 800(R8)          // supp
 	VZEROUPPER
 	RET

@@ -19,6 +19,6 @@ func sparseLanes(st *laneState, coef, buf []float64, steps int, fixed uint64, en
 }
 
 // finishLanes is never called in this build, as softmaxLanes.
-func finishLanes(st *laneState, coef, gh []float64) {
+func finishLanes(st *laneState, coef, gh []float64, psiDivisor, tol float64) {
 	panic("sim: no vector path in this build")
 }

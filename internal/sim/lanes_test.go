@@ -15,7 +15,7 @@ import (
 // sparsemax and 1.5-entmax, on models of 1 to 17 memories, both views, β
 // from 1 to 3000, 1 to 6 updates and support thresholds 0 and 0.01, on
 // rows of cells near the memories, far beyond them, and (for the sparse
-// maps) so far that scores overflow. It also checks when the vector path
+// maps) so far that the energy or the scores overflow. It also checks when the vector path
 // declines: for softmax exactly for the eight cells of which one meets an
 // exponent below −708 or not a number in its updates (followed on past
 // the point where cell stops early, which softmaxLanes does too); for the
@@ -96,7 +96,11 @@ func checkLanes(t *testing.T, rng *rand.Rand, runs []*Run, sep separation.Map) {
 						scale = 300
 					case 2:
 						if !sep.IsSoftmax() {
-							scale = 1e306
+							scale = 1e306 // scores overflow
+						}
+					case 3:
+						if !sep.IsSoftmax() {
+							scale = 1e160 // ½‖q‖² overflows: undefined cells
 						}
 					}
 					x0, dx, y := scale*rng.NormFloat64(), scale*rng.Float64()/8, scale*rng.NormFloat64()
@@ -210,6 +214,9 @@ func TestLaneLayout(t *testing.T) {
 		{"x0", unsafe.Offsetof(st.x0), 384}, {"y0", unsafe.Offsetof(st.y0), 448},
 		{"half", unsafe.Offsetof(st.half), 512}, {"best", unsafe.Offsetof(st.best), 576},
 		{"label", unsafe.Offsetof(st.label), 640},
+		{"energy", unsafe.Offsetof(st.energy), 704}, {"labels", unsafe.Offsetof(st.labels), 768},
+		{"supp", unsafe.Offsetof(st.supp), 800}, {"slow", unsafe.Offsetof(st.slow), 832},
+		{"white", unsafe.Offsetof(st.white), 840},
 		{"32/ln2", 8 * lcInvLn2x32, 256}, {"0.5", 8 * lcHalf, 264}, {"ln2/32 hi", 8 * lcLn2Hi, 272},
 		{"ln2/32 lo", 8 * lcLn2Lo, 280}, {"−708", 8 * lcMinArg, 288}, {"1/720", 8 * lcPoly, 296},
 		{"1", 8 * (lcPoly + 5), 336}, {"−1", 8 * lcNegOne, 344}, {"−Inf", 8 * lcNegInf, 352}, {"0.75", 8 * lcThreeQ, 360},
