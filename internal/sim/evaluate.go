@@ -64,7 +64,7 @@ type evalChunk struct {
 	upd Update
 	// lanes and laneBuf (laneBufLen(M)) are the scratch of the grid
 	// kernel's vector path (lanes.go).
-	lanes   laneState
+	lanes   [2]laneState
 	laneBuf []float64
 }
 

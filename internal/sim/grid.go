@@ -28,6 +28,10 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 		y := g.YS[row]
 		base := row * nx
 		for j := j0; j < j1; {
+			if lanes == laneSoftmax && j+2*laneWidth <= j1 && h.cellsLanes2(p, base+j, g.XS[j:], y, cw, &n) {
+				j += 2 * laneWidth
+				continue
+			}
 			if lanes != laneNone && j+laneWidth <= j1 {
 				// Eight cells at once, or, where the vector path
 				// declines, as four pairs.

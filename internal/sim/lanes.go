@@ -115,27 +115,60 @@ func (h *Hopfield) laneKind() int {
 // or whose sum is not); the caller then evaluates the cells one pair at a
 // time, which handles those.
 func (h *Hopfield) cellsLanes(kind int, p *Panel, at int, xs []float64, y float64, cw *evalChunk, n *labelCounts) bool {
-	st := &cw.lanes
+	st := &cw.lanes[0]
+	st.start(xs[:laneWidth], y)
+	if kind == laneSoftmax {
+		if !softmaxLanes(st, h.lane, cw.laneBuf, h.steps, h.eps, &laneConsts) {
+			return false
+		}
+		st.softmaxPsi()
+	} else if !sparseLanes(st, h.lane, cw.laneBuf, h.steps, h.fixedBits, kind == laneEntmax15, &laneConsts) {
+		return false
+	}
+	h.finish(st, p, at, n)
+	return true
+}
+
+// cellsLanes2 is cellsLanes for the 2·laneWidth cells (xs[l], y) of a
+// softmax panel, as two groups computed side by side (softmaxLanes2).
+// It reports false, having stored nothing, where either group declines.
+func (h *Hopfield) cellsLanes2(p *Panel, at int, xs []float64, y float64, cw *evalChunk, n *labelCounts) bool {
+	a, b := &cw.lanes[0], &cw.lanes[1]
+	a.start(xs[:laneWidth], y)
+	b.start(xs[laneWidth:2*laneWidth], y)
+	if !softmaxLanes2(a, b, h.lane, cw.laneBuf, h.steps, h.eps, &laneConsts) {
+		return false
+	}
+	a.softmaxPsi()
+	b.softmaxPsi()
+	h.finish(a, p, at, n)
+	h.finish(b, p, at+laneWidth, n)
+	return true
+}
+
+// start sets st's cells to (xs[l], y).
+func (st *laneState) start(xs []float64, y float64) {
 	xs = xs[:laneWidth]
 	copy(st.qx[:], xs)
 	copy(st.x0[:], xs)
 	for l := range st.qy {
 		st.qy[l], st.y0[l] = y, y
 	}
-	if kind == laneSoftmax {
-		if !softmaxLanes(st, h.lane, cw.laneBuf, h.steps, h.eps, &laneConsts) {
-			return false
-		}
-		for l := range st.psi0 {
-			// softmaxPair's Ψ*, from the first update's max and sum.
-			st.psi0[l] = st.m0[l] + math.Log(st.s0[l])
-		}
-	} else if !sparseLanes(st, h.lane, cw.laneBuf, h.steps, h.fixedBits, kind == laneEntmax15, &laneConsts) {
-		return false
+}
+
+// softmaxPsi sets st.psi0 to softmaxPair's Ψ* = m + log s, from the first
+// update's max and sum.
+func (st *laneState) softmaxPsi() {
+	for l := range st.psi0 {
+		st.psi0[l] = st.m0[l] + math.Log(st.s0[l])
 	}
-	// What store does, for the eight cells at once: energy2, label2 where
-	// the smallest d² is a normal number, the support; then store and
-	// labelOf for the cells finishLanes leaves (slow).
+}
+
+// finish does what store does for st's eight cells, computed, into p from
+// index at on, counting their labels in n: energy2, label2 where the
+// smallest d² is a normal number and the support in finishLanes; then
+// store and labelOf for the cells it leaves (slow).
+func (h *Hopfield) finish(st *laneState, p *Panel, at int, n *labelCounts) {
 	finishLanes(st, h.lane, h.laneG, h.psiDivisor, h.tol)
 	copy(p.Energy[at:at+laneWidth], st.energy[:])
 	copy(p.Labels[at:at+laneWidth], st.labels[:])
@@ -152,7 +185,6 @@ func (h *Hopfield) cellsLanes(kind int, p *Panel, at int, xs []float64, y float6
 		p.Labels[at+l] = label
 		n.add(label)
 	}
-	return true
 }
 
 // laneBufLen is the length of the scratch softmaxLanes and sparseLanes

@@ -43,6 +43,23 @@ func softmaxLanes(st *laneState, coef, buf []float64, steps int, eps float64, k 
 	return softmaxLanesAVX512(st, &coef[0], &buf[0], m, steps, eps, k)
 }
 
+// softmaxLanes2 is softmaxLanes for the two groups of cells stA and stB,
+// computed side by side (buf ≥ laneBufLen(M) holds both groups' scratch);
+// each lane's results are softmaxLanes' bit for bit. It reports false,
+// with both groups' outputs undefined, where either group declines.
+func softmaxLanes2(stA, stB *laneState, coef, buf []float64, steps int, eps float64, k *[lcLen]float64) bool {
+	m := len(coef) / 5
+	if m < 1 || len(coef) != 5*m || len(buf) < laneBufLen(m) || steps < 1 {
+		panic("sim: softmaxLanes2 with bad sizes")
+	}
+	return softmaxLanes2AVX512(stA, stB, &coef[0], &buf[0], m, steps, eps, k)
+}
+
+// softmaxLanes2AVX512 is softmaxLanes2 in AVX-512 assembly, unchecked.
+//
+//go:noescape
+func softmaxLanes2AVX512(stA, stB *laneState, coef, buf *float64, m, steps int, eps float64, k *[lcLen]float64) bool
+
 // softmaxLanesAVX512 is softmaxLanes in AVX-512 assembly (lanes_amd64.s),
 // for m ≥ 1 memories, with coef and buf as there, unchecked.
 //

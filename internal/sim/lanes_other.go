@@ -13,6 +13,11 @@ func softmaxLanes(st *laneState, coef, buf []float64, steps int, eps float64, k 
 	return false
 }
 
+// softmaxLanes2 declines in this build, as softmaxLanes.
+func softmaxLanes2(stA, stB *laneState, coef, buf []float64, steps int, eps float64, k *[lcLen]float64) bool {
+	return false
+}
+
 // sparseLanes declines in this build, as softmaxLanes.
 func sparseLanes(st *laneState, coef, buf []float64, steps int, fixed uint64, entmax bool, k *[lcLen]float64) bool {
 	return false

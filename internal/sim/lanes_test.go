@@ -10,7 +10,7 @@ import (
 )
 
 // TestLanesMatchCell checks the grid kernel's vector path (cellsLanes:
-// softmaxLanes, sparseLanes) against the lone kernel (cell, store) bit
+// softmaxLanes, sparseLanes; cellsLanes2: softmaxLanes2) against the lone kernel (cell, store) bit
 // for bit: energy, label and support of every cell, for softmax,
 // sparsemax and 1.5-entmax, on models of 1 to 17 memories, both views, β
 // from 1 to 3000, 1 to 6 updates and support thresholds 0 and 0.01, on
@@ -85,8 +85,8 @@ func checkLanes(t *testing.T, rng *rand.Rand, runs []*Run, sep separation.Map) {
 					t.Fatalf("%s: no vector path", sep.Name())
 				}
 				var got, want Panel
-				got.begin(h, laneWidth, 1)
-				want.begin(h, laneWidth, 1)
+				got.begin(h, 2*laneWidth, 1)
+				want.begin(h, 2*laneWidth, 1)
 				for range 60 {
 					// Eight cells of a row, spaced as on a grid, within a few
 					// units of the origin or (one time in six) far beyond.
@@ -106,14 +106,25 @@ func checkLanes(t *testing.T, rng *rand.Rand, runs []*Run, sep separation.Map) {
 					x0, dx, y := scale*rng.NormFloat64(), scale*rng.Float64()/8, scale*rng.NormFloat64()
 					if rng.IntN(4) == 0 {
 						// One lane at x = 0 exactly, and y = 0.
-						x0, y = -(float64(rng.IntN(laneWidth)) * dx), 0
+						x0, y = -(float64(rng.IntN(2*laneWidth)) * dx), 0
 					}
+					// Softmax takes sixteen cells (two groups side by side,
+					// cellsLanes2) half of the time.
+					wide := sep.IsSoftmax() && rng.IntN(2) == 0
 					xs := make([]float64, laneWidth)
+					if wide {
+						xs = make([]float64, 2*laneWidth)
+					}
 					for l := range xs {
 						xs[l] = x0 + float64(l)*dx
 					}
 					var nGot, nWant labelCounts
-					done := h.cellsLanes(kind, &got, 0, xs, y, cw, &nGot)
+					var done bool
+					if wide {
+						done = h.cellsLanes2(&got, 0, xs, y, cw, &nGot)
+					} else {
+						done = h.cellsLanes(kind, &got, 0, xs, y, cw, &nGot)
+					}
 					decline := false
 					for _, x := range xs {
 						if sep.IsSoftmax() {
@@ -148,7 +159,7 @@ func checkLanes(t *testing.T, rng *rand.Rand, runs []*Run, sep separation.Map) {
 			}
 		}
 	}
-	t.Logf("%s: %d groups of eight computed (%d cells compared), %d declined", sep.Name(), ok, cells, declined)
+	t.Logf("%s: %d groups of eight or sixteen computed (%d cells compared), %d declined", sep.Name(), ok, cells, declined)
 	if ok == 0 || declined == 0 {
 		t.Errorf("%s: the vector path computed %d groups and declined %d: the test must reach both", sep.Name(), ok, declined)
 	}
