@@ -3,16 +3,21 @@ package sim
 import "math"
 
 // This file is the fast path of an Evaluation: a plane *Hopfield on a
-// *Grid2D, kept in a *Panel. It evaluates cells two at a time (cellPair),
-// interleaving the two cells' separation maps, and gives every cell what
-// the general loop (evaluate.go) gives it, bit for bit: the same
-// operations in the same order, on A's and P's columns instead of rows.
+// *Grid2D, kept in a *Panel. It evaluates cells eight or sixteen at a time
+// where the processor has the vector path (lanes.go), otherwise two at a
+// time (cellPair), interleaving the two cells' separation maps, and gives
+// every cell what the general loop (evaluate.go) gives it, bit for bit:
+// the same operations in the same order, on A's and P's columns instead
+// of rows.
 
 // gridChunk evaluates the grid cells [i0, i1) (whole rows, or a part of a
 // row that starts at an even offset) of target ti,
 // whose model is a plane *Hopfield and whose measure is a *Panel, on the
-// domain's *Grid2D. Cells go in pairs of neighbours (cellPair), the last
-// one of an odd row alone (cell).
+// domain's *Grid2D. Where the map has a vector path (laneKind), runs of
+// sixteen (softmax) or eight neighbours of a row go together
+// (cellsLanes2, cellsLanes); the rest, and the runs the vector path
+// declines, go in pairs of neighbours (cellPair), the last one of an odd
+// row alone (cell).
 func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 	g := e.domain.(*Grid2D)
 	h := e.targets[ti].Model.(*Hopfield)
