@@ -62,6 +62,10 @@ type evalChunk struct {
 	// not escape to the heap once per query.
 	res QueryResult
 	upd Update
+	// lanes and laneBuf (laneBufLen(M)) are the scratch of the grid
+	// kernel's vector path (lanes.go).
+	lanes   [2]laneState
+	laneBuf []float64
 }
 
 // NewEvaluation prepares the evaluation of targets on d. It returns an
@@ -155,6 +159,7 @@ func (e *Evaluation) reset(d Domain, targets []Target) error {
 		for l := range cw.z {
 			cw.z[l], cw.p[l] = grow(cw.z[l], maxM), grow(cw.p[l], maxM)
 		}
+		cw.laneBuf = grow(cw.laneBuf, laneBufLen(maxM))
 		// The targets may have changed: evaluators are made anew, once per
 		// chunk and target, when the general loop first needs them.
 		cw.evals = grow(cw.evals, len(targets))

@@ -3,21 +3,27 @@ package sim
 import "math"
 
 // This file is the fast path of an Evaluation: a plane *Hopfield on a
-// *Grid2D, kept in a *Panel. It evaluates cells two at a time (cellPair),
-// interleaving the two cells' separation maps, and gives every cell what
-// the general loop (evaluate.go) gives it, bit for bit: the same
-// operations in the same order, on A's and P's columns instead of rows.
+// *Grid2D, kept in a *Panel. It evaluates cells eight or sixteen at a time
+// where the processor has the vector path (lanes.go), otherwise two at a
+// time (cellPair), interleaving the two cells' separation maps, and gives
+// every cell what the general loop (evaluate.go) gives it, bit for bit:
+// the same operations in the same order, on A's and P's columns instead
+// of rows.
 
 // gridChunk evaluates the grid cells [i0, i1) (whole rows, or a part of a
 // row that starts at an even offset) of target ti,
 // whose model is a plane *Hopfield and whose measure is a *Panel, on the
-// domain's *Grid2D. Cells go in pairs of neighbours (cellPair), the last
-// one of an odd row alone (cell).
+// domain's *Grid2D. Where the map has a vector path (laneKind), runs of
+// sixteen (softmax) or eight neighbours of a row go together
+// (cellsLanes2, cellsLanes); the rest, and the runs the vector path
+// declines, go in pairs of neighbours (cellPair), the last one of an odd
+// row alone (cell).
 func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 	g := e.domain.(*Grid2D)
 	h := e.targets[ti].Model.(*Hopfield)
 	p := e.targets[ti].Measure.(*Panel)
 	nx := len(g.XS)
+	lanes := h.laneKind()
 	var n labelCounts
 	for at := i0; at < i1; {
 		// The cells of one row from at on, within the chunk; at is at an
@@ -26,7 +32,25 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 		j1 := min(nx, j0+(i1-at))
 		y := g.YS[row]
 		base := row * nx
-		for j := j0; j < j1; j += 2 {
+		for j := j0; j < j1; {
+			if lanes == laneSoftmax && j+2*laneWidth <= j1 && h.cellsLanes2(p, base+j, g.XS[j:], y, cw, &n) {
+				j += 2 * laneWidth
+				continue
+			}
+			if lanes != laneNone && j+laneWidth <= j1 {
+				// Eight cells at once, or, where the vector path
+				// declines, as four pairs.
+				if h.cellsLanes(lanes, p, base+j, g.XS[j:], y, cw, &n) {
+					j += laneWidth
+					continue
+				}
+				for end := j + laneWidth; j < end; j += 2 {
+					c0, c1 := h.cellPair(g.XS[j], g.XS[j+1], y, cw)
+					n.add(h.store(p, base+j, c0))
+					n.add(h.store(p, base+j+1, c1))
+				}
+				continue
+			}
 			if j+1 == j1 {
 				n.add(h.store(p, base+j, h.cell(g.XS[j], y, cw)))
 				break
@@ -34,6 +58,7 @@ func (e *Evaluation) gridChunk(ti, ci, i0, i1 int, cw *evalChunk) {
 			c0, c1 := h.cellPair(g.XS[j], g.XS[j+1], y, cw)
 			n.add(h.store(p, base+j, c0))
 			n.add(h.store(p, base+j+1, c1))
+			j += 2
 		}
 		at = base + j1
 	}
@@ -214,6 +239,13 @@ func (h *Hopfield) label2(qx, qy float64) int32 {
 			best, label = d2, int32(mu)
 		}
 	}
+	return h.labelOf(best, label, qx, qy)
+}
+
+// labelOf is label2 at (qx, qy) once the smallest d² (best) and the
+// first index with it (label, anything if best = +Inf) are known.
+func (h *Hopfield) labelOf(best float64, label int32, qx, qy float64) int32 {
+	px, py := h.px, h.py[:len(h.px)]
 	if !(best >= minNormal && best <= math.MaxFloat64) {
 		// If d² is 0 because the state is exactly the point `label` (as when
 		// a sparse map retrieves a memory exactly), label is the answer: it

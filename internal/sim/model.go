@@ -126,9 +126,17 @@ type Hopfield struct {
 	// fixed[μ] reports that P_μ is a fixed point of the update with
 	// Sep(z(P_μ)) = e_μ exactly; see Update.
 	fixed []bool
+	// fixedBits has bit μ set where fixed[μ], when M ≤ 64 (else it is 0,
+	// which only costs the grid kernel's vector path a later stop).
+	fixedBits uint64
 	// ax, ay, px, py are A's and P's columns when n = 2, for the paired
 	// grid kernel (grid.go).
 	ax, ay, px, py []float64
+	// lane holds (ax, ay, c, px, py) memory by memory when n = 2, for the
+	// grid kernel's vector path (lanes.go); empty otherwise.
+	lane []float64
+	// laneG holds (g_r0, g_r1, h_r) row by row when n = 2 (lanes.go).
+	laneG []float64
 }
 
 // Model returns the model of snapshot t in the view and with the settings
@@ -235,8 +243,10 @@ func (r *Run) reduce(h *Hopfield, t int, space Space, beta float64) {
 			h.ax[mu], h.ay[mu] = h.a[2*mu], h.a[2*mu+1]
 			h.px[mu], h.py[mu] = h.pts[2*mu], h.pts[2*mu+1]
 		}
+		h.laneCoef()
 	} else {
 		h.ax, h.ay, h.px, h.py = nil, nil, nil, nil
+		h.lane, h.laneG = h.lane[:0], h.laneG[:0]
 	}
 }
 
@@ -269,6 +279,14 @@ func (h *Hopfield) configure(ms *ModelSettings, ws *separation.Workspace, z, p [
 			}
 		}
 		h.fixed[mu] = oneHot
+	}
+	h.fixedBits = 0
+	if h.m <= 64 {
+		for mu, f := range h.fixed {
+			if f {
+				h.fixedBits |= 1 << mu
+			}
+		}
 	}
 }
 

@@ -32,11 +32,11 @@ func entmax15(p, z, buf []float64, wantPsi bool) float64 {
 	var dot, cube float64
 	for i, v := range z {
 		d := v - m
-		if t := 0.5*d - tau; t > 0 {
+		if t := float64(0.5*d) - tau; t > 0 {
 			q := t * t
 			p[i] = q
-			dot += q * d
-			cube += q * t // p^{1.5} = t³
+			dot += float64(q * d)
+			cube += float64(q * t) // p^{1.5} = t³
 		} else {
 			p[i] = 0
 		}
@@ -61,9 +61,9 @@ func entmax15Tau(c []float64) float64 {
 	for k, v := range c {
 		kk := float64(k + 1)
 		cum += v
-		cumSq += v * v
+		cumSq += float64(v * v)
 		mean := cum / kk
-		delta := (1 - kk*(cumSq/kk-mean*mean)) / kk
+		delta := (1 - float64(kk*float64(cumSq/kk-float64(mean*mean)))) / kk
 		tau := mean - sqrtPos(delta)
 		if tau <= v {
 			kStar++

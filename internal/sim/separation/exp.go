@@ -64,12 +64,12 @@ func expShiftedScalar(dst, src []float64, shift float64) (sum float64) {
 		x := v - shift
 		var e float64
 		if x >= expMinArg {
-			k := int64(x*expInvLn2x32 - 0.5)
+			k := int64(float64(x*expInvLn2x32) - 0.5)
 			fk := float64(k)
-			r := (x - fk*expLn2d32Hi) - fk*expLn2d32Lo
+			r := float64(x-float64(fk*expLn2d32Hi)) - float64(fk*expLn2d32Lo)
 			t := expTable[k&31]
-			em1 := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720))))))
-			e = (t + t*em1) * math.Float64frombits(uint64(1023+(k>>5))<<52)
+			em := expPoly(r)
+			e = float64(t+float64(t*em)) * math.Float64frombits(uint64(1023+(k>>5))<<52)
 		} else {
 			e = math.Exp(x) // tiny, zero or NaN
 			if v < -math.MaxFloat64 {
@@ -80,6 +80,20 @@ func expShiftedScalar(dst, src []float64, shift float64) (sum float64) {
 		sum += e
 	}
 	return sum
+}
+
+// expPoly returns e^r − 1 for |r| ≤ ln2/64 from its Taylor polynomial of
+// degree 6 in Horner form, r·(1 + r·(1/2 + r·(1/6 + r·(1/24 + r·(1/120 +
+// r/720))))). Every product and sum is rounded on its own (float64(…)),
+// so that no build fuses them into multiply-adds (GOAMD64=v3 would) and
+// the vector kernels that follow ExpRecipe give the same bits.
+func expPoly(r float64) float64 {
+	p := float64(r * (1.0 / 720))
+	p = float64(r * float64(1.0/120+p))
+	p = float64(r * float64(1.0/24+p))
+	p = float64(r * float64(1.0/6+p))
+	p = float64(r * float64(1.0/2+p))
+	return float64(r * float64(1+p))
 }
 
 // expShiftedPair is expShifted(dst0, src0, shift0) and
@@ -103,15 +117,14 @@ func expShiftedPairScalar(dst0, src0 []float64, shift0 float64, dst1, src1 []flo
 		x0, x1 := v0-shift0, src1[i]-shift1
 		var e0, e1 float64
 		if x0 >= expMinArg && x1 >= expMinArg {
-			k0, k1 := int64(x0*expInvLn2x32-0.5), int64(x1*expInvLn2x32-0.5)
+			k0, k1 := int64(float64(x0*expInvLn2x32)-0.5), int64(float64(x1*expInvLn2x32)-0.5)
 			fk0, fk1 := float64(k0), float64(k1)
-			r0 := (x0 - fk0*expLn2d32Hi) - fk0*expLn2d32Lo
-			r1 := (x1 - fk1*expLn2d32Hi) - fk1*expLn2d32Lo
+			r0 := float64(x0-float64(fk0*expLn2d32Hi)) - float64(fk0*expLn2d32Lo)
+			r1 := float64(x1-float64(fk1*expLn2d32Hi)) - float64(fk1*expLn2d32Lo)
 			t0, t1 := expTable[k0&31], expTable[k1&31]
-			em0 := r0 * (1 + r0*(1.0/2+r0*(1.0/6+r0*(1.0/24+r0*(1.0/120+r0*(1.0/720))))))
-			em1 := r1 * (1 + r1*(1.0/2+r1*(1.0/6+r1*(1.0/24+r1*(1.0/120+r1*(1.0/720))))))
-			e0 = (t0 + t0*em0) * math.Float64frombits(uint64(1023+(k0>>5))<<52)
-			e1 = (t1 + t1*em1) * math.Float64frombits(uint64(1023+(k1>>5))<<52)
+			em0, em1 := expPoly(r0), expPoly(r1)
+			e0 = float64(t0+float64(t0*em0)) * math.Float64frombits(uint64(1023+(k0>>5))<<52)
+			e1 = float64(t1+float64(t1*em1)) * math.Float64frombits(uint64(1023+(k1>>5))<<52)
 		} else { // rare: one of them is tiny, zero or NaN
 			e0, e1 = expNonPositive(x0), expNonPositive(x1)
 			if v0 < -math.MaxFloat64 {
@@ -138,4 +151,36 @@ func expNonPositive(x float64) float64 {
 	var e [1]float64
 	expShiftedScalar(e[:], []float64{x}, 0)
 	return e[0]
+}
+
+// ExpRecipe is expShifted's arithmetic as numbers, for a vector kernel in
+// another package that must give expShifted's bits (the grid's softmax
+// lanes in hoplab/internal/sim): for x = src − shift ≥ MinArg,
+//
+//	k  = int64(x·InvLn2x32 − Half)               (truncated toward zero)
+//	r  = (x − float64(k)·Ln2d32Hi) − float64(k)·Ln2d32Lo
+//	em = r·(P[5] + r·(P[4] + r·(P[3] + r·(P[2] + r·(P[1] + r·P[0])))))
+//	t  = Table[k & 31]
+//	e  = (t + t·em) · 2^(k>>5)                  (the power built from its bits: (1023 + k>>5) << 52)
+//
+// every operation rounded on its own (no fused multiply-add), and the sum
+// added in index order from +0. Below MinArg, for −Inf and NaN, expShifted
+// does something else, which such a kernel leaves to this package.
+type ExpRecipe struct {
+	Table     [32]float64 // 2^(j/32), correctly rounded
+	InvLn2x32 float64     // 32/ln 2
+	Half      float64     // 0.5
+	Ln2d32Hi  float64     // ln2/32, its high part (low 32 mantissa bits zero)
+	Ln2d32Lo  float64     // ln2/32 − Ln2d32Hi
+	MinArg    float64     // −708: the smallest argument reduced as above
+	P         [6]float64  // 1/720, 1/120, 1/24, 1/6, 1/2, 1 (Horner order)
+}
+
+// Recipe returns expShifted's constants (see ExpRecipe).
+func Recipe() ExpRecipe {
+	return ExpRecipe{
+		Table: expTable, InvLn2x32: expInvLn2x32, Half: 0.5,
+		Ln2d32Hi: expLn2d32Hi, Ln2d32Lo: expLn2d32Lo, MinArg: expMinArg,
+		P: [6]float64{1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1},
+	}
 }

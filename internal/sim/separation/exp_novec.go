@@ -1,9 +1,9 @@
-//go:build !goexperiment.simd || !amd64
+//go:build !amd64 || purego
 
 package separation
 
-// vecExp reports whether expShiftedVec computes: not in a build without
-// GOEXPERIMENT=simd on amd64 (see exp_vec_amd64.go).
+// vecExp reports whether expShiftedVec computes: not in this build, which
+// has no vector exponentials (see exp_amd64.go).
 const vecExp = false
 
 // expShiftedVec is never called in this build.

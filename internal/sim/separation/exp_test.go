@@ -120,7 +120,7 @@ func TestExpAgainstMathExp(t *testing.T) {
 }
 
 // TestExpShiftedVecMatchesScalar checks that the vector exponentials
-// (GOEXPERIMENT=simd builds on processors with AVX-512) are the portable
+// (exp_amd64.s, on processors with AVX-512 F and DQ) are the portable
 // ones bit for bit, values and sum, on seeded vectors of every length up
 // to 20 (whole vectors of 8 and a part) with arguments where softmax
 // meets them, over the whole reduced range, at the ends of the range, at
@@ -130,7 +130,7 @@ func TestExpAgainstMathExp(t *testing.T) {
 // vectors in the build it is skipped.
 func TestExpShiftedVecMatchesScalar(t *testing.T) {
 	if !vecExp {
-		t.Skip("no vector exp in this build (it needs GOEXPERIMENT=simd on amd64 and AVX-512)")
+		t.Skip("no vector exp on this processor or in this build (it needs amd64 with AVX-512 F and DQ, without the purego tag)")
 	}
 	rng := rand.New(rand.NewPCG(7, 2026))
 	special := []float64{0, math.Copysign(0, -1), -708, math.Nextafter(-708, 0), -1e-300, -5e-324,
@@ -256,4 +256,50 @@ func BenchmarkExp(b *testing.B) {
 		}
 		expSink = s
 	})
+}
+
+// TestRecipeIsExpShifted checks that Recipe describes expShifted: the
+// recipe's formula, evaluated in Go with its numbers, gives
+// expShiftedScalar's values and sum bit for bit on seeded vectors, so a
+// vector kernel that follows the recipe (the grid's softmax lanes in
+// hoplab/internal/sim) computes the same exponentials.
+func TestRecipeIsExpShifted(t *testing.T) {
+	r := Recipe()
+	rng := rand.New(rand.NewPCG(3, 1))
+	src := make([]float64, 9)
+	want := make([]float64, len(src))
+	for range 20000 {
+		shift := rng.NormFloat64() * 20
+		for i := range src {
+			x := -rng.Float64() * 4
+			if i%3 == 0 {
+				x = -rng.Float64() * 708
+			}
+			src[i] = x + shift
+		}
+		ws := expShiftedScalar(want, src, shift)
+		sum := 0.0
+		for i, v := range src {
+			x := v - shift
+			if !(x >= r.MinArg) {
+				t.Fatalf("argument %v below the recipe's range", x)
+			}
+			k := int64(float64(x*r.InvLn2x32) - r.Half)
+			fk := float64(k)
+			rr := float64(x-float64(fk*r.Ln2d32Hi)) - float64(fk*r.Ln2d32Lo)
+			p := float64(rr * r.P[0])
+			for _, c := range r.P[1:] {
+				p = float64(rr * float64(c+p))
+			}
+			tt := r.Table[k&31]
+			e := float64(tt+float64(tt*p)) * math.Float64frombits(uint64(1023+(k>>5))<<52)
+			if math.Float64bits(e) != math.Float64bits(want[i]) {
+				t.Fatalf("e^%v: recipe %v, expShifted %v", x, e, want[i])
+			}
+			sum += e
+		}
+		if math.Float64bits(sum) != math.Float64bits(ws) {
+			t.Fatalf("sum: recipe %v, expShifted %v", sum, ws)
+		}
+	}
 }

@@ -89,15 +89,15 @@ func sparsemaxPair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, ps
 		y0, y1 := v0-m0, z1[i]-m1
 		if t := y0 - tau0; t > 0 {
 			p0[i] = t
-			dot0 += t * y0
-			sq0 += t * t
+			dot0 += float64(t * y0)
+			sq0 += float64(t * t)
 		} else {
 			p0[i] = 0
 		}
 		if t := y1 - tau1; t > 0 {
 			p1[i] = t
-			dot1 += t * y1
-			sq1 += t * t
+			dot1 += float64(t * y1)
+			sq1 += float64(t * t)
 		} else {
 			p1[i] = 0
 		}
@@ -105,7 +105,7 @@ func sparsemaxPair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, ps
 	if !wantPsi {
 		return 0, 0
 	}
-	return m0 + (dot0 - 0.5*sq0 + 0.5), m1 + (dot1 - 0.5*sq1 + 0.5)
+	return m0 + (float64(dot0-float64(0.5*sq0)) + 0.5), m1 + (float64(dot1-float64(0.5*sq1)) + 0.5)
 }
 
 // entmax15Pair is entmax15 of z0 and of z1, interleaved.
@@ -136,19 +136,19 @@ func entmax15Pair(p0, z0, buf0, p1, z1, buf1 []float64, wantPsi bool) (psi0, psi
 	var dot0, cube0, dot1, cube1 float64
 	for i, v0 := range z0 {
 		d0, d1 := v0-m0, z1[i]-m1
-		if t := 0.5*d0 - tau0; t > 0 {
+		if t := float64(0.5*d0) - tau0; t > 0 {
 			q := t * t
 			p0[i] = q
-			dot0 += q * d0
-			cube0 += q * t
+			dot0 += float64(q * d0)
+			cube0 += float64(q * t)
 		} else {
 			p0[i] = 0
 		}
-		if t := 0.5*d1 - tau1; t > 0 {
+		if t := float64(0.5*d1) - tau1; t > 0 {
 			q := t * t
 			p1[i] = q
-			dot1 += q * d1
-			cube1 += q * t
+			dot1 += float64(q * d1)
+			cube1 += float64(q * t)
 		} else {
 			p1[i] = 0
 		}

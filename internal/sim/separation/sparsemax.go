@@ -31,8 +31,8 @@ func sparsemax(p, z, buf []float64, wantPsi bool) float64 {
 		y := v - m
 		if t := y - tau; t > 0 {
 			p[i] = t
-			dot += t * y
-			sq += t * t
+			dot += float64(t * y)
+			sq += float64(t * t)
 		} else {
 			p[i] = 0
 		}
@@ -40,7 +40,7 @@ func sparsemax(p, z, buf []float64, wantPsi bool) float64 {
 	if !wantPsi {
 		return 0
 	}
-	return m + (dot - 0.5*sq + 0.5)
+	return m + (float64(dot-float64(0.5*sq)) + 0.5)
 }
 
 // sparsemaxTau returns the threshold τ = (Σ_{j≤k*} y_(j) − 1)/k* of the
@@ -51,7 +51,7 @@ func sparsemaxTau(c []float64) float64 {
 	kStar := 1
 	for k, v := range c {
 		cum += v
-		if 1+float64(k+1)*v > cum {
+		if 1+float64(float64(k+1)*v) > cum {
 			kStar, cumStar = k+1, cum
 		}
 	}
