@@ -40,6 +40,11 @@ export function initialState() {
     probe: null, // {space, x, y, seq (of the request), paths|null, replySeq}
     errors: {fields: {}, general: null}, // field name → message
     lastError: null, // the last error message from the server
+    // lesson: what a lesson link hides and locks, {hide: [names], lock:
+    // [names]} (lesson.js), or null; tour: the guided tour's step
+    // (0-based) while it runs, or null (tour.js).
+    lesson: null,
+    tour: null,
   };
 }
 
@@ -126,6 +131,10 @@ export function reduce(s, a) {
       return {...s, probe: {...s.probe, paths: a.msg.paths, replySeq: a.msg.seq ?? 0}};
     case 'probe-clear':
       return {...s, probe: null};
+    case 'lesson':
+      return {...s, lesson: a.lesson ?? null};
+    case 'tour':
+      return s.tour === (a.step ?? null) ? s : {...s, tour: a.step ?? null};
     case 'field-error':
       return {...s, errors: {...s.errors, fields: {...s.errors.fields, [a.name]: a.message}}};
     case 'field-ok': {
