@@ -120,8 +120,8 @@ func linkButton(testid, label, help string) templ.Component {
 	})
 }
 
-// teachingLinks are the top bar's exports, import, lesson link and tour.
-func teachingLinks() templ.Component {
+// menuButton is a button of a drop-down menu with its help tip.
+func menuButton(testid, label, help string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -142,23 +142,131 @@ func teachingLinks() templ.Component {
 			templ_7745c5c3_Var8 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<details class=\"nav-item exports\" data-testid=\"exports\"><summary class=\"link-button\" data-testid=\"exports-open\" aria-describedby=\"help-exports-open\" title=\"Export a picture of the panels or the curves' numbers.\">more exports</summary> <span class=\"help\" id=\"help-exports-open\" role=\"tooltip\">Export a picture of the panels (PNG at 2×) or the curves' numbers (CSV).</span><div class=\"exports-menu\" role=\"group\" aria-label=\"More exports\"><label for=\"export-png-target\">picture of</label> <select id=\"export-png-target\" data-testid=\"export-png-target\"></select> <span class=\"nav-item\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<button type=\"button\" class=\"menu-button\" data-testid=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = linkButton("export-png", "PNG", "Download the chosen panel, or the whole view, at twice its resolution, with titles, colour bars, the memories and the iteration.").Render(ctx, templ_7745c5c3_Buffer)
+		var templ_7745c5c3_Var9 string
+		templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.ResolveAttributeValue(testid)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/teaching.templ`, Line: 15, Col: 63}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</span> <span class=\"nav-item\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "\" aria-describedby=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = linkButton("export-csv", "metrics CSV", "Download the loss, Δmin, minimum angle and white share of every map and view, one line per iteration.").Render(ctx, templ_7745c5c3_Buffer)
+		var templ_7745c5c3_Var10 string
+		templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + testid)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/teaching.templ`, Line: 15, Col: 101}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var10)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</span></div></details> <span class=\"nav-item\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" title=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var11 string
+		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.ResolveAttributeValue(help)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/teaching.templ`, Line: 15, Col: 116}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var11)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var12 string
+		templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(label)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/teaching.templ`, Line: 15, Col: 126}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</button> <span class=\"help\" id=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var13 string
+		templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.ResolveAttributeValue("help-" + testid)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/teaching.templ`, Line: 16, Col: 41}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var13)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "\" role=\"tooltip\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var14 string
+		templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(help)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/templates/teaching.templ`, Line: 16, Col: 65}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</span>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
+// teachingLinks are the top bar's exports, import, lesson link and tour.
+func teachingLinks() templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		templ_7745c5c3_Var15 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var15 == nil {
+			templ_7745c5c3_Var15 = templ.NopComponent
+		}
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<details class=\"nav-item exports\" data-testid=\"exports\"><summary class=\"link-button\" data-testid=\"exports-open\" aria-describedby=\"help-exports-open\" title=\"Export a picture of the panels or the curves' numbers.\">more exports</summary> <span class=\"help\" id=\"help-exports-open\" role=\"tooltip\">Export a picture of the panels (PNG at 2×) or the curves' numbers (CSV).</span><div class=\"exports-menu\" role=\"group\" aria-label=\"More exports\"><label for=\"export-png-target\">picture of</label> <select id=\"export-png-target\" data-testid=\"export-png-target\"></select> <span class=\"nav-item\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = menuButton("export-png", "PNG", "Download the chosen panel, or the whole view, at twice its resolution, with titles, colour bars, the memories and the iteration.").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</span> <span class=\"nav-item\">")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = menuButton("export-csv", "metrics CSV", "Download the loss, Δmin, minimum angle and white share of every map and view, one line per iteration.").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</span></div></details> <span class=\"nav-item\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -166,7 +274,7 @@ func teachingLinks() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<input type=\"file\" class=\"visually-hidden\" data-testid=\"import-file\" accept=\".json,.csv,.txt,application/json,text/csv,text/plain\" tabindex=\"-1\" aria-hidden=\"true\"></span> <span class=\"nav-item\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<input type=\"file\" class=\"visually-hidden\" data-testid=\"import-file\" accept=\".json,.csv,.txt,application/json,text/csv,text/plain\" tabindex=\"-1\" aria-hidden=\"true\"></span> <span class=\"nav-item\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -174,7 +282,7 @@ func teachingLinks() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</span> <span class=\"nav-item\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</span> <span class=\"nav-item\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -182,7 +290,7 @@ func teachingLinks() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</span>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</span>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -207,12 +315,12 @@ func lessonNote() templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var9 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var9 == nil {
-			templ_7745c5c3_Var9 = templ.NopComponent
+		templ_7745c5c3_Var16 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var16 == nil {
+			templ_7745c5c3_Var16 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<p class=\"lesson-note\" data-testid=\"lesson-note\" hidden><span data-testid=\"lesson-note-text\"></span></p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<p class=\"lesson-note\" data-testid=\"lesson-note\" hidden><span data-testid=\"lesson-note-text\"></span></p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -237,12 +345,12 @@ func importStatus() templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var10 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var10 == nil {
-			templ_7745c5c3_Var10 = templ.NopComponent
+		templ_7745c5c3_Var17 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var17 == nil {
+			templ_7745c5c3_Var17 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<div class=\"import-status\" data-testid=\"import-status\" hidden><p data-testid=\"import-message\" role=\"alert\"></p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<div class=\"import-status\" data-testid=\"import-status\" hidden><p data-testid=\"import-message\" role=\"alert\"></p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -250,7 +358,7 @@ func importStatus() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -275,12 +383,12 @@ func tourRegion() templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var11 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var11 == nil {
-			templ_7745c5c3_Var11 = templ.NopComponent
+		templ_7745c5c3_Var18 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var18 == nil {
+			templ_7745c5c3_Var18 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<section class=\"tour\" data-testid=\"tour\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"tour-title\" aria-describedby=\"tour-text\" hidden><p class=\"tour-count dim\" data-testid=\"tour-count\"></p><h2 id=\"tour-title\" data-testid=\"tour-title\" tabindex=\"-1\"></h2><div id=\"tour-text\" class=\"tour-text\" data-testid=\"tour-text\" aria-live=\"polite\"></div><div class=\"tour-buttons\"><button type=\"button\" class=\"tour-button\" data-testid=\"tour-back\">◀ back</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-next\">next ▶</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-leave\">leave the tour</button> <span class=\"dim tour-keys\">← → steps · Esc leaves</span></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<section class=\"tour\" data-testid=\"tour\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"tour-title\" aria-describedby=\"tour-text\" hidden><p class=\"tour-count dim\" data-testid=\"tour-count\"></p><h2 id=\"tour-title\" data-testid=\"tour-title\" tabindex=\"-1\"></h2><div id=\"tour-text\" class=\"tour-text\" data-testid=\"tour-text\" aria-live=\"polite\"></div><div class=\"tour-buttons\"><button type=\"button\" class=\"tour-button\" data-testid=\"tour-back\">◀ back</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-next\">next ▶</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-leave\">leave the tour</button> <span class=\"dim tour-keys\">← → steps · Esc leaves</span></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -306,12 +414,12 @@ func lessonDialog() templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var12 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var12 == nil {
-			templ_7745c5c3_Var12 = templ.NopComponent
+		templ_7745c5c3_Var19 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var19 == nil {
+			templ_7745c5c3_Var19 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<dialog class=\"lesson-dialog\" data-testid=\"lesson-dialog\" aria-labelledby=\"lesson-title\"><h2 id=\"lesson-title\">Lesson link</h2><p>The link opens this scenario at this iteration, with the views and maps chosen below and the controls you hide or lock set aside. Locking is for teaching, not security: whoever edits the link gets every control back.</p><table class=\"lesson-table\"><thead><tr><th scope=\"col\">control</th><th scope=\"col\">show</th><th scope=\"col\">lock</th><th scope=\"col\">hide</th></tr></thead> <tbody data-testid=\"lesson-controls\"></tbody></table><fieldset><legend>views</legend><div data-testid=\"lesson-views\"></div></fieldset><fieldset><legend>maps</legend><div data-testid=\"lesson-maps\"></div></fieldset><p><label for=\"lesson-show\">panels show</label> <select id=\"lesson-show\" data-testid=\"lesson-show\"></select></p><p><label for=\"lesson-url\">link</label> <input id=\"lesson-url\" class=\"lesson-url\" data-testid=\"lesson-url\" type=\"text\" readonly></p><p class=\"lesson-problem\" data-testid=\"lesson-problem\" aria-live=\"polite\"></p><p class=\"lesson-buttons\"><button type=\"button\" data-testid=\"lesson-copy\">copy lesson link</button> <button type=\"button\" data-testid=\"lesson-close\">close</button></p></dialog>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<dialog class=\"lesson-dialog\" data-testid=\"lesson-dialog\" aria-labelledby=\"lesson-title\"><h2 id=\"lesson-title\">Lesson link</h2><p>The link opens this scenario at this iteration, with the views and maps chosen below and the controls you hide or lock set aside. Locking is for teaching, not security: whoever edits the link gets every control back.</p><table class=\"lesson-table\"><thead><tr><th scope=\"col\">control</th><th scope=\"col\">show</th><th scope=\"col\">lock</th><th scope=\"col\">hide</th></tr></thead> <tbody data-testid=\"lesson-controls\"></tbody></table><fieldset><legend>views</legend><div data-testid=\"lesson-views\"></div></fieldset><fieldset><legend>maps</legend><div data-testid=\"lesson-maps\"></div></fieldset><p><label for=\"lesson-show\">panels show</label> <select id=\"lesson-show\" data-testid=\"lesson-show\"></select></p><p><label for=\"lesson-url\">link</label> <input id=\"lesson-url\" class=\"lesson-url\" data-testid=\"lesson-url\" type=\"text\" readonly></p><p class=\"lesson-problem\" data-testid=\"lesson-problem\" aria-live=\"polite\"></p><p class=\"lesson-buttons\"><button type=\"button\" data-testid=\"lesson-copy\">copy lesson link</button> <button type=\"button\" data-testid=\"lesson-close\">close</button></p></dialog>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

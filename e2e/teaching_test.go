@@ -1,0 +1,250 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// The teaching tests (issue 15) drive lesson links, the guided tour, the
+// exports and the import in the live page, and read back what they made.
+
+// paintedViews is the views of the newest painted frame, in order.
+const paintedViews = `(__hoplab.paintedFrame ? __hoplab.paintedFrame.views.map(v => v.space).join(',') : '')`
+
+// showMode is the "panels show" radio that is checked.
+const showMode = `document.querySelector('input[name="show"]:checked')?.value`
+
+// visible is a JS predicate: the element with the testid is laid out.
+func visible(testid string) string {
+	return fmt.Sprintf(`(() => { const e = document.querySelector('[data-testid=%q]'); return !!e && e.getClientRects().length > 0; })()`, testid)
+}
+
+// linkPayload decodes the whole payload of an explorer link (/#s=…): v,
+// scenario, ui.
+func linkPayload(t *testing.T, href string) map[string]any {
+	t.Helper()
+	_, enc, ok := strings.Cut(href, "#s=")
+	if !ok {
+		t.Fatalf("link %q has no #s=", href)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil {
+		t.Fatalf("link %q: %v", href, err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("link %q: %v", href, err)
+	}
+	return v
+}
+
+// sentTypes is the types of the messages the page has sent, in order.
+func (tb *tab) sentTypes(t *testing.T) []string {
+	t.Helper()
+	var types []string
+	tb.eval(t, `__e2eSent.map(m => m.type)`, &types)
+	return types
+}
+
+// TestLessonLink makes a lesson link in the dialog (training and presets
+// hidden, β, play and the memories locked, the input view and two maps,
+// basins) and opens it: the same scenario and iteration in that layout,
+// the controls hidden or disabled, their keys and drags ignored, the rest
+// working. A link of version 1 still opens as before, with every control.
+func TestLessonLink(t *testing.T) {
+	tb := openExplorer(t)
+	tb.click(t, "step")
+	tb.waitIteration(t, 1)
+	tb.click(t, "step")
+	tb.waitIteration(t, 2)
+
+	tb.click(t, "lesson-open")
+	tb.waitFor(t, "the lesson dialog", `document.querySelector('[data-testid="lesson-dialog"]').open`)
+	for _, id := range []string{"lesson-training-hide", "lesson-presets-hide", "lesson-beta-lock", "lesson-play-lock", "lesson-memories-lock", "lesson-view-feature", "lesson-map-entmax15"} {
+		tb.click(t, id)
+	}
+	tb.eval(t, `(() => { const s = document.querySelector('[data-testid="lesson-show"]'); s.value = 'basins'; s.dispatchEvent(new Event('change', {bubbles: true})); })()`, nil)
+	var link string
+	tb.eval(t, `document.querySelector('[data-testid="lesson-url"]').value`, &link)
+	if !strings.HasPrefix(link, srv.url+"/#s=") {
+		t.Fatalf("lesson link %q", link)
+	}
+	payload := linkPayload(t, link)
+	if payload["v"] != 2.0 {
+		t.Errorf("lesson link version %v, want 2", payload["v"])
+	}
+	tb.click(t, "lesson-close")
+	tb.checkConsole(t, nil)
+
+	st := openExplorerAt(t, strings.TrimPrefix(link, srv.url))
+	st.waitFor(t, "the lesson's scenario at t = 2", `__hoplab.iteration === 2 && __hoplab.metrics && __hoplab.metrics.t === 2 && `+paintedViews+` === 'input' && __hoplab.paintedFrame.views[0].panels.length === 2`)
+	var got struct {
+		Seps    []string
+		Show    string
+		Note    bool
+		Hidden  map[string]bool
+		Locked  map[string]bool
+		Enabled map[string]bool
+		Heading string
+	}
+	st.eval(t, `(() => {
+		const vis = (id) => { const e = document.querySelector('[data-testid="' + id + '"]'); return !!e && e.getClientRects().length > 0; };
+		const dis = (id) => document.querySelector('[data-testid="' + id + '"]').disabled;
+		return {
+			seps: __hoplab.scenario.separations, show: `+showMode+`, note: vis('lesson-note'),
+			hidden: {tau: !vis('param-tau'), lr: !vis('param-lr'), presets: !vis('presets'), seed: !vis('preset-seed')},
+			locked: {beta: dis('param-beta'), betaRange: dis('param-beta-range'), play: dis('play')},
+			enabled: {step: !dis('step') && vis('step'), steps: !dis('param-steps') && vis('param-steps'), export: vis('export')},
+			heading: document.querySelector('[data-testid="heading-input-1"]').textContent,
+		};
+	})()`, &got)
+	if strings.Join(got.Seps, ",") != "softmax,sparsemax" || got.Show != "basins" || !got.Note || !strings.Contains(got.Heading, "sparsemax") {
+		t.Errorf("lesson page: maps %v, show %q, note %v, second panel %q; want softmax,sparsemax, basins, a note, sparsemax", got.Seps, got.Show, got.Note, got.Heading)
+	}
+	for name, ok := range got.Hidden {
+		if !ok {
+			t.Errorf("%s is shown; the lesson hides it", name)
+		}
+	}
+	for name, ok := range got.Locked {
+		if !ok {
+			t.Errorf("%s is enabled; the lesson locks it", name)
+		}
+	}
+	for name, ok := range got.Enabled {
+		if !ok {
+			t.Errorf("%s is hidden or disabled; the lesson leaves it", name)
+		}
+	}
+
+	// Space (play, locked) and a drag of a memory (locked) send nothing;
+	// → (step, left alone) steps. Messages go out in order, so once the
+	// step has been answered any play or move would have been sent.
+	st.blur(t)
+	st.key(t, " ")
+	p := st.toClient(t, 0, 0)
+	var mem [][2]float64
+	st.eval(t, `__hoplab.memories`, &mem)
+	m0 := st.toClient(t, mem[0][0], mem[0][1])
+	st.mouse(t, chromedp.MousePressed, m0, chromedp.ButtonLeft, withButtons(1))
+	st.mouse(t, chromedp.MouseMoved, point{(m0.X + p.X) / 2, (m0.Y + p.Y) / 2}, withButtons(1))
+	st.mouse(t, chromedp.MouseMoved, p, withButtons(1))
+	st.mouse(t, chromedp.MouseReleased, p, chromedp.ButtonLeft)
+	st.blur(t)
+	st.key(t, kb.ArrowRight)
+	st.waitIteration(t, 3)
+	for _, typ := range st.sentTypes(t) {
+		if typ == "play" || typ == "move" {
+			t.Errorf("the lesson page sent %q; play and the memories are locked", typ)
+		}
+	}
+	// The page's own link keeps the lesson.
+	st.waitFor(t, "the permalink at t = 3", `location.hash.startsWith('#s=') && __hoplab.iteration === 3`)
+	var hash string
+	st.waitFor(t, "the hash written", `(() => { try { return JSON.parse(atob(location.hash.slice(3).replace(/-/g, '+').replace(/_/g, '/'))).scenario.uhop.iterations === 3; } catch { return false; } })()`)
+	st.eval(t, `location.hash`, &hash)
+	again := linkPayload(t, srv.url+"/"+hash)
+	if ui, _ := again["ui"].(map[string]any); ui == nil || ui["lesson"] == nil {
+		t.Errorf("the lesson page's own link lost the lesson: %v", again["ui"])
+	}
+	st.screenshot(t, "lesson-link.png")
+	st.checkConsole(t, nil)
+
+	// A link of version 1, as pages wrote them before versions (no v,
+	// basinOpacity): it opens as it did, with every control.
+	v1 := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0]], "beta": 9, "uhop": {"iterations": 1},
+		"view": {"grid": {"nx": 64, "ny": 64, "xmin": -1.5, "xmax": 1.5, "ymin": -1.5, "ymax": 1.5}}},
+		"ui": {"views": ["input"], "speed": 10, "basinOpacity": 0}}`
+	old := openExplorerAt(t, "/#s="+base64.RawURLEncoding.EncodeToString([]byte(v1)))
+	old.waitFor(t, "the version 1 link", `__hoplab.scenario.beta === 9 && __hoplab.iteration === 1 && __hoplab.metrics.t === 1 && `+paintedViews+` === 'input'`)
+	var v1got struct {
+		Show     string
+		Note     bool
+		Disabled []string
+	}
+	old.eval(t, `({show: `+showMode+`, note: `+visible("lesson-note")+`,
+		disabled: [...document.querySelectorAll('.lesson-hidden, .lesson-locked')].map(e => e.className)})`, &v1got)
+	if v1got.Show != "energy" || v1got.Note || len(v1got.Disabled) > 0 {
+		t.Errorf("version 1 link: show %q, lesson note %v, set aside %v; want energy, no note, nothing", v1got.Show, v1got.Note, v1got.Disabled)
+	}
+	old.checkConsole(t, nil)
+}
+
+// tourStep is a step of tour.js's TOUR_STEPS.
+type tourStep struct {
+	Title  string
+	Preset string
+	T      int
+	Views  []string
+	Show   string
+}
+
+// TestGuidedTour takes the tour from the page's button with the keyboard:
+// every step sets up its preset, iteration, views and what the panels
+// show; Esc leaves it and the user's own scenario, iteration, views and
+// show come back, with the same numbers. A #tour=3 link starts at step 3.
+func TestGuidedTour(t *testing.T) {
+	tb := openExplorer(t)
+	tb.typeInto(t, "param-beta", "7")
+	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7`)
+	tb.click(t, "step")
+	tb.waitIteration(t, 1)
+	tb.click(t, "step")
+	tb.waitIteration(t, 2)
+	tb.click(t, "param-view-feature")
+	tb.click(t, "show-energy")
+	tb.waitFor(t, "the user's own view", paintedViews+` === 'input' && `+showMode+` === 'energy' && __hoplab.scenario.beta === 7 && __hoplab.iteration === 2`)
+	before := tb.metrics(t)
+
+	var steps []tourStep
+	tb.eval(t, `import('/static/js/tour.js').then(m => m.TOUR_STEPS)`, &steps)
+	if len(steps) < 6 || len(steps) > 8 {
+		t.Fatalf("%d tour steps, want 6 to 8", len(steps))
+	}
+	tb.click(t, "tour-open")
+	for k, s := range steps {
+		if k > 0 {
+			tb.key(t, kb.ArrowRight) // the focus is in the tour: → is its next
+		}
+		tb.waitFor(t, fmt.Sprintf("tour step %d (%s)", k+1, s.Title), fmt.Sprintf(`document.querySelector('[data-testid="tour"]').dataset.step === '%d'
+			&& __hoplab.preset === %q && __hoplab.iteration === %d && __hoplab.metrics.t === %d
+			&& %s === %q && %s === %q && document.activeElement.closest('[data-testid="tour"]') !== null
+			&& document.querySelector('[data-testid="tour-title"]').textContent === %q`,
+			k+1, s.Preset, s.T, s.T, paintedViews, strings.Join(s.Views, ","), showMode, s.Show, s.Title))
+		if k == 4 {
+			tb.screenshot(t, "tour-step5.png")
+		}
+	}
+	tb.waitFor(t, "the tour's step in the hash", fmt.Sprintf(`location.hash === '#tour=%d'`, len(steps)))
+	// ← goes back one step.
+	tb.key(t, kb.ArrowLeft)
+	tb.waitFor(t, "back to the step before", fmt.Sprintf(`document.querySelector('[data-testid="tour"]').dataset.step === '%d'`, len(steps)-1))
+
+	tb.key(t, kb.Escape)
+	tb.waitFor(t, "the user's own view back", `document.querySelector('[data-testid="tour"]').hidden && __hoplab.scenario.beta === 7
+		&& __hoplab.iteration === 2 && __hoplab.metrics.t === 2 && `+paintedViews+` === 'input' && `+showMode+` === 'energy'
+		&& __hoplab.preset === null && document.activeElement.dataset.testid === 'tour-open' && location.hash.startsWith('#s=')`)
+	after := tb.metrics(t)
+	if *after.Loss != *before.Loss || *after.MinAngleDeg != *before.MinAngleDeg || after.UnlabeledFraction["softmax"] != before.UnlabeledFraction["softmax"] {
+		t.Errorf("after the tour: loss %v angle %v white %v, want %v %v %v", *after.Loss, *after.MinAngleDeg, after.UnlabeledFraction, *before.Loss, *before.MinAngleDeg, before.UnlabeledFraction)
+	}
+	tb.checkConsole(t, nil)
+
+	// A link to step 3; leaving it gives the page's own start back.
+	other := openExplorerAt(t, "/#tour=3")
+	s := steps[2]
+	other.waitFor(t, "the tour link's step", fmt.Sprintf(`document.querySelector('[data-testid="tour"]').dataset.step === '3' && __hoplab.preset === %q && __hoplab.iteration === %d && %s === %q`, s.Preset, s.T, showMode, s.Show))
+	other.screenshot(t, "tour-step3.png")
+	other.click(t, "tour-leave")
+	other.waitFor(t, "the tour left", `document.querySelector('[data-testid="tour"]').hidden && location.hash.startsWith('#s=') && __hoplab.iteration === 0`)
+	// And the button starts it again.
+	other.click(t, "tour-open")
+	other.waitFor(t, "the tour again at step 1", `document.querySelector('[data-testid="tour"]').dataset.step === '1' && location.hash === '#tour=1'`)
+	other.checkConsole(t, nil)
+}
