@@ -1,12 +1,19 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -247,4 +254,104 @@ func TestGuidedTour(t *testing.T) {
 	other.click(t, "tour-open")
 	other.waitFor(t, "the tour again at step 1", `document.querySelector('[data-testid="tour"]').dataset.step === '1' && location.hash === '#tour=1'`)
 	other.checkConsole(t, nil)
+}
+
+// lastExport is the explorer's record of its last export (data-last-export).
+type lastExport struct {
+	Kind                    string
+	Name                    string
+	Target                  string
+	T                       int
+	Width, Height           float64
+	PixelWidth, PixelHeight int
+}
+
+// downloadsTo sends the tab's downloads to a new directory, which it returns.
+func (tb *tab) downloadsTo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// exportFrom clicks an export of the "more exports" menu and returns its
+// record and the downloaded file.
+func (tb *tab) exportFrom(t *testing.T, dir, testid, kind string) (lastExport, []byte) {
+	t.Helper()
+	tb.eval(t, `(() => { const m = document.querySelector('[data-testid="exports"]'); m.open = true; delete m.dataset.lastExport; })()`, nil)
+	tb.click(t, testid)
+	tb.waitFor(t, kind+" exported", fmt.Sprintf(`(document.querySelector('[data-testid="exports"]').dataset.lastExport || '').includes('"kind":%q')`, kind))
+	var raw string
+	tb.eval(t, `document.querySelector('[data-testid="exports"]').dataset.lastExport`, &raw)
+	var e lastExport
+	if err := json.Unmarshal([]byte(raw), &e); err != nil {
+		t.Fatalf("last export %q: %v", raw, err)
+	}
+	return e, waitFile(t, filepath.Join(dir, e.Name))
+}
+
+// TestExportPNGAndCSV exports the whole view and one panel as PNG, and the
+// metrics as CSV, at t = 3: the pictures decode at 2× their size, and the
+// CSV has a line per iteration whose numbers are the page's.
+func TestExportPNGAndCSV(t *testing.T) {
+	tb := openExplorer(t)
+	for it := 1; it <= 3; it++ {
+		tb.click(t, "step")
+		tb.waitIteration(t, it)
+	}
+	tb.waitFor(t, "the white shares of t = 0 … 3", `Object.values(__hoplab.whiteSeries).every(s => [0, 1, 2, 3].every(t => t in s)) && Object.keys(__hoplab.whiteSeries).length === 6`)
+	dir := tb.downloadsTo(t)
+
+	var sizes []lastExport
+	for _, target := range []string{"all", "input:1"} {
+		tb.eval(t, fmt.Sprintf(`(() => { const s = document.querySelector('[data-testid="export-png-target"]'); s.value = %q; return s.value; })()`, target), nil)
+		e, data := tb.exportFrom(t, dir, "export-png", "png")
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		b := img.Bounds()
+		if e.Target != target || e.T != 3 || b.Dx() != e.PixelWidth || b.Dy() != e.PixelHeight || math.Abs(float64(b.Dx())-2*e.Width) > 1 || math.Abs(float64(b.Dy())-2*e.Height) > 1 {
+			t.Errorf("%s: target %s t %d, %d × %d pixels for %v × %v; want %s at t = 3, 2×", e.Name, e.Target, e.T, b.Dx(), b.Dy(), e.Width, e.Height, target)
+		}
+		if n := colours(img); n < 12 {
+			t.Errorf("%s: %d colours; want a picture", e.Name, n)
+		}
+		if err := os.MkdirAll(artifactsDir, 0o755); err == nil {
+			_ = os.WriteFile(filepath.Join(artifactsDir, e.Name), data, 0o644) // to look at
+		}
+		sizes = append(sizes, e)
+	}
+	if sizes[0].Width <= sizes[1].Width || sizes[0].Height <= sizes[1].Height {
+		t.Errorf("the whole view (%v × %v) is not larger than one panel (%v × %v)", sizes[0].Width, sizes[0].Height, sizes[1].Width, sizes[1].Height)
+	}
+
+	e, data := tb.exportFrom(t, dir, "export-csv", "csv")
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", e.Name, err)
+	}
+	want := []string{"t", "loss", "deltaMin", "minAngleDeg", "white_input_softmax", "white_input_entmax15", "white_input_sparsemax", "white_feature_softmax", "white_feature_entmax15", "white_feature_sparsemax"}
+	if len(rows) != 5 || strings.Join(rows[0], ",") != strings.Join(want, ",") {
+		t.Fatalf("%s: %d lines, header %v; want 5 lines, %v", e.Name, len(rows), rows[0], want)
+	}
+	m := tb.metrics(t)
+	var white map[string]float64
+	tb.eval(t, `__hoplab.metrics.whiteFractions`, &white)
+	last := rows[4]
+	num := func(s string) float64 { return parseNum(t, s) }
+	if last[0] != "3" || num(last[1]) != *m.Loss || num(last[2]) != *m.DeltaMin || num(last[3]) != *m.MinAngleDeg {
+		t.Errorf("CSV line for t = 3: %v; the page: loss %v Δmin %v angle %v", last, *m.Loss, *m.DeltaMin, *m.MinAngleDeg)
+	}
+	for k, col := range want[4:] {
+		parts := strings.SplitN(strings.TrimPrefix(col, "white_"), "_", 2)
+		if got, page := num(last[4+k]), white[parts[1]+"|"+parts[0]]; got != page {
+			t.Errorf("CSV %s at t = 3: %v, the page %v", col, got, page)
+		}
+	}
+	tb.checkConsole(t, nil)
 }

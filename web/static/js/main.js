@@ -15,6 +15,7 @@ import {createConnection, PROTOCOL} from './connection.js';
 import {byTestId} from './dom.js';
 import {createEditing} from './editing.js';
 import {bindErrors} from './errors.js';
+import {bindExportMenu} from './exportmenu.js';
 import {controlFor} from './fields.js';
 import {bindInspector} from './inspector.js';
 import {bindKeyboard} from './keyboard.js';
@@ -98,6 +99,7 @@ function start() {
   });
   bindLesson({store});
   bindTour({store, send});
+  bindExportMenu({store});
   installTestHook({store, timeline, toClient: panels.toClient, toClientIn: panels.toClientIn});
 
   // The status light.
