@@ -19,7 +19,8 @@ import {bindExportMenu} from './exportmenu.js';
 import {controlFor} from './fields.js';
 import {bindInspector} from './inspector.js';
 import {bindKeyboard} from './keyboard.js';
-import {bindLesson, gateActions, parseLesson} from './lesson.js';
+import {bindImporter} from './importer.js';
+import {bindLesson, blocks, gateActions, parseLesson} from './lesson.js';
 import {bindPanels} from './panels.js';
 import {bindParams} from './params.js';
 import {bindPermalink, readHash, showFromLink} from './permalink.js';
@@ -100,6 +101,7 @@ function start() {
   bindLesson({store});
   bindTour({store, send});
   bindExportMenu({store});
+  bindImporter({store, send, blocked: () => blocks(getState().lesson, 'files')});
   installTestHook({store, timeline, toClient: panels.toClient, toClientIn: panels.toClientIn});
 
   // The status light.
