@@ -355,3 +355,140 @@ func TestExportPNGAndCSV(t *testing.T) {
 	}
 	tb.checkConsole(t, nil)
 }
+
+// dropFile drops a file with the given name and text on the page, as a
+// user dragging it from the desktop would.
+func (tb *tab) dropFile(t *testing.T, name, text string) {
+	t.Helper()
+	tb.clearImport(t)
+	tb.eval(t, fmt.Sprintf(`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([%q], %q, {type: 'text/plain'}));
+		const target = document.querySelector('[data-testid="panels"]');
+		for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`, text, name), nil)
+}
+
+// clearImport forgets the last import's outcome, so that the next one is
+// waited for.
+func (tb *tab) clearImport(t *testing.T) {
+	t.Helper()
+	tb.eval(t, `delete document.querySelector('[data-testid="import-status"]').dataset.outcome`, nil)
+}
+
+// importMessage waits for the import's outcome and returns its message.
+func (tb *tab) importMessage(t *testing.T, outcome string) string {
+	t.Helper()
+	tb.waitFor(t, "the import "+outcome, fmt.Sprintf(`document.querySelector('[data-testid="import-status"]').dataset.outcome === %q`, outcome))
+	var msg string
+	tb.eval(t, `document.querySelector('[data-testid="import-message"]').textContent`, &msg)
+	return msg
+}
+
+// TestImportRoundTrip exports the scenario, moves on to another preset,
+// and imports the file with the file picker: the same scenario at the same
+// iteration, with the same views and show. A CSV of memories dropped on the
+// page replaces the memories (d = 3: through a 2-D feature map, and the
+// page says so). A bad file is refused with its line and column and
+// nothing changes; a file the server refuses is named with the field's
+// place, and nothing changes either.
+func TestImportRoundTrip(t *testing.T) {
+	tb := openExplorer(t)
+	tb.typeInto(t, "param-beta", "7")
+	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7`)
+	tb.click(t, "step")
+	tb.waitIteration(t, 1)
+	tb.click(t, "step")
+	tb.waitIteration(t, 2)
+	tb.click(t, "param-view-feature")
+	tb.click(t, "show-energy")
+	tb.waitFor(t, "the view to export", paintedViews+` === 'input' && `+showMode+` === 'energy'`)
+	before := tb.metrics(t)
+
+	tb.eval(t, `(() => {
+		const create = URL.createObjectURL;
+		URL.createObjectURL = (b) => { window.__e2eBlob = b; return create(b); };
+	})()`, nil)
+	tb.click(t, "export")
+	tb.waitFor(t, "the exported file", `window.__e2eBlob !== undefined`)
+	var exported string
+	tb.eval(t, `__e2eBlob.text()`, &exported)
+	var file map[string]any
+	if err := json.Unmarshal([]byte(exported), &file); err != nil {
+		t.Fatalf("exported scenario: %v", err)
+	}
+	delete(file, "ui")
+
+	// Elsewhere: another preset, all views, basins.
+	tb.click(t, "preset-clustered")
+	tb.click(t, "param-view-feature")
+	tb.click(t, "show-basins")
+	tb.waitFor(t, "another view", `__hoplab.preset === 'clustered' && `+paintedViews+` === 'input,feature' && `+showMode+` === 'basins'`)
+
+	path := filepath.Join(t.TempDir(), "hoplab-scenario-t2.json")
+	if err := os.WriteFile(path, []byte(exported), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.clearImport(t)
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="import-file"]`), []string{path})); err != nil {
+		t.Fatalf("choose the file: %v", err)
+	}
+	msg := tb.importMessage(t, "loaded")
+	tb.waitFor(t, "the imported view", `__hoplab.iteration === 2 && __hoplab.metrics.t === 2 && `+paintedViews+` === 'input' && `+showMode+` === 'energy'`)
+	var got map[string]any
+	tb.eval(t, `__hoplab.scenario`, &got)
+	if !jsonEqual(got, file) {
+		t.Errorf("imported scenario differs from the exported one:\n got %v\nwant %v", got, file)
+	}
+	after := tb.metrics(t)
+	if *after.Loss != *before.Loss || *after.MinAngleDeg != *before.MinAngleDeg {
+		t.Errorf("imported: loss %v angle %v, exported %v %v", *after.Loss, *after.MinAngleDeg, *before.Loss, *before.MinAngleDeg)
+	}
+	if !strings.Contains(msg, "hoplab-scenario-t2.json") || !strings.Contains(msg, "t = 2") {
+		t.Errorf("import message %q", msg)
+	}
+
+	// A bad CSV: refused with its line and column; nothing is sent.
+	var sent int
+	tb.eval(t, `__e2eSent.length`, &sent)
+	tb.dropFile(t, "bad.csv", "x,y\n1,0\n0,abc\n")
+	msg = tb.importMessage(t, "refused")
+	if !strings.Contains(msg, "line 3, column 3") || !strings.Contains(msg, "“abc” is not a number") || !strings.Contains(msg, "Nothing changed") {
+		t.Errorf("bad CSV message %q", msg)
+	}
+	var sentAfter int
+	tb.eval(t, `__e2eSent.length`, &sentAfter)
+	if sentAfter != sent {
+		t.Errorf("a refused file sent %d messages", sentAfter-sent)
+	}
+	// A file the server refuses (a map it does not know): its place is
+	// named, and the session keeps its scenario.
+	bad := "{\n  \"memories\": [[1, 0], [0, 1]],\n  \"separations\": [\"softmax\", \"softermax\"]\n}\n"
+	tb.dropFile(t, "maps.json", bad)
+	msg = tb.importMessage(t, "refused")
+	if !strings.Contains(msg, "The server refused maps.json") || !strings.Contains(msg, "line 3") {
+		t.Errorf("server refusal message %q", msg)
+	}
+	tb.eval(t, `__hoplab.scenario`, &got)
+	if !jsonEqual(got, file) {
+		t.Errorf("the scenario changed after a refused file")
+	}
+	tb.screenshot(t, "import-refused.png")
+
+	// A CSV of memories of d = 3: a 2-D feature map, the feature view, and a note.
+	tb.dropFile(t, "three.csv", "a,b,c\n1,0,0\n0,1,0\n0,0,1\n1,1,1\n")
+	msg = tb.importMessage(t, "loaded")
+	tb.waitFor(t, "the memories of d = 3", `__hoplab.scenario.memories.length === 4 && __hoplab.scenario.memories[0].length === 3 && __hoplab.iteration === 0 && `+paintedViews+` === 'feature'`)
+	if !strings.Contains(msg, "4 memories of d = 3") || !strings.Contains(msg, "no input view") || !strings.Contains(msg, "2-D feature map") {
+		t.Errorf("d = 3 import message %q", msg)
+	}
+	tb.screenshot(t, "import-d3.png")
+	tb.checkConsole(t, nil)
+}
+
+// jsonEqual compares two decoded JSON values.
+func jsonEqual(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}

@@ -483,8 +483,13 @@ export function bindImporter({store, send, blocked}) {
     if (s.server && s.server !== prev.server && s.server.seq >= pending.seq) {
       const {plan, name} = pending;
       pending = null;
-      const views = (plan.ui.views || []).filter((v) => s.server.availableViews.includes(v));
-      if (views.length) send({type: 'views', views});
+      // The file's views, else those on show, as far as the new
+      // dimensions allow them; else every view they allow.
+      const avail = s.server.availableViews || [];
+      const want = plan.ui.views && plan.ui.views.length ? plan.ui.views : s.server.views;
+      let views = want.filter((v) => avail.includes(v));
+      if (!views.length) views = [...avail];
+      if (views.length && views.join() !== s.server.views.join()) send({type: 'views', views});
       if (plan.ui.speed !== undefined) send({type: 'speed', itersPerSecond: plan.ui.speed});
       if (plan.ui.show) dispatch({type: 'show', value: plan.ui.show});
       dispatch({type: 'preset', name: null});
