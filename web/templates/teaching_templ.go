@@ -274,7 +274,7 @@ func teachingLinks() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<input type=\"file\" class=\"visually-hidden\" data-testid=\"import-file\" accept=\".json,.csv,.txt,application/json,text/csv,text/plain\" tabindex=\"-1\" aria-hidden=\"true\"></span> <span class=\"nav-item\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<input type=\"file\" data-testid=\"import-file\" accept=\".json,.csv,.txt,application/json,text/csv,text/plain\" aria-label=\"a scenario JSON or a CSV of memories\" hidden></span> <span class=\"nav-item\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

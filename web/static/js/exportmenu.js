@@ -56,6 +56,18 @@ export function bindExportMenu({store}) {
     record({kind: 'csv', name, t: s.server.t});
   });
 
+  // The menu closes on a click elsewhere and on Esc.
+  document.addEventListener('click', (ev) => {
+    if (menu.open && !menu.contains(ev.target)) menu.open = false;
+  });
+  menu.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && menu.open) {
+      menu.open = false;
+      menu.querySelector('summary').focus();
+      ev.preventDefault();
+    }
+  });
+
   // The choices follow the panels on show.
   store.subscribe((s) => {
     const f = s.drawn.frame;

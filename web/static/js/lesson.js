@@ -195,7 +195,14 @@ export function bindLesson({store}) {
       byTestId('lesson-note-text').textContent = `Lesson link: some controls are set aside for this lesson (${parts.join('; ')}).`;
     }
   }
-  store.subscribe((s) => apply(s));
+  // Only the changes after which other modules set their controls again
+  // (a state, the status, the hello, errors) or the lesson changed; not
+  // frames, hovers or drags.
+  store.subscribe((s, prev) => {
+    if (!s.lesson && !prev.lesson) return;
+    if (s.lesson === prev.lesson && s.server === prev.server && s.status === prev.status && s.hello === prev.hello && s.errors === prev.errors) return;
+    apply(s);
+  });
   apply(store.getState());
 
   bindDialog(store);
