@@ -208,6 +208,8 @@ func TestGuidedTour(t *testing.T) {
 	tb.click(t, "show-energy")
 	tb.waitFor(t, "the user's own view", paintedViews+` === 'input' && `+showMode+` === 'energy' && __hoplab.scenario.beta === 7 && __hoplab.iteration === 2`)
 	before := tb.metrics(t)
+	var whiteBefore map[string]map[string]float64
+	tb.eval(t, `__hoplab.whiteSeries`, &whiteBefore)
 
 	var steps []tourStep
 	tb.eval(t, `import('/static/js/tour.js').then(m => m.TOUR_STEPS)`, &steps)
@@ -240,6 +242,20 @@ func TestGuidedTour(t *testing.T) {
 	after := tb.metrics(t)
 	if *after.Loss != *before.Loss || *after.MinAngleDeg != *before.MinAngleDeg || after.UnlabeledFraction["softmax"] != before.UnlabeledFraction["softmax"] {
 		t.Errorf("after the tour: loss %v angle %v white %v, want %v %v %v", *after.Loss, *after.MinAngleDeg, after.UnlabeledFraction, *before.Loss, *before.MinAngleDeg, before.UnlabeledFraction)
+	}
+	// The white-share chart has the iterations drawn before the tour again.
+	tb.waitFor(t, "the white shares of before the tour", `['0', '1', '2'].every(t => t in (__hoplab.whiteSeries['softmax|input'] || {}))`)
+	var whiteAfter map[string]map[string]float64
+	tb.eval(t, `__hoplab.whiteSeries`, &whiteAfter)
+	for key, byT := range whiteBefore {
+		if !strings.HasSuffix(key, "|input") {
+			continue // the feature view was drawn before the tour, not after it
+		}
+		for it, v := range byT {
+			if whiteAfter[key][it] != v {
+				t.Errorf("white share %s at t = %s: %v after the tour, %v before", key, it, whiteAfter[key][it], v)
+			}
+		}
 	}
 	tb.checkConsole(t, nil)
 

@@ -133,6 +133,8 @@ export function reduce(s, a) {
       return {...s, probe: null};
     case 'lesson':
       return {...s, lesson: a.lesson ?? null};
+    case 'unlabeled-restore':
+      return {...s, unlabeled: restoreUnlabeled(s.unlabeled, a.series)};
     case 'tour':
       return s.tour === (a.step ?? null) ? s : {...s, tour: a.step ?? null};
     case 'field-error':
@@ -239,4 +241,17 @@ export function addUnlabeled(cur, frame) {
     });
   }
   return {epoch: frame.epoch, series};
+}
+
+/**
+ * restoreUnlabeled adds white shares kept from before (the guided tour
+ * keeps the user's, tour.js) to the series of the current epoch, for the
+ * iterations it has not drawn itself: the same scenario draws the same
+ * shares at the same iterations. Before any frame of the epoch, nothing.
+ */
+export function restoreUnlabeled(cur, kept) {
+  if (cur.epoch === -1 || !kept) return cur;
+  const series = {...cur.series};
+  for (const [key, byT] of Object.entries(kept)) series[key] = new Map([...byT, ...(cur.series[key] || [])]);
+  return {epoch: cur.epoch, series};
 }

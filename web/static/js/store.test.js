@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {addUnlabeled, createStore, initialState, reduce} from './store.js';
+import {addUnlabeled, createStore, initialState, reduce, restoreUnlabeled} from './store.js';
 
 function deepFreeze(v) {
   if (v && typeof v === 'object' && !Object.isFrozen(v) && !ArrayBuffer.isView(v) && !(v instanceof Map)) {
@@ -288,4 +288,17 @@ test('the white-share series start again when the pictures change for another re
   );
   assert.equal(s5.unlabeled, s4.unlabeled);
   assert.equal(s6.unlabeled, s4.unlabeled);
+});
+
+test('restoreUnlabeled adds kept shares under the current epoch, the drawn ones winning', () => {
+  const kept = {'softmax|input': new Map([[0, 0.5], [1, 0.4], [2, 0.3]]), 'softmax|feature': new Map([[0, 1]])};
+  assert.deepEqual(restoreUnlabeled({epoch: -1, series: {}}, kept), {epoch: -1, series: {}}, 'nothing before a frame of the epoch');
+  const cur = {epoch: 7, series: {'softmax|input': new Map([[2, 0.25]])}};
+  const got = restoreUnlabeled(cur, kept);
+  assert.equal(got.epoch, 7);
+  assert.deepEqual([...got.series['softmax|input']].sort(), [[0, 0.5], [1, 0.4], [2, 0.25]]);
+  assert.deepEqual([...got.series['softmax|feature']], [[0, 1]]);
+  assert.deepEqual([...cur.series['softmax|input']], [[2, 0.25]], 'the state before is not changed');
+  const s = reduce({...initialState(), unlabeled: cur}, {type: 'unlabeled-restore', series: kept});
+  assert.deepEqual(s.unlabeled, got);
 });

@@ -11,6 +11,7 @@
 
 import {PROTOCOL} from './connection.js';
 import {byTestId, h, isTyping} from './dom.js';
+import {renderKey} from './store.js';
 
 /**
  * TOUR_STEPS: title, text (paragraphs) and the scenario each step shows:
@@ -99,11 +100,13 @@ export function stepMessages(step) {
 
 /**
  * savedView is what the tour keeps of the page to give back: the scenario
- * at the iteration on show, the views, the speed and what the panels show.
+ * at the iteration on show, the views, the speed, what the panels show,
+ * and the white shares drawn so far (the chart's series; the metrics come
+ * back with the trajectory).
  * @param {object} s the store's state
  */
 export function savedView(s) {
-  return {scenario: s.server.scenario, views: [...s.server.views], speed: s.server.speed, show: s.ui.show};
+  return {scenario: s.server.scenario, t: s.server.t, views: [...s.server.views], speed: s.server.speed, show: s.ui.show, white: s.unlabeled.series};
 }
 
 /** restoreMessages load a savedView back. */
@@ -129,6 +132,7 @@ export function bindTour({store, send}) {
   const next = byTestId('tour-next');
   const opener = byTestId('tour-open');
   let saved = null; // the user's own view, while the tour runs
+  let restoring = null; // the view being given back, until its first frame
   let returnFocus = null;
   let pending = tourStepFromHash(location.hash); // a tour link, once the session is up
 
@@ -157,6 +161,7 @@ export function bindTour({store, send}) {
   function leave() {
     if (getState().tour === null) return;
     if (saved) {
+      restoring = saved;
       for (const msg of restoreMessages(saved)) send(msg);
       dispatch({type: 'preset', name: null});
       dispatch({type: 'show', value: saved.show});
@@ -207,6 +212,13 @@ export function bindTour({store, send}) {
   });
 
   function draw(s, prev) {
+    // The first full frame of the view given back: its white shares
+    // from before the tour join the chart again.
+    if (restoring && s.unlabeled !== prev.unlabeled && s.unlabeled.epoch !== -1 && s.frame && s.frame.t === restoring.t && s.server && renderKey(s.server.scenario) === renderKey(restoring.scenario)) {
+      const white = restoring.white;
+      restoring = null;
+      dispatch({type: 'unlabeled-restore', series: white});
+    }
     if (pending !== null && s.server && s.status === 'live') {
       const k = pending;
       pending = null;

@@ -48,9 +48,10 @@ test('a step sends its preset, its iteration and its views, in that order', () =
 
 test('leaving loads back the scenario at its iteration, the views, the speed', () => {
   const scenario = {memories: [[1, 0], [0, 1]], beta: 7, uhop: {iterations: 2}};
-  const state = {server: {scenario, views: ['input'], speed: 25, t: 2}, ui: {show: 'energy'}};
+  const white = {'softmax|input': new Map([[0, 0.5]])};
+  const state = {server: {scenario, views: ['input'], speed: 25, t: 2}, ui: {show: 'energy'}, unlabeled: {epoch: 3, series: white}};
   const saved = savedView(state);
-  assert.deepEqual(saved, {scenario, views: ['input'], speed: 25, show: 'energy'});
+  assert.deepEqual(saved, {scenario, t: 2, views: ['input'], speed: 25, show: 'energy', white});
   assert.deepEqual(restoreMessages(saved), [
     {type: 'load', protocol: 1, scenario},
     {type: 'views', views: ['input']},
