@@ -86,6 +86,7 @@ func TestLessonLink(t *testing.T) {
 	if payload["v"] != 2.0 {
 		t.Errorf("lesson link version %v, want 2", payload["v"])
 	}
+	tb.saveScreenshot(t, "lesson-dialog.png", chromedp.CaptureScreenshot())
 	tb.click(t, "lesson-close")
 	tb.checkConsole(t, nil)
 
