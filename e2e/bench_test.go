@@ -83,6 +83,7 @@ type tlPaint struct {
 	NX         int     `json:"nx"`
 	NY         int     `json:"ny"`
 	Coarse     bool    `json:"coarse"`
+	ArrivedAt  float64 `json:"arrivedAt"` // when its message arrived on the socket
 	PaintStart float64 `json:"paintStart"`
 	PaintEnd   float64 `json:"paintEnd"`
 }
@@ -125,14 +126,11 @@ func openBench(b *testing.B) *tab {
 	tb := openExplorer(b)
 	tb.eval(b, benchScript, nil)
 	tb.click(b, "preset-"+benchPreset)
-	// Frames as the page's main thread takes them from the socket, with
-	// the seq of a version-1 header (-1 for another layout).
+	// Frames as the page's main thread takes them from the socket (the
+	// page's own listener, registered first, has transferred the buffer to
+	// its decoder by then: only the time is left to read).
 	tb.eval(b, `(__e2eSocket.addEventListener('message', (e) => {
-		if (typeof e.data === 'string') return;
-		if (!(e.data instanceof ArrayBuffer)) return __bench.frames.push({ts: e.timeStamp, seq: -1, bytes: e.data.size ?? 0});
-		const dv = new DataView(e.data);
-		const seq = dv.byteLength >= 12 && dv.getUint32(0) === 0x484f5046 && dv.getUint16(4, true) === 1 ? dv.getUint32(8, true) : -1;
-		__bench.frames.push({ts: e.timeStamp, seq, bytes: e.data.byteLength});
+		if (typeof e.data !== 'string') __bench.frames.push({ts: e.timeStamp, seq: -1, bytes: 0});
 	}), true)`, nil)
 	tb.waitFor(b, "the clustered preset at t = 0, painted at full resolution", fmt.Sprintf(`(() => {
 		const sent = __e2eSent.findLast((m) => m.type === 'preset');
@@ -390,7 +388,7 @@ func moveLatencies(ptr []float64, moves []tlMove, paints []tlPaint) (lat []float
 
 // latencyParts splits the timed moves' latencies (moveLatencies) into
 // their medians: pointer event → move sent → frame taken from the socket
-// → painted. NaN where frames carry no version-1 seq.
+// → painted (the painted frame's arrival, timeline.js).
 func latencyParts(ptr []float64, moves []tlMove, paints []tlPaint, log benchLog) (toSend, toFrame, toPaint float64) {
 	var a, c, d []float64
 	for _, ts := range ptr {
@@ -403,14 +401,7 @@ func latencyParts(ptr []float64, moves []tlMove, paints []tlPaint, log benchLog)
 			continue
 		}
 		a = append(a, moves[j].SentAt-ts)
-		// The last time the painted frame was taken from the socket before its paint.
-		at := math.NaN()
-		for _, f := range log.Frames {
-			if f.Seq == int64(paints[k].Seq) && f.TS <= paints[k].PaintEnd {
-				at = f.TS
-			}
-		}
-		if !math.IsNaN(at) {
+		if at := paints[k].ArrivedAt; at > 0 {
 			c = append(c, at-moves[j].SentAt)
 			d = append(d, paints[k].PaintEnd-at)
 		}

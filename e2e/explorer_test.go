@@ -45,7 +45,8 @@ type point struct {
 // openExplorer opens the explorer in a fresh browser and waits for the
 // first painted frame. It also records every message the page sends on
 // its websocket into window.__e2eSent (and the socket into
-// window.__e2eSocket), so tests can tell what was sent.
+// window.__e2eSocket), so tests can tell what was sent; the flow
+// control acknowledgements (ack) go to window.__e2eAcks instead.
 func openExplorer(t testing.TB) *tab {
 	t.Helper()
 	return openExplorerAt(t, "/")
@@ -61,7 +62,7 @@ func openExplorerAt(t testing.TB, path string) *tab {
 		const send = WebSocket.prototype.send;
 		WebSocket.prototype.send = function (data) {
 			window.__e2eSocket = this;
-			if (typeof data === 'string') window.__e2eSent.push(JSON.parse(data));
+			if (typeof data === 'string') { const m = JSON.parse(data); if (m.type === 'ack') (window.__e2eAcks ||= []).push(m); else window.__e2eSent.push(m); }
 			return send.call(this, data);
 		};
 	})()`, nil)

@@ -53,6 +53,10 @@ const (
 	restDelay = 100 * time.Millisecond
 	// minCoarseSide is the smallest side of a coarse grid.
 	minCoarseSide = 24
+	// frameWindow is the number of frames a client that acknowledges
+	// frames (msgAck) may have unacknowledged: one being painted and one
+	// on its way, so rendering overlaps painting.
+	frameWindow = 2
 	// maxProbes bounds the probe jobs of a session in flight; a probe
 	// beyond it is answered busy.
 	maxProbes = 8
@@ -133,14 +137,17 @@ func (sj *sessionJobs) stopAll() {
 }
 
 // DefaultCoarseBudget is the time a frame may take while a memory is
-// dragged: a frame whose full grid has taken longer is
-// rendered on a coarser grid expected to fit, and the full grid follows
-// once the input rests for restDelay.
-const DefaultCoarseBudget = 12 * time.Millisecond
+// dragged or the session plays: a frame whose full grids are expected to
+// take longer is rendered on coarser grids expected to fit (coarseScale),
+// and the full grids follow once the input rests for restDelay or playing
+// stops. 8 ms leaves a 2-core machine room for the browser that paints
+// the frames (README, "In the browser").
+const DefaultCoarseBudget = 8 * time.Millisecond
 
 // frameJob is a frame being rendered.
 type frameJob struct {
 	coarse    bool
+	cells     int // the grid cells of its views
 	started   time.Time
 	cancel    context.CancelFunc
 	cancelled bool
@@ -379,13 +386,18 @@ func (s *session) adopt(pend *pending, stepErr error) {
 func (s *session) startFrame() error {
 	m, d, k := s.run.Dims()
 	views := s.shownViews()
-	total := 0
-	coarse := false
+	total, cells, fullCells := 0, 0, 0
+	for _, space := range views {
+		fs := s.frameSettings(space)
+		fullCells += fs.Grid.NX * fs.Grid.NY
+	}
+	f, coarse := s.coarseScale(fullCells)
 	for i, space := range views {
 		fs := s.frameSettings(space)
-		if nx, ny, ok := s.coarseGrid(fs.Grid.NX, fs.Grid.NY); ok {
-			fs.Grid.NX, fs.Grid.NY, coarse = nx, ny, true
+		if coarse {
+			fs.Grid.NX, fs.Grid.NY = coarseSides(fs.Grid.NX, fs.Grid.NY, f)
 		}
+		cells += fs.Grid.NX * fs.Grid.NY
 		plan := &s.bufs.plans[i]
 		plan.SetChunks(scenario.FrameChunks(&fs, m))
 		if err := s.run.PrepareFrame(plan, s.t, fs); err != nil {
@@ -393,6 +405,7 @@ func (s *session) startFrame() error {
 		}
 		total += plan.Chunks()
 	}
+	coarse = coarse && cells < fullCells // no grid shrank: a full frame
 	// The points the page draws: the memories in each 2-D space.
 	var points []pointSet
 	if d == 2 {
@@ -406,7 +419,7 @@ func (s *session) startFrame() error {
 		loss: st.Loss, deltaMin: st.DeltaMin, minAngleDeg: st.MinAngleDeg, coarse: coarse}
 
 	ctx, cancel := context.WithCancel(s.jobs.ctx)
-	job := &frameJob{coarse: coarse, started: time.Now(), cancel: cancel, progress: new(workpool.Progress), buf: s.out.takeSpare()}
+	job := &frameJob{coarse: coarse, cells: cells, started: time.Now(), cancel: cancel, progress: new(workpool.Progress), buf: s.out.takeSpare()}
 	job.progress.SetTotal(int64(total))
 	s.frame = job
 	runner := s.srv.runner(ctx, workpool.Job{Owner: s.jobs.owner, Priority: workpool.Interactive, Kind: "frame", Progress: job.progress})
@@ -442,14 +455,15 @@ func (s *session) frameDone(j *frameJob, b []byte, err error) {
 	switch {
 	case err == nil:
 		s.out.putFrame(b)
+		s.framesSent++
 		s.lastFrameAt = time.Now()
 		s.shownCoarse = j.coarse
-		if !j.coarse { // the full grid's time, for coarseGrid
-			took := s.lastFrameAt.Sub(j.started)
-			if s.fullFrame == 0 {
-				s.fullFrame = took
+		if j.cells > 0 { // the time per cell, for coarseGrid
+			c := s.lastFrameAt.Sub(j.started).Seconds() / float64(j.cells)
+			if s.cellCost == 0 {
+				s.cellCost = c
 			} else {
-				s.fullFrame += (took - s.fullFrame) * 3 / 10
+				s.cellCost += (c - s.cellCost) * 3 / 10
 			}
 		}
 	case j.cancelled || s.ctx.Err() != nil:
@@ -534,32 +548,39 @@ func newProbeMsg(seq uint32, name string, x, y float64, t int, epoch uint32, pat
 	return msg
 }
 
-// coarseGrid returns the grid of a coarse frame for a full grid of nx×ny,
-// and true, when the picture's input moves (a memory was dragged within
-// restDelay) and full frames have taken longer than
-// the coarse budget: the sides scaled by √(budget/time), at least
-// minCoarseSide. Otherwise it returns false: the full grid.
-func (s *session) coarseGrid(nx, ny int) (int, int, bool) {
+// coarseScale returns the factor by which the sides of every view's grid
+// shrink in a coarse frame, and true, when the picture moves (a memory
+// was dragged within restDelay, or the session plays) and a frame of
+// fullCells cells is expected to take longer than the coarse budget. The
+// expectation is the moving average of the time per cell of the
+// session's recent frames, full or coarse, pool waits included: so the
+// grid adapts to the machine and to how busy the server is, finer on a
+// faster or quieter one. The factor is √(budget/expected). Otherwise it
+// returns false: full grids.
+func (s *session) coarseScale(fullCells int) (float64, bool) {
 	budget := s.srv.coarseBudget
-	// Not while playing: the white shares of played iterations are read
-	// from full frames (the page's chart skips coarse ones).
-	moving := time.Since(s.lastInputAt) < restDelay
-	if !moving || budget <= 0 || s.fullFrame <= budget {
-		return nx, ny, false
+	moving := s.playing || time.Since(s.lastInputAt) < restDelay
+	if !moving || budget <= 0 || s.cellCost <= 0 {
+		return 1, false
 	}
-	f := math.Sqrt(float64(budget) / float64(s.fullFrame))
-	cx, cy := max(minCoarseSide, int(float64(nx)*f)), max(minCoarseSide, int(float64(ny)*f))
-	if cx >= nx && cy >= ny {
-		return nx, ny, false
+	expected := s.cellCost * float64(fullCells)
+	if expected <= budget.Seconds() {
+		return 1, false
 	}
-	return min(cx, nx), min(cy, ny), true
+	return math.Sqrt(budget.Seconds() / expected), true
+}
+
+// coarseSides scales the sides of an nx×ny grid by f, each at least
+// minCoarseSide and at most its full side.
+func coarseSides(nx, ny int, f float64) (int, int) {
+	return min(nx, max(minCoarseSide, int(float64(nx)*f))), min(ny, max(minCoarseSide, int(float64(ny)*f)))
 }
 
 // refine asks for the full grid once the input rests after a coarse frame.
 // shownCoarse stays set until a full frame has been sent; after a failed
 // rendering it asks again no sooner than refineBackoff.
 func (s *session) refine(now time.Time) {
-	if s.shownCoarse && now.Sub(s.lastInputAt) >= restDelay && !s.frameDirty && s.frame == nil && !now.Before(s.refineAt) {
+	if s.shownCoarse && !s.playing && now.Sub(s.lastInputAt) >= restDelay && !s.frameDirty && s.frame == nil && !now.Before(s.refineAt) {
 		s.frameDirty = true
 	}
 }

@@ -43,6 +43,7 @@ const (
 	msgSpeed   = "speed"
 	msgViews   = "views"
 	msgProbe   = "probe"
+	msgAck     = "ack"
 	fieldType_ = "type"
 	fieldSeq   = "seq"
 )
@@ -66,6 +67,7 @@ var messageFields = map[string]struct{ optional, required []string }{
 	msgSpeed:  {required: []string{"itersPerSecond"}},
 	msgViews:  {required: []string{"views"}},
 	msgProbe:  {required: []string{"space", "x", "y"}},
+	msgAck:    {required: []string{"frames"}},
 }
 
 // message is one decoded control message: its type, its seq and its other

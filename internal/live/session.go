@@ -61,13 +61,16 @@ type session struct {
 	pending      *pending
 	probes       int
 	bufs         *frameBufs
-	lost         bool          // the session cannot go on: the loop ends it with 1011
-	lastFrameAt  time.Time     // when a frame was last handed to the writer
-	lastInputAt  time.Time     // when a message last changed the picture
-	fullFrame    time.Duration // a full frame's time, start to result, a moving average
-	shownCoarse  bool          // the last frame sent was coarse: the full one is due at rest
-	refineAt     time.Time     // no full frame is asked for before (after a failed rendering)
-	lastProgress time.Time     // when the trajectory's progress was last sent
+	lost         bool      // the session cannot go on: the loop ends it with 1011
+	lastFrameAt  time.Time // when a frame was last handed to the writer
+	lastInputAt  time.Time // when a message last changed the picture
+	cellCost     float64   // seconds of a frame per grid cell, start to result, a moving average (coarseGrid)
+	framesSent   int64     // binary frames handed to the writer
+	framesAcked  int64     // the newest "ack": frames the client is done with (flow control once > 0 or acked)
+	flow         bool      // the client acknowledges frames: at most frameWindow unacknowledged
+	shownCoarse  bool      // the last frame sent was coarse: the full one is due at rest
+	refineAt     time.Time // no full frame is asked for before (after a failed rendering)
+	lastProgress time.Time // when the trajectory's progress was last sent
 }
 
 func newSession(ctx context.Context, srv *Server, in <-chan []byte, out *outbox) *session {
@@ -194,9 +197,13 @@ func (s *session) handle(data []byte) {
 		err = s.apply(m)
 	}
 	if err == nil {
-		s.stateDirty = true   // the state message acknowledges every applied message by its seq
-		if m.typ == msgMove { // a drag: coarse frames while it moves (coarseGrid)
+		switch m.typ {
+		case msgAck: // changes nothing shown: no state message for it
+		case msgMove: // a drag: coarse frames while it moves (coarseGrid)
 			s.lastInputAt = time.Now()
+			s.stateDirty = true
+		default:
+			s.stateDirty = true // the state message acknowledges every applied message by its seq
 		}
 		return
 	}
@@ -500,7 +507,7 @@ func (s *session) flush() {
 		s.out.putMetrics(mm)
 	}
 	s.cancelStaleFrame(time.Now())
-	if s.frameDirty && s.frame == nil && s.out.frameSlotFree() {
+	if s.frameDirty && s.frame == nil && s.out.frameSlotFree() && s.windowOpen() {
 		s.frameDirty = false
 		if err := s.startFrame(); err != nil {
 			logFailure(s.log, "live session: rendering failed", err)

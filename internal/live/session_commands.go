@@ -3,6 +3,7 @@ package live
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"hoplab/internal/scenario"
@@ -15,6 +16,8 @@ import (
 // apply carries out one decoded message.
 func (s *session) apply(m *message) error {
 	switch m.typ {
+	case msgAck:
+		return s.ack(m)
 	case msgLoad:
 		v, err := m.integer("protocol", 0, 1<<31)
 		if err != nil {
@@ -265,4 +268,31 @@ func (s *session) probe(m *message) error {
 		return err
 	}
 	return s.startProbe(m.seq, name, space, x, y)
+}
+
+// ack takes a client's acknowledgement of frames: "frames" is the number
+// of binary frames it has finished with (painted, or dropped for a newer
+// one) since the session began. From the first ack on, the session keeps
+// at most frameWindow frames unacknowledged, so that it renders no frame
+// that the client would only drop (docs/protocol.md, "Flow control").
+func (s *session) ack(m *message) error {
+	n, err := m.integer("frames", 0, math.MaxUint32)
+	if err != nil {
+		return err
+	}
+	if n > s.framesSent {
+		return scenario.Invalid("frames", "%d frames acknowledged, but %d were sent", n, s.framesSent)
+	}
+	if n < s.framesAcked {
+		return scenario.Invalid("frames", "%d frames acknowledged after %d: acknowledgements count up", n, s.framesAcked)
+	}
+	s.framesAcked, s.flow = n, true
+	return nil
+}
+
+// windowOpen reports whether the session may start a frame: always for a
+// client that does not acknowledge frames, else while fewer than
+// frameWindow frames sent are unacknowledged.
+func (s *session) windowOpen() bool {
+	return !s.flow || s.framesSent-s.framesAcked < frameWindow
 }

@@ -119,6 +119,7 @@ export function bindCharts({store}) {
   const angleEl = byTestId('chart-angle');
   const unlEl = byTestId('chart-unlabeled');
   const refNote = byTestId('chart-angle-reference');
+  const coarseNote = byTestId('chart-unlabeled-coarse');
   const getT = () => store.getState().server?.t ?? null;
 
   const loss = makeChart(lossEl, [{label: 'L', stroke: '#0072b2', width: 1.5, spanGaps: true, value: (u, v) => fmt(v)}], {label: 'loss L'}, getT, 'Separation loss L against the iteration t');
@@ -190,6 +191,9 @@ export function bindCharts({store}) {
     for (const byT of Object.values(s.unlabeled.series)) for (const t of byT.keys()) last = Math.max(last, t);
     const tx = Array.from({length: last + 1}, (_, i) => i);
     unl.setData([tx, ...keys.map((k) => tx.map((t) => s.unlabeled.series[k].get(t) ?? null))]);
+    const note = coarseNoteText(s.unlabeled.coarse);
+    if (coarseNote.textContent !== note) coarseNote.textContent = note;
+    coarseNote.hidden = note === '';
   });
 
   store.subscribe((s, prev) => {
@@ -204,6 +208,17 @@ export function bindCharts({store}) {
   });
   for (const el of [lossEl, angleEl, unlEl]) ro.observe(el);
   update();
+}
+
+/**
+ * coarseNoteText says how many of the white shares shown came from coarse
+ * frames while playing ('' when none): they are of a coarser grid.
+ * @param {Set<number>|undefined} coarse
+ */
+export function coarseNoteText(coarse) {
+  const n = coarse ? coarse.size : 0;
+  if (n === 0) return '';
+  return `· ${n} played iteration${n === 1 ? '' : 's'} measured on a coarser grid (approximate; a full-resolution frame of the iteration replaces it)`;
 }
 
 /**

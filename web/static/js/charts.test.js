@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {chartsChanged} from './charts.js';
+import {chartsChanged, coarseNoteText} from './charts.js';
 import {initialState, reduce} from './store.js';
 
 const stateMsg = (extra = {}) => ({
@@ -39,4 +39,11 @@ test('new metrics, white shares, iteration, epoch or optimum draw the charts', (
   }
   const coarse = reduce(s0, {type: 'frame', frame: {seq: 1, epoch: 1, t: 4, coarse: true, views: [{space: 'input', panels: [{unlabeledFraction: 0.2}]}], separations: ['softmax']}});
   assert.equal(chartsChanged(coarse, s0), false, 'a coarse frame records no white share');
+});
+
+test('the white-share chart says how many played iterations came from coarser grids', () => {
+  assert.equal(coarseNoteText(new Set()), '');
+  assert.equal(coarseNoteText(undefined), '');
+  assert.match(coarseNoteText(new Set([3])), /^· 1 played iteration measured on a coarser grid/);
+  assert.match(coarseNoteText(new Set([3, 4])), /2 played iterations/);
 });

@@ -13,8 +13,12 @@
 // Frames are decoded by frame.js in a module worker (framedecoder.js: the
 // message's buffer is transferred there and the frame's arrays back, so the
 // main thread neither inflates nor copies), and handed to the store;
-// drawing happens elsewhere, once per animation frame. A decode error (a
-// FrameError) reaches the page's error area as any unreadable message does.
+// drawing happens elsewhere, at most once per animation frame. The page
+// acknowledges each frame it painted (painted(): an `ack` with the count of
+// frames received up to it, skipped ones included), so the server keeps at
+// most two frames ahead of the painting. A decode error (a FrameError)
+// reaches the page's error area as any unreadable message does, and its
+// frame is acknowledged.
 
 import {createFrameDecoder} from './framedecoder.js';
 
@@ -45,6 +49,8 @@ export function createConnection({path, store, initial, fieldOf}) {
   let everLive = false;
   let seq = 0;
   let chain = Promise.resolve();
+  let arrivals = 0; // binary messages received on the current socket
+  let acked = 0; // the newest of them acknowledged (ack)
   let timer = 0;
   let closed = false; // close() was called, or the protocol does not match
   let linkSeq = 0; // seq of the permalink's load, until a state answers it
@@ -71,13 +77,16 @@ export function createConnection({path, store, initial, fieldOf}) {
     ws = sock;
     let gotHello = false;
     let framesWaiting = 0; // binary messages received, not yet handled
+    arrivals = 0;
+    acked = 0;
     sock.addEventListener('message', (ev) => {
       if (gen !== generation) return;
       const data = ev.data;
-      if (typeof data !== 'string') framesWaiting++;
+      const arrival = typeof data === 'string' ? 0 : ++arrivals;
+      if (arrival) framesWaiting++;
       chain = chain.then(() => {
-        if (typeof data !== 'string' && --framesWaiting > 0) return; // a newer frame waits
-        return handle(data, gen, () => (gotHello = true));
+        if (arrival && --framesWaiting > 0) return; // a newer frame waits (acknowledged with it)
+        return handle(data, gen, () => (gotHello = true), {arrival, arrivedAt: ev.timeStamp});
       }).catch((err) => {
         store.dispatch({type: 'general-error', message: `Cannot read a message from the server: ${err.message}`});
       });
@@ -103,11 +112,20 @@ export function createConnection({path, store, initial, fieldOf}) {
   }
 
   // handle processes one message of socket generation gen.
-  async function handle(data, gen, helloSeen) {
+  async function handle(data, gen, helloSeen, {arrival, arrivedAt}) {
     if (gen !== generation) return;
     if (typeof data !== 'string') {
-      const frame = await decoder.decode(data);
+      let frame;
+      try {
+        frame = await decoder.decode(data);
+      } catch (err) {
+        ack(gen, arrival); // it will never be painted
+        throw err;
+      }
       if (gen !== generation) return;
+      frame.gen = gen;
+      frame.arrival = arrival;
+      frame.arrivedAt = arrivedAt;
       const server = store.getState().server;
       frame.separations = server ? server.separations : [];
       store.dispatch({type: 'frame', frame});
@@ -180,6 +198,16 @@ export function createConnection({path, store, initial, fieldOf}) {
     setStatus('live');
   }
 
+  // ack tells the session that the frames up to the arrival-th of socket
+  // generation gen are done with (painted, or dropped for a newer one), so
+  // it renders no frame only to be dropped (docs/protocol.md, "Flow
+  // control"). Acknowledgements only count up.
+  function ack(gen, arrival) {
+    if (gen !== generation || !(arrival > acked)) return;
+    acked = arrival;
+    send({type: 'ack', frames: arrival});
+  }
+
   /** send writes msg with the next seq; returns the seq, or 0 when not connected. */
   function send(msg) {
     if (!ws || ws.readyState !== WebSocket.OPEN) return 0;
@@ -203,6 +231,10 @@ export function createConnection({path, store, initial, fieldOf}) {
   connect();
   return {
     send,
+    /** painted acknowledges a painted frame and every frame before it. */
+    painted(frame) {
+      if (frame && frame.arrival) ack(frame.gen, frame.arrival);
+    },
     close() {
       closed = true;
       clearTimeout(timer);

@@ -52,6 +52,33 @@ export function onFrame(fn) {
 }
 
 /**
+ * onFrameSoon is onFrame that does not wait for the next animation frame
+ * when fn has not run for minGapMs: it then runs fn in a microtask, after
+ * the current task, so that a frame arriving just after an animation frame
+ * is drawn at once instead of a vsync later, and still at most about once
+ * per animation frame. In a hidden page it always waits for an animation
+ * frame (which a hidden page does not get).
+ * @param {() => void} fn
+ * @param {number} [minGapMs]
+ * @returns {() => void} request: run fn soon (once, however often asked)
+ */
+export function onFrameSoon(fn, minGapMs = 12) {
+  let queued = false;
+  let last = -Infinity;
+  const run = () => {
+    queued = false;
+    last = performance.now();
+    fn();
+  };
+  return () => {
+    if (queued) return;
+    queued = true;
+    if (!document.hidden && performance.now() - last >= minGapMs) queueMicrotask(run);
+    else requestAnimationFrame(run);
+  };
+}
+
+/**
  * isTyping reports whether el is a control that takes keys itself (text
  * boxes, number boxes, selects, sliders, check boxes), so page shortcuts
  * must leave them alone.

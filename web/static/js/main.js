@@ -86,7 +86,7 @@ function start() {
   bindParams({store, send});
   bindPresets({store, actions});
   bindKeyboard(actions);
-  const panels = bindPanels({store, onPanelEvent: editing.onPanelEvent, timeline});
+  const panels = bindPanels({store, onPanelEvent: editing.onPanelEvent, timeline, onPainted: conn.painted});
   bindInspector({store, actions});
   bindCharts({store});
   bindPermalink({

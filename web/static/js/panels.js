@@ -5,7 +5,7 @@
 // frame with the newest decoded frame only; frames decoded in between are
 // never drawn.
 
-import {byTestId, h, onFrame} from './dom.js';
+import {byTestId, h, onFrameSoon} from './dom.js';
 import {PanelView} from './panel.js';
 import {VIEW_ORDER} from './store.js';
 
@@ -48,7 +48,7 @@ const VIEW_TITLES = {input: 'Input space', feature: 'Feature space'};
  *   timeline records every frame painted (timeline.js)
  * @returns {{toClient: (x: number, y: number) => ({x: number, y: number}|null)}}
  */
-export function bindPanels({store, onPanelEvent, timeline = null}) {
+export function bindPanels({store, onPanelEvent, timeline = null, onPainted = null}) {
   const grid = byTestId('panels');
   let layout = ''; // "spaces|separations" of the built grid
   let views = []; // [{space, panels: PanelView[]}]
@@ -100,7 +100,7 @@ export function bindPanels({store, onPanelEvent, timeline = null}) {
     };
   }
 
-  const draw = onFrame(() => {
+  const draw = onFrameSoon(() => {
     const start = performance.now();
     const s = store.getState();
     const frame = s.frame;
@@ -116,6 +116,7 @@ export function bindPanels({store, onPanelEvent, timeline = null}) {
     if (frame !== drawnFrame) {
       drawnFrame = frame;
       if (timeline) timeline.painted(frame, start, performance.now());
+      if (onPainted) onPainted(frame);
       store.dispatch({type: 'drawn', frame});
     }
   });

@@ -28,9 +28,10 @@ export function initialState() {
     frame: null, // the newest decoded frame, with .separations added
     drawn: {frames: 0, seq: 0, frame: null}, // frames painted; the last one and its seq
     metrics: {epoch: -1, loss: [], deltaMin: [], minAngleDeg: []},
-    // White (unlabeled) fractions from full-resolution frames: one series
-    // per map and view, keyed "map|view", each a Map iteration → fraction.
-    unlabeled: {epoch: -1, series: {}},
+    // White (unlabeled) fractions: one series per map and view, keyed
+    // "map|view", each a Map iteration → fraction; coarse: the iterations
+    // whose fractions came from coarse frames while playing (addUnlabeled).
+    unlabeled: {epoch: -1, series: {}, coarse: new Set()},
     // show: what the panels paint: 'energy' (the heatmap), 'basins' (flat
     // basin colours, white where no single memory), or 'both' (flat basins
     // with the energy's contour lines).
@@ -107,7 +108,7 @@ export function reduce(s, a) {
     case 'metrics':
       return {...s, metrics: mergeMetrics(s.metrics, a.msg)};
     case 'frame':
-      return {...s, frame: a.frame, unlabeled: addUnlabeled(s.unlabeled, a.frame)};
+      return {...s, frame: a.frame, unlabeled: addUnlabeled(s.unlabeled, a.frame, Boolean(s.server?.playing))};
     case 'drawn':
       return {...s, drawn: {frames: s.drawn.frames + 1, seq: a.frame.seq, frame: a.frame}};
     case 'hover':
@@ -179,7 +180,7 @@ function onState(s, msg) {
   // scenario with every move, does not make the charts draw again.)
   let unlabeled = s.unlabeled;
   const empty = unlabeled.epoch === -1 && Object.keys(unlabeled.series).length === 0;
-  if (!empty && s.server && renderKey(s.server.scenario) !== renderKey(msg.scenario)) unlabeled = {epoch: -1, series: {}};
+  if (!empty && s.server && renderKey(s.server.scenario) !== renderKey(msg.scenario)) unlabeled = {epoch: -1, series: {}, coarse: new Set()};
   return {...s, server: msg, errors, ui, unlabeled};
 }
 
@@ -226,11 +227,17 @@ const renderKeys = new WeakMap();
 
 // addUnlabeled records the white (unlabeled) fraction of every panel of
 // every view of a frame at its iteration, one series per map and view
-// ("softmax|input"). Coarse frames (frame.coarse) are not recorded: their
-// fractions are of another grid. A new epoch starts again.
-export function addUnlabeled(cur, frame) {
-  if (frame.coarse) return cur;
+// ("softmax|input"). A new epoch starts again. A coarse frame's fractions
+// are of a coarser grid: they are recorded only while playing (the frames
+// of played iterations are coarse on a slow machine, docs/protocol.md),
+// never over a full-resolution one, and their iterations are kept in
+// `coarse`, until a full-resolution frame of the iteration replaces them.
+// A coarse frame while a memory is dragged is not recorded.
+export function addUnlabeled(cur, frame, playing = false) {
+  if (frame.coarse && !playing) return cur;
   const fresh = frame.epoch !== cur.epoch;
+  const was = fresh ? new Set() : cur.coarse ?? new Set();
+  if (frame.coarse && !fresh && !was.has(frame.t) && Object.values(cur.series).some((byT) => byT.has(frame.t))) return cur;
   const series = fresh ? {} : {...cur.series};
   for (const view of frame.views) {
     view.panels.forEach((p, i) => {
@@ -240,7 +247,13 @@ export function addUnlabeled(cur, frame) {
       series[key] = byT;
     });
   }
-  return {epoch: frame.epoch, series};
+  let coarse = was;
+  if (frame.coarse !== was.has(frame.t)) {
+    coarse = new Set(was);
+    if (frame.coarse) coarse.add(frame.t);
+    else coarse.delete(frame.t);
+  }
+  return {epoch: frame.epoch, series, coarse};
 }
 
 /**

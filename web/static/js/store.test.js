@@ -249,7 +249,18 @@ test('white fractions are kept per map and view, from full-resolution frames onl
   u = addUnlabeled(u, frame(3, 1));
   assert.deepEqual(Object.keys(u.series).sort(), ['entmax15|feature', 'entmax15|input', 'softmax|feature', 'softmax|input']);
   assert.deepEqual([...u.series['softmax|feature'].entries()], [[0, 1], [3, 1]]);
-  assert.equal(addUnlabeled(u, frame(4, 1, true)), u, 'a coarse frame is not recorded');
+  assert.equal(addUnlabeled(u, frame(4, 1, true)), u, 'a coarse frame of a drag is not recorded');
+  // While playing, a coarse frame's fractions are kept, marked, until a
+  // full frame of its iteration replaces them; never over a full one.
+  const played = addUnlabeled(u, frame(4, 1, true), true);
+  assert.deepEqual([...played.series['softmax|input'].entries()], [[0, 0.5], [3, 0.5], [4, 0.5]]);
+  assert.deepEqual([...played.coarse], [4]);
+  assert.equal(addUnlabeled(played, frame(3, 1, true), true), played, 'a full fraction is not replaced by a coarse one');
+  const coarser = {...frame(4, 1, true), views: [{space: 'input', panels: [{unlabeledFraction: 0.75}, {unlabeledFraction: 0.25}]}]};
+  assert.equal(addUnlabeled(played, coarser, true).series['softmax|input'].get(4), 0.75, 'a newer coarse one replaces a coarse one');
+  const replaced = addUnlabeled(played, frame(4, 1, false), true);
+  assert.deepEqual([...replaced.coarse], [], 'a full frame of the iteration replaces the coarse fractions');
+  assert.equal(replaced.series['softmax|input'].get(4), 0.5);
   const fresh = addUnlabeled(u, frame(0, 2));
   assert.deepEqual([...fresh.series['softmax|input'].keys()], [0], 'a new epoch starts again');
 });

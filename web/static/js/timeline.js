@@ -50,8 +50,9 @@ export class Ring {
  *   moves:  {seq, ts, sentAt} per `move` sent: its seq, the timeStamp of
  *           the newest pointer event whose position it carries, and when it
  *           was sent;
- *   paints: {seq, t, nx, ny, coarse, paintStart, paintEnd} per frame
- *           painted: the frame's seq, iteration, grid and coarse flag, and
+ *   paints: {seq, t, nx, ny, coarse, arrivedAt, paintStart, paintEnd} per frame
+ *           painted: the frame's seq, iteration, grid and coarse flag, when
+ *           its message arrived on the socket (the event's timeStamp), and
  *           when the page started and ended writing the panels' canvases.
  * @param {number} [capacity]
  */
@@ -67,7 +68,8 @@ export function createTimeline(capacity = TIMELINE_CAPACITY) {
     },
     /** painted records a painted frame. */
     painted(frame, paintStart, paintEnd) {
-      paints.push(Object.freeze({seq: frame.seq, t: frame.t, nx: frame.nx, ny: frame.ny, coarse: Boolean(frame.coarse), paintStart, paintEnd}));
+      paints.push(Object.freeze({seq: frame.seq, t: frame.t, nx: frame.nx, ny: frame.ny, coarse: Boolean(frame.coarse),
+        arrivedAt: frame.arrivedAt ?? null, paintStart, paintEnd}));
     },
   };
 }

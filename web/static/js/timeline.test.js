@@ -33,11 +33,11 @@ test('the timeline records moves and paints as frozen entries, bounded', () => {
   tl.moveSent(7, 100.5, 101);
   tl.painted({seq: 7, t: 3, nx: 64, ny: 48, coarse: true, epoch: 2, views: []}, 120, 130.25);
   tl.painted({seq: 8, t: 3, nx: 128, ny: 128}, 170, 180);
-  tl.painted({seq: 9, t: 4, nx: 128, ny: 128, coarse: false}, 190, 200);
+  tl.painted({seq: 9, t: 4, nx: 128, ny: 128, coarse: false, arrivedAt: 185.5}, 190, 200);
   assert.deepEqual(tl.moves.toArray(), [{seq: 7, ts: 100.5, sentAt: 101}]);
   assert.deepEqual(tl.paints.toArray(), [
-    {seq: 8, t: 3, nx: 128, ny: 128, coarse: false, paintStart: 170, paintEnd: 180},
-    {seq: 9, t: 4, nx: 128, ny: 128, coarse: false, paintStart: 190, paintEnd: 200},
+    {seq: 8, t: 3, nx: 128, ny: 128, coarse: false, arrivedAt: null, paintStart: 170, paintEnd: 180},
+    {seq: 9, t: 4, nx: 128, ny: 128, coarse: false, arrivedAt: 185.5, paintStart: 190, paintEnd: 200},
   ]);
   assert.ok(Object.isFrozen(tl.moves.toArray()[0]) && Object.isFrozen(tl.paints.toArray()[0]));
 });
