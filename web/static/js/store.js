@@ -135,7 +135,7 @@ export function reduce(s, a) {
     case 'lesson':
       return {...s, lesson: a.lesson ?? null};
     case 'unlabeled-restore':
-      return {...s, unlabeled: restoreUnlabeled(s.unlabeled, a.series)};
+      return {...s, unlabeled: restoreUnlabeled(s.unlabeled, a.kept)};
     case 'tour':
       return s.tour === (a.step ?? null) ? s : {...s, tour: a.step ?? null};
     case 'field-error':
@@ -260,11 +260,17 @@ export function addUnlabeled(cur, frame, playing = false) {
  * restoreUnlabeled adds white shares kept from before (the guided tour
  * keeps the user's, tour.js) to the series of the current epoch, for the
  * iterations it has not drawn itself: the same scenario draws the same
- * shares at the same iterations. Before any frame of the epoch, nothing.
+ * shares at the same iterations. Kept iterations that came from coarse
+ * frames stay marked so. Before any frame of the epoch, nothing.
+ * @param {{epoch: number, series: object, coarse?: Set<number>}} cur
+ * @param {{series: object, coarse?: Set<number>}} kept
  */
 export function restoreUnlabeled(cur, kept) {
   if (cur.epoch === -1 || !kept) return cur;
   const series = {...cur.series};
-  for (const [key, byT] of Object.entries(kept)) series[key] = new Map([...byT, ...(cur.series[key] || [])]);
-  return {epoch: cur.epoch, series};
+  for (const [key, byT] of Object.entries(kept.series)) series[key] = new Map([...byT, ...(cur.series[key] || [])]);
+  const coarse = new Set(cur.coarse ?? []);
+  const drawn = (t) => Object.values(cur.series).some((byT) => byT.has(t));
+  for (const t of kept.coarse ?? []) if (!drawn(t)) coarse.add(t);
+  return {epoch: cur.epoch, series, coarse};
 }

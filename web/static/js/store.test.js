@@ -302,14 +302,17 @@ test('the white-share series start again when the pictures change for another re
 });
 
 test('restoreUnlabeled adds kept shares under the current epoch, the drawn ones winning', () => {
-  const kept = {'softmax|input': new Map([[0, 0.5], [1, 0.4], [2, 0.3]]), 'softmax|feature': new Map([[0, 1]])};
-  assert.deepEqual(restoreUnlabeled({epoch: -1, series: {}}, kept), {epoch: -1, series: {}}, 'nothing before a frame of the epoch');
-  const cur = {epoch: 7, series: {'softmax|input': new Map([[2, 0.25]])}};
+  const kept = {series: {'softmax|input': new Map([[0, 0.5], [1, 0.4], [2, 0.3]]), 'softmax|feature': new Map([[0, 1]])}, coarse: new Set([1, 2])};
+  const none = {epoch: -1, series: {}, coarse: new Set()};
+  assert.equal(restoreUnlabeled(none, kept), none, 'nothing before a frame of the epoch');
+  const cur = {epoch: 7, series: {'softmax|input': new Map([[2, 0.25]])}, coarse: new Set()};
   const got = restoreUnlabeled(cur, kept);
   assert.equal(got.epoch, 7);
   assert.deepEqual([...got.series['softmax|input']].sort(), [[0, 0.5], [1, 0.4], [2, 0.25]]);
   assert.deepEqual([...got.series['softmax|feature']], [[0, 1]]);
+  assert.deepEqual([...got.coarse], [1], 'kept coarse iterations stay marked, unless drawn again');
   assert.deepEqual([...cur.series['softmax|input']], [[2, 0.25]], 'the state before is not changed');
-  const s = reduce({...initialState(), unlabeled: cur}, {type: 'unlabeled-restore', series: kept});
+  assert.equal(cur.coarse.size, 0);
+  const s = reduce({...initialState(), unlabeled: cur}, {type: 'unlabeled-restore', kept});
   assert.deepEqual(s.unlabeled, got);
 });

@@ -106,7 +106,7 @@ export function stepMessages(step) {
  * @param {object} s the store's state
  */
 export function savedView(s) {
-  return {scenario: s.server.scenario, t: s.server.t, views: [...s.server.views], speed: s.server.speed, show: s.ui.show, white: s.unlabeled.series};
+  return {scenario: s.server.scenario, t: s.server.t, views: [...s.server.views], speed: s.server.speed, show: s.ui.show, white: s.unlabeled};
 }
 
 /** restoreMessages load a savedView back. */
@@ -217,7 +217,7 @@ export function bindTour({store, send}) {
     if (restoring && s.unlabeled !== prev.unlabeled && s.unlabeled.epoch !== -1 && s.frame && s.frame.t === restoring.t && s.server && renderKey(s.server.scenario) === renderKey(restoring.scenario)) {
       const white = restoring.white;
       restoring = null;
-      dispatch({type: 'unlabeled-restore', series: white});
+      dispatch({type: 'unlabeled-restore', kept: white});
     }
     if (pending !== null && s.server && s.status === 'live') {
       const k = pending;

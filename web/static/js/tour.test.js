@@ -48,8 +48,8 @@ test('a step sends its preset, its iteration and its views, in that order', () =
 
 test('leaving loads back the scenario at its iteration, the views, the speed', () => {
   const scenario = {memories: [[1, 0], [0, 1]], beta: 7, uhop: {iterations: 2}};
-  const white = {'softmax|input': new Map([[0, 0.5]])};
-  const state = {server: {scenario, views: ['input'], speed: 25, t: 2}, ui: {show: 'energy'}, unlabeled: {epoch: 3, series: white}};
+  const white = {epoch: 3, series: {'softmax|input': new Map([[0, 0.5]])}, coarse: new Set()};
+  const state = {server: {scenario, views: ['input'], speed: 25, t: 2}, ui: {show: 'energy'}, unlabeled: white};
   const saved = savedView(state);
   assert.deepEqual(saved, {scenario, t: 2, views: ['input'], speed: 25, show: 'energy', white});
   assert.deepEqual(restoreMessages(saved), [
