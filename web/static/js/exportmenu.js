@@ -69,9 +69,9 @@ export function bindExportMenu({store}) {
   });
 
   // The choices follow the panels on show.
-  store.subscribe((s) => {
+  store.subscribe((s, prev) => {
     const f = s.drawn.frame;
-    if (!f) return;
+    if (!f || f === prev.drawn.frame) return;
     const key = `${f.views.map((v) => `${v.space}:${v.panels.length}`).join(',')}|${f.separations.join(',')}`;
     if (key === layout) return;
     layout = key;
