@@ -227,8 +227,20 @@ func TestGuidedTour(t *testing.T) {
 			&& %s === %q && %s === %q && document.activeElement.closest('[data-testid="tour"]') !== null
 			&& document.querySelector('[data-testid="tour-title"]').textContent === %q`,
 			k+1, s.Preset, s.T, s.T, paintedViews, strings.Join(s.Views, ","), showMode, s.Show, s.Title))
-		if k == 4 {
+		// What steps 3 and 6 say about white is what they show.
+		var white map[string]float64
+		tb.eval(t, `__hoplab.metrics.whiteFractions`, &white)
+		switch k {
+		case 2:
+			if white["softmax|feature"] <= 0.5 {
+				t.Errorf("step 3 says more than half of the feature view's softmax panel is white: %v", white)
+			}
+		case 4:
 			tb.screenshot(t, "tour-step5.png")
+		case 5:
+			if !(white["softmax|feature"] > white["entmax15|feature"] && white["entmax15|feature"] > white["sparsemax|feature"]) {
+				t.Errorf("step 6 says softmax leaves the most white and sparsemax the least: %v", white)
+			}
 		}
 	}
 	tb.waitFor(t, "the tour's step in the hash", fmt.Sprintf(`location.hash === '#tour=%d'`, len(steps)))

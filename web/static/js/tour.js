@@ -39,9 +39,9 @@ export const TOUR_STEPS = Object.freeze([
     title: 'What white means',
     text: [
       'A white cell is a query that, after the retrieval steps, is near no single memory: it ended at a metastable mixture of several memories, or it has not converged yet.',
-      'The thin lines are energy levels. More retrieval steps (Parameters) shrink the part that was only slow; what stays white is a mixture.',
+      'In the feature view (lower row) more than half of the softmax panel is white. More retrieval steps (Parameters) shrink the part that was only slow; what stays white is a mixture.',
     ],
-    preset: 'basins', t: 0, views: ['input'], show: 'both',
+    preset: 'basins', t: 0, views: ['input', 'feature'], show: 'both',
   },
   {
     title: 'One U-Hop+ step',
@@ -62,10 +62,10 @@ export const TOUR_STEPS = Object.freeze([
   {
     title: 'softmax, 1.5-entmax and sparsemax',
     text: [
-      'The three columns retrieve with three separation maps. softmax gives every memory some weight; 1.5-entmax and sparsemax give exact zeros, so a query can end exactly at one memory, or at a mixture of only a few.',
-      'Compare the basins and their white parts column by column, and in the “White share” curves.',
+      'The three columns retrieve with three separation maps. softmax gives every memory some weight, so a query between memories stays a mixture; 1.5-entmax and sparsemax give exact zeros, so it can end at one memory exactly.',
+      'Here softmax leaves the most white and sparsemax the least: compare the columns, and the “White share” curves.',
     ],
-    preset: 'basins', t: 5, views: ['input'], show: 'basins',
+    preset: 'basins', t: 0, views: ['feature'], show: 'basins',
   },
   {
     title: 'The input and the feature views',
