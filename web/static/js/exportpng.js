@@ -84,7 +84,7 @@ export function exportLayout(rows, m, panel = PANEL) {
     y += TITLE_H + panel + KEY_H + GAP;
   }
   const perLine = Math.max(1, Math.floor((width - 2 * PAD) / LEGEND_ITEM_W));
-  const lines = Math.ceil((m + 1) / perLine); // the memories, and white
+  const lines = Math.ceil(m / perLine) + 1; // the memories, then white on a line of its own
   const legendY = y;
   return {width, height: legendY + lines * LEGEND_LINE_H + PAD, rows: outRows, cells, legendY, perLine};
 }
@@ -210,20 +210,18 @@ function drawLegend(ctx, L, m) {
   ctx.font = `12px ${FONT}`;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
-  for (let i = 0; i <= m; i++) {
+  for (let i = 0; i < m; i++) {
     const x = PAD + (i % L.perLine) * LEGEND_ITEM_W;
     const y = L.legendY + Math.floor(i / L.perLine) * LEGEND_LINE_H + 10;
+    drawMarker(ctx, i, x + 6, y, 5);
     ctx.fillStyle = INK;
-    if (i < m) {
-      drawMarker(ctx, i, x + 6, y, 5);
-      ctx.fillStyle = INK;
-      ctx.fillText(`ξ${subscript(i)}`, x + 15, y);
-    } else {
-      ctx.strokeStyle = INK;
-      ctx.strokeRect(x + 0.5, y - 5.5, 11, 11);
-      ctx.fillText('white: no single memory', x + 17, y);
-    }
+    ctx.fillText(`ξ${subscript(i)}`, x + 15, y);
   }
+  const y = L.legendY + Math.ceil(m / L.perLine) * LEGEND_LINE_H + 10;
+  ctx.strokeStyle = INK;
+  ctx.fillStyle = INK;
+  ctx.strokeRect(PAD + 0.5, y - 5.5, 11, 11);
+  ctx.fillText('white: no single memory', PAD + 17, y);
   ctx.restore();
 }
 
