@@ -93,10 +93,23 @@ export function bindTransport({store, actions}) {
     setAttr(scrub, 'aria-valuetext', `iteration ${st.t} of ${st.iterations}`);
     setText(iteration, `t = ${st.t} / ${st.iterations}`);
     const fm = st.scenario?.featureMap;
-    setText(mapSeed, !fm ? '' : fm.W != null ? 'W₀ given' : fm.init === 'random' ? `map seed ${fm.seed}` : 'W₀ = I');
+    setText(mapSeed, mapSeedText(fm));
   }
   store.subscribe(show);
   show(store.getState(), null);
+}
+
+/**
+ * mapSeedText names the initial feature map of featureMap fm: given, drawn
+ * from a seed (random, or as torch's nn.Linear draws it), or the identity.
+ * @param {object|undefined} fm
+ */
+export function mapSeedText(fm) {
+  if (!fm) return '';
+  if (fm.W != null) return 'W₀ given';
+  if (fm.init === 'random') return `map seed ${fm.seed}`;
+  if (fm.init === 'torchLinear') return `nn.Linear map, seed ${fm.seed}`;
+  return 'W₀ = I';
 }
 
 // setText, setAttr and setProp change an element only when the value differs.

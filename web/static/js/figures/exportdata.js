@@ -95,3 +95,44 @@ export function prop31CSV(model) {
   for (const r of model.rows) out.push(line([model.dim, r.m, r.angleDeg, r.deltaMin, r.proven, r.source, r.lower, r.upper, plotted.has(r.m)]));
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * capacityRequestFile is the capacity lab's request file: the body of
+ * POST /api/v1/capacity that the page's job ran.
+ * @param {object} request capacityRequest
+ */
+export function capacityRequestFile(request) {
+  return `${JSON.stringify(request, null, 2)}\n`;
+}
+
+/**
+ * capacityCurlLines reproduce the capacity lab's numbers through the API:
+ * the request file posted with -d @file to POST /api/v1/capacity, its
+ * answer saved next to it; and, for a request beyond the endpoint's own
+ * work limit, the same as a job.
+ * @param {string} capacityURL the absolute URL of POST /api/v1/capacity
+ */
+export function capacityCurlLines(capacityURL) {
+  const base = fileBase('capacity');
+  const jobs = capacityURL.replace(/\/capacity$/, '/jobs');
+  return `curl -sS ${capacityURL} -H 'Content-Type: application/json' \\\n  -d @${base}-request.json -o ${base}.json\n` +
+    `# beyond 40 CPU-seconds, as a job (then GET the job's Location until it is done):\n` +
+    `curl -sS -i ${jobs} -H 'Content-Type: application/json' \\\n  -d "{\\"kind\\": \\"capacity\\", \\"request\\": $(cat ${base}-request.json)}"`;
+}
+
+/**
+ * capacityCSV writes the capacity table's counts: a line per k = 0 … M
+ * with, per map, the queries whose last p has k entries counted in each
+ * model (columns <map>_raw, <map>_kernelized, <map>_kernelizedNormalized,
+ * named as in the answer), then a line "undefined" with the queries
+ * counted in no bin. The table on the page shows the lines of some k
+ * (capacityModel's ks); the others are all 0.
+ * @param {object} model capacityModel
+ */
+export function capacityCSV(model) {
+  const keys = model.hasNormalized ? ['raw', 'kernelized', 'kernelizedNormalized'] : ['raw', 'kernelized'];
+  const out = [line(['k', ...model.maps.flatMap((c) => keys.map((key) => `${c.name}_${key}`))])];
+  for (let k = 0; k <= model.m; k++) out.push(line([k, ...model.maps.flatMap((c) => keys.map((key) => c[key][k]))]));
+  out.push(line(['undefined', ...model.maps.flatMap((c) => keys.map((key) => c.undefined[key] ?? 0))]));
+  return `${out.join('\n')}\n`;
+}

@@ -66,3 +66,26 @@ test('requestFile and curlLines: POST /api/v1/figures with -d @file', () => {
   assert.ok(c.startsWith('curl -sS http://127.0.0.1:8080/api/v1/figures -H \'Content-Type: application/json\''));
   assert.ok(c.includes('-d @hoplab-figure-basins-request.json -o hoplab-figure-basins.json'));
 });
+
+test('capacityCSV: a line per k = 0 … M with every model of every map, named as in the answer, then the undefined queries', async () => {
+  const {capacityModel} = await import('./capacitymodel.js');
+  const {capacityCSV} = await import('./exportdata.js');
+  const a = answer('capacity');
+  const m = capacityModel(a, answer('capacity-request'));
+  const rows = parseCSV(capacityCSV(m));
+  assert.deepEqual(rows[0], ['k', ...['softmax', 'entmax15', 'sparsemax'].flatMap((s) => [`${s}_raw`, `${s}_kernelized`, `${s}_kernelizedNormalized`])]);
+  assert.equal(rows.length, 1 + 11 + 1);
+  for (let k = 0; k <= 10; k++) {
+    assert.deepEqual(rows[1 + k].map(Number), [k, ...a.capacity.flatMap((c) => [c.raw[k], c.kernelized[k], c.kernelizedNormalized[k]])]);
+  }
+  assert.deepEqual(rows[12], ['undefined', '0', '0', '0', '0', '0', '0', '0', '0', '0']);
+});
+
+test('capacityRequestFile and capacityCurlLines: the request as JSON, posted with -d @file, and as a job', async () => {
+  const {capacityCurlLines, capacityRequestFile} = await import('./exportdata.js');
+  const req = answer('capacity-request');
+  assert.deepEqual(JSON.parse(capacityRequestFile(req)), req);
+  const curl = capacityCurlLines('http://127.0.0.1:8080/api/v1/capacity');
+  assert.match(curl, /^curl -sS http:\/\/127\.0\.0\.1:8080\/api\/v1\/capacity -H 'Content-Type: application\/json' \\\n {2}-d @hoplab-figure-capacity-request\.json -o hoplab-figure-capacity\.json\n/);
+  assert.match(curl, /curl -sS -i http:\/\/127\.0\.0\.1:8080\/api\/v1\/jobs .*\n {2}-d "\{\\"kind\\": \\"capacity\\", \\"request\\": \$\(cat hoplab-figure-capacity-request\.json\)\}"$/);
+});

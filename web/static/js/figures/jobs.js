@@ -58,7 +58,7 @@ export async function runJob({jobsPath, kind, request, onUpdate = () => {}, onAc
   }
   if (job.state === 'done' && job.status === 200) return job.result;
   if (job.state === 'failed') throw new Error(job.error?.message || 'the job failed');
-  if (job.state === 'cancelled') throw new Error('the job was cancelled');
+  if (job.state === 'cancelled') throw Object.assign(new Error('the job was cancelled'), {cancelled: true});
   throw new Error(job.result?.error?.message || `the job ended with status ${job.status}`);
 }
 
@@ -94,7 +94,22 @@ function apiError(r, body) {
   const err = new Error(e?.message ? `${e.message} (${r.status} ${e.code})` : `the server answered ${r.status}`);
   err.status = r.status;
   err.code = e?.code;
+  err.field = e?.field;
   return err;
+}
+
+/**
+ * cancelJob asks the server to cancel job id (DELETE /api/v1/jobs/{id})
+ * and resolves with the job as the server then shows it: `cancelled`
+ * once its running chunks have returned, or as it ended if it ended
+ * first. Rejects with the server's error.
+ * @param {{jobsPath: string, id: string, fetch?: typeof fetch}} opts
+ */
+export async function cancelJob({jobsPath, id, fetch = globalThis.fetch}) {
+  const r = await fetch(`${jobsPath}/${id}`, {method: 'DELETE'});
+  const body = await readJSON(r);
+  if (!r.ok) throw apiError(r, body);
+  return body;
 }
 
 // chunks writes a number of chunks: "1 chunk", "12 chunks".
@@ -127,6 +142,8 @@ export function progressView(u, seen = []) {
         return {fraction: 1, text: `computed before: the server's copy (${chunks(total)})`, state: 'done'};
       }
       return {fraction: 1, text: `computed: ${total} of ${chunks(total)}`, state: 'done'};
+    case 'cancelled':
+      return {fraction, text: `cancelled after ${done} of ${chunks(total)}`, state: 'cancelled'};
     default:
       return {fraction, text: u.state, state: u.state};
   }

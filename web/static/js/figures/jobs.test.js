@@ -92,3 +92,17 @@ test('runJob: a job accepted done (a figure computed before) is read once for it
   assert.deepEqual(slept, []);
   assert.deepEqual(seen.map((s) => `${s.method} ${s.url}`), ['POST /api/v1/jobs', 'GET /api/v1/jobs/abc']);
 });
+
+test('cancelJob deletes the job and resolves with it; a cancelled job rejects runJob with err.cancelled; errors carry the field', async () => {
+  const {cancelJob} = await import('./jobs.js');
+  const {fetch, seen} = fakeServer([[200, job('cancelled', 3, 10)]]);
+  assert.equal((await cancelJob({jobsPath: '/api/v1/jobs', id: 'abc', fetch})).state, 'cancelled');
+  assert.deepEqual(seen.map((s) => `${s.method} ${s.url}`), ['DELETE /api/v1/jobs/abc']);
+
+  const run = fakeServer([[202, job('running', 1, 10)], [200, job('cancelled', 3, 10)]]);
+  await assert.rejects(runJob({jobsPath: '/j', kind: 'capacity', request: {}, fetch: run.fetch, sleep: async () => {}}), (err) => err.cancelled === true);
+
+  const bad = fakeServer([[400, {error: {code: 'limit_exceeded', message: 'Q too large', field: 'queries.gaussian.count'}}]]);
+  await assert.rejects(runJob({jobsPath: '/j', kind: 'capacity', request: {}, fetch: bad.fetch}), (err) => err.field === 'queries.gaussian.count' && err.message === 'Q too large (400 limit_exceeded)' && !err.cancelled);
+  assert.deepEqual(progressView({state: 'cancelled', progress: {done: 3, total: 10}}), {fraction: 0.3, text: 'cancelled after 3 of 10 chunks', state: 'cancelled'});
+});

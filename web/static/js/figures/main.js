@@ -18,6 +18,7 @@ import {codeScenario, explorerHref, rowLinks} from './explorer.js';
 import {basinsCSV, curlLines, energyCSV, fileBase, prop31CSV, requestFile, whiteCSV} from './exportdata.js';
 import {progressView, runJob} from './jobs.js';
 import {basinsModel, energyModel, prop31Model} from './model.js';
+import {startCapacity} from './capacity.js';
 import {tickLabels} from './levels.js';
 import {watchScrollFocus} from './scrollfocus.js';
 
@@ -76,6 +77,9 @@ const kinds = {
 
 let lastExport = null;
 
+/** The capacity lab's read-only view (capacity.js), once it started. */
+let capacityHook = null;
+
 function start() {
   for (const section of document.querySelectorAll('section[data-figure]')) {
     const id = section.dataset.figure;
@@ -91,6 +95,7 @@ function start() {
   installHook();
   addEventListener('pagehide', cancelRunning);
   for (const id of Object.keys(figures)) compute(id);
+  capacityHook = startCapacity({jobsPath: JOBS_PATH, capacityURL: FIGURES_URL.replace(/\/figures$/, '/capacity')});
 }
 
 // curlText is the curl line of a figure; the Prop. 3.1 figure adds the
@@ -389,6 +394,10 @@ function installHook() {
     /** lastExport: {figure, kind, names, …} of the last export, or null. */
     get lastExport() {
       return lastExport;
+    },
+    /** capacity: the capacity lab's state (capacity.js), or null. */
+    get capacity() {
+      return capacityHook;
     },
   };
   Object.defineProperty(window, '__figures', {value: Object.freeze(hook), enumerable: false, configurable: false, writable: false});
