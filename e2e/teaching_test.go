@@ -359,6 +359,10 @@ func TestExportPNGAndCSV(t *testing.T) {
 		t.Errorf("the whole view (%v × %v) is not larger than one panel (%v × %v)", sizes[0].Width, sizes[0].Height, sizes[1].Width, sizes[1].Height)
 	}
 
+	// The menu closes on a click elsewhere.
+	tb.click(t, "title")
+	tb.waitFor(t, "the exports menu closed", `!document.querySelector('[data-testid="exports"]').open`)
+
 	e, data := tb.exportFrom(t, dir, "export-csv", "csv")
 	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {

@@ -316,3 +316,18 @@ test('restoreUnlabeled adds kept shares under the current epoch, the drawn ones 
   const s = reduce({...initialState(), unlabeled: cur}, {type: 'unlabeled-restore', kept});
   assert.deepEqual(s.unlabeled, got);
 });
+
+test('lesson and tour: set, cleared, and the same tour step is no change', () => {
+  const s0 = initialState();
+  assert.equal(s0.lesson, null);
+  assert.equal(s0.tour, null);
+  const lesson = {hide: ['presets'], lock: []};
+  const s1 = reduce(s0, {type: 'lesson', lesson});
+  assert.equal(s1.lesson, lesson);
+  assert.equal(reduce(s1, {type: 'lesson', lesson: null}).lesson, null);
+  const s2 = reduce(s1, {type: 'tour', step: 2});
+  assert.equal(s2.tour, 2);
+  assert.equal(reduce(s2, {type: 'tour', step: 2}), s2, 'the same step: no new state');
+  assert.equal(reduce(s2, {type: 'tour', step: 0}).tour, 0, 'step 0 is a step, not the end');
+  assert.equal(reduce(s2, {type: 'tour', step: null}).tour, null);
+});
