@@ -143,6 +143,7 @@ export function checkChoice(choice) {
  */
 export function bindLesson({store}) {
   const note = byTestId('lesson-note');
+  const noteText = byTestId('lesson-note-text');
   const grid = byTestId('panels');
   const disabledByLesson = new Set();
 
@@ -167,9 +168,9 @@ export function bindLesson({store}) {
     return [...el.querySelectorAll('button, input, select, textarea')];
   }
 
-  // apply runs after every change: other modules enable and disable their
-  // controls as the session goes (live, t = 0, sgd), and a locked one must
-  // stay disabled.
+  // apply sets the controls aside; it runs again after the changes on
+  // which other modules enable and disable their controls (live, t = 0,
+  // sgd), so that a locked one stays disabled.
   function apply(s) {
     const lesson = s.lesson;
     for (const c of LESSON_CONTROLS) {
@@ -189,10 +190,12 @@ export function bindLesson({store}) {
     }
     note.hidden = !lesson;
     if (lesson) {
+      const label = (n) => LESSON_CONTROLS.find((c) => c.name === n).label;
       const parts = [];
-      if (lesson.hide.length) parts.push(`hidden: ${lesson.hide.join(', ')}`);
-      if (lesson.lock.length) parts.push(`locked: ${lesson.lock.join(', ')}`);
-      byTestId('lesson-note-text').textContent = `Lesson link: some controls are set aside for this lesson (${parts.join('; ')}).`;
+      if (lesson.hide.length) parts.push(`hidden: ${lesson.hide.map(label).join(', ')}`);
+      if (lesson.lock.length) parts.push(`locked: ${lesson.lock.map(label).join(', ')}`);
+      const text = `Lesson link: some controls are set aside for this lesson (${parts.join('; ')}).`;
+      if (noteText.textContent !== text) noteText.textContent = text;
     }
   }
   // Only the changes after which other modules set their controls again
