@@ -15,9 +15,12 @@ import {createConnection, PROTOCOL} from './connection.js';
 import {byTestId} from './dom.js';
 import {createEditing} from './editing.js';
 import {bindErrors} from './errors.js';
+import {bindExportMenu} from './exportmenu.js';
 import {controlFor} from './fields.js';
 import {bindInspector} from './inspector.js';
 import {bindKeyboard} from './keyboard.js';
+import {bindImporter} from './importer.js';
+import {bindLesson, blocks, gateActions, parseLesson} from './lesson.js';
 import {bindPanels} from './panels.js';
 import {bindParams} from './params.js';
 import {bindPermalink, readHash, showFromLink} from './permalink.js';
@@ -25,6 +28,7 @@ import {bindPresets} from './presets.js';
 import {createStore, initialState, reduce, SHOW_MODES} from './store.js';
 import {installTestHook} from './testhook.js';
 import {createTimeline} from './timeline.js';
+import {bindTour} from './tour.js';
 import {bindTransport} from './transport.js';
 
 function start() {
@@ -37,6 +41,7 @@ function start() {
   if (link) {
     const show = showFromLink(link.ui, SHOW_MODES);
     if (show) dispatch({type: 'show', value: show});
+    dispatch({type: 'lesson', lesson: parseLesson(link.ui.lesson)});
   }
 
   const conn = createConnection({
@@ -51,8 +56,9 @@ function start() {
   const editing = createEditing({store, send, timeline});
   const server = () => getState().server;
 
-  // actions are the page's commands, shared by buttons and keys.
-  const actions = {
+  // actions are the page's commands, shared by buttons and keys; those of
+  // the controls a lesson link sets aside do nothing (lesson.js).
+  const actions = gateActions({
     togglePlay: () => server() && send({type: server().playing ? 'pause' : 'play'}),
     step: () => server() && send({type: 'step'}),
     back: () => server() && server().t > 0 && send({type: 'back'}),
@@ -72,7 +78,7 @@ function start() {
     },
     removeSelected: () => editing.removeSelected(),
     clearProbe: () => editing.clearProbe(),
-  };
+  }, () => getState().lesson);
 
   bindErrors(store);
   bindTransport({store, actions});
@@ -83,7 +89,19 @@ function start() {
   const panels = bindPanels({store, onPanelEvent: editing.onPanelEvent, timeline, onPainted: conn.painted});
   bindInspector({store, actions});
   bindCharts({store});
-  bindPermalink({store, onLink: (l) => actions.load(l)});
+  bindPermalink({
+    store,
+    onLink(l) {
+      actions.load(l);
+      const show = showFromLink(l.ui, SHOW_MODES);
+      if (show) dispatch({type: 'show', value: show});
+      dispatch({type: 'lesson', lesson: parseLesson(l.ui.lesson)});
+    },
+  });
+  bindLesson({store});
+  bindTour({store, send});
+  bindExportMenu({store});
+  bindImporter({store, send, blocked: () => blocks(getState().lesson, 'files')});
   installTestHook({store, timeline, toClient: panels.toClient, toClientIn: panels.toClientIn});
 
   // The status light.

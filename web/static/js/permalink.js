@@ -1,15 +1,22 @@
 // permalink.js: the whole state of the page lives in its URL, so any view
-// is a link. The hash is #s=<base64url of JSON {scenario, ui}>: scenario is
-// the session's scenario (whose uhop.iterations is the iteration on show),
-// ui the page-only settings {views, speed, show}; links of
-// earlier versions carry basinOpacity instead of show (showFromLink). The hash follows
-// the state (history.replaceState, debounced, so the back button is not
-// flooded); "copy link" copies it; "export scenario" downloads the scenario
-// JSON, which POST /api/v1/run accepts as it is.
+// is a link. The hash is #s=<base64url of JSON {v, scenario, ui}>: v the
+// link's version, scenario the session's scenario (whose uhop.iterations
+// is the iteration on show), ui the page-only settings {views, speed,
+// show, lesson}. Versions: 1, the first links, have no v and no lesson
+// (and, earliest, basinOpacity instead of show: showFromLink); 2 adds v
+// and ui.lesson, the controls a lesson link hides or locks (lesson.js).
+// Both open. While the guided tour runs the hash is #tour=<step> instead
+// (tour.js). The hash follows the state (history.replaceState, debounced,
+// so the back button is not flooded); "copy link" copies it; "export
+// scenario" downloads the scenario JSON, which POST /api/v1/run accepts as
+// it is.
 
 import {byTestId} from './dom.js';
 
 const DEBOUNCE_MS = 250;
+
+/** LINK_VERSION is the version of the links this page writes (see the top). */
+export const LINK_VERSION = 2;
 
 /** encodeLink writes {scenario, ui} as base64url JSON. */
 export function encodeLink(payload) {
@@ -19,7 +26,11 @@ export function encodeLink(payload) {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** decodeLink reads what encodeLink wrote; it throws on malformed input. */
+/**
+ * decodeLink reads what encodeLink wrote: {version, scenario, ui}, version
+ * 1 for links without v. It throws on malformed input and on a version
+ * newer than this page's.
+ */
 export function decodeLink(s) {
   const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
@@ -28,7 +39,12 @@ export function decodeLink(s) {
   if (!v || typeof v !== 'object' || !v.scenario || typeof v.scenario !== 'object') {
     throw new Error('the link holds no scenario');
   }
-  return {scenario: v.scenario, ui: v.ui && typeof v.ui === 'object' ? v.ui : {}};
+  const version = v.v === undefined ? 1 : v.v;
+  if (!Number.isInteger(version) || version < 1) throw new Error(`the link's version ${JSON.stringify(v.v)} is not a version`);
+  if (version > LINK_VERSION) {
+    throw new Error(`the link is of version ${version}, made by a newer hoplab than this page (version ${LINK_VERSION}); reload the page`);
+  }
+  return {version, scenario: v.scenario, ui: v.ui && typeof v.ui === 'object' ? v.ui : {}};
 }
 
 /**
@@ -65,10 +81,15 @@ export function showFromLink(ui, modes) {
 
 /** linkPayload is what the link and the exported file carry. */
 export function linkPayload(s) {
-  return {
-    scenario: s.server.scenario,
-    ui: {views: s.server.views, speed: s.server.speed, show: s.ui.show},
-  };
+  const ui = {views: s.server.views, speed: s.server.speed, show: s.ui.show};
+  if (s.lesson) ui.lesson = s.lesson;
+  return {v: LINK_VERSION, scenario: s.server.scenario, ui};
+}
+
+/** hashFor is the hash of the page in state s: the tour's step while it runs, else the permalink. */
+export function hashFor(s) {
+  if (s.tour !== null && s.tour !== undefined) return `#tour=${s.tour + 1}`;
+  return `#s=${encodeLink(linkPayload(s))}`;
 }
 
 /**
@@ -84,14 +105,14 @@ export function bindPermalink({store, onLink}) {
   function write() {
     const s = store.getState();
     if (!s.server) return;
-    const hash = `#s=${encodeLink(linkPayload(s))}`;
+    const hash = hashFor(s);
     if (hash === written) return;
     written = hash;
     history.replaceState(history.state, '', hash);
   }
 
   store.subscribe((s, prev) => {
-    if (!s.server || (s.server === prev.server && s.ui.show === prev.ui.show)) return;
+    if (!s.server || (s.server === prev.server && s.ui.show === prev.ui.show && s.lesson === prev.lesson && s.tour === prev.tour)) return;
     clearTimeout(timer);
     timer = setTimeout(write, DEBOUNCE_MS);
   });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {decodeLink, encodeLink, linkPayload, readHash, showFromLink} from './permalink.js';
+import {LINK_VERSION, decodeLink, encodeLink, hashFor, linkPayload, readHash, showFromLink} from './permalink.js';
 
 // A scenario as the server's state message carries it, with what JSON
 // links must survive: non-ASCII text, small and large numbers, nulls,
@@ -23,10 +23,24 @@ const scenario = {
 };
 
 test('encodeLink then decodeLink gives back the scenario and the ui', () => {
-  const payload = {scenario, ui: {views: ['input', 'feature'], speed: 10, show: 'basins'}};
+  const payload = {v: 2, scenario, ui: {views: ['input', 'feature'], speed: 10, show: 'basins', lesson: {hide: ['training'], lock: ['beta']}}};
   const link = encodeLink(payload);
   assert.match(link, /^[A-Za-z0-9_-]+$/, 'base64url without padding');
-  assert.deepEqual(decodeLink(link), payload);
+  assert.deepEqual(decodeLink(link), {version: 2, scenario: payload.scenario, ui: payload.ui});
+});
+
+test('links of version 1 (no v) still open, as they were', () => {
+  // A link as the page wrote it before versions: no v, basinOpacity.
+  const v1 = {scenario, ui: {views: ['input'], speed: 10, basinOpacity: 0.5}};
+  assert.deepEqual(decodeLink(encodeLink(v1)), {version: 1, scenario, ui: v1.ui});
+  assert.equal(showFromLink(decodeLink(encodeLink(v1)).ui, ['both', 'basins', 'energy']), 'both');
+});
+
+test('a link of a newer version, or of no version, is refused with the reason', () => {
+  assert.throws(() => decodeLink(encodeLink({v: LINK_VERSION + 1, scenario})), /version 3, made by a newer hoplab/);
+  for (const v of [0, -1, 1.5, '2', null]) {
+    assert.throws(() => decodeLink(encodeLink({v, scenario})), /is not a version/, String(v));
+  }
 });
 
 test('a link made from the state round-trips through the location hash', () => {
@@ -35,6 +49,7 @@ test('a link made from the state round-trips through the location hash', () => {
     ui: {show: 'energy', selected: 2, hover: null},
   };
   const payload = linkPayload(state);
+  assert.equal(payload.v, LINK_VERSION);
   assert.equal(payload.scenario, scenario);
   assert.deepEqual(payload.ui.views, ['feature']);
   assert.equal(payload.ui.speed, 200);
@@ -43,8 +58,19 @@ test('a link made from the state round-trips through the location hash', () => {
   assert.ok(!('selected' in payload.ui), 'the selection is not part of a link');
   const errors = [];
   const got = readHash(`#s=${encodeLink(payload)}`, (m) => errors.push(m));
-  assert.deepEqual(got, JSON.parse(JSON.stringify(payload)));
+  assert.deepEqual(got, JSON.parse(JSON.stringify({version: LINK_VERSION, scenario: payload.scenario, ui: payload.ui})));
   assert.deepEqual(errors, []);
+  assert.ok(!('lesson' in payload.ui), 'no lesson, no lesson in the link');
+  assert.equal(hashFor(state), `#s=${encodeLink(payload)}`);
+});
+
+test('a lesson goes into the link; the tour writes its step instead', () => {
+  const lesson = {hide: ['training', 'presets'], lock: ['beta']};
+  const state = {server: {scenario, views: ['input'], speed: 10, t: 3}, ui: {show: 'both'}, lesson, tour: null};
+  assert.deepEqual(linkPayload(state).ui.lesson, lesson);
+  assert.deepEqual(readHash(hashFor(state), () => {}).ui.lesson, lesson);
+  assert.equal(hashFor({...state, tour: 0}), '#tour=1');
+  assert.equal(hashFor({...state, tour: 4}), '#tour=5');
 });
 
 test('long links are encoded in chunks and read back', () => {
@@ -52,11 +78,11 @@ test('long links are encoded in chunks and read back', () => {
   const payload = {scenario: big, ui: {}};
   const link = encodeLink(payload);
   assert.ok(link.length > 4 * 0x8000, `the link (${link.length} characters) spans several chunks`);
-  assert.deepEqual(decodeLink(link), payload);
+  assert.deepEqual(decodeLink(link), {version: 1, ...payload});
 });
 
 test('a link without ui settings gives an empty ui', () => {
-  assert.deepEqual(decodeLink(encodeLink({scenario: {memories: [[1, 0]]}})), {scenario: {memories: [[1, 0]]}, ui: {}});
+  assert.deepEqual(decodeLink(encodeLink({scenario: {memories: [[1, 0]]}})), {version: 1, scenario: {memories: [[1, 0]]}, ui: {}});
   assert.deepEqual(decodeLink(encodeLink({scenario: {memories: [[1, 0]]}, ui: 'fast'})).ui, {});
 });
 

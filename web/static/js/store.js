@@ -41,6 +41,11 @@ export function initialState() {
     probe: null, // {space, x, y, seq (of the request), paths|null, replySeq}
     errors: {fields: {}, general: null}, // field name → message
     lastError: null, // the last error message from the server
+    // lesson: what a lesson link hides and locks, {hide: [names], lock:
+    // [names]} (lesson.js), or null; tour: the guided tour's step
+    // (0-based) while it runs, or null (tour.js).
+    lesson: null,
+    tour: null,
   };
 }
 
@@ -127,6 +132,12 @@ export function reduce(s, a) {
       return {...s, probe: {...s.probe, paths: a.msg.paths, replySeq: a.msg.seq ?? 0}};
     case 'probe-clear':
       return {...s, probe: null};
+    case 'lesson':
+      return {...s, lesson: a.lesson ?? null};
+    case 'unlabeled-restore':
+      return {...s, unlabeled: restoreUnlabeled(s.unlabeled, a.kept)};
+    case 'tour':
+      return s.tour === (a.step ?? null) ? s : {...s, tour: a.step ?? null};
     case 'field-error':
       return {...s, errors: {...s.errors, fields: {...s.errors.fields, [a.name]: a.message}}};
     case 'field-ok': {
@@ -243,4 +254,23 @@ export function addUnlabeled(cur, frame, playing = false) {
     else coarse.delete(frame.t);
   }
   return {epoch: frame.epoch, series, coarse};
+}
+
+/**
+ * restoreUnlabeled adds white shares kept from before (the guided tour
+ * keeps the user's, tour.js) to the series of the current epoch, for the
+ * iterations it has not drawn itself: the same scenario draws the same
+ * shares at the same iterations. Kept iterations that came from coarse
+ * frames stay marked so. Before any frame of the epoch, nothing.
+ * @param {{epoch: number, series: object, coarse?: Set<number>}} cur
+ * @param {{series: object, coarse?: Set<number>}} kept
+ */
+export function restoreUnlabeled(cur, kept) {
+  if (cur.epoch === -1 || !kept) return cur;
+  const series = {...cur.series};
+  for (const [key, byT] of Object.entries(kept.series)) series[key] = new Map([...byT, ...(cur.series[key] || [])]);
+  const coarse = new Set(cur.coarse ?? []);
+  const drawn = (t) => Object.values(cur.series).some((byT) => byT.has(t));
+  for (const t of kept.coarse ?? []) if (!drawn(t)) coarse.add(t);
+  return {epoch: cur.epoch, series, coarse};
 }

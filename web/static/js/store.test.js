@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {addUnlabeled, createStore, initialState, reduce} from './store.js';
+import {addUnlabeled, createStore, initialState, reduce, restoreUnlabeled} from './store.js';
 
 function deepFreeze(v) {
   if (v && typeof v === 'object' && !Object.isFrozen(v) && !ArrayBuffer.isView(v) && !(v instanceof Map)) {
@@ -299,4 +299,35 @@ test('the white-share series start again when the pictures change for another re
   );
   assert.equal(s5.unlabeled, s4.unlabeled);
   assert.equal(s6.unlabeled, s4.unlabeled);
+});
+
+test('restoreUnlabeled adds kept shares under the current epoch, the drawn ones winning', () => {
+  const kept = {series: {'softmax|input': new Map([[0, 0.5], [1, 0.4], [2, 0.3]]), 'softmax|feature': new Map([[0, 1]])}, coarse: new Set([1, 2])};
+  const none = {epoch: -1, series: {}, coarse: new Set()};
+  assert.equal(restoreUnlabeled(none, kept), none, 'nothing before a frame of the epoch');
+  const cur = {epoch: 7, series: {'softmax|input': new Map([[2, 0.25]])}, coarse: new Set()};
+  const got = restoreUnlabeled(cur, kept);
+  assert.equal(got.epoch, 7);
+  assert.deepEqual([...got.series['softmax|input']].sort(), [[0, 0.5], [1, 0.4], [2, 0.25]]);
+  assert.deepEqual([...got.series['softmax|feature']], [[0, 1]]);
+  assert.deepEqual([...got.coarse], [1], 'kept coarse iterations stay marked, unless drawn again');
+  assert.deepEqual([...cur.series['softmax|input']], [[2, 0.25]], 'the state before is not changed');
+  assert.equal(cur.coarse.size, 0);
+  const s = reduce({...initialState(), unlabeled: cur}, {type: 'unlabeled-restore', kept});
+  assert.deepEqual(s.unlabeled, got);
+});
+
+test('lesson and tour: set, cleared, and the same tour step is no change', () => {
+  const s0 = initialState();
+  assert.equal(s0.lesson, null);
+  assert.equal(s0.tour, null);
+  const lesson = {hide: ['presets'], lock: []};
+  const s1 = reduce(s0, {type: 'lesson', lesson});
+  assert.equal(s1.lesson, lesson);
+  assert.equal(reduce(s1, {type: 'lesson', lesson: null}).lesson, null);
+  const s2 = reduce(s1, {type: 'tour', step: 2});
+  assert.equal(s2.tour, 2);
+  assert.equal(reduce(s2, {type: 'tour', step: 2}), s2, 'the same step: no new state');
+  assert.equal(reduce(s2, {type: 'tour', step: 0}).tour, 0, 'step 0 is a step, not the end');
+  assert.equal(reduce(s2, {type: 'tour', step: null}).tour, null);
 });

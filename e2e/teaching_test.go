@@ -1,0 +1,529 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// The teaching tests (issue 15) drive lesson links, the guided tour, the
+// exports and the import in the live page, and read back what they made.
+
+// paintedViews is the views of the newest painted frame, in order.
+const paintedViews = `(__hoplab.paintedFrame ? __hoplab.paintedFrame.views.map(v => v.space).join(',') : '')`
+
+// showMode is the "panels show" radio that is checked.
+const showMode = `document.querySelector('input[name="show"]:checked')?.value`
+
+// visible is a JS predicate: the element with the testid is laid out.
+func visible(testid string) string {
+	return fmt.Sprintf(`(() => { const e = document.querySelector('[data-testid=%q]'); return !!e && e.getClientRects().length > 0; })()`, testid)
+}
+
+// linkPayload decodes the whole payload of an explorer link (/#s=…): v,
+// scenario, ui.
+func linkPayload(t *testing.T, href string) map[string]any {
+	t.Helper()
+	_, enc, ok := strings.Cut(href, "#s=")
+	if !ok {
+		t.Fatalf("link %q has no #s=", href)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil {
+		t.Fatalf("link %q: %v", href, err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("link %q: %v", href, err)
+	}
+	return v
+}
+
+// sentTypes is the types of the messages the page has sent, in order.
+func (tb *tab) sentTypes(t *testing.T) []string {
+	t.Helper()
+	var types []string
+	tb.eval(t, `__e2eSent.map(m => m.type)`, &types)
+	return types
+}
+
+// TestLessonLink makes a lesson link in the dialog (training and presets
+// hidden, β, play and the memories locked, the input view and two maps,
+// basins) and opens it: the same scenario and iteration in that layout,
+// the controls hidden or disabled, their keys and drags ignored, the rest
+// working. A link of version 1 still opens as before, with every control.
+func TestLessonLink(t *testing.T) {
+	tb := openExplorer(t)
+	tb.click(t, "step")
+	tb.waitIteration(t, 1)
+	tb.click(t, "step")
+	tb.waitIteration(t, 2)
+
+	tb.click(t, "lesson-open")
+	tb.waitFor(t, "the lesson dialog", `document.querySelector('[data-testid="lesson-dialog"]').open`)
+	for _, id := range []string{"lesson-training-hide", "lesson-presets-hide", "lesson-beta-lock", "lesson-play-lock", "lesson-memories-lock", "lesson-view-feature", "lesson-map-entmax15"} {
+		tb.click(t, id)
+	}
+	tb.eval(t, `(() => { const s = document.querySelector('[data-testid="lesson-show"]'); s.value = 'basins'; s.dispatchEvent(new Event('change', {bubbles: true})); })()`, nil)
+	var link string
+	tb.eval(t, `document.querySelector('[data-testid="lesson-url"]').value`, &link)
+	if !strings.HasPrefix(link, srv.url+"/#s=") {
+		t.Fatalf("lesson link %q", link)
+	}
+	payload := linkPayload(t, link)
+	if payload["v"] != 2.0 {
+		t.Errorf("lesson link version %v, want 2", payload["v"])
+	}
+	tb.saveScreenshot(t, "lesson-dialog.png", chromedp.CaptureScreenshot())
+	tb.click(t, "lesson-close")
+	tb.checkConsole(t, nil)
+
+	st := openExplorerAt(t, strings.TrimPrefix(link, srv.url))
+	st.waitFor(t, "the lesson's scenario at t = 2", `__hoplab.iteration === 2 && __hoplab.metrics && __hoplab.metrics.t === 2 && `+paintedViews+` === 'input' && __hoplab.paintedFrame.views[0].panels.length === 2`)
+	var got struct {
+		Seps    []string
+		Show    string
+		Note    bool
+		Hidden  map[string]bool
+		Locked  map[string]bool
+		Enabled map[string]bool
+		Heading string
+	}
+	st.eval(t, `(() => {
+		const vis = (id) => { const e = document.querySelector('[data-testid="' + id + '"]'); return !!e && e.getClientRects().length > 0; };
+		const dis = (id) => document.querySelector('[data-testid="' + id + '"]').disabled;
+		return {
+			seps: __hoplab.scenario.separations, show: `+showMode+`, note: vis('lesson-note'),
+			hidden: {tau: !vis('param-tau'), lr: !vis('param-lr'), presets: !vis('presets'), seed: !vis('preset-seed')},
+			locked: {beta: dis('param-beta'), betaRange: dis('param-beta-range'), play: dis('play')},
+			enabled: {step: !dis('step') && vis('step'), steps: !dis('param-steps') && vis('param-steps'), export: vis('export')},
+			heading: document.querySelector('[data-testid="heading-input-1"]').textContent,
+		};
+	})()`, &got)
+	if strings.Join(got.Seps, ",") != "softmax,sparsemax" || got.Show != "basins" || !got.Note || !strings.Contains(got.Heading, "sparsemax") {
+		t.Errorf("lesson page: maps %v, show %q, note %v, second panel %q; want softmax,sparsemax, basins, a note, sparsemax", got.Seps, got.Show, got.Note, got.Heading)
+	}
+	for name, ok := range got.Hidden {
+		if !ok {
+			t.Errorf("%s is shown; the lesson hides it", name)
+		}
+	}
+	for name, ok := range got.Locked {
+		if !ok {
+			t.Errorf("%s is enabled; the lesson locks it", name)
+		}
+	}
+	for name, ok := range got.Enabled {
+		if !ok {
+			t.Errorf("%s is hidden or disabled; the lesson leaves it", name)
+		}
+	}
+
+	// Space (play, locked) and a drag of a memory (locked) send nothing;
+	// → (step, left alone) steps. Messages go out in order, so once the
+	// step has been answered any play or move would have been sent.
+	st.blur(t)
+	st.key(t, " ")
+	p := st.toClient(t, 0, 0)
+	var mem [][2]float64
+	st.eval(t, `__hoplab.memories`, &mem)
+	m0 := st.toClient(t, mem[0][0], mem[0][1])
+	st.mouse(t, chromedp.MousePressed, m0, chromedp.ButtonLeft, withButtons(1))
+	st.mouse(t, chromedp.MouseMoved, point{(m0.X + p.X) / 2, (m0.Y + p.Y) / 2}, withButtons(1))
+	st.mouse(t, chromedp.MouseMoved, p, withButtons(1))
+	st.mouse(t, chromedp.MouseReleased, p, chromedp.ButtonLeft)
+	st.blur(t)
+	st.key(t, kb.ArrowRight)
+	st.waitIteration(t, 3)
+	for _, typ := range st.sentTypes(t) {
+		if typ == "play" || typ == "move" {
+			t.Errorf("the lesson page sent %q; play and the memories are locked", typ)
+		}
+	}
+	// The page's own link keeps the lesson.
+	st.waitFor(t, "the permalink at t = 3", `location.hash.startsWith('#s=') && __hoplab.iteration === 3`)
+	var hash string
+	st.waitFor(t, "the hash written", `(() => { try { return JSON.parse(atob(location.hash.slice(3).replace(/-/g, '+').replace(/_/g, '/'))).scenario.uhop.iterations === 3; } catch { return false; } })()`)
+	st.eval(t, `location.hash`, &hash)
+	again := linkPayload(t, srv.url+"/"+hash)
+	if ui, _ := again["ui"].(map[string]any); ui == nil || ui["lesson"] == nil {
+		t.Errorf("the lesson page's own link lost the lesson: %v", again["ui"])
+	}
+	st.screenshot(t, "lesson-link.png")
+	st.checkConsole(t, nil)
+
+	// A link of version 1, as pages wrote them before versions (no v,
+	// basinOpacity): it opens as it did, with every control.
+	v1 := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0]], "beta": 9, "uhop": {"iterations": 1},
+		"view": {"grid": {"nx": 64, "ny": 64, "xmin": -1.5, "xmax": 1.5, "ymin": -1.5, "ymax": 1.5}}},
+		"ui": {"views": ["input"], "speed": 10, "basinOpacity": 0}}`
+	old := openExplorerAt(t, "/#s="+base64.RawURLEncoding.EncodeToString([]byte(v1)))
+	old.waitFor(t, "the version 1 link", `__hoplab.scenario.beta === 9 && __hoplab.iteration === 1 && __hoplab.metrics.t === 1 && `+paintedViews+` === 'input'`)
+	var v1got struct {
+		Show     string
+		Note     bool
+		Disabled []string
+	}
+	old.eval(t, `({show: `+showMode+`, note: `+visible("lesson-note")+`,
+		disabled: [...document.querySelectorAll('.lesson-hidden, .lesson-locked')].map(e => e.className)})`, &v1got)
+	if v1got.Show != "energy" || v1got.Note || len(v1got.Disabled) > 0 {
+		t.Errorf("version 1 link: show %q, lesson note %v, set aside %v; want energy, no note, nothing", v1got.Show, v1got.Note, v1got.Disabled)
+	}
+	old.checkConsole(t, nil)
+}
+
+// tourStep is a step of tour.js's TOUR_STEPS.
+type tourStep struct {
+	Title  string
+	Preset string
+	T      int
+	Views  []string
+	Show   string
+}
+
+// TestGuidedTour takes the tour from the page's button with the keyboard:
+// every step sets up its preset, iteration, views and what the panels
+// show; Esc leaves it and the user's own scenario, iteration, views and
+// show come back, with the same numbers. A #tour=3 link starts at step 3.
+func TestGuidedTour(t *testing.T) {
+	tb := openExplorer(t)
+	tb.typeInto(t, "param-beta", "7")
+	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7`)
+	tb.click(t, "step")
+	tb.waitIteration(t, 1)
+	tb.click(t, "step")
+	tb.waitIteration(t, 2)
+	tb.click(t, "param-view-feature")
+	tb.click(t, "show-energy")
+	tb.waitFor(t, "the user's own view", paintedViews+` === 'input' && `+showMode+` === 'energy' && __hoplab.scenario.beta === 7 && __hoplab.iteration === 2`)
+	before := tb.metrics(t)
+	var whiteBefore map[string]map[string]float64
+	tb.eval(t, `__hoplab.whiteSeries`, &whiteBefore)
+
+	var steps []tourStep
+	tb.eval(t, `import('/static/js/tour.js').then(m => m.TOUR_STEPS)`, &steps)
+	if len(steps) < 6 || len(steps) > 8 {
+		t.Fatalf("%d tour steps, want 6 to 8", len(steps))
+	}
+	tb.click(t, "tour-open")
+	for k, s := range steps {
+		if k > 0 {
+			tb.key(t, kb.ArrowRight) // the focus is in the tour: → is its next
+		}
+		tb.waitFor(t, fmt.Sprintf("tour step %d (%s)", k+1, s.Title), fmt.Sprintf(`document.querySelector('[data-testid="tour"]').dataset.step === '%d'
+			&& __hoplab.preset === %q && __hoplab.iteration === %d && __hoplab.metrics.t === %d
+			&& %s === %q && %s === %q && document.activeElement.closest('[data-testid="tour"]') !== null
+			&& document.querySelector('[data-testid="tour-title"]').textContent === %q`,
+			k+1, s.Preset, s.T, s.T, paintedViews, strings.Join(s.Views, ","), showMode, s.Show, s.Title))
+		// What steps 3 and 6 say about white is what they show.
+		var white map[string]float64
+		tb.eval(t, `__hoplab.metrics.whiteFractions`, &white)
+		switch k {
+		case 2:
+			if white["softmax|feature"] <= 0.5 {
+				t.Errorf("step 3 says more than half of the feature view's softmax panel is white: %v", white)
+			}
+		case 4:
+			tb.screenshot(t, "tour-step5.png")
+		case 5:
+			if !(white["softmax|feature"] > white["entmax15|feature"] && white["entmax15|feature"] > white["sparsemax|feature"]) {
+				t.Errorf("step 6 says softmax leaves the most white and sparsemax the least: %v", white)
+			}
+		}
+	}
+	tb.waitFor(t, "the tour's step in the hash", fmt.Sprintf(`location.hash === '#tour=%d'`, len(steps)))
+	// ← goes back one step.
+	tb.key(t, kb.ArrowLeft)
+	tb.waitFor(t, "back to the step before", fmt.Sprintf(`document.querySelector('[data-testid="tour"]').dataset.step === '%d'`, len(steps)-1))
+
+	tb.key(t, kb.Escape)
+	tb.waitFor(t, "the user's own view back", `document.querySelector('[data-testid="tour"]').hidden && __hoplab.scenario.beta === 7
+		&& __hoplab.iteration === 2 && __hoplab.metrics.t === 2 && `+paintedViews+` === 'input' && `+showMode+` === 'energy'
+		&& __hoplab.preset === null && document.activeElement.dataset.testid === 'tour-open' && location.hash.startsWith('#s=')`)
+	after := tb.metrics(t)
+	if *after.Loss != *before.Loss || *after.MinAngleDeg != *before.MinAngleDeg || after.UnlabeledFraction["softmax"] != before.UnlabeledFraction["softmax"] {
+		t.Errorf("after the tour: loss %v angle %v white %v, want %v %v %v", *after.Loss, *after.MinAngleDeg, after.UnlabeledFraction, *before.Loss, *before.MinAngleDeg, before.UnlabeledFraction)
+	}
+	// The white-share chart has the iterations drawn before the tour again.
+	tb.waitFor(t, "the white shares of before the tour", `['0', '1', '2'].every(t => t in (__hoplab.whiteSeries['softmax|input'] || {}))`)
+	var whiteAfter map[string]map[string]float64
+	tb.eval(t, `__hoplab.whiteSeries`, &whiteAfter)
+	for key, byT := range whiteBefore {
+		if !strings.HasSuffix(key, "|input") {
+			continue // the feature view was drawn before the tour, not after it
+		}
+		for it, v := range byT {
+			if whiteAfter[key][it] != v {
+				t.Errorf("white share %s at t = %s: %v after the tour, %v before", key, it, whiteAfter[key][it], v)
+			}
+		}
+	}
+	tb.checkConsole(t, nil)
+
+	// A link to step 3; leaving it gives the page's own start back.
+	other := openExplorerAt(t, "/#tour=3")
+	s := steps[2]
+	other.waitFor(t, "the tour link's step", fmt.Sprintf(`document.querySelector('[data-testid="tour"]').dataset.step === '3' && __hoplab.preset === %q && __hoplab.iteration === %d && %s === %q`, s.Preset, s.T, showMode, s.Show))
+	other.screenshot(t, "tour-step3.png")
+	other.click(t, "tour-leave")
+	other.waitFor(t, "the tour left", `document.querySelector('[data-testid="tour"]').hidden && location.hash.startsWith('#s=') && __hoplab.iteration === 0`)
+	// And the button starts it again.
+	other.click(t, "tour-open")
+	other.waitFor(t, "the tour again at step 1", `document.querySelector('[data-testid="tour"]').dataset.step === '1' && location.hash === '#tour=1'`)
+	other.checkConsole(t, nil)
+}
+
+// lastExport is the explorer's record of its last export (data-last-export).
+type lastExport struct {
+	Kind                    string
+	Name                    string
+	Target                  string
+	T                       int
+	Width, Height           float64
+	PixelWidth, PixelHeight int
+}
+
+// downloadsTo sends the tab's downloads to a new directory, which it returns.
+func (tb *tab) downloadsTo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// exportFrom clicks an export of the "more exports" menu and returns its
+// record and the downloaded file.
+func (tb *tab) exportFrom(t *testing.T, dir, testid, kind string) (lastExport, []byte) {
+	t.Helper()
+	tb.eval(t, `(() => { const m = document.querySelector('[data-testid="exports"]'); m.open = true; delete m.dataset.lastExport; })()`, nil)
+	tb.click(t, testid)
+	tb.waitFor(t, kind+" exported", fmt.Sprintf(`(document.querySelector('[data-testid="exports"]').dataset.lastExport || '').includes('"kind":%q')`, kind))
+	var raw string
+	tb.eval(t, `document.querySelector('[data-testid="exports"]').dataset.lastExport`, &raw)
+	var e lastExport
+	if err := json.Unmarshal([]byte(raw), &e); err != nil {
+		t.Fatalf("last export %q: %v", raw, err)
+	}
+	return e, waitFile(t, filepath.Join(dir, e.Name))
+}
+
+// TestExportPNGAndCSV exports the whole view and one panel as PNG, and the
+// metrics as CSV, at t = 3: the pictures decode at 2× their size, and the
+// CSV has a line per iteration whose numbers are the page's.
+func TestExportPNGAndCSV(t *testing.T) {
+	tb := openExplorer(t)
+	for it := 1; it <= 3; it++ {
+		tb.click(t, "step")
+		tb.waitIteration(t, it)
+	}
+	tb.waitFor(t, "the white shares of t = 0 … 3", `Object.values(__hoplab.whiteSeries).every(s => [0, 1, 2, 3].every(t => t in s)) && Object.keys(__hoplab.whiteSeries).length === 6`)
+	dir := tb.downloadsTo(t)
+
+	var sizes []lastExport
+	for _, target := range []string{"all", "input:1"} {
+		tb.eval(t, fmt.Sprintf(`(() => { const s = document.querySelector('[data-testid="export-png-target"]'); s.value = %q; return s.value; })()`, target), nil)
+		e, data := tb.exportFrom(t, dir, "export-png", "png")
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		b := img.Bounds()
+		if e.Target != target || e.T != 3 || b.Dx() != e.PixelWidth || b.Dy() != e.PixelHeight || math.Abs(float64(b.Dx())-2*e.Width) > 1 || math.Abs(float64(b.Dy())-2*e.Height) > 1 {
+			t.Errorf("%s: target %s t %d, %d × %d pixels for %v × %v; want %s at t = 3, 2×", e.Name, e.Target, e.T, b.Dx(), b.Dy(), e.Width, e.Height, target)
+		}
+		if n := colours(img); n < 12 {
+			t.Errorf("%s: %d colours; want a picture", e.Name, n)
+		}
+		if err := os.MkdirAll(artifactsDir, 0o755); err == nil {
+			_ = os.WriteFile(filepath.Join(artifactsDir, e.Name), data, 0o644) // to look at
+		}
+		sizes = append(sizes, e)
+	}
+	if sizes[0].Width <= sizes[1].Width || sizes[0].Height <= sizes[1].Height {
+		t.Errorf("the whole view (%v × %v) is not larger than one panel (%v × %v)", sizes[0].Width, sizes[0].Height, sizes[1].Width, sizes[1].Height)
+	}
+
+	// The menu closes on a click elsewhere.
+	tb.click(t, "title")
+	tb.waitFor(t, "the exports menu closed", `!document.querySelector('[data-testid="exports"]').open`)
+
+	e, data := tb.exportFrom(t, dir, "export-csv", "csv")
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", e.Name, err)
+	}
+	want := []string{"t", "loss", "deltaMin", "minAngleDeg", "white_input_softmax", "white_input_entmax15", "white_input_sparsemax", "white_feature_softmax", "white_feature_entmax15", "white_feature_sparsemax"}
+	if len(rows) != 5 || strings.Join(rows[0], ",") != strings.Join(want, ",") {
+		t.Fatalf("%s: %d lines, header %v; want 5 lines, %v", e.Name, len(rows), rows[0], want)
+	}
+	m := tb.metrics(t)
+	var white map[string]float64
+	tb.eval(t, `__hoplab.metrics.whiteFractions`, &white)
+	last := rows[4]
+	num := func(s string) float64 { return parseNum(t, s) }
+	if last[0] != "3" || num(last[1]) != *m.Loss || num(last[2]) != *m.DeltaMin || num(last[3]) != *m.MinAngleDeg {
+		t.Errorf("CSV line for t = 3: %v; the page: loss %v Δmin %v angle %v", last, *m.Loss, *m.DeltaMin, *m.MinAngleDeg)
+	}
+	for k, col := range want[4:] {
+		parts := strings.SplitN(strings.TrimPrefix(col, "white_"), "_", 2)
+		if got, page := num(last[4+k]), white[parts[1]+"|"+parts[0]]; got != page {
+			t.Errorf("CSV %s at t = 3: %v, the page %v", col, got, page)
+		}
+	}
+	tb.checkConsole(t, nil)
+}
+
+// dropFile drops a file with the given name and text on the page, as a
+// user dragging it from the desktop would.
+func (tb *tab) dropFile(t *testing.T, name, text string) {
+	t.Helper()
+	tb.clearImport(t)
+	tb.eval(t, fmt.Sprintf(`(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([%q], %q, {type: 'text/plain'}));
+		const target = document.querySelector('[data-testid="panels"]');
+		for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`, text, name), nil)
+}
+
+// clearImport forgets the last import's outcome, so that the next one is
+// waited for.
+func (tb *tab) clearImport(t *testing.T) {
+	t.Helper()
+	tb.eval(t, `delete document.querySelector('[data-testid="import-status"]').dataset.outcome`, nil)
+}
+
+// importMessage waits for the import's outcome and returns its message.
+func (tb *tab) importMessage(t *testing.T, outcome string) string {
+	t.Helper()
+	tb.waitFor(t, "the import "+outcome, fmt.Sprintf(`document.querySelector('[data-testid="import-status"]').dataset.outcome === %q`, outcome))
+	var msg string
+	tb.eval(t, `document.querySelector('[data-testid="import-message"]').textContent`, &msg)
+	return msg
+}
+
+// TestImportRoundTrip exports the scenario, moves on to another preset,
+// and imports the file with the file picker: the same scenario at the same
+// iteration, with the same views and show. A CSV of memories dropped on the
+// page replaces the memories (d = 3: through a 2-D feature map, and the
+// page says so). A bad file is refused with its line and column and
+// nothing changes; a file the server refuses is named with the field's
+// place, and nothing changes either.
+func TestImportRoundTrip(t *testing.T) {
+	tb := openExplorer(t)
+	tb.typeInto(t, "param-beta", "7")
+	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7`)
+	tb.click(t, "step")
+	tb.waitIteration(t, 1)
+	tb.click(t, "step")
+	tb.waitIteration(t, 2)
+	tb.click(t, "param-view-feature")
+	tb.click(t, "show-energy")
+	tb.waitFor(t, "the view to export", paintedViews+` === 'input' && `+showMode+` === 'energy'`)
+	before := tb.metrics(t)
+
+	tb.eval(t, `(() => {
+		const create = URL.createObjectURL;
+		URL.createObjectURL = (b) => { window.__e2eBlob = b; return create(b); };
+	})()`, nil)
+	tb.click(t, "export")
+	tb.waitFor(t, "the exported file", `window.__e2eBlob !== undefined`)
+	var exported string
+	tb.eval(t, `__e2eBlob.text()`, &exported)
+	var file map[string]any
+	if err := json.Unmarshal([]byte(exported), &file); err != nil {
+		t.Fatalf("exported scenario: %v", err)
+	}
+	delete(file, "ui")
+
+	// Elsewhere: another preset, all views, basins.
+	tb.click(t, "preset-clustered")
+	tb.click(t, "param-view-feature")
+	tb.click(t, "show-basins")
+	tb.waitFor(t, "another view", `__hoplab.preset === 'clustered' && `+paintedViews+` === 'input,feature' && `+showMode+` === 'basins'`)
+
+	path := filepath.Join(t.TempDir(), "hoplab-scenario-t2.json")
+	if err := os.WriteFile(path, []byte(exported), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.clearImport(t)
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="import-file"]`), []string{path})); err != nil {
+		t.Fatalf("choose the file: %v", err)
+	}
+	msg := tb.importMessage(t, "loaded")
+	tb.waitFor(t, "the imported view", `__hoplab.iteration === 2 && __hoplab.metrics.t === 2 && `+paintedViews+` === 'input' && `+showMode+` === 'energy'`)
+	var got map[string]any
+	tb.eval(t, `__hoplab.scenario`, &got)
+	if !jsonEqual(got, file) {
+		t.Errorf("imported scenario differs from the exported one:\n got %v\nwant %v", got, file)
+	}
+	after := tb.metrics(t)
+	if *after.Loss != *before.Loss || *after.MinAngleDeg != *before.MinAngleDeg {
+		t.Errorf("imported: loss %v angle %v, exported %v %v", *after.Loss, *after.MinAngleDeg, *before.Loss, *before.MinAngleDeg)
+	}
+	if !strings.Contains(msg, "hoplab-scenario-t2.json") || !strings.Contains(msg, "t = 2") {
+		t.Errorf("import message %q", msg)
+	}
+
+	// A bad CSV: refused with its line and column; nothing is sent.
+	// (The page acknowledges frames as they come: count the loads.)
+	const loads = `__e2eSent.filter(m => m.type === 'load').length`
+	var sent int
+	tb.eval(t, loads, &sent)
+	tb.dropFile(t, "bad.csv", "x,y\n1,0\n0,abc\n")
+	msg = tb.importMessage(t, "refused")
+	if !strings.Contains(msg, "line 3, column 3") || !strings.Contains(msg, "“abc” is not a number") || !strings.Contains(msg, "Nothing changed") {
+		t.Errorf("bad CSV message %q", msg)
+	}
+	var sentAfter int
+	tb.eval(t, loads, &sentAfter)
+	if sentAfter != sent {
+		t.Errorf("a refused file sent %d loads", sentAfter-sent)
+	}
+	// A file the server refuses (a map it does not know): its place is
+	// named, and the session keeps its scenario.
+	bad := "{\n  \"memories\": [[1, 0], [0, 1]],\n  \"separations\": [\"softmax\", \"softermax\"]\n}\n"
+	tb.dropFile(t, "maps.json", bad)
+	msg = tb.importMessage(t, "refused")
+	if !strings.Contains(msg, "The server refused maps.json") || !strings.Contains(msg, "line 3") {
+		t.Errorf("server refusal message %q", msg)
+	}
+	tb.eval(t, `__hoplab.scenario`, &got)
+	if !jsonEqual(got, file) {
+		t.Errorf("the scenario changed after a refused file")
+	}
+	tb.screenshot(t, "import-refused.png")
+
+	// A CSV of memories of d = 3: a 2-D feature map, the feature view, and a note.
+	tb.dropFile(t, "three.csv", "a,b,c\n1,0,0\n0,1,0\n0,0,1\n1,1,1\n")
+	msg = tb.importMessage(t, "loaded")
+	tb.waitFor(t, "the memories of d = 3", `__hoplab.scenario.memories.length === 4 && __hoplab.scenario.memories[0].length === 3 && __hoplab.iteration === 0 && `+paintedViews+` === 'feature'`)
+	if !strings.Contains(msg, "4 memories of d = 3") || !strings.Contains(msg, "no input view") || !strings.Contains(msg, "2-D feature map") {
+		t.Errorf("d = 3 import message %q", msg)
+	}
+	tb.screenshot(t, "import-d3.png")
+	tb.checkConsole(t, nil)
+}
+
+// jsonEqual compares two decoded JSON values.
+func jsonEqual(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
