@@ -73,17 +73,20 @@ func softmaxLanesAVX512(st *laneState, coef, buf *float64, m, steps int, eps flo
 // 0 for M > 64); eps is 0 for these maps. Per update and lane:
 //
 //	z_μ as softmaxLanes; m = max z (maxOf); the map of y = z − m (1.5-entmax: y = (z − m)/2):
-//	the candidates y_μ > −1, sorted descending by bubble passes (pass i
-//	brings the largest of the rest to place i; passes run while a lane has
-//	more than i candidates, the other entries being −Inf, which sort last
-//	and, in the threshold loops, change nothing that is read);
+//	the candidates y_μ > −1, sorted descending, the other entries being
+//	−Inf, which sort last and, in the threshold loops, change nothing that
+//	is read: for M ≤ 8 by a sorting network in registers (Knuth's 19
+//	compare-exchanges), for larger M by bubble passes (pass i brings the
+//	largest of the rest to place i; passes run while a lane has more than
+//	i candidates);
 //	τ by sparsemaxTau or entmax15Tau over the sorted candidates;
 //	p_μ, Ψ* and the next state as sparsemaxPair, entmax15Pair and
 //	weightedSum compute them, the sums masked to the terms those add.
 //
 // Equal candidates may end up in another order than insertion sort puts
-// them in; since they are equal (at most +0 and −0, which no sum from +0
-// and no comparison tells apart) the thresholds are the same.
+// them in, and a compare-exchange of +0 and −0 may give two −0s; since
+// no sum from +0 and no comparison tells +0 and −0 apart, the thresholds
+// are the same.
 //
 // A lane is settled when cell would stop early: the update returned its
 // state, or p = e_μ with bit μ of fixed set. A settled lane goes on as in

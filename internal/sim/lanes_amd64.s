@@ -317,6 +317,124 @@ scandY:
 	DECQ    CX
 	JNZ     scand
 
+	// For m ≤ 8 the candidates are sorted by a sorting network in
+	// registers (Knuth's 19 compare-exchanges, depth 6), the places
+	// beyond m holding −Inf; for larger m by bubble passes.
+	CMPQ R11, $8
+	JGT  sbubble
+	CMPQ R11, $1
+	JEQ  ssorted
+	MOVQ R11, SI
+	SHLQ $6, SI
+	ADDQ R10, SI // B
+	VMOVAPD Z19, Z6
+	VMOVAPD Z19, Z7
+	VMOVAPD Z19, Z8
+	VMOVAPD Z19, Z9
+	VMOVAPD Z19, Z10
+	VMOVAPD Z19, Z11
+	VMOVUPD 0(SI), Z4
+	VMOVUPD 64(SI), Z5
+	CMPQ R11, $3
+	JLT  snetLoaded
+	VMOVUPD 128(SI), Z6
+	CMPQ R11, $4
+	JLT  snetLoaded
+	VMOVUPD 192(SI), Z7
+	CMPQ R11, $5
+	JLT  snetLoaded
+	VMOVUPD 256(SI), Z8
+	CMPQ R11, $6
+	JLT  snetLoaded
+	VMOVUPD 320(SI), Z9
+	CMPQ R11, $7
+	JLT  snetLoaded
+	VMOVUPD 384(SI), Z10
+	CMPQ R11, $8
+	JLT  snetLoaded
+	VMOVUPD 448(SI), Z11
+
+snetLoaded:
+	VMINPD Z6, Z4, Z22 // (0, 2)
+	VMAXPD Z6, Z4, Z4
+	VMOVAPD Z22, Z6
+	VMINPD Z7, Z5, Z22 // (1, 3)
+	VMAXPD Z7, Z5, Z5
+	VMOVAPD Z22, Z7
+	VMINPD Z10, Z8, Z22 // (4, 6)
+	VMAXPD Z10, Z8, Z8
+	VMOVAPD Z22, Z10
+	VMINPD Z11, Z9, Z22 // (5, 7)
+	VMAXPD Z11, Z9, Z9
+	VMOVAPD Z22, Z11
+	VMINPD Z8, Z4, Z22 // (0, 4)
+	VMAXPD Z8, Z4, Z4
+	VMOVAPD Z22, Z8
+	VMINPD Z9, Z5, Z22 // (1, 5)
+	VMAXPD Z9, Z5, Z5
+	VMOVAPD Z22, Z9
+	VMINPD Z10, Z6, Z22 // (2, 6)
+	VMAXPD Z10, Z6, Z6
+	VMOVAPD Z22, Z10
+	VMINPD Z11, Z7, Z22 // (3, 7)
+	VMAXPD Z11, Z7, Z7
+	VMOVAPD Z22, Z11
+	VMINPD Z5, Z4, Z22 // (0, 1)
+	VMAXPD Z5, Z4, Z4
+	VMOVAPD Z22, Z5
+	VMINPD Z7, Z6, Z22 // (2, 3)
+	VMAXPD Z7, Z6, Z6
+	VMOVAPD Z22, Z7
+	VMINPD Z9, Z8, Z22 // (4, 5)
+	VMAXPD Z9, Z8, Z8
+	VMOVAPD Z22, Z9
+	VMINPD Z11, Z10, Z22 // (6, 7)
+	VMAXPD Z11, Z10, Z10
+	VMOVAPD Z22, Z11
+	VMINPD Z8, Z6, Z22 // (2, 4)
+	VMAXPD Z8, Z6, Z6
+	VMOVAPD Z22, Z8
+	VMINPD Z9, Z7, Z22 // (3, 5)
+	VMAXPD Z9, Z7, Z7
+	VMOVAPD Z22, Z9
+	VMINPD Z8, Z5, Z22 // (1, 4)
+	VMAXPD Z8, Z5, Z5
+	VMOVAPD Z22, Z8
+	VMINPD Z10, Z7, Z22 // (3, 6)
+	VMAXPD Z10, Z7, Z7
+	VMOVAPD Z22, Z10
+	VMINPD Z6, Z5, Z22 // (1, 2)
+	VMAXPD Z6, Z5, Z5
+	VMOVAPD Z22, Z6
+	VMINPD Z8, Z7, Z22 // (3, 4)
+	VMAXPD Z8, Z7, Z7
+	VMOVAPD Z22, Z8
+	VMINPD Z10, Z9, Z22 // (5, 6)
+	VMAXPD Z10, Z9, Z9
+	VMOVAPD Z22, Z10
+	VMOVUPD Z4, 0(SI)
+	VMOVUPD Z5, 64(SI)
+	CMPQ R11, $3
+	JLT  ssorted
+	VMOVUPD Z6, 128(SI)
+	CMPQ R11, $4
+	JLT  ssorted
+	VMOVUPD Z7, 192(SI)
+	CMPQ R11, $5
+	JLT  ssorted
+	VMOVUPD Z8, 256(SI)
+	CMPQ R11, $6
+	JLT  ssorted
+	VMOVUPD Z9, 320(SI)
+	CMPQ R11, $7
+	JLT  ssorted
+	VMOVUPD Z10, 384(SI)
+	CMPQ R11, $8
+	JLT  ssorted
+	VMOVUPD Z11, 448(SI)
+	JMP  ssorted
+
+sbubble:
 	// Bubble passes: pass i carries the largest of B[i:] down to B[i], for
 	// i = 0, 1, … while some lane has more than i candidates.
 	XORQ AX, AX
