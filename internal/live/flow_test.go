@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -182,6 +183,36 @@ func TestLiveCoarseWhilePlaying(t *testing.T) {
 			if !slices.Equal(a.Labels, b.Labels) || !slices.Equal(a.Support, b.Support) || !slices.Equal(a.Energy, b.Energy) {
 				t.Fatalf("view %d panel %d: the frame after pause differs from a fresh session's", v, p)
 			}
+		}
+	}
+}
+
+// TestCoarseScaleBudgets: the coarse grid follows the slower of the
+// server's rendering and, for a client that acknowledges frames, the
+// client's part; a client that does not acknowledge is judged by the
+// server alone, and input at rest gets full grids.
+func TestCoarseScaleBudgets(t *testing.T) {
+	const full = 2 * 128 * 128
+	perCell := func(d time.Duration) float64 { return d.Seconds() / full }
+	for _, tc := range []struct {
+		name           string
+		server, client time.Duration // the expected times of a full frame
+		flow, playing  bool
+		want           float64 // the sides' factor; 1: full grids
+	}{
+		{"server within budget, no acks", 4 * time.Millisecond, time.Second, false, true, 1},
+		{"server over budget", 32 * time.Millisecond, 0, false, true, 0.5},
+		{"client over its budget", 4 * time.Millisecond, 4 * clientBudget, true, true, 0.5},
+		{"client slower than the server", 32 * time.Millisecond, 16 * clientBudget, true, true, 0.25},
+		{"the server slower than the client", 128 * time.Millisecond, 4 * clientBudget, true, true, 0.25},
+		{"both within budget", 4 * time.Millisecond, clientBudget / 2, true, true, 1},
+		{"at rest", 128 * time.Millisecond, 16 * clientBudget, true, false, 1},
+	} {
+		s := &session{srv: &Server{coarseBudget: 8 * time.Millisecond}, playing: tc.playing, flow: tc.flow,
+			cellCost: perCell(tc.server), clientCost: perCell(tc.client)}
+		f, coarse := s.coarseScale(full)
+		if coarse != (tc.want < 1) || math.Abs(f-tc.want) > 1e-9 {
+			t.Errorf("%s: factor %v, coarse %v; want %v", tc.name, f, coarse, tc.want)
 		}
 	}
 }

@@ -53,6 +53,10 @@ const (
 	restDelay = 100 * time.Millisecond
 	// minCoarseSide is the smallest side of a coarse grid.
 	minCoarseSide = 24
+	// clientBudget is the time a client that acknowledges frames may take
+	// for a coarse frame, from its hand-over to the writer to its
+	// acknowledgement: a frame painted every 1/30 s (coarseScale).
+	clientBudget = 33 * time.Millisecond
 	// frameWindow is the number of frames a client that acknowledges
 	// frames (msgAck) may have unacknowledged: one being painted and one
 	// on its way, so rendering overlaps painting.
@@ -455,6 +459,7 @@ func (s *session) frameDone(j *frameJob, b []byte, err error) {
 	switch {
 	case err == nil:
 		s.out.putFrame(b)
+		s.sentLog[s.framesSent%sentLogLen] = sentFrame{at: time.Now(), cells: j.cells}
 		s.framesSent++
 		s.lastFrameAt = time.Now()
 		s.shownCoarse = j.coarse
@@ -551,23 +556,30 @@ func newProbeMsg(seq uint32, name string, x, y float64, t int, epoch uint32, pat
 // coarseScale returns the factor by which the sides of every view's grid
 // shrink in a coarse frame, and true, when the picture moves (a memory
 // was dragged within restDelay, or the session plays) and a frame of
-// fullCells cells is expected to take longer than the coarse budget. The
-// expectation is the moving average of the time per cell of the
-// session's recent frames, full or coarse, pool waits included: so the
-// grid adapts to the machine and to how busy the server is, finer on a
-// faster or quieter one. The factor is √(budget/expected). Otherwise it
-// returns false: full grids.
+// fullCells cells is expected to take longer than its budgets: the
+// server's rendering longer than the coarse budget, or, for a client that
+// acknowledges frames, the client's part (from the hand-over to the
+// writer to the acknowledgement: the network, decoding, painting) longer
+// than clientBudget. The expectations are moving averages of the time per
+// cell of the session's recent frames, full or coarse, pool waits
+// included, so the grid adapts to the machine, the browser and how busy
+// the server is: finer where both are fast. The factor is the square root
+// of the smaller budget's share of its expectation. Otherwise it returns
+// false: full grids.
 func (s *session) coarseScale(fullCells int) (float64, bool) {
 	budget := s.srv.coarseBudget
 	moving := s.playing || time.Since(s.lastInputAt) < restDelay
 	if !moving || budget <= 0 || s.cellCost <= 0 {
 		return 1, false
 	}
-	expected := s.cellCost * float64(fullCells)
-	if expected <= budget.Seconds() {
+	over := s.cellCost * float64(fullCells) / budget.Seconds()
+	if s.flow && s.clientCost > 0 {
+		over = max(over, s.clientCost*float64(fullCells)/clientBudget.Seconds())
+	}
+	if over <= 1 {
 		return 1, false
 	}
-	return math.Sqrt(budget.Seconds() / expected), true
+	return math.Sqrt(1 / over), true
 }
 
 // coarseSides scales the sides of an nx×ny grid by f, each at least

@@ -61,22 +61,36 @@ type session struct {
 	pending      *pending
 	probes       int
 	bufs         *frameBufs
-	lost         bool      // the session cannot go on: the loop ends it with 1011
-	lastFrameAt  time.Time // when a frame was last handed to the writer
-	lastInputAt  time.Time // when a message last changed the picture
-	cellCost     float64   // seconds of a frame per grid cell, start to result, a moving average (coarseGrid)
-	framesSent   int64     // binary frames handed to the writer
-	framesAcked  int64     // the newest "ack": frames the client is done with (flow control once > 0 or acked)
-	flow         bool      // the client acknowledges frames: at most frameWindow unacknowledged
-	shownCoarse  bool      // the last frame sent was coarse: the full one is due at rest
-	refineAt     time.Time // no full frame is asked for before (after a failed rendering)
-	lastProgress time.Time // when the trajectory's progress was last sent
+	lost         bool                  // the session cannot go on: the loop ends it with 1011
+	lastFrameAt  time.Time             // when a frame was last handed to the writer
+	lastInputAt  time.Time             // when a message last changed the picture
+	cellCost     float64               // seconds of a frame per grid cell, start to result, a moving average (coarseGrid)
+	framesSent   int64                 // binary frames handed to the writer
+	framesAcked  int64                 // the newest "ack": frames the client is done with (flow control once > 0 or acked)
+	clientCost   float64               // seconds per grid cell from a frame's hand-over to the writer to its ack, a moving average (coarseScale)
+	sentLog      [sentLogLen]sentFrame // the last frames handed to the writer, by framesSent modulo sentLogLen
+	flow         bool                  // the client acknowledges frames: at most frameWindow unacknowledged
+	shownCoarse  bool                  // the last frame sent was coarse: the full one is due at rest
+	refineAt     time.Time             // no full frame is asked for before (after a failed rendering)
+	lastProgress time.Time             // when the trajectory's progress was last sent
 }
 
 func newSession(ctx context.Context, srv *Server, in <-chan []byte, out *outbox) *session {
 	return &session{srv: srv, log: srv.log, lim: srv.limits, ctx: ctx, in: in, out: out, speed: defaultSpeed,
 		jobs: newSessionJobs(ctx), bufs: new(frameBufs), lastFrameAt: time.Now()}
 }
+
+// sentFrame is when a frame was handed to the writer, and its grid cells.
+type sentFrame struct {
+	at    time.Time
+	cells int
+}
+
+// sentLogLen is the number of frames sent whose times a session keeps to
+// learn the client's time per cell from their acknowledgements; more than
+// frameWindow, so every acknowledged frame of a flow-controlled client is
+// still there.
+const sentLogLen = 8
 
 // loop runs the session until ctx is done: it applies messages, advances
 // while playing, takes the results of its jobs and starts a frame job

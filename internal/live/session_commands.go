@@ -286,6 +286,18 @@ func (s *session) ack(m *message) error {
 	if n < s.framesAcked {
 		return scenario.Invalid("frames", "%d frames acknowledged after %d: acknowledgements count up", n, s.framesAcked)
 	}
+	if n > s.framesAcked && s.framesSent-n < sentLogLen {
+		// The client's time per cell, from its newest frame acknowledged.
+		f := s.sentLog[(n-1)%sentLogLen]
+		if f.cells > 0 {
+			c := time.Since(f.at).Seconds() / float64(f.cells)
+			if s.clientCost == 0 {
+				s.clientCost = c
+			} else {
+				s.clientCost += (c - s.clientCost) * 3 / 10
+			}
+		}
+	}
 	s.framesAcked, s.flow = n, true
 	return nil
 }
