@@ -55,8 +55,9 @@ const (
 	minCoarseSide = 24
 	// clientBudget is the time a client that acknowledges frames may take
 	// for a coarse frame, from its hand-over to the writer to its
-	// acknowledgement: a frame painted every 1/30 s (coarseScale).
-	clientBudget = 33 * time.Millisecond
+	// acknowledgement: 25 ms, so that a frame is painted every 1/30 s with
+	// room for the page's other work (coarseScale).
+	clientBudget = 25 * time.Millisecond
 	// frameWindow is the number of frames a client that acknowledges
 	// frames (msgAck) may have unacknowledged: one being painted and one
 	// on its way, so rendering overlaps painting.
