@@ -25,9 +25,11 @@ import {bindPresets} from './presets.js';
 import {createStore, initialState, reduce, SHOW_MODES} from './store.js';
 import {installTestHook} from './testhook.js';
 import {createTimeline} from './timeline.js';
+import {bindTheme} from './theme.js';
 import {bindTransport} from './transport.js';
 
 function start() {
+  bindTheme();
   const store = createStore(initialState(), reduce);
   const {dispatch, getState} = store;
 

@@ -210,6 +210,12 @@ export class PanelView {
     return {x: r.left + (this.vp.px(x) * r.width) / this.cssW, y: r.top + (this.vp.py(y) * r.height) / this.cssH};
   }
 
+  /** restyle takes the page's colours again (the theme changed) and draws with them. */
+  restyle() {
+    this.labelColor = getComputedStyle(this.canvas).color || INK;
+    this.requestDraw();
+  }
+
   /** destroy removes the panel from the page and stops all its work. */
   destroy() {
     this.resizeObserver.disconnect();

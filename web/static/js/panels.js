@@ -8,6 +8,7 @@
 import {byTestId, h, onFrame} from './dom.js';
 import {PanelView} from './panel.js';
 import {VIEW_ORDER} from './store.js';
+import {THEME_EVENT} from './theme.js';
 
 const SEPARATION_TITLES = {
   softmax: ['softmax', '1'],
@@ -118,6 +119,11 @@ export function bindPanels({store, onPanelEvent, timeline = null}) {
       if (timeline) timeline.painted(frame, start, performance.now());
       store.dispatch({type: 'drawn', frame});
     }
+  });
+
+  // Tick labels are drawn in the theme's colours.
+  document.addEventListener(THEME_EVENT, () => {
+    for (const v of views) for (const p of v.panels) p.restyle();
   });
 
   // A drag's hover alone changes no panel (PanelView.signature).
