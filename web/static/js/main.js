@@ -21,6 +21,7 @@ import {bindKeyboard} from './keyboard.js';
 import {bindPanels} from './panels.js';
 import {bindParams} from './params.js';
 import {bindPermalink, readHash, showFromLink} from './permalink.js';
+import {bindPresentation} from './presentation.js';
 import {bindPresets} from './presets.js';
 import {createStore, initialState, reduce, SHOW_MODES} from './store.js';
 import {installTestHook} from './testhook.js';
@@ -75,6 +76,11 @@ function start() {
     removeSelected: () => editing.removeSelected(),
     clearProbe: () => editing.clearProbe(),
   };
+
+  const presentation = bindPresentation({store, actions});
+  actions.togglePresent = presentation.toggle;
+  actions.leavePresent = presentation.leave;
+  actions.fullScreen = presentation.fullScreen;
 
   bindErrors(store);
   bindTransport({store, actions});

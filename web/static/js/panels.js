@@ -64,6 +64,7 @@ export function bindPanels({store, onPanelEvent, timeline = null}) {
     const nPanels = frame.views.length ? frame.views[0].panels.length : 0;
     grid.replaceChildren();
     grid.style.setProperty('--cols', String(Math.max(1, nPanels)));
+    grid.style.setProperty('--rows', String(Math.max(1, spaces.length)));
     for (const space of spaces) {
       const row = h('section', {class: 'view-row', 'data-space': space, 'data-testid': `row-${space}`, 'aria-label': VIEW_TITLES[space]});
       const explain = document.querySelector(`template[data-explain="${space}"]`);
