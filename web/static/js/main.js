@@ -17,6 +17,7 @@ import {createEditing} from './editing.js';
 import {bindErrors} from './errors.js';
 import {controlFor} from './fields.js';
 import {bindInspector} from './inspector.js';
+import {bindPanelKeys} from './kbdmemory.js';
 import {bindKeyboard} from './keyboard.js';
 import {bindPanels} from './panels.js';
 import {bindParams} from './params.js';
@@ -88,7 +89,13 @@ function start() {
   bindParams({store, send});
   bindPresets({store, actions});
   bindKeyboard(actions);
-  const panels = bindPanels({store, onPanelEvent: editing.onPanelEvent, timeline});
+  // Keys on a focused panel go the panels' pointer events' way (editing.js).
+  const panelKeys = bindPanelKeys({store, onPanelEvent: editing.onPanelEvent});
+  const onPanelEvent = (ev) => {
+    panelKeys.pointerEvent(ev);
+    editing.onPanelEvent(ev);
+  };
+  const panels = bindPanels({store, onPanelEvent, timeline});
   bindInspector({store, actions});
   bindCharts({store});
   bindPermalink({store, onLink: (l) => actions.load(l)});
