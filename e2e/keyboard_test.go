@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/base64"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -122,5 +123,87 @@ func TestExplorerKeyboardMemories(t *testing.T) {
 	tb.waitFor(t, "Esc left the panel", `!document.activeElement || !document.activeElement.matches('canvas')`)
 	tb.key(t, kb.ArrowRight)
 	tb.waitIteration(t, 1)
+	tb.checkConsole(t, nil)
+}
+
+// liveWrite is one text the live region was given, and when.
+type liveWrite struct {
+	At   float64 `json:"at"`
+	Text string  `json:"text"`
+}
+
+// TestExplorerLiveRegion: the polite live region says the iteration, the
+// minimum angle and the white shares in on-screen words; while playing
+// fast it changes at most once per 2 s, and during a drag not at all.
+func TestExplorerLiveRegion(t *testing.T) {
+	tb := openExplorer(t)
+	var attrs struct {
+		Role, Live string
+	}
+	tb.eval(t, `(() => { const el = document.querySelector('[data-testid="live-summary"]');
+		return {Role: el.getAttribute('role'), Live: el.getAttribute('aria-live')}; })()`, &attrs)
+	if attrs.Role != "status" || attrs.Live != "polite" {
+		t.Errorf("live region role %q aria-live %q, want status and polite", attrs.Role, attrs.Live)
+	}
+	tb.waitFor(t, "the first summary", `/^Iteration 0 of \d+\. Minimum angle [\d.]+°\. White: input space softmax [\d.]+ %, 1\.5-entmax [\d.]+ %, sparsemax [\d.]+ %; feature space /.test(document.querySelector('[data-testid="live-summary"]').textContent)`)
+	tb.eval(t, `(() => {
+		window.__e2eLive = [];
+		const el = document.querySelector('[data-testid="live-summary"]');
+		new MutationObserver(() => __e2eLive.push({at: performance.now(), text: el.textContent})).observe(el, {childList: true, characterData: true, subtree: true});
+		const s = document.querySelector('[data-testid="speed"]');
+		s.value = s.max;
+		s.dispatchEvent(new Event('input', {bubbles: true}));
+	})()`, nil)
+	tb.waitFor(t, "speed 200", `__hoplab.speed === 200`)
+	tb.blur(t)
+	tb.key(t, " ")
+	tb.waitFor(t, "three summaries while playing", `__e2eLive.length >= 3`)
+	tb.key(t, " ")
+	tb.waitFor(t, "paused", `__hoplab.playing === false`)
+	var writes []liveWrite
+	tb.eval(t, `__e2eLive`, &writes)
+	var it int
+	tb.eval(t, `__hoplab.iteration`, &it)
+	for i := 1; i < len(writes); i++ {
+		if gap := writes[i].At - writes[i-1].At; gap < 1990 {
+			t.Errorf("live region changed %.0f ms after the one before (%q after %q), want ≥ 2000", gap, writes[i].Text, writes[i-1].Text)
+		}
+	}
+	if it < 2*len(writes) {
+		t.Errorf("%d summaries for %d iterations: not throttled", len(writes), it)
+	}
+
+	// A drag (at t = 0, where a new epoch is quick): nothing is said until
+	// it is over.
+	tb.key(t, "r")
+	tb.waitIteration(t, 0)
+	// (CDP's Space sends a keypress after the prevented keydown, which a
+	// browser's own key would not, and it scrolls the page.)
+	tb.eval(t, `scrollTo(0, 0)`, nil)
+	var mems [][2]float64
+	tb.eval(t, `__hoplab.memories`, &mems)
+	from := tb.toClient(t, mems[0][0], mems[0][1])
+	to := tb.toClient(t, -mems[0][0], -mems[0][1])
+	var epoch int
+	tb.eval(t, `__hoplab.epoch`, &epoch)
+	tb.waitFor(t, "2 s since the last summary", `performance.now() > __e2eLive.at(-1).at + 2000`)
+	tb.eval(t, `__e2eLive.length = 0`, nil)
+	tb.mouse(t, chromedp.MouseMoved, from)
+	tb.mouse(t, chromedp.MousePressed, from, chromedp.ButtonLeft, chromedp.ClickCount(1), withButtons(1))
+	for i := 1; i <= 8; i++ {
+		f := float64(i) / 8
+		tb.mouse(t, chromedp.MouseMoved, point{from.X + f*(to.X-from.X), from.Y + f*(to.Y-from.Y)}, chromedp.ButtonLeft, withButtons(1))
+	}
+	tb.waitFor(t, "the dragged memory's epoch painted", fmt.Sprintf(`__hoplab.epoch > %d && __hoplab.metrics.epoch === __hoplab.epoch`, epoch))
+	// Long enough for the region to have spoken twice, were it not held.
+	tb.eval(t, `window.__e2eDragAt = performance.now()`, nil)
+	tb.waitFor(t, "4 s into the drag", `performance.now() > __e2eDragAt + 4000`)
+	var during int
+	tb.eval(t, `__e2eLive.length`, &during)
+	if during != 0 {
+		t.Errorf("the live region changed %d times during a drag", during)
+	}
+	tb.mouse(t, chromedp.MouseReleased, to, chromedp.ButtonLeft, chromedp.ClickCount(1))
+	tb.waitFor(t, "a summary after the drag", `__e2eLive.length === 1 && __e2eLive[0].text.startsWith('Iteration 0 of')`)
 	tb.checkConsole(t, nil)
 }

@@ -19,6 +19,7 @@ import {controlFor} from './fields.js';
 import {bindInspector} from './inspector.js';
 import {bindPanelKeys} from './kbdmemory.js';
 import {bindKeyboard} from './keyboard.js';
+import {bindLiveRegion} from './liveregion.js';
 import {bindPanels} from './panels.js';
 import {bindParams} from './params.js';
 import {bindPermalink, readHash, showFromLink} from './permalink.js';
@@ -98,6 +99,7 @@ function start() {
   const panels = bindPanels({store, onPanelEvent, timeline});
   bindInspector({store, actions});
   bindCharts({store});
+  bindLiveRegion({store});
   bindPermalink({store, onLink: (l) => actions.load(l)});
   installTestHook({store, timeline, toClient: panels.toClient, toClientIn: panels.toClientIn});
 
