@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -120,5 +121,54 @@ func TestExplorerDarkTheme(t *testing.T) {
 	tb.open(t, "/figures")
 	tb.waitFor(t, "the figures drawn", `window.__figures && document.querySelectorAll('[data-testid="panel"] canvas').length > 0`)
 	tb.viewportShot(t, "dark-figures.png")
+	tb.checkConsole(t, nil)
+}
+
+// TestExplorerProjector: on a 1920 × 1080 projector, outside presentation
+// mode too, the panels grow past the old 224 px cap and the base text is
+// 18 px; in the dark theme as well. With
+// prefers-reduced-motion the help tips appear without their fade.
+func TestExplorerProjector(t *testing.T) {
+	tb := newTab(t)
+	tb.emulate(t, 1920, 1080, "light")
+	tb.open(t, "/")
+	tb.waitFor(t, "the first frame", `window.__hoplab && __hoplab.status === 'live' && __hoplab.frames > 0`)
+	tb.waitFor(t, "the charts", `document.querySelectorAll('[data-testid^="chart-"] canvas').length >= 3`)
+	var got struct {
+		Panel  float64 `json:"panel"`
+		Base   string  `json:"base"`
+	}
+	measure := `(() => { const c = [...document.querySelectorAll('canvas[data-testid^="canvas-"]')];
+		return {panel: c[0].getBoundingClientRect().width, base: getComputedStyle(document.documentElement).fontSize}; })()`
+	tb.eval(t, measure, &got)
+	if got.Panel < 340 || got.Base != "18px" {
+		t.Errorf("1920×1080: panels %.0f px, base text %s; want ≥ 340 px and 18px", got.Panel, got.Base)
+	}
+	t.Logf("1920×1080: panels %.0f px, base text %s", got.Panel, got.Base)
+	tb.viewportShot(t, "projector-1920x1080.png")
+	tb.emulate(t, 1920, 1080, "dark")
+	tb.waitFor(t, "the dark theme", `getComputedStyle(document.documentElement).colorScheme === 'dark'`)
+	tb.viewportShot(t, "projector-1920x1080-dark.png")
+
+	// Motion: the help tips fade in, unless the user asks for less motion.
+	var at point
+	tb.eval(t, `(() => { const r = document.querySelector('[data-testid="step"]').getBoundingClientRect(); return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()`, &at)
+	tb.mouse(t, chromedp.MouseMoved, at)
+	fade := `(() => { const s = getComputedStyle(document.querySelector('#help-step')); return s.animationDuration + ' ' + s.animationDelay; })()`
+	var anim string
+	tb.waitFor(t, "the step button's tip shown", `getComputedStyle(document.querySelector('#help-step')).display === 'block'`)
+	tb.eval(t, fade, &anim)
+	if anim != "0.12s 0.25s" {
+		t.Errorf("help tip animation %q, want the fade (0.12s 0.25s)", anim)
+	}
+	if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tb.eval(t, fade, &anim)
+	if anim != "1e-05s 0s" {
+		t.Errorf("help tip animation with reduced motion %q, want none (1e-05s 0s)", anim)
+	}
 	tb.checkConsole(t, nil)
 }
