@@ -135,8 +135,8 @@ func TestExplorerProjector(t *testing.T) {
 	tb.waitFor(t, "the first frame", `window.__hoplab && __hoplab.status === 'live' && __hoplab.frames > 0`)
 	tb.waitFor(t, "the charts", `document.querySelectorAll('[data-testid^="chart-"] canvas').length >= 3`)
 	var got struct {
-		Panel  float64 `json:"panel"`
-		Base   string  `json:"base"`
+		Panel float64 `json:"panel"`
+		Base  string  `json:"base"`
 	}
 	measure := `(() => { const c = [...document.querySelectorAll('canvas[data-testid^="canvas-"]')];
 		return {panel: c[0].getBoundingClientRect().width, base: getComputedStyle(document.documentElement).fontSize}; })()`
