@@ -60,7 +60,8 @@ func TestFiguresLoad(t *testing.T) {
 	for _, id := range figureIDs {
 		var events []progressEvent
 		tb.eval(t, fmt.Sprintf(`__figures.progress(%q)`, id), &events)
-		if len(events) < 2 {
+		// A figure computed before (by an earlier test) is accepted done.
+		if len(events) == 0 || len(events) < 2 && events[0].State != "done" {
 			t.Fatalf("%s: progress events %v, want at least the accepted job and the done one", id, events)
 		}
 		first, last := events[0], events[len(events)-1]

@@ -25,7 +25,9 @@ func (tb *tab) layout(t testing.TB) presentLayout {
 	t.Helper()
 	var l presentLayout
 	tb.eval(t, `(() => {
-		const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !el.closest('.visually-hidden');
+		// Visually hidden (clipped to nothing, for screen readers) is not shown.
+		const clipped = (el) => { for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).clipPath === 'inset(50%)') return true; return false; };
+		const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !clipped(el);
 		let minLabel = Infinity, minLabelAt = '', minMath = Infinity;
 		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 		for (let n = walker.nextNode(); n; n = walker.nextNode()) {

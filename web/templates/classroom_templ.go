@@ -63,7 +63,19 @@ func presentBar() templ.Component {
 			templ_7745c5c3_Var2 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"present-bar\" data-testid=\"present-bar\" role=\"group\" aria-label=\"Presentation\"><label for=\"present-preset\">preset</label> <select id=\"present-preset\" class=\"ctl\" data-testid=\"present-preset\"></select> <button type=\"button\" class=\"ctl\" data-testid=\"fullscreen\" aria-pressed=\"false\" title=\"Full screen (f); Esc leaves it.\">full screen</button> <button type=\"button\" class=\"ctl\" data-testid=\"present-leave\" title=\"Leave presentation mode (p or Esc).\">leave</button></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"present-bar\" data-testid=\"present-bar\" role=\"group\" aria-label=\"Presentation\"><span class=\"tip-wrap\"><label for=\"present-preset\">preset</label> <select id=\"present-preset\" class=\"ctl\" data-testid=\"present-preset\" aria-describedby=\"help-present-preset\" title=\"Load a preset scenario.\"></select> <span class=\"help\" id=\"help-present-preset\" role=\"tooltip\">Load a preset scenario.</span></span>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = tipButton("fullscreen", "fullscreen", "full screen", "Take the page full screen (f); Esc leaves full screen.").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = tipButton("present-leave", "present-leave", "leave", "Leave presentation mode (p or Esc).").Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -95,7 +107,7 @@ func liveSummary() templ.Component {
 			templ_7745c5c3_Var3 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p class=\"visually-hidden\" data-testid=\"live-summary\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\"></p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<p class=\"visually-hidden\" data-testid=\"live-summary\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\"></p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -126,7 +138,7 @@ func panelKeys() templ.Component {
 			templ_7745c5c3_Var4 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<p id=\"panel-keys\" data-testid=\"panel-keys\" hidden>Keys on a panel: n and Shift+n select the next or previous memory; the arrow keys move it by 1 % of the box, 10 % with Shift, or move the crosshair when no memory is selected; a or Enter adds a memory at the crosshair; t traces a query from it; Delete removes the selected memory; Esc leaves the panel.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<p id=\"panel-keys\" data-testid=\"panel-keys\" hidden>Keys on a panel: n and Shift+n select the next or previous memory; the arrow keys move it by 1 % of the box, 10 % with Shift, or move the crosshair when no memory is selected; a or Enter adds a memory at the crosshair; t traces a query from it; Delete removes the selected memory; Esc leaves the panel.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
