@@ -91,7 +91,9 @@ export function bindPanelKeys({store, onPanelEvent}) {
       c.setAttribute('aria-describedby', help.id);
     }
   };
-  new MutationObserver(adopt).observe(grid, {childList: true, subtree: true});
+  // panels.js builds each row whole, then appends it: the grid's own
+  // children are enough to watch (the legends' texts change every frame).
+  new MutationObserver(adopt).observe(grid, {childList: true});
   adopt();
 
   const frame = () => store.getState().drawn.frame || store.getState().frame;
