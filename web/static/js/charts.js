@@ -16,6 +16,7 @@ import uPlot from '../vendor/uplot/uPlot.esm.js';
 import {byTestId, fmt} from './dom.js';
 import {separationShort} from './panels.js';
 import {chartTicks, optimumReference} from './chartmath.js';
+import {THEME_EVENT} from './theme.js';
 
 const HEIGHT = 124;
 /** The charts are drawn at most once per this many ms. */
@@ -26,6 +27,19 @@ const ITERATION_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000
 const SEP_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#999999', '#1d1f24'];
 const VIEW_DASH = {input: undefined, feature: [6, 3]};
 const VIEW_WORD = {input: 'input', feature: 'feature'};
+
+// ink: the colours of the axes, the grid and the iteration marker, those
+// of the page's theme (readInk).
+const ink = {axis: '#1d1f24', grid: 'rgba(0, 0, 0, 0.07)', marker: 'rgba(29, 31, 36, 0.35)', ref: '#5a606b'};
+
+// readInk takes the charts' colours from the theme on show.
+function readInk(el) {
+  const dark = getComputedStyle(document.documentElement).colorScheme === 'dark';
+  ink.axis = getComputedStyle(el).color || ink.axis;
+  ink.grid = dark ? 'rgba(255, 255, 255, 0.12)' : 'rgba(0, 0, 0, 0.07)';
+  ink.marker = dark ? 'rgba(230, 232, 236, 0.5)' : 'rgba(29, 31, 36, 0.35)';
+  ink.ref = dark ? '#a9b0bc' : '#5a606b';
+}
 
 // tMarker draws a vertical line at the iteration on show.
 function tMarker(getT) {
@@ -39,7 +53,7 @@ function tMarker(getT) {
           if (!(x >= u.bbox.left && x <= u.bbox.left + u.bbox.width)) return;
           const ctx = u.ctx;
           ctx.save();
-          ctx.strokeStyle = 'rgba(29, 31, 36, 0.35)';
+          ctx.strokeStyle = ink.marker;
           ctx.lineWidth = 1 * devicePixelRatio;
           ctx.beginPath();
           ctx.moveTo(x, u.bbox.top);
@@ -77,8 +91,8 @@ function makeChart(el, series, yAxis, getT, title) {
     height: HEIGHT,
     scales: {x: {time: false}, y: {range: yAxis.range || paddedRange}},
     axes: [
-      {label: 'iteration t', labelSize: 18, size: 34, font: FONT, labelFont: FONT, incrs: ITERATION_STEPS},
-      {label: yAxis.label, labelSize: 18, size: (u, values) => axisWidth(values), gap: 4, space: 18, font: FONT, labelFont: FONT, values: (u, splits) => chartTicks(splits)},
+      {label: 'iteration t', labelSize: 18, size: 34, font: FONT, labelFont: FONT, incrs: ITERATION_STEPS, stroke: () => ink.axis, grid: {stroke: () => ink.grid}, ticks: {stroke: () => ink.grid}},
+      {label: yAxis.label, labelSize: 18, size: (u, values) => axisWidth(values), gap: 4, space: 18, font: FONT, labelFont: FONT, values: (u, splits) => chartTicks(splits), stroke: () => ink.axis, grid: {stroke: () => ink.grid}, ticks: {stroke: () => ink.grid}},
     ],
     legend: {live: true},
     cursor: {drag: {x: false, y: false}},
@@ -121,6 +135,7 @@ export function bindCharts({store}) {
   const refNote = byTestId('chart-angle-reference');
   const coarseNote = byTestId('chart-unlabeled-coarse');
   const getT = () => store.getState().server?.t ?? null;
+  readInk(lossEl);
 
   const loss = makeChart(lossEl, [{label: 'L', stroke: '#0072b2', width: 1.5, spanGaps: true, value: (u, v) => fmt(v)}], {label: 'loss L'}, getT, 'Separation loss L against the iteration t');
   const degrees = (u, v) => (v == null ? '–' : `${v.toFixed(2)}°`);
@@ -128,9 +143,9 @@ export function bindCharts({store}) {
     angleEl,
     [
       {label: 'min angle', stroke: '#d55e00', width: 1.5, spanGaps: true, value: degrees},
-      {label: 'best known', stroke: '#5a606b', width: 1, dash: [5, 4], value: degrees},
-      {label: 'Prop. 3.1 bounds (upper)', stroke: '#5a606b', width: 1, dash: [2, 3], value: degrees},
-      {label: 'Prop. 3.1 bounds (lower)', stroke: '#5a606b', width: 1, dash: [2, 3], value: degrees},
+      {label: 'best known', stroke: () => ink.ref, width: 1, dash: [5, 4], value: degrees},
+      {label: 'Prop. 3.1 bounds (upper)', stroke: () => ink.ref, width: 1, dash: [2, 3], value: degrees},
+      {label: 'Prop. 3.1 bounds (lower)', stroke: () => ink.ref, width: 1, dash: [2, 3], value: degrees},
     ],
     {label: 'degrees', range: angleRange},
     getT,
@@ -207,6 +222,11 @@ export function bindCharts({store}) {
     }
   });
   for (const el of [lossEl, angleEl, unlEl]) ro.observe(el);
+  // The axes are drawn in the theme's colours.
+  document.addEventListener(THEME_EVENT, () => {
+    readInk(lossEl);
+    for (const c of [loss, angle, unl]) if (c) c.redraw(false, true);
+  });
   update();
 }
 

@@ -1,5 +1,7 @@
 // keyboard.js: page shortcuts. Space plays or pauses, → steps, ← goes
-// back, r resets, Delete or Backspace removes the selected memory. Keys
+// back, r resets, Delete or Backspace removes the selected memory, p
+// enters or leaves presentation mode, f goes full screen, Esc leaves
+// presentation mode. (Keys on a focused panel are kbdmemory.js's.) Keys
 // typed into a text box, a drop-down, a slider or a check box are theirs,
 // not the page's; with Ctrl, Alt or Meta held the browser keeps them.
 
@@ -29,6 +31,19 @@ export function bindKeyboard(actions) {
       case 'R':
         if (ev.shiftKey || ev.repeat) done = false;
         else actions.reset();
+        break;
+      case 'p':
+      case 'P':
+        if (ev.shiftKey || ev.repeat) done = false;
+        else actions.togglePresent();
+        break;
+      case 'f':
+      case 'F':
+        if (ev.shiftKey || ev.repeat) done = false;
+        else actions.fullScreen();
+        break;
+      case 'Escape':
+        done = actions.leavePresent();
         break;
       case 'Delete':
       case 'Backspace':

@@ -18,20 +18,25 @@ import {bindErrors} from './errors.js';
 import {bindExportMenu} from './exportmenu.js';
 import {controlFor} from './fields.js';
 import {bindInspector} from './inspector.js';
+import {bindPanelKeys} from './kbdmemory.js';
 import {bindKeyboard} from './keyboard.js';
 import {bindImporter} from './importer.js';
 import {bindLesson, blocks, gateActions, parseLesson} from './lesson.js';
+import {bindLiveRegion} from './liveregion.js';
 import {bindPanels} from './panels.js';
 import {bindParams} from './params.js';
 import {bindPermalink, readHash, showFromLink} from './permalink.js';
+import {bindPresentation} from './presentation.js';
 import {bindPresets} from './presets.js';
 import {createStore, initialState, reduce, SHOW_MODES} from './store.js';
 import {installTestHook} from './testhook.js';
 import {createTimeline} from './timeline.js';
 import {bindTour} from './tour.js';
+import {bindTheme} from './theme.js';
 import {bindTransport} from './transport.js';
 
 function start() {
+  bindTheme();
   const store = createStore(initialState(), reduce);
   const {dispatch, getState} = store;
 
@@ -80,15 +85,32 @@ function start() {
     clearProbe: () => editing.clearProbe(),
   }, () => getState().lesson);
 
+  const presentation = bindPresentation({store, actions});
+  actions.togglePresent = presentation.toggle;
+  actions.leavePresent = presentation.leave;
+  actions.fullScreen = presentation.fullScreen;
+
   bindErrors(store);
   bindTransport({store, actions});
   bindComputing({store});
   bindParams({store, send});
   bindPresets({store, actions});
   bindKeyboard(actions);
-  const panels = bindPanels({store, onPanelEvent: editing.onPanelEvent, timeline, onPainted: conn.painted});
+  // Keys on a focused panel go the panels' pointer events' way (editing.js);
+  // a lesson that sets memories aside stops the keys' edits as it stops
+  // the pointer's (lesson.js).
+  const panelKeys = bindPanelKeys({store, onPanelEvent: editing.onPanelEvent});
+  const onPanelEvent = (ev) => {
+    const lesson = getState().lesson;
+    if (['move', 'add', 'remove'].includes(ev.type) && blocks(lesson, 'memories')) return;
+    if (ev.type === 'probe' && blocks(lesson, 'probe')) return;
+    panelKeys.pointerEvent(ev);
+    editing.onPanelEvent(ev);
+  };
+  const panels = bindPanels({store, onPanelEvent, timeline, onPainted: conn.painted});
   bindInspector({store, actions});
   bindCharts({store});
+  bindLiveRegion({store});
   bindPermalink({
     store,
     onLink(l) {

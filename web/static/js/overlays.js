@@ -7,7 +7,8 @@
 import {INK, MEMORY_COLORS, UNLABELED_COLOR} from './palette.js';
 import {formatNumber, niceTicks} from './viewport.js';
 
-const FONT = '10px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
+const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
+const FONT = `10px ${FONT_FAMILY}`;
 const SHADE = 'rgba(29, 31, 36, 0.6)';
 
 /**
@@ -48,8 +49,9 @@ export function clipToPlot(ctx, vp) {
  * @param {CanvasRenderingContext2D} ctx
  * @param {import('./viewport.js').Viewport} vp
  * @param {string} labelColor
+ * @param {number} [scale] of the tick labels (10 px) and ticks, as of the viewport's gutters
  */
-export function drawAxes(ctx, vp, labelColor) {
+export function drawAxes(ctx, vp, labelColor, scale = 1) {
   const {left, top, width, height, box} = vp;
   const bottom = top + height;
   ctx.save();
@@ -59,29 +61,29 @@ export function drawAxes(ctx, vp, labelColor) {
   ctx.globalAlpha = 0.75;
   ctx.strokeRect(left - 0.5, top - 0.5, width + 1, height + 1);
   ctx.globalAlpha = 1;
-  ctx.font = FONT;
+  ctx.font = scale === 1 ? FONT : `${10 * scale}px ${FONT_FAMILY}`;
 
-  const xs = niceTicks(box.xmin, box.xmax, Math.max(3, Math.floor(width / 60)));
+  const xs = niceTicks(box.xmin, box.xmax, Math.max(3, Math.floor(width / (60 * scale))));
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.beginPath();
   for (const v of xs.values) {
     const x = Math.round(vp.px(v)) + 0.5;
     ctx.moveTo(x, bottom + 0.5);
-    ctx.lineTo(x, bottom + 4);
-    ctx.fillText(formatNumber(v, xs.decimals), x, bottom + 6);
+    ctx.lineTo(x, bottom + 4 * scale);
+    ctx.fillText(formatNumber(v, xs.decimals), x, bottom + 6 * scale);
   }
-  const ys = niceTicks(box.ymin, box.ymax, Math.max(3, Math.floor(height / 60)));
+  const ys = niceTicks(box.ymin, box.ymax, Math.max(3, Math.floor(height / (60 * scale))));
   for (const v of ys.values) {
     const y = Math.round(vp.py(v)) + 0.5;
     ctx.moveTo(left - 0.5, y);
-    ctx.lineTo(left - 4, y);
+    ctx.lineTo(left - 4 * scale, y);
   }
   ctx.stroke();
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const v of ys.values) {
-    ctx.fillText(formatNumber(v, ys.decimals), left - 6, Math.round(vp.py(v)) + 0.5);
+    ctx.fillText(formatNumber(v, ys.decimals), left - 6 * scale, Math.round(vp.py(v)) + 0.5);
   }
   ctx.restore();
 }

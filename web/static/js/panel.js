@@ -108,6 +108,7 @@ export class PanelView {
     this.devW = 0;
     this.devH = 0;
     this.labelColor = INK;
+    this.scale = 1; // of the tick labels, gutters and markers (CSS --panel-scale: presentation mode)
     this.ariaSep = null;
 
     this.legendNext = null; // the range the legend is to show: {min, max, show}
@@ -210,6 +211,19 @@ export class PanelView {
     return {x: r.left + (this.vp.px(x) * r.width) / this.cssW, y: r.top + (this.vp.py(y) * r.height) / this.cssH};
   }
 
+  /** restyle takes the page's colours again (the theme changed) and draws with them. */
+  restyle() {
+    this.readStyle();
+    this.requestDraw();
+  }
+
+  /** readStyle takes the tick colour and the scale from the canvas's CSS. */
+  readStyle() {
+    const css = getComputedStyle(this.canvas);
+    this.labelColor = css.color || INK;
+    this.scale = parseFloat(css.getPropertyValue('--panel-scale')) || 1;
+  }
+
   /** destroy removes the panel from the page and stops all its work. */
   destroy() {
     this.resizeObserver.disconnect();
@@ -244,7 +258,7 @@ export class PanelView {
       this.drawEmpty(frame ? `no ${this.space} view in this frame` : 'waiting for the first frame');
       return;
     }
-    vp.layout(this.cssW, this.cssH, dpr, view.box, frame.nx, frame.ny);
+    vp.layout(this.cssW, this.cssH, dpr, view.box, frame.nx, frame.ny, this.scale);
     this.legend.align(vp.left, this.cssW - vp.left - vp.width);
     const show = ui.show || 'both';
     this.updateLegend(panel.energyMin, panel.energyMax, show);
@@ -283,13 +297,13 @@ export class PanelView {
   drawPicture(panel, box, nx, ny, show, dpr) {
     const {ctx, vp, axes, base} = this;
     const layout = `${this.devW}x${this.devH}|${dpr}|${vp.left},${vp.top},${vp.width},${vp.height}|${vp.x0},${vp.x1},${vp.y0},${vp.y1}`;
-    const axesKey = `${layout}|${box.xmin},${box.xmax},${box.ymin},${box.ymax}|${this.labelColor}`;
+    const axesKey = `${layout}|${box.xmin},${box.xmax},${box.ymin},${box.ymax}|${this.labelColor}|${this.scale}`;
     if (axes.key !== axesKey) {
       const c = sized(axes.canvas, this.devW, this.devH);
       c.setTransform(1, 0, 0, 1, 0, 0);
       c.clearRect(0, 0, this.devW, this.devH);
       c.setTransform(dpr, 0, 0, dpr, 0, 0);
-      drawAxes(c, vp, this.labelColor);
+      drawAxes(c, vp, this.labelColor, this.scale);
       axes.key = axesKey;
     }
     const same = (k) => k.panel === panel && k.show === show && k.axes === axesKey;
@@ -398,7 +412,7 @@ export class PanelView {
   /** drawMarkers draws the memories, the selected one last; a dragged one at the pointer. */
   drawMarkers(points, m, selected) {
     const {ctx, vp} = this;
-    const r = m > 16 ? MARKER_RADIUS_CROWDED : MARKER_RADIUS;
+    const r = (m > 16 ? MARKER_RADIUS_CROWDED : MARKER_RADIUS) * this.scale;
     const sel = Number.isInteger(selected) && selected >= 0 && selected < m ? selected : -1;
     const moving = this.movingMemory();
     if (moving) {
@@ -416,7 +430,7 @@ export class PanelView {
       drawMarker(ctx, sel, cx, cy, r, {selected: true});
       const name = (this.space === 'input' ? 'ξ' : 'u') + subscript(sel);
       ctx.save();
-      ctx.font = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
+      ctx.font = `600 ${11 * this.scale}px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif`;
       ctx.textBaseline = 'bottom';
       ctx.textAlign = cx > vp.left + vp.width - 28 ? 'right' : 'left';
       const dx = ctx.textAlign === 'right' ? -2.2 * r : 2.2 * r;
@@ -485,7 +499,7 @@ export class PanelView {
     this.cssH = cssH;
     this.devW = Math.max(1, devW);
     this.devH = Math.max(1, devH);
-    this.labelColor = getComputedStyle(this.canvas).color || INK;
+    this.readStyle();
   }
 
   onResize(entry) {
@@ -552,7 +566,7 @@ export class PanelView {
     if (!points || !this.vp.valid) return null;
     const moving = this.movingMemory();
     let best = null;
-    let bestD = HIT_RADIUS;
+    let bestD = HIT_RADIUS * this.scale;
     for (let i = 0; i < frame.m; i++) {
       const [x, y] = this.markerAt(points, i, moving);
       const d = Math.hypot(this.vp.px(x) - px, this.vp.py(y) - py);

@@ -8,6 +8,7 @@
 import {byTestId, h, onFrameSoon} from './dom.js';
 import {PanelView} from './panel.js';
 import {VIEW_ORDER} from './store.js';
+import {THEME_EVENT} from './theme.js';
 
 const SEPARATION_TITLES = {
   softmax: ['softmax', '1'],
@@ -63,6 +64,7 @@ export function bindPanels({store, onPanelEvent, timeline = null, onPainted = nu
     const nPanels = frame.views.length ? frame.views[0].panels.length : 0;
     grid.replaceChildren();
     grid.style.setProperty('--cols', String(Math.max(1, nPanels)));
+    grid.style.setProperty('--rows', String(Math.max(1, spaces.length)));
     for (const space of spaces) {
       const row = h('section', {class: 'view-row', 'data-space': space, 'data-testid': `row-${space}`, 'aria-label': VIEW_TITLES[space]});
       const explain = document.querySelector(`template[data-explain="${space}"]`);
@@ -119,6 +121,11 @@ export function bindPanels({store, onPanelEvent, timeline = null, onPainted = nu
       if (onPainted) onPainted(frame);
       store.dispatch({type: 'drawn', frame});
     }
+  });
+
+  // Tick labels are drawn in the theme's colours.
+  document.addEventListener(THEME_EVENT, () => {
+    for (const v of views) for (const p of v.panels) p.restyle();
   });
 
   // A drag's hover alone changes no panel (PanelView.signature).

@@ -39,23 +39,24 @@ export class Viewport {
    * @param {import('./frame.js').Box} box
    * @param {number} nx
    * @param {number} ny
+   * @param {number} [scale] the gutters' scale (larger tick labels)
    * @returns {boolean}
    */
-  layout(cssWidth, cssHeight, dpr, box, nx, ny) {
+  layout(cssWidth, cssHeight, dpr, box, nx, ny, scale = 1) {
     const hx = (box.xmax - box.xmin) / (nx - 1) / 2;
     const hy = (box.ymax - box.ymin) / (ny - 1) / 2;
     const x0 = box.xmin - hx;
     const x1 = box.xmax + hx;
     const y0 = box.ymin - hy;
     const y1 = box.ymax + hy;
-    const availW = Math.max(1, cssWidth - GUTTER.left - GUTTER.right);
-    const availH = Math.max(1, cssHeight - GUTTER.top - GUTTER.bottom);
+    const availW = Math.max(1, cssWidth - scale * (GUTTER.left + GUTTER.right));
+    const availH = Math.max(1, cssHeight - scale * (GUTTER.top + GUTTER.bottom));
     const s = Math.min(availW / (x1 - x0), availH / (y1 - y0));
     const w = s * (x1 - x0);
     const h = s * (y1 - y0);
     const snap = (v) => Math.round(v * dpr) / dpr;
-    const left = snap(GUTTER.left + (availW - w) / 2);
-    const top = snap(GUTTER.top + (availH - h) / 2);
+    const left = snap(scale * GUTTER.left + (availW - w) / 2);
+    const top = snap(scale * GUTTER.top + (availH - h) / 2);
     const width = Math.max(snap(w), 1 / dpr);
     const height = Math.max(snap(h), 1 / dpr);
     const changed =

@@ -21,6 +21,7 @@ import {basinsModel, energyModel, prop31Model} from './model.js';
 import {startCapacity} from './capacity.js';
 import {tickLabels} from './levels.js';
 import {watchScrollFocus} from './scrollfocus.js';
+import {bindTheme} from '../theme.js';
 
 const JOBS_PATH = document.body.dataset.jobsPath;
 const FIGURES_URL = document.body.dataset.figuresUrl;
@@ -92,6 +93,7 @@ function start() {
     watchScrollFocus(byTestId(`curl-${id}`, section).parentElement);
   }
   bindFidelity();
+  bindTheme();
   installHook();
   addEventListener('pagehide', cancelRunning);
   for (const id of Object.keys(figures)) compute(id);

@@ -1,0 +1,138 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+)
+
+// presentLayout is what the test measures of the explorer's layout.
+type presentLayout struct {
+	Present    bool     `json:"present"`
+	Search     string   `json:"search"`
+	Hash       string   `json:"hash"`
+	Panels     []int    `json:"panels"`     // CSS widths of the canvases
+	MinLabel   float64  `json:"minLabel"`   // the smallest font size (px) of visible text outside formulas
+	MinLabelAt string   `json:"minLabelAt"` // where it is
+	MinMath    float64  `json:"minMath"`    // the smallest font size of a visible formula
+	Shown      []string `json:"shown"`      // the controls on show, by data-testid
+	Overflow   int      `json:"overflow"`   // how far the page is taller than the viewport (px)
+	Wider      int      `json:"wider"`      // how far it is wider
+}
+
+// layout measures the explorer as the viewport shows it.
+func (tb *tab) layout(t testing.TB) presentLayout {
+	t.Helper()
+	var l presentLayout
+	tb.eval(t, `(() => {
+		// Visually hidden (clipped to nothing, for screen readers) is not shown.
+		const clipped = (el) => { for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).clipPath === 'inset(50%)') return true; return false; };
+		const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !clipped(el);
+		let minLabel = Infinity, minLabelAt = '', minMath = Infinity;
+		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+			const el = n.parentElement;
+			if (!n.textContent.trim() || !el || !shown(el) || el.closest('template, script, .help')) continue;
+			// A formula's sub- and superscripts are smaller by design: a
+			// formula is measured by its base size.
+			const math = el.closest('math') || el.closest('sub, sup')?.parentElement;
+			const size = parseFloat(getComputedStyle(math || el).fontSize);
+			if (math) minMath = Math.min(minMath, size);
+			else if (size < minLabel) { minLabel = size; minLabelAt = (el.dataset.testid || el.className || el.tagName) + ': ' + n.textContent.trim().slice(0, 30); }
+		}
+		const ids = ['play', 'step', 'back', 'reset', 'reseed', 'speed', 'scrubber', 'iteration', 'preset-clustered', 'present-preset', 'fullscreen', 'present-leave', 'param-beta', 'chart-loss', 'present-toggle', 'theme-toggle'];
+		return {
+			present: document.body.classList.contains('present'),
+			search: location.search, hash: location.hash,
+			panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => Math.round(c.getBoundingClientRect().width)),
+			minLabel, minLabelAt, minMath,
+			shown: ids.filter((id) => { const el = document.querySelector('[data-testid="' + id + '"]'); return el && shown(el); }),
+			overflow: Math.round(document.documentElement.scrollHeight - innerHeight),
+			wider: Math.round(document.documentElement.scrollWidth - innerWidth),
+		};
+	})()`, &l)
+	return l
+}
+
+// TestExplorerPresentation: ?present=1 beside a permalink opens the
+// link's scenario in presentation mode. At 1920 × 1080 the six panels are
+// at least 400 px wide, every label at least 28 px and every formula too,
+// the page needs no scrolling, and the controls are play, step and the
+// preset chooser (with full screen and leave); at 1280 × 720 the labels
+// are at least 20 px. "p" leaves and enters the mode and the URL follows,
+// keeping the permalink; Esc leaves it too. The preset chooser loads a
+// preset; the full-screen button takes the page full screen.
+func TestExplorerPresentation(t *testing.T) {
+	link := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0], [0, -1], [0.6, 0.8]], "beta": 8,
+		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
+	hash := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(link))
+	tb := newTab(t)
+	tb.emulate(t, 1920, 1080, "light")
+	tb.open(t, "/?present=1"+hash)
+	tb.waitFor(t, "the link's scenario at t = 3", `window.__hoplab && __hoplab.status === 'live' && __hoplab.memories.length === 5 && __hoplab.iteration === 3 && __hoplab.metrics?.t === 3`)
+	tb.waitFor(t, "six panels", `document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6`)
+
+	l := tb.layout(t)
+	if !l.Present || l.Search != "?present=1" {
+		t.Errorf("opened with ?present=1: present %v, search %q", l.Present, l.Search)
+	}
+	for i, w := range l.Panels {
+		if w < 400 {
+			t.Errorf("1920×1080: panel %d is %d px wide, want ≥ 400", i, w)
+		}
+	}
+	if l.MinLabel < 28 || l.MinMath < 28 {
+		t.Errorf("1920×1080: smallest label %.1f px (%s), smallest formula %.1f px; want ≥ 28", l.MinLabel, l.MinLabelAt, l.MinMath)
+	}
+	if l.Overflow > 0 || l.Wider > 0 {
+		t.Errorf("1920×1080: the page is %d px taller and %d px wider than the viewport; want it to fit", l.Overflow, l.Wider)
+	}
+	if got := strings.Join(l.Shown, ","); got != "play,step,iteration,present-preset,fullscreen,present-leave" {
+		t.Errorf("controls on show in presentation mode: %s", got)
+	}
+	t.Logf("1920×1080: panels %v px, labels ≥ %.1f px, formulas ≥ %.1f px", l.Panels, l.MinLabel, l.MinMath)
+	tb.viewportShot(t, "present-1920x1080.png")
+
+	tb.emulate(t, 1280, 720, "light")
+	tb.waitFor(t, "the 1280 px layout", `innerWidth === 1280`)
+	l = tb.layout(t)
+	if l.MinLabel < 20 || l.MinMath < 20 || l.Overflow > 0 || l.Wider > 0 {
+		t.Errorf("1280×720: smallest label %.1f px (%s), formula %.1f px, overflow %d×%d px; want ≥ 20 px and no scrolling", l.MinLabel, l.MinLabelAt, l.MinMath, l.Wider, l.Overflow)
+	}
+	t.Logf("1280×720: panels %v px, labels ≥ %.1f px", l.Panels, l.MinLabel)
+	tb.viewportShot(t, "present-1280x720.png")
+
+	// The key leaves and enters; the URL follows and keeps the permalink.
+	tb.blur(t)
+	tb.key(t, "p")
+	tb.waitFor(t, "presentation mode left", `!document.body.classList.contains('present')`)
+	l = tb.layout(t)
+	if l.Search != "" || !strings.HasPrefix(l.Hash, "#s=") {
+		t.Errorf("after leaving: search %q hash %.20q…, want no flag and the permalink", l.Search, l.Hash)
+	}
+	if !strings.Contains(strings.Join(l.Shown, ","), "back,reset,reseed,speed,scrubber") {
+		t.Errorf("after leaving, the controls on show are %v", l.Shown)
+	}
+	tb.key(t, "p")
+	tb.waitFor(t, "presentation mode again", `document.body.classList.contains('present') && location.search === '?present=1' && location.hash.startsWith('#s=')`)
+	tb.key(t, "Escape")
+	tb.waitFor(t, "Esc leaves it", `!document.body.classList.contains('present') && location.search === ''`)
+	tb.click(t, "present-toggle")
+	tb.waitFor(t, "the button enters it", `document.body.classList.contains('present')`)
+
+	// The preset chooser loads a preset.
+	tb.waitFor(t, "the chooser says own scenario", `document.querySelector('[data-testid="present-preset"]').value === ''`)
+	tb.eval(t, `(() => {
+		const s = document.querySelector('[data-testid="present-preset"]');
+		s.value = 'clustered';
+		s.dispatchEvent(new Event('change', {bubbles: true}));
+	})()`, nil)
+	tb.waitFor(t, "the clustered preset", `__hoplab.preset === 'clustered' && __hoplab.memories.length === 8`)
+
+	// Full screen, from a real click.
+	tb.click(t, "fullscreen")
+	tb.waitFor(t, "full screen", `document.fullscreenElement === document.documentElement && document.querySelector('[data-testid="fullscreen"]').getAttribute('aria-pressed') === 'true'`)
+	tb.click(t, "present-leave")
+	tb.waitFor(t, "left: no longer full screen", `!document.fullscreenElement && !document.body.classList.contains('present')`)
+	tb.checkConsole(t, nil)
+}
