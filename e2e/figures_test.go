@@ -701,6 +701,8 @@ func TestFiguresOpenCodeInExplorer(t *testing.T) {
 	}
 	tb.waitNavigated(t, "the explorer", `location.pathname === '/' && document.body.classList.contains('explorer')`)
 	tb.waitFor(t, "the explorer's first frame", `window.__hoplab && __hoplab.status === 'live' && __hoplab.frames > 0 && __hoplab.iteration === 0`)
+	// The charts (and the reference's note) are drawn at most every 250 ms.
+	tb.waitFor(t, "the angle chart's reference", `document.querySelector('[data-testid="chart-angle-reference"]').textContent.includes('M = 12')`)
 	var got struct {
 		M, Dim    int
 		Reference string
