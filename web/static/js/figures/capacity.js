@@ -12,7 +12,7 @@
 
 import {byTestId, h} from '../dom.js';
 import {SERIES, drawBarPanel, paintBar} from './barchart.js';
-import {capacityCaption, capacitySettings} from './capacitycaption.js';
+import {capacityCaption, capacitySettings, tableNote} from './capacitycaption.js';
 import {CAPACITY_LIMITS, DEFAULTS, FIELDS, MAPS, bound, checkForm, fieldFor} from './capacityform.js';
 import {MODEL_WORDS, capacityModel, second, tableView} from './capacitymodel.js';
 import {capacityCSV, capacityCurlLines, capacityRequestFile, fileBase} from './exportdata.js';
@@ -277,6 +277,7 @@ function render() {
   }));
   repaint();
   fillTable(byTestId('capacity-table', section), tableView(model, state.normalized), model.q);
+  byTestId('capacity-table-note', section).textContent = tableNote(model, MODEL_WORDS[second(state.normalized)]);
   byTestId(`caption-${ID}`, section).textContent = capacityCaption(model, state.normalized);
   const t = capacitySettings(model);
   byTestId(`settings-${ID}`, section).replaceChildren(
@@ -340,7 +341,6 @@ function repaintSoon() {
 // data-count and in its title).
 function fillTable(table, view, q) {
   const n = view.models.length;
-  byTestId('capacity-table-note', section).textContent = `Percent of the ${q} queries whose final state mixes k memories; ${MODEL_WORDS[view.models[1]]} beside raw; the counts are in the CSV export.`;
   table.replaceChildren(
     h('thead', {},
       h('tr', {}, h('td', {}), ...view.maps.map((c) => h('th', {scope: 'colgroup', colspan: n}, c.label))),
