@@ -11,7 +11,7 @@
 // The state lives in `state`; render() draws from it and nothing else.
 
 import {byTestId, h} from '../dom.js';
-import {SERIES, drawBarPanel, paintBar} from './barchart.js';
+import {SERIES, axisText, drawBarPanel, paintBar} from './barchart.js';
 import {capacityCaption, capacitySettings, tableNote} from './capacitycaption.js';
 import {CAPACITY_LIMITS, DEFAULTS, FIELDS, MAPS, bound, checkForm, fieldFor} from './capacityform.js';
 import {MODEL_WORDS, capacityModel, second, tableView} from './capacitymodel.js';
@@ -296,7 +296,7 @@ function chartLabel(model, c, keys) {
     const words = top.map((k) => `k = ${k}: ${pct(c[key][k] / model.q)}`).join(', ');
     return `${MODEL_WORDS[key]} (${SERIES[key].words}) ${words || 'no query counted'}`;
   });
-  return `${c.label}: bar chart of the share of the ${model.q} queries by k, the number of memories in the final mixture; ${parts.join('; ')}. The table below has every number.`;
+  return `${c.label}: bar chart of the share of the ${model.q} queries by k, the number of memories in the final mixture, ${axisText(model.ks)}; ${parts.join('; ')}. The table below has every number.`;
 }
 
 function swatch(key) {
