@@ -359,7 +359,9 @@ func capacityJobsRunning(t *testing.T) float64 {
 // 1024, d = D_Φ = 64, 20000 queries, sparsemax, 348 estimated CPU-seconds)
 // runs as a job with progress; Cancel cancels it on the server: the job
 // is cancelled before its end, its pool job ends, and the server's CPU
-// goes quiet. The form shows the previous answer still.
+// goes quiet. The page shows the previous answer still, labelled as the
+// previous result with its settings and dimmed, until the form has its
+// settings again.
 func TestCapacityCancel(t *testing.T) {
 	tb := openCapacity(t, 1400, 1000)
 	var first []progressEvent
@@ -436,6 +438,25 @@ func TestCapacityCancel(t *testing.T) {
 		compute: !document.querySelector('[data-testid="capacity-compute"]').disabled})`, &after)
 	if !strings.HasPrefix(after.Text, "cancelled after ") || after.Rows != 10 || !after.Compute {
 		t.Errorf("after the cancel: %+v; want \"cancelled after …\", the previous table (10 rows), Compute enabled", after)
+	}
+	// The previous result stays, labelled with its own settings and
+	// dimmed, under the form's other values; the authors' setting typed
+	// back makes it the form's again.
+	staleJS := `(() => { const l = document.querySelector('[data-testid="capacity-stale"]'), f = document.querySelector('[data-testid="capacity-result"]');
+		return {hidden: l.hidden, text: l.textContent, dimmed: f.classList.contains('stale') && getComputedStyle(f).opacity === '0.5',
+			described: f.getAttribute('aria-describedby') || ''}; })()`
+	var stale struct {
+		Hidden, Dimmed bool
+		Text, Described string
+	}
+	tb.eval(t, staleJS, &stale)
+	if want := "Previous result, for M = 10, d = 5, D_Φ = 5, β = 1, Q = 1000, softmax, 1.5-entmax and sparsemax, seeds 42, 7 and 3 (memories, queries, map): the new job was cancelled; the table, chart and caption below are not the form's settings."; stale.Hidden || stale.Text != want || !stale.Dimmed || stale.Described != "cap-stale" {
+		t.Errorf("after the cancel the result shown: %+v; want labelled %q, dimmed, described by the label", stale, want)
+	}
+	tb.click(t, "capacity-defaults")
+	tb.eval(t, staleJS, &stale)
+	if !stale.Hidden || stale.Dimmed || stale.Described != "" {
+		t.Errorf("with the authors' setting back in the form: %+v; want the result unlabelled, not dimmed", stale)
 	}
 	tb.checkConsole(t, nil)
 }

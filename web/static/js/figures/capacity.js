@@ -12,7 +12,7 @@
 
 import {byTestId, h} from '../dom.js';
 import {SERIES, axisText, drawBarPanel, paintBar} from './barchart.js';
-import {capacityCaption, capacitySettings, tableNote} from './capacitycaption.js';
+import {capacityCaption, capacitySettings, staleNote, tableNote} from './capacitycaption.js';
 import {CAPACITY_LIMITS, DEFAULTS, FIELDS, MAPS, bound, checkForm, fieldFor} from './capacityform.js';
 import {MODEL_WORDS, capacityModel, second, tableView} from './capacitymodel.js';
 import {capacityCSV, capacityCurlLines, capacityRequestFile, fileBase} from './exportdata.js';
@@ -133,7 +133,22 @@ function onInput() {
   showErrors(r.errors);
   const est = byTestId('capacity-estimate', section);
   est.textContent = r.work === undefined ? '' : `estimated ${cpuText(r.work)} of one core (the server's upper bound)`;
+  showStale(r);
   return r;
+}
+
+// showStale labels the result shown as the previous one, and dims it,
+// when it is not the form's (staleNote): a new job runs, was cancelled
+// or failed, or the form was edited since. r is checkForm's answer.
+function showStale(r = checkForm(state.form)) {
+  const note = staleNote(state.model, state.request, r.request, state.status);
+  const label = byTestId('capacity-stale', section);
+  label.textContent = note;
+  label.hidden = !note;
+  const result = byTestId('capacity-result', section);
+  result.classList.toggle('stale', !!note);
+  if (note) result.setAttribute('aria-describedby', 'cap-stale');
+  else result.removeAttribute('aria-describedby');
 }
 
 function cpuText(ns) {
@@ -214,6 +229,7 @@ async function compute(request) {
   } finally {
     state.jobId = null;
     setRunning(false);
+    showStale();
   }
 }
 
@@ -259,6 +275,7 @@ function showProgress(u) {
   bar.classList.toggle('indeterminate', v.fraction === null);
   bar.querySelector('.fill').style.width = `${100 * (v.fraction ?? 0)}%`;
   byTestId(`job-text-${ID}`, section).textContent = text;
+  showStale();
 }
 
 // render draws the answer shown: legend, chart, table, caption, settings.
@@ -283,6 +300,7 @@ function render() {
   byTestId(`settings-${ID}`, section).replaceChildren(
     h('thead', {}, h('tr', {}, ...t.head.map((c) => h('th', {scope: 'col'}, c)))),
     h('tbody', {}, ...t.rows.map(([name, v]) => h('tr', {}, h('th', {scope: 'row'}, name), h('td', {}, v)))));
+  showStale();
   byTestId('capacity-inputs-note', section).textContent = model.inputs
     ? `The memories and queries are the ${model.m} and ${model.q} rows the retrieval started from (after scaling), as {"memories": […], "queries": […]}: a request may send them back as explicit arrays.`
     : `The memories and queries are not in this answer: (M + Q)·d is beyond the ${CAPACITY_LIMITS.maxTrajectoryValues} numbers an answer may return; ask for fewer queries to export them.`;

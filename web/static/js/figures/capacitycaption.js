@@ -172,3 +172,36 @@ export function capacitySettings(model) {
     ],
   };
 }
+
+/**
+ * settingsLine writes the setting of the result shown in one line:
+ * "M = 10, d = 5, D_Φ = 5, β = 1, Q = 1000, softmax, 1.5-entmax and
+ * sparsemax, seeds 42, 7 and 3 (memories, queries, map)".
+ * @param {object} model capacityModel
+ */
+export function settingsLine(model) {
+  const s = model.seeds;
+  return `M = ${model.m}, d = ${model.d}, D_Φ = ${model.k}, β = ${betaText(model.beta)}, Q = ${model.q}, ${listWords(model.maps.map((c) => c.label))}, seeds ${s.memories}, ${s.queries} and ${s.map} (memories, queries, map)`;
+}
+
+/**
+ * staleNote says whether the result shown is not the form's: the form's
+ * request (checked, returnInputs aside) is not the request of the result
+ * shown, because a new job runs, was cancelled or failed, or the form was
+ * edited since. It returns the label over the dimmed result, or '' when
+ * the result is the form's.
+ * @param {object|null} model capacityModel of the result shown
+ * @param {object|null} shown the request of the result shown
+ * @param {object|undefined} form the form's request (checkForm), undefined when the form has errors
+ * @param {string} status the lab's state: 'done', 'running', 'cancelled', …
+ */
+export function staleNote(model, shown, form, status) {
+  if (!model || !shown) return '';
+  const same = form !== undefined && JSON.stringify({...form, returnInputs: undefined}) === JSON.stringify({...shown, returnInputs: undefined});
+  if (same) return '';
+  const why = status === 'cancelled' ? 'the new job was cancelled'
+    : status === 'failed' ? 'the new job failed'
+    : status === 'done' || status === 'waiting' ? 'the form has other settings'
+    : 'a new job is running';
+  return `Previous result, for ${settingsLine(model)}: ${why}; the table, chart and caption below are not the form's settings.`;
+}

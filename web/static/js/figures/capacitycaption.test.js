@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
 import {capacityModel} from './capacitymodel.js';
-import {capacityCaption, capacitySettings, geometryText, tableNote, thresholdText, verdict} from './capacitycaption.js';
+import {capacityCaption, capacitySettings, geometryText, staleNote, tableNote, thresholdText, verdict} from './capacitycaption.js';
 
 const request = answer('capacity-request');
 
@@ -109,4 +109,20 @@ test('tableNote explains the row k = 0 when the table has one, and only then', (
   const m = capacityModel(answer('capacity'), request);
   assert.ok(!m.ks.includes(0));
   assert.doesNotMatch(tableNote(m, 'kernelized'), /k = 0/);
+});
+
+test('staleNote: the result shown is labelled previous, with its settings, unless it is the form’s', () => {
+  const m = capacityModel(answer('capacity'), request);
+  const req = {...request, returnInputs: true};
+  assert.equal(staleNote(m, req, {...request}, 'done'), '', 'returnInputs aside, the same request');
+  assert.equal(staleNote(null, null, undefined, 'waiting'), '');
+  const other = {...request, queries: {gaussian: {count: 20000, seed: 7}}};
+  assert.equal(staleNote(m, req, other, 'cancelled'),
+    'Previous result, for M = 10, d = 5, D_Φ = 5, β = 1, Q = 1000, softmax, 1.5-entmax and sparsemax, seeds 42, 7 and 3 (memories, queries, map): the new job was cancelled; the table, chart and caption below are not the form’s settings.'.replace('form’s', "form's"));
+  assert.match(staleNote(m, req, other, 'running'), /: a new job is running;/);
+  assert.match(staleNote(m, req, other, 'failed'), /: the new job failed;/);
+  assert.match(staleNote(m, req, other, 'done'), /: the form has other settings;/);
+  assert.match(staleNote(m, req, undefined, 'done'), /^Previous result, for M = 10/, 'a form with errors is not the result’s');
+  // Cancelled with the same settings: the result shown is the form's.
+  assert.equal(staleNote(m, req, request, 'cancelled'), '');
 });
