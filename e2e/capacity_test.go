@@ -446,7 +446,7 @@ func TestCapacityCancel(t *testing.T) {
 		return {hidden: l.hidden, text: l.textContent, dimmed: f.classList.contains('stale') && getComputedStyle(f).opacity === '0.5',
 			described: f.getAttribute('aria-describedby') || ''}; })()`
 	var stale struct {
-		Hidden, Dimmed bool
+		Hidden, Dimmed  bool
 		Text, Described string
 	}
 	tb.eval(t, staleJS, &stale)
