@@ -511,8 +511,10 @@ func TestCapacityLimitsMatchAbout(t *testing.T) {
 // downloads going to a directory, and reads the files: the CSV's lines
 // are the table's rows (and zeros for the k it leaves out), the JSON is
 // the API's answer to the request file, the inputs are the M memories and
-// Q queries of length d, of unit length, and the request file posted as
-// the curl line posts it gives that same answer.
+// Q queries of length d, of unit length, sent back in the request file
+// with the normalisations off they give the same numbers byte for byte,
+// and the request file posted as the curl line posts it gives that same
+// answer.
 func TestCapacityExport(t *testing.T) {
 	tb := openCapacity(t, 1400, 1000)
 	dir := t.TempDir()
@@ -603,6 +605,45 @@ func TestCapacityExport(t *testing.T) {
 		}
 		if len(r) != 5 || math.Abs(s-1) > 1e-12 {
 			t.Fatalf("an input row %v: want 5 numbers of unit length", r)
+		}
+	}
+
+	// The note's claim: the exported inputs, sent back in the request file
+	// with both normalisations off, give the JSON export's numbers byte
+	// for byte.
+	var note string
+	tb.eval(t, `document.querySelector('[data-testid="capacity-inputs-note"]').textContent`, &note)
+	if !strings.Contains(note, `To get this answer again bit for bit, send them with "normalizeMemories": false and "normalizeQueries": false`) {
+		t.Errorf("the inputs note %q does not say how to send them back bit for bit", note)
+	}
+	var back map[string]json.RawMessage
+	if err := json.Unmarshal(files["request"], &back); err != nil {
+		t.Fatal(err)
+	}
+	var inputs map[string]json.RawMessage
+	if err := json.Unmarshal(files["inputs"], &inputs); err != nil {
+		t.Fatal(err)
+	}
+	back["memories"], back["queries"] = inputs["memories"], inputs["queries"]
+	back["normalizeMemories"], back["normalizeQueries"] = json.RawMessage("false"), json.RawMessage("false")
+	delete(back, "returnInputs")
+	body, err := json.Marshal(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Compared with the server's bytes for the request file (the JSON
+	// export's numbers, written by JavaScript, may spell an exponent
+	// differently).
+	var first, again map[string]json.RawMessage
+	if err := json.Unmarshal(postCapacity(t, files["request"]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(postCapacity(t, body), &again); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"capacity", "queries", "geometry", "trajectory"} {
+		if len(first[k]) == 0 || !bytes.Equal(first[k], again[k]) {
+			t.Errorf("the exported inputs sent back without normalisation: %q is not the request file's answer, byte for byte", k)
 		}
 	}
 

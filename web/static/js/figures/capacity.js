@@ -302,7 +302,7 @@ function render() {
     h('tbody', {}, ...t.rows.map(([name, v]) => h('tr', {}, h('th', {scope: 'row'}, name), h('td', {}, v)))));
   showStale();
   byTestId('capacity-inputs-note', section).textContent = model.inputs
-    ? `The memories and queries are the ${model.m} and ${model.q} rows the retrieval started from (after scaling), as {"memories": […], "queries": […]}: a request may send them back as explicit arrays.`
+    ? `The memories and queries are the ${model.m} and ${model.q} rows the retrieval started from (after scaling to unit length), as {"memories": […], "queries": […]}: a request may send them back as explicit arrays. To get this answer again bit for bit, send them with "normalizeMemories": false and "normalizeQueries": false; with the scaling left on they are scaled a second time, and the numbers (the trajectory's loss, the geometry, at times a histogram) may differ in the last bits.`
     : `The memories and queries are not in this answer: (M + Q)·d is beyond the ${CAPACITY_LIMITS.maxTrajectoryValues} numbers an answer may return; ask for fewer queries to export them.`;
 }
 
