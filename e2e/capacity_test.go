@@ -723,3 +723,60 @@ func TestCapacityBusy(t *testing.T) {
 		return strings.Contains(m.String(), "status of 503") && strings.HasSuffix(m.URL, "/api/v1/jobs")
 	})
 }
+
+// TestCapacityBroadMixtures: M = 200 with softmax only, where no memory
+// gets more than 1 % of the weight (k = 0 for every raw query): the
+// caption says what k = 0 is in words, never "mixtures of k = 0
+// memories", the table's note explains its row k = 0, and the chart's
+// text alternative names the k its categorical axis shows, the table's
+// rows, with … where k are skipped. A seed above 2^53 is refused under
+// its box, not rounded, and sends no job.
+func TestCapacityBroadMixtures(t *testing.T) {
+	tb := openCapacity(t, 1400, 1000)
+	tb.setCapacityField(t, "m", "200")
+	for _, m := range []string{"entmax15", "sparsemax"} {
+		tb.click(t, "capacity-map-"+m)
+	}
+	var jobs int
+	tb.eval(t, `__figures.capacity.progress.length`, &jobs)
+	tb.setCapacityField(t, "querySeed", "9007199254740993")
+	tb.click(t, "capacity-compute")
+	var seed struct{ Error, Focused string }
+	tb.eval(t, `({error: document.querySelector('[data-testid="capacity-error-querySeed"]').textContent, focused: document.activeElement.dataset.testid})`, &seed)
+	if seed.Error != "The queries’ seed must be at most 2^53." || seed.Focused != "capacity-querySeed" {
+		t.Errorf("seed 2^53 + 1: %+v; want refused under its box, focused", seed)
+	}
+	tb.setCapacityField(t, "querySeed", "7")
+	tb.click(t, "capacity-compute")
+	tb.waitFor(t, "M = 200 with softmax computed", `__figures.capacity.state === 'done' && __figures.capacity.request.memories.gaussian.count === 200`)
+	var page struct {
+		Caption, Note, Label string
+		Ks                   []int
+		Zero                 int
+	}
+	tb.eval(t, `(() => { const sec = document.querySelector('[data-testid="figure-capacity"]');
+		const rows = [...sec.querySelectorAll('[data-testid="capacity-table"] tbody tr')];
+		return {caption: sec.querySelector('[data-testid="caption-capacity"]').textContent,
+			note: sec.querySelector('[data-testid="capacity-table-note"]').textContent,
+			label: sec.querySelector('[data-testid="capacity-chart"] canvas').getAttribute('aria-label'),
+			ks: rows.map((r) => Number(r.dataset.k)),
+			zero: Number(sec.querySelector('[data-testid="capacity-table"] tbody tr[data-k="0"] td[data-model="raw"]')?.dataset.count ?? -1)}; })()`, &page)
+	if page.Zero != 1000 {
+		t.Fatalf("raw softmax at k = 0: %d queries; want all 1000 (the setting the caption is about)", page.Zero)
+	}
+	if strings.Contains(page.Caption, "mixtures of k = 0") || !strings.Contains(page.Caption, "the most common k: softmax k = 0, a broad mixture of many memories in which none gets more than 1 % of the weight") {
+		t.Errorf("caption %q; want k = 0 in words", page.Caption)
+	}
+	if !strings.Contains(page.Note, "The row k = 0: no memory gets more than 1 % of the softmax weight (retrieval.supportEps = 0.01), so the final state is a broad mixture of many memories, none of which is counted.") {
+		t.Errorf("table note %q; want the row k = 0 explained", page.Note)
+	}
+	skipped := false
+	for i := 1; i < len(page.Ks); i++ {
+		skipped = skipped || page.Ks[i] != page.Ks[i-1]+1
+	}
+	if want := "bar groups only for k = "; skipped != strings.Contains(page.Label, want) || skipped != strings.Contains(page.Label, "with … where k are skipped") {
+		t.Errorf("table rows %v, chart text %q: the text alternative does not say which k the axis shows", page.Ks, page.Label)
+	}
+	tb.capacityShot(t, "capacity-broad.png")
+	tb.checkConsole(t, nil)
+}
