@@ -359,7 +359,9 @@ func capacityJobsRunning(t *testing.T) float64 {
 // 1024, d = D_Φ = 64, 20000 queries, sparsemax, 348 estimated CPU-seconds)
 // runs as a job with progress; Cancel cancels it on the server: the job
 // is cancelled before its end, its pool job ends, and the server's CPU
-// goes quiet. The form shows the previous answer still.
+// goes quiet. The page shows the previous answer still, labelled as the
+// previous result with its settings and dimmed, until the form has its
+// settings again.
 func TestCapacityCancel(t *testing.T) {
 	tb := openCapacity(t, 1400, 1000)
 	var first []progressEvent
@@ -437,6 +439,25 @@ func TestCapacityCancel(t *testing.T) {
 	if !strings.HasPrefix(after.Text, "cancelled after ") || after.Rows != 10 || !after.Compute {
 		t.Errorf("after the cancel: %+v; want \"cancelled after …\", the previous table (10 rows), Compute enabled", after)
 	}
+	// The previous result stays, labelled with its own settings and
+	// dimmed, under the form's other values; the authors' setting typed
+	// back makes it the form's again.
+	staleJS := `(() => { const l = document.querySelector('[data-testid="capacity-stale"]'), f = document.querySelector('[data-testid="capacity-result"]');
+		return {hidden: l.hidden, text: l.textContent, dimmed: f.classList.contains('stale') && getComputedStyle(f).opacity === '0.5',
+			described: f.getAttribute('aria-describedby') || ''}; })()`
+	var stale struct {
+		Hidden, Dimmed  bool
+		Text, Described string
+	}
+	tb.eval(t, staleJS, &stale)
+	if want := "Previous result, for M = 10, d = 5, D_Φ = 5, β = 1, Q = 1000, softmax, 1.5-entmax and sparsemax, seeds 42, 7 and 3 (memories, queries, map): the new job was cancelled; the table, chart and caption below are not the form's settings."; stale.Hidden || stale.Text != want || !stale.Dimmed || stale.Described != "cap-stale" {
+		t.Errorf("after the cancel the result shown: %+v; want labelled %q, dimmed, described by the label", stale, want)
+	}
+	tb.click(t, "capacity-defaults")
+	tb.eval(t, staleJS, &stale)
+	if !stale.Hidden || stale.Dimmed || stale.Described != "" {
+		t.Errorf("with the authors' setting back in the form: %+v; want the result unlabelled, not dimmed", stale)
+	}
 	tb.checkConsole(t, nil)
 }
 
@@ -490,8 +511,10 @@ func TestCapacityLimitsMatchAbout(t *testing.T) {
 // downloads going to a directory, and reads the files: the CSV's lines
 // are the table's rows (and zeros for the k it leaves out), the JSON is
 // the API's answer to the request file, the inputs are the M memories and
-// Q queries of length d, of unit length, and the request file posted as
-// the curl line posts it gives that same answer.
+// Q queries of length d, of unit length, sent back in the request file
+// with the normalisations off they give the same numbers byte for byte,
+// and the request file posted as the curl line posts it gives that same
+// answer.
 func TestCapacityExport(t *testing.T) {
 	tb := openCapacity(t, 1400, 1000)
 	dir := t.TempDir()
@@ -585,6 +608,45 @@ func TestCapacityExport(t *testing.T) {
 		}
 	}
 
+	// The note's claim: the exported inputs, sent back in the request file
+	// with both normalisations off, give the JSON export's numbers byte
+	// for byte.
+	var note string
+	tb.eval(t, `document.querySelector('[data-testid="capacity-inputs-note"]').textContent`, &note)
+	if !strings.Contains(note, `To get this answer again bit for bit, send them with "normalizeMemories": false and "normalizeQueries": false`) {
+		t.Errorf("the inputs note %q does not say how to send them back bit for bit", note)
+	}
+	var back map[string]json.RawMessage
+	if err := json.Unmarshal(files["request"], &back); err != nil {
+		t.Fatal(err)
+	}
+	var inputs map[string]json.RawMessage
+	if err := json.Unmarshal(files["inputs"], &inputs); err != nil {
+		t.Fatal(err)
+	}
+	back["memories"], back["queries"] = inputs["memories"], inputs["queries"]
+	back["normalizeMemories"], back["normalizeQueries"] = json.RawMessage("false"), json.RawMessage("false")
+	delete(back, "returnInputs")
+	body, err := json.Marshal(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Compared with the server's bytes for the request file (the JSON
+	// export's numbers, written by JavaScript, may spell an exponent
+	// differently).
+	var first, again map[string]json.RawMessage
+	if err := json.Unmarshal(postCapacity(t, files["request"]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(postCapacity(t, body), &again); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"capacity", "queries", "geometry", "trajectory"} {
+		if len(first[k]) == 0 || !bytes.Equal(first[k], again[k]) {
+			t.Errorf("the exported inputs sent back without normalisation: %q is not the request file's answer, byte for byte", k)
+		}
+	}
+
 	var curl string
 	tb.eval(t, `document.querySelector('[data-testid="curl-capacity"]').textContent`, &curl)
 	if !strings.Contains(curl, "curl -sS "+srv.url+"/api/v1/capacity ") || !strings.Contains(curl, "-d @hoplab-figure-capacity-request.json -o hoplab-figure-capacity.json") {
@@ -660,4 +722,61 @@ func TestCapacityBusy(t *testing.T) {
 	tb.checkConsole(t, func(m chromedp.ConsoleMessage) bool {
 		return strings.Contains(m.String(), "status of 503") && strings.HasSuffix(m.URL, "/api/v1/jobs")
 	})
+}
+
+// TestCapacityBroadMixtures: M = 200 with softmax only, where no memory
+// gets more than 1 % of the weight (k = 0 for every raw query): the
+// caption says what k = 0 is in words, never "mixtures of k = 0
+// memories", the table's note explains its row k = 0, and the chart's
+// text alternative names the k its categorical axis shows, the table's
+// rows, with … where k are skipped. A seed above 2^53 is refused under
+// its box, not rounded, and sends no job.
+func TestCapacityBroadMixtures(t *testing.T) {
+	tb := openCapacity(t, 1400, 1000)
+	tb.setCapacityField(t, "m", "200")
+	for _, m := range []string{"entmax15", "sparsemax"} {
+		tb.click(t, "capacity-map-"+m)
+	}
+	var jobs int
+	tb.eval(t, `__figures.capacity.progress.length`, &jobs)
+	tb.setCapacityField(t, "querySeed", "9007199254740993")
+	tb.click(t, "capacity-compute")
+	var seed struct{ Error, Focused string }
+	tb.eval(t, `({error: document.querySelector('[data-testid="capacity-error-querySeed"]').textContent, focused: document.activeElement.dataset.testid})`, &seed)
+	if seed.Error != "The queries’ seed must be at most 2^53." || seed.Focused != "capacity-querySeed" {
+		t.Errorf("seed 2^53 + 1: %+v; want refused under its box, focused", seed)
+	}
+	tb.setCapacityField(t, "querySeed", "7")
+	tb.click(t, "capacity-compute")
+	tb.waitFor(t, "M = 200 with softmax computed", `__figures.capacity.state === 'done' && __figures.capacity.request.memories.gaussian.count === 200`)
+	var page struct {
+		Caption, Note, Label string
+		Ks                   []int
+		Zero                 int
+	}
+	tb.eval(t, `(() => { const sec = document.querySelector('[data-testid="figure-capacity"]');
+		const rows = [...sec.querySelectorAll('[data-testid="capacity-table"] tbody tr')];
+		return {caption: sec.querySelector('[data-testid="caption-capacity"]').textContent,
+			note: sec.querySelector('[data-testid="capacity-table-note"]').textContent,
+			label: sec.querySelector('[data-testid="capacity-chart"] canvas').getAttribute('aria-label'),
+			ks: rows.map((r) => Number(r.dataset.k)),
+			zero: Number(sec.querySelector('[data-testid="capacity-table"] tbody tr[data-k="0"] td[data-model="raw"]')?.dataset.count ?? -1)}; })()`, &page)
+	if page.Zero != 1000 {
+		t.Fatalf("raw softmax at k = 0: %d queries; want all 1000 (the setting the caption is about)", page.Zero)
+	}
+	if strings.Contains(page.Caption, "mixtures of k = 0") || !strings.Contains(page.Caption, "the most common k: softmax k = 0, a broad mixture of many memories in which none gets more than 1 % of the weight") {
+		t.Errorf("caption %q; want k = 0 in words", page.Caption)
+	}
+	if !strings.Contains(page.Note, "The row k = 0: no memory gets more than 1 % of the softmax weight (retrieval.supportEps = 0.01), so the final state is a broad mixture of many memories, none of which is counted.") {
+		t.Errorf("table note %q; want the row k = 0 explained", page.Note)
+	}
+	skipped := false
+	for i := 1; i < len(page.Ks); i++ {
+		skipped = skipped || page.Ks[i] != page.Ks[i-1]+1
+	}
+	if want := "bar groups only for k = "; skipped != strings.Contains(page.Label, want) || skipped != strings.Contains(page.Label, "with … where k are skipped") {
+		t.Errorf("table rows %v, chart text %q: the text alternative does not say which k the axis shows", page.Ks, page.Label)
+	}
+	tb.capacityShot(t, "capacity-broad.png")
+	tb.checkConsole(t, nil)
 }

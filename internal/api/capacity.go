@@ -26,7 +26,7 @@ const jobKindCapacity = "capacity"
 // work included: against the endpoint's limit (MaxCapacityWork), or, for
 // a job, a job's (MaxCapacityJobWork).
 func (s *server) prepareCapacity(body []byte, job bool) (*scenario.CapacityPlan, error) {
-	c, err := scenario.DecodeCapacity(body)
+	c, err := scenario.DecodeCapacityWithin(body, s.limits)
 	if err != nil {
 		return nil, err
 	}

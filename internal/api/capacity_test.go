@@ -401,3 +401,47 @@ func TestCapacityOneMemory(t *testing.T) {
 		t.Errorf("geometry %+v, loss %v; want null angles and loss, a feature length", g, res.Trajectory[3].Loss)
 	}
 }
+
+// TestCapacityInputsSentBack: the inputs an answer returns (returnInputs),
+// sent back as explicit arrays with normalizeMemories and
+// normalizeQueries false, give the same answer byte for byte: the
+// histograms, the geometry and the trajectory (the page's export note
+// says so). With the normalisations left on they would be scaled a
+// second time.
+func TestCapacityInputsSentBack(t *testing.T) {
+	h := newTestServer(t, scenario.Limits{}).routes(nil)
+	body := strings.Replace(defaultCapacity, `"beta": 1,`, `"beta": 1, "returnInputs": true,`, 1)
+	status, header, raw := postCapacityTo(h, body)
+	first := capacityOf(t, status, header, raw)
+
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(body), &req); err != nil {
+		t.Fatal(err)
+	}
+	in, err := json.Marshal(first.Inputs.Memories)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := json.Marshal(first.Inputs.Queries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req["memories"], req["queries"] = in, qs
+	req["normalizeMemories"], req["normalizeQueries"] = json.RawMessage("false"), json.RawMessage("false")
+	back, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, header, again := postCapacityTo(h, string(back))
+	capacityOf(t, status, header, again)
+	if !bytes.Equal(again, raw) {
+		var a, b map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &a)
+		_ = json.Unmarshal(again, &b)
+		for k := range a {
+			if !bytes.Equal(a[k], b[k]) {
+				t.Errorf("the inputs sent back without normalisation: %q differs", k)
+			}
+		}
+	}
+}

@@ -208,7 +208,7 @@ func planFigure(name string, spec figureSpec, lim scenario.Limits) (*preparedFig
 // canonical form (every field explicit, with its snapshots) and resolves
 // that form again: the plan is the canonical scenario's.
 func canonicalPlan(raw []byte, lim scenario.Limits) ([]byte, *scenario.Plan, error) {
-	sc, err := scenario.Decode(raw)
+	sc, err := scenario.DecodeWithin(raw, lim)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -223,7 +223,7 @@ func canonicalPlan(raw []byte, lim scenario.Limits) ([]byte, *scenario.Plan, err
 	if err != nil {
 		return nil, nil, err
 	}
-	sc, err = scenario.Decode(canon)
+	sc, err = scenario.DecodeWithin(canon, lim)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -67,7 +67,7 @@ type jobAnswer struct {
 // the answer is POST /api/v1/run's, byte for byte: 200 with the Result, or
 // 422 with a diverged run's error and trajectory.
 func prepareRunJob(s *server, request []byte) (*jobWork, error) {
-	sc, err := scenario.Decode(request)
+	sc, err := scenario.DecodeWithin(request, s.limits)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func (s *server) handleRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sc, err := scenario.Decode(body)
+	sc, err := scenario.DecodeWithin(body, s.limits)
 	if err != nil {
 		writeError(w, scenario.AsError(err))
 		return

@@ -307,7 +307,7 @@ func count(v *int, field string, limit int, what string) (int, error) {
 func seedOf(v *int64, field string) (uint64, error) {
 	seed := valueOr(v, capacityDefaultSeed)
 	if seed < 0 || seed > MaxSeed {
-		return 0, Invalid(field, "must be an integer in 0..2^53, not %d", seed)
+		return 0, Invalid(field, "must be an integer in 0 … 2^53, not %d", seed)
 	}
 	return uint64(seed), nil
 }
@@ -442,9 +442,18 @@ func (cp *CapacityPlan) CheckWork(lim Limits, job bool) error {
 
 // DecodeCapacity decodes a capacity request as Decode decodes a scenario:
 // exactly one JSON object with only the fields of Capacity, each at most
-// once, case-sensitive. Errors are *Error.
+// once, case-sensitive. Errors are *Error; an integer field's error names
+// its range with the upper ends of DefaultLimits (DecodeCapacityWithin:
+// of other limits).
 func DecodeCapacity(body []byte) (*Capacity, error) {
-	return decodeObject[Capacity](body, "capacity request")
+	return DecodeCapacityWithin(body, DefaultLimits())
+}
+
+// DecodeCapacityWithin decodes body as DecodeCapacity does; the errors
+// about integer fields name their ranges with lim's upper ends (those
+// ResolveCapacity checks against lim).
+func DecodeCapacityWithin(body []byte, lim Limits) (*Capacity, error) {
+	return decodeObject[Capacity](body, "capacity request", lim)
 }
 
 // CapacityChunkNs is the estimated CPU time a chunk of a capacity

@@ -16,20 +16,30 @@ import (
 // only the fields of Scenario, each at most once (white space around it is
 // fine). Errors are *Error: invalid_json, unknown_field,
 // duplicate_field or invalid_field (a wrong type, with the field's path).
+// The range an integer field's error names has the upper ends of
+// DefaultLimits; DecodeWithin names those of other limits.
 func Decode(body []byte) (*Scenario, error) {
-	return decodeObject[Scenario](body, "scenario")
+	return DecodeWithin(body, DefaultLimits())
+}
+
+// DecodeWithin decodes body as Decode does; the errors about integer
+// fields name their ranges with lim's upper ends (those Resolve checks
+// against lim).
+func DecodeWithin(body []byte, lim Limits) (*Scenario, error) {
+	return decodeObject[Scenario](body, "scenario", lim)
 }
 
 // decodeObject decodes body, which must be exactly one JSON object with
 // only the fields of T, each at most once, as Decode describes; what names
-// the object in messages ("scenario").
-func decodeObject[T any](body []byte, what string) (*T, error) {
+// the object in messages ("scenario"); lim gives the upper ends of the
+// ranges that errors about integer fields name.
+func decodeObject[T any](body []byte, what string, lim Limits) (*T, error) {
 	root := reflect.TypeFor[T]()
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	var v *T
 	if err := dec.Decode(&v); err != nil {
-		return nil, decodeError(body, err, root, what)
+		return nil, decodeError(body, err, root, what, lim)
 	}
 	if v == nil {
 		return nil, &Error{Status: http.StatusBadRequest, Code: CodeInvalidJSON, Message: fmt.Sprintf("the body must be a JSON object (a %s), not null", what)}
@@ -72,8 +82,9 @@ func JSONError(body []byte, err error, what string) (e *Error, ok bool) {
 }
 
 // decodeError turns an error of json.Decoder.Decode into an *Error; root
-// is the type of the object decoded, what names it.
-func decodeError(body []byte, err error, root reflect.Type, what string) *Error {
+// is the type of the object decoded, what names it, lim gives the upper
+// ends of integer fields' ranges.
+func decodeError(body []byte, err error, root reflect.Type, what string, lim Limits) *Error {
 	bad := func(code, field, format string, args ...any) *Error {
 		return &Error{Status: http.StatusBadRequest, Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
@@ -92,9 +103,15 @@ func decodeError(body []byte, err error, root reflect.Type, what string) *Error 
 		}
 		want, got := describeType(typ.Type), typ.Value
 		if num, ok := strings.CutPrefix(got, "number "); ok {
-			got = num // "must be an integer, not 1.5"
+			got = num // "must be an integer in 1 … 512, not 1.5"
 			if want == "a number" {
 				want = "a number within the range of float64 (±1.8e308)"
+			}
+			// An integer field's range, as its other checks name it: an
+			// integer beyond Go's int (99999999999999999999, 1e20) is an
+			// integer, but not one in the range.
+			if r := intRange(field, root, lim); r != "" && want == "an integer" {
+				want = "an integer in " + r
 			}
 		}
 		return bad(CodeInvalidField, field, "must be %s, not %s", want, got)

@@ -119,7 +119,7 @@ func Resolve(sc *Scenario, lim Limits) (*Plan, error) {
 	s.FeatureMap.Affine = valueOr(fm.Affine, s.FeatureMap.Init == sim.InitTorchLinear)
 	seed := valueOr(fm.Seed, 1)
 	if seed < 0 || seed > MaxSeed {
-		return nil, Invalid("featureMap.seed", "must be an integer in 0..2^53, not %d", seed)
+		return nil, Invalid("featureMap.seed", "must be an integer in 0 … 2^53, not %d", seed)
 	}
 	s.FeatureMap.Seed = uint64(seed)
 	if fm.W != nil {

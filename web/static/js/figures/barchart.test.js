@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
 import {capacityModel} from './capacitymodel.js';
-import {MIN_BAR, SERIES, barLayout} from './barchart.js';
+import {GAP_SLOT, MIN_BAR, SERIES, axisText, barLayout, kRuns} from './barchart.js';
 
 const measure = (t) => 7 * t.length;
 
@@ -38,4 +38,39 @@ test('SERIES: the Okabe–Ito colours, and the second models are hatched, so col
   assert.deepEqual(Object.values(SERIES).map((s) => s.color), ['#0072b2', '#e69f00', '#cc79a7']);
   assert.equal(SERIES.raw.hatch, null);
   assert.ok(SERIES.kernelized.hatch && SERIES.kernelizedNormalized.hatch && SERIES.kernelized.hatch !== SERIES.kernelizedNormalized.hatch);
+});
+
+test('barLayout: the x axis is categorical; non-consecutive k get a narrower gap slot with a mark between them, not even spacing', () => {
+  const ks = [0, 1, 2, 5];
+  const c = {raw: [10, 20, 30, 0, 0, 40], kernelized: [0, 100, 0, 0, 0, 0]};
+  const lay = barLayout(c, ks, ['raw', 'kernelized'], 100, 0, 0, 400, 300, 12, measure);
+  assert.deepEqual(lay.gaps.map((g) => [g.from, g.to]), [[3, 4]]);
+  const mid = (k) => lay.xTicks.find((t) => t.k === k).x;
+  const slot = mid(1) - mid(0);
+  assert.ok(Math.abs(mid(2) - mid(1) - slot) < 1e-9);
+  assert.ok(Math.abs(mid(5) - mid(2) - slot * (1 + GAP_SLOT)) < 1e-9, 'the gap adds a slot of its own');
+  assert.ok(lay.gaps[0].x > mid(2) && lay.gaps[0].x < mid(5));
+  assert.deepEqual(lay.xTicks.map((t) => t.k), ks);
+  // Consecutive k: no gap, and the axis's second line is not reserved.
+  const plain = barLayout(c, [0, 1, 2], ['raw', 'kernelized'], 100, 0, 0, 400, 300, 12, measure);
+  assert.deepEqual(plain.gaps, []);
+  assert.ok(plain.bottom > lay.bottom);
+});
+
+test('barLayout: with M = 1024 and scattered k, every gap keeps its mark and no k label covers one', () => {
+  const ks = [0, 1, 2, 3, 9, 10, 40, 200, 201, 1024];
+  const c = {raw: new Array(1025).fill(1), kernelized: new Array(1025).fill(1)};
+  const lay = barLayout(c, ks, ['raw', 'kernelized'], 1025, 0, 0, 260, 220, 10, measure);
+  assert.equal(lay.gaps.length, 4);
+  for (const t of lay.xTicks) {
+    for (const g of lay.gaps) assert.ok(Math.abs(t.x - g.x) >= (measure(String(t.k)) + measure('…')) / 2, `${t.k} over a gap`);
+  }
+  for (const b of lay.bars) assert.ok(b.x >= lay.left && b.x + b.w <= lay.right);
+});
+
+test('axisText and kRuns: the text alternative says which k the axis shows', () => {
+  assert.equal(kRuns([0, 1, 2, 5, 7, 8]), '0–2, 5 and 7, 8');
+  assert.equal(axisText([0, 1, 2, 5]), 'bar groups only for k = 0–2 and 5 (the k some query reached), side by side, with … where k are skipped');
+  assert.equal(axisText([1, 2, 3]), 'a bar group for every k from 1 to 3');
+  assert.equal(axisText([4]), 'one bar group, k = 4');
 });

@@ -11,8 +11,8 @@
 // The state lives in `state`; render() draws from it and nothing else.
 
 import {byTestId, h} from '../dom.js';
-import {SERIES, drawBarPanel, paintBar} from './barchart.js';
-import {capacityCaption, capacitySettings} from './capacitycaption.js';
+import {SERIES, axisText, drawBarPanel, paintBar} from './barchart.js';
+import {capacityCaption, capacitySettings, staleNote, tableNote} from './capacitycaption.js';
 import {CAPACITY_LIMITS, DEFAULTS, FIELDS, MAPS, bound, checkForm, fieldFor} from './capacityform.js';
 import {MODEL_WORDS, capacityModel, second, tableView} from './capacitymodel.js';
 import {capacityCSV, capacityCurlLines, capacityRequestFile, fileBase} from './exportdata.js';
@@ -133,7 +133,22 @@ function onInput() {
   showErrors(r.errors);
   const est = byTestId('capacity-estimate', section);
   est.textContent = r.work === undefined ? '' : `estimated ${cpuText(r.work)} of one core (the server's upper bound)`;
+  showStale(r);
   return r;
+}
+
+// showStale labels the result shown as the previous one, and dims it,
+// when it is not the form's (staleNote): a new job runs, was cancelled
+// or failed, or the form was edited since. r is checkForm's answer.
+function showStale(r = checkForm(state.form)) {
+  const note = staleNote(state.model, state.request, r.request, state.status);
+  const label = byTestId('capacity-stale', section);
+  label.textContent = note;
+  label.hidden = !note;
+  const result = byTestId('capacity-result', section);
+  result.classList.toggle('stale', !!note);
+  if (note) result.setAttribute('aria-describedby', 'cap-stale');
+  else result.removeAttribute('aria-describedby');
 }
 
 function cpuText(ns) {
@@ -214,6 +229,7 @@ async function compute(request) {
   } finally {
     state.jobId = null;
     setRunning(false);
+    showStale();
   }
 }
 
@@ -259,6 +275,7 @@ function showProgress(u) {
   bar.classList.toggle('indeterminate', v.fraction === null);
   bar.querySelector('.fill').style.width = `${100 * (v.fraction ?? 0)}%`;
   byTestId(`job-text-${ID}`, section).textContent = text;
+  showStale();
 }
 
 // render draws the answer shown: legend, chart, table, caption, settings.
@@ -277,13 +294,15 @@ function render() {
   }));
   repaint();
   fillTable(byTestId('capacity-table', section), tableView(model, state.normalized), model.q);
+  byTestId('capacity-table-note', section).textContent = tableNote(model, MODEL_WORDS[second(state.normalized)]);
   byTestId(`caption-${ID}`, section).textContent = capacityCaption(model, state.normalized);
   const t = capacitySettings(model);
   byTestId(`settings-${ID}`, section).replaceChildren(
     h('thead', {}, h('tr', {}, ...t.head.map((c) => h('th', {scope: 'col'}, c)))),
     h('tbody', {}, ...t.rows.map(([name, v]) => h('tr', {}, h('th', {scope: 'row'}, name), h('td', {}, v)))));
+  showStale();
   byTestId('capacity-inputs-note', section).textContent = model.inputs
-    ? `The memories and queries are the ${model.m} and ${model.q} rows the retrieval started from (after scaling), as {"memories": […], "queries": […]}: a request may send them back as explicit arrays.`
+    ? `The memories and queries are the ${model.m} and ${model.q} rows the retrieval started from (after scaling to unit length), as {"memories": […], "queries": […]}: a request may send them back as explicit arrays. To get this answer again bit for bit, send them with "normalizeMemories": false and "normalizeQueries": false; with the scaling left on they are scaled a second time, and the numbers (the trajectory's loss, the geometry, at times a histogram) may differ in the last bits.`
     : `The memories and queries are not in this answer: (M + Q)·d is beyond the ${CAPACITY_LIMITS.maxTrajectoryValues} numbers an answer may return; ask for fewer queries to export them.`;
 }
 
@@ -295,7 +314,7 @@ function chartLabel(model, c, keys) {
     const words = top.map((k) => `k = ${k}: ${pct(c[key][k] / model.q)}`).join(', ');
     return `${MODEL_WORDS[key]} (${SERIES[key].words}) ${words || 'no query counted'}`;
   });
-  return `${c.label}: bar chart of the share of the ${model.q} queries by k, the number of memories in the final mixture; ${parts.join('; ')}. The table below has every number.`;
+  return `${c.label}: bar chart of the share of the ${model.q} queries by k, the number of memories in the final mixture, ${axisText(model.ks)}; ${parts.join('; ')}. The table below has every number.`;
 }
 
 function swatch(key) {
@@ -340,7 +359,6 @@ function repaintSoon() {
 // data-count and in its title).
 function fillTable(table, view, q) {
   const n = view.models.length;
-  byTestId('capacity-table-note', section).textContent = `Percent of the ${q} queries whose final state mixes k memories; ${MODEL_WORDS[view.models[1]]} beside raw; the counts are in the CSV export.`;
   table.replaceChildren(
     h('thead', {},
       h('tr', {}, h('td', {}), ...view.maps.map((c) => h('th', {scope: 'colgroup', colspan: n}, c.label))),

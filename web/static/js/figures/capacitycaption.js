@@ -30,12 +30,36 @@ function mean(model, key) {
   return model.maps.reduce((s, c) => s + single(c, key, model.q), 0) / model.maps.length;
 }
 
-// modes says where most queries end in model key: "mixtures of 10, 7 and
-// 3 memories" (one k per map, in the maps' order).
+/**
+ * thresholdText writes the softmax threshold of k as a share: "1 %"
+ * (retrieval.supportEps = 0.01: a weight counts when it exceeds it).
+ * @param {number} eps model.supportEps
+ */
+export function thresholdText(eps) {
+  return `${Number((100 * eps).toPrecision(6))} %`;
+}
+
+/**
+ * zeroText says in words what k = 0 means: softmax gave no memory more
+ * than the threshold, so the final state is a broad mixture of many
+ * memories, none of them counted.
+ * @param {number} eps model.supportEps
+ */
+export function zeroText(eps) {
+  return `k = 0: no memory gets more than ${thresholdText(eps)} of the softmax weight (retrieval.supportEps = ${eps}), so the final state is a broad mixture of many memories, none of which is counted`;
+}
+
+// modes says where most queries end in model key: "most queries end in
+// mixtures of k = 10, 7 and 3 memories" (one k per map, in the maps'
+// order); when a map's most common k is 0, per map, with k = 0 in words.
 function modes(model, key) {
   const ks = model.maps.map((c) => modeK(c, key));
-  if (ks.every((k) => k === 1)) return 'single memories';
-  return `mixtures of k = ${listWords(ks.map(String))} memories (the most common k per map)`;
+  if (ks.every((k) => k === 1)) return 'most queries end on single memories';
+  if (!ks.includes(0)) return `most queries end in mixtures of k = ${listWords(ks.map(String))} memories (the most common k per map)`;
+  const per = model.maps.map((c, i) => (ks[i] === 0
+    ? `${c.label} k = 0, a broad mixture of many memories in which none gets more than ${thresholdText(model.supportEps)} of the weight`
+    : `${c.label} k = ${ks[i]}`));
+  return `the most common k${model.maps.length > 1 ? ' per map' : ''}: ${per.join('; ')}`;
 }
 
 /**
@@ -101,7 +125,7 @@ export function verdict(model) {
 export function capacityCaption(model, normalized) {
   const parts = [];
   parts.push(`${model.q} queries, M = ${model.m} memories in d = ${model.d} dimensions, D_Φ = ${model.k}, β = ${betaText(model.beta)}, ${model.steps} retrieval steps.`);
-  parts.push(`Without a feature map (raw), single memories: ${shares(model, 'raw')}; most queries end in ${modes(model, 'raw')}.`);
+  parts.push(`Without a feature map (raw), single memories: ${shares(model, 'raw')}; ${modes(model, 'raw')}.`);
   parts.push(`After ${model.iterations} U-Hop+ steps the kernelized model ends on single memories for ${shares(model, 'kernelized')}.`);
   if (model.hasNormalized) parts.push(`With unit features (only their directions count): ${shares(model, 'kernelizedNormalized')}.`);
   const v = verdict(model);
@@ -112,6 +136,17 @@ export function capacityCaption(model, normalized) {
     ? 'The table and chart compare raw with the kernelized model with unit features (retrieval.normalizeFeatures).'
     : "The table and chart compare raw with the kernelized model as the authors' kernelized_cccp runs it, on unnormalised features; the switch shows unit features.");
   return parts.join('\n');
+}
+
+/**
+ * tableNote is the note over the table: what its cells are, and, when
+ * the table has a row k = 0, what that row means.
+ * @param {object} model capacityModel
+ * @param {string} second the model beside raw, in words
+ */
+export function tableNote(model, second) {
+  const base = `Percent of the ${model.q} queries whose final state mixes k memories (k counts the weights above ${thresholdText(model.supportEps)} for softmax, above 0 for the others); ${second} beside raw; the counts are in the CSV export.`;
+  return model.ks.includes(0) ? `${base} The row ${zeroText(model.supportEps)}.` : base;
 }
 
 /**
@@ -136,4 +171,37 @@ export function capacitySettings(model) {
         : inputs > CAPACITY_LIMITS.maxTrajectoryValues ? `not returned: (M + Q)·d = ${inputs} numbers, beyond the ${CAPACITY_LIMITS.maxTrajectoryValues} an answer may return` : 'not asked for'],
     ],
   };
+}
+
+/**
+ * settingsLine writes the setting of the result shown in one line:
+ * "M = 10, d = 5, D_Φ = 5, β = 1, Q = 1000, softmax, 1.5-entmax and
+ * sparsemax, seeds 42, 7 and 3 (memories, queries, map)".
+ * @param {object} model capacityModel
+ */
+export function settingsLine(model) {
+  const s = model.seeds;
+  return `M = ${model.m}, d = ${model.d}, D_Φ = ${model.k}, β = ${betaText(model.beta)}, Q = ${model.q}, ${listWords(model.maps.map((c) => c.label))}, seeds ${s.memories}, ${s.queries} and ${s.map} (memories, queries, map)`;
+}
+
+/**
+ * staleNote says whether the result shown is not the form's: the form's
+ * request (checked, returnInputs aside) is not the request of the result
+ * shown, because a new job runs, was cancelled or failed, or the form was
+ * edited since. It returns the label over the dimmed result, or '' when
+ * the result is the form's.
+ * @param {object|null} model capacityModel of the result shown
+ * @param {object|null} shown the request of the result shown
+ * @param {object|undefined} form the form's request (checkForm), undefined when the form has errors
+ * @param {string} status the lab's state: 'done', 'running', 'cancelled', …
+ */
+export function staleNote(model, shown, form, status) {
+  if (!model || !shown) return '';
+  const same = form !== undefined && JSON.stringify({...form, returnInputs: undefined}) === JSON.stringify({...shown, returnInputs: undefined});
+  if (same) return '';
+  const why = status === 'cancelled' ? 'the new job was cancelled'
+    : status === 'failed' ? 'the new job failed'
+    : status === 'done' || status === 'waiting' ? 'the form has other settings'
+    : 'a new job is running';
+  return `Previous result, for ${settingsLine(model)}: ${why}; the table, chart and caption below are not the form's settings.`;
 }

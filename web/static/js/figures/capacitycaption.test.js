@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
 import {capacityModel} from './capacitymodel.js';
-import {capacityCaption, capacitySettings, geometryText, verdict} from './capacitycaption.js';
+import {capacityCaption, capacitySettings, geometryText, staleNote, tableNote, thresholdText, verdict} from './capacitycaption.js';
 
 const request = answer('capacity-request');
 
@@ -74,4 +74,55 @@ test('capacitySettings: every setting of the run, the inputs as asked', () => {
   assert.match(rows['feature map'], /torchLinear.*seed 3/);
   assert.equal(rows['U-Hop+'], '20 steps, Adam, learning rate 1, τ = 0.1, the authors’ loss (“paper”)'.replace('authors’', "authors'"));
   assert.equal(rows.inputs, 'not asked for');
+});
+
+// zeroModel is the stored answer with softmax's raw histogram all at
+// k = 0 (M = 200, softmax: no weight above 1 %), as a tester saw it.
+function zeroModel(maps) {
+  const a = answer('capacity');
+  a.capacity = a.capacity.filter((c) => maps.includes(c.separation));
+  for (const c of a.capacity) {
+    if (c.separation === 'softmax') {
+      c.raw = new Array(11).fill(0);
+      c.raw[0] = 1000;
+    }
+  }
+  return capacityModel(a, {...request, separations: maps});
+}
+
+test('capacityCaption says what k = 0 is, in words, with the threshold of the request, never "mixtures of k = 0 memories"', () => {
+  const one = capacityCaption(zeroModel(['softmax']), false);
+  assert.doesNotMatch(one, /mixtures? of k = 0/);
+  assert.match(one, /the most common k: softmax k = 0, a broad mixture of many memories in which none gets more than 1 % of the weight\./);
+  const three = capacityCaption(zeroModel(['softmax', 'entmax15', 'sparsemax']), false);
+  assert.match(three, /the most common k per map: softmax k = 0, a broad mixture of many memories in which none gets more than 1 % of the weight; 1\.5-entmax k = 7; sparsemax k = 3\./);
+  // The threshold is the request's.
+  const m = zeroModel(['softmax']);
+  assert.match(capacityCaption({...m, supportEps: 0.05}, false), /none gets more than 5 % of the weight/);
+  assert.equal(thresholdText(0.001), '0.1 %');
+});
+
+test('tableNote explains the row k = 0 when the table has one, and only then', () => {
+  const z = tableNote(zeroModel(['softmax']), 'kernelized');
+  assert.match(z, /^Percent of the 1000 queries whose final state mixes k memories \(k counts the weights above 1 % for softmax, above 0 for the others\); kernelized beside raw/);
+  assert.match(z, /The row k = 0: no memory gets more than 1 % of the softmax weight \(retrieval\.supportEps = 0\.01\), so the final state is a broad mixture of many memories, none of which is counted\.$/);
+  const m = capacityModel(answer('capacity'), request);
+  assert.ok(!m.ks.includes(0));
+  assert.doesNotMatch(tableNote(m, 'kernelized'), /k = 0/);
+});
+
+test('staleNote: the result shown is labelled previous, with its settings, unless it is the form’s', () => {
+  const m = capacityModel(answer('capacity'), request);
+  const req = {...request, returnInputs: true};
+  assert.equal(staleNote(m, req, {...request}, 'done'), '', 'returnInputs aside, the same request');
+  assert.equal(staleNote(null, null, undefined, 'waiting'), '');
+  const other = {...request, queries: {gaussian: {count: 20000, seed: 7}}};
+  assert.equal(staleNote(m, req, other, 'cancelled'),
+    'Previous result, for M = 10, d = 5, D_Φ = 5, β = 1, Q = 1000, softmax, 1.5-entmax and sparsemax, seeds 42, 7 and 3 (memories, queries, map): the new job was cancelled; the table, chart and caption below are not the form’s settings.'.replace('form’s', "form's"));
+  assert.match(staleNote(m, req, other, 'running'), /: a new job is running;/);
+  assert.match(staleNote(m, req, other, 'failed'), /: the new job failed;/);
+  assert.match(staleNote(m, req, other, 'done'), /: the form has other settings;/);
+  assert.match(staleNote(m, req, undefined, 'done'), /^Previous result, for M = 10/, 'a form with errors is not the result’s');
+  // Cancelled with the same settings: the result shown is the form's.
+  assert.equal(staleNote(m, req, request, 'cancelled'), '');
 });

@@ -72,6 +72,34 @@ export const DEFAULTS = Object.freeze({
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
+ * exactInteger reads the number text t (as NUMBER_RE accepts it) exactly,
+ * digit by digit rather than through a float64: a BigInt when t is a
+ * whole number, 'fraction' when it is not, 'huge' when it has more than
+ * 30 digits before the point (beyond every bound of the form).
+ * Number('9007199254740993') is 2^53 and Number('2.0000000000000001')
+ * is 2: only the digits tell them from what they round to.
+ * @param {string} t
+ * @returns {bigint|'fraction'|'huge'}
+ */
+export function exactInteger(t) {
+  const [, sign, mant, exp] = /^([+-]?)([^eE]*)(?:[eE]([+-]?\d+))?$/.exec(t);
+  const [ip, fp = ''] = mant.split('.');
+  let digits = (ip + fp).replace(/^0+/, '');
+  if (digits === '') return 0n;
+  // The value is digits · 10^e.
+  let e = Number(exp ?? 0) - fp.length;
+  if (e < 0) {
+    const tail = digits.slice(e);
+    if (/[^0]/.test(tail)) return 'fraction';
+    digits = digits.slice(0, e) || '0';
+    e = 0;
+  }
+  if (digits.length + e > 30) return 'huge';
+  const v = BigInt(digits) * 10n ** BigInt(e);
+  return sign === '-' ? -v : v;
+}
+
+/**
  * parseField checks the text typed into field f: {value} (null for an
  * empty optional field) or {error}, a sentence for people.
  * @param {object} f an entry of FIELDS
@@ -83,7 +111,14 @@ export function parseField(f, text) {
   if (!NUMBER_RE.test(t)) return {error: `"${t.length > 16 ? `${t.slice(0, 15)}…` : t}" is not a number.`};
   const v = Number(t);
   if (!Number.isFinite(v)) return {error: `${cap(f.label)} must be finite.`};
-  if (f.int && !Number.isInteger(v)) return {error: `${cap(f.label)} must be a whole number.`};
+  if (f.int) {
+    // Read integers digit by digit: a float64 would round 2^53 + 1 to 2^53
+    // and a fraction close to a whole number to it.
+    const x = exactInteger(t);
+    if (x === 'fraction') return {error: `${cap(f.label)} must be a whole number.`};
+    if (x === 'huge' ? !t.startsWith('-') : x > BigInt(f.max)) return {error: `${cap(f.label)} must be at most ${bound(f.max)}.`};
+    if (x === 'huge' || x < BigInt(f.min)) return {error: `${cap(f.label)} must be at least ${bound(f.min)}.`};
+  }
   if (f.minOpen && v <= f.min) return {error: `${cap(f.label)} must be greater than ${bound(f.min)}.`};
   if (v < f.min) return {error: `${cap(f.label)} must be at least ${bound(f.min)}.`};
   if (v > f.max) return {error: `${cap(f.label)} must be at most ${bound(f.max)}.`};

@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answer} from './testdata/answers.js';
-import {CAPACITY_LIMITS, DEFAULTS, FIELDS, checkForm, estimateWork, fieldFor, parseField} from './capacityform.js';
+import {CAPACITY_LIMITS, DEFAULTS, FIELDS, checkForm, estimateWork, exactInteger, fieldFor, parseField} from './capacityform.js';
 
 const form = (more = {}) => ({...DEFAULTS, maps: [...DEFAULTS.maps], ...more});
 
@@ -78,4 +78,28 @@ test('fieldFor: the server’s error fields land on the form’s boxes', () => {
   assert.equal(fieldFor('featureMap.seed'), 'mapSeed');
   assert.equal(fieldFor('uhop.lr'), null);
   assert.equal(fieldFor(undefined), null);
+});
+
+test('parseField reads integers digit by digit: 2^53 + 1 and beyond are refused, not rounded to 2^53; fractions that round to whole numbers too', () => {
+  const seed = FIELDS.find((f) => f.name === 'memorySeed');
+  assert.deepEqual(parseField(seed, '9007199254740992'), {value: 2 ** 53});
+  assert.deepEqual(parseField(seed, '9007199254740993'), {error: 'The memories’ seed must be at most 2^53.'});
+  assert.deepEqual(parseField(seed, '9007199254740992.5'), {error: 'The memories’ seed must be a whole number.'});
+  assert.deepEqual(parseField(seed, '18446744073709551615'), {error: 'The memories’ seed must be at most 2^53.'});
+  assert.deepEqual(parseField(seed, '9.007199254740993e15'), {error: 'The memories’ seed must be at most 2^53.'});
+  assert.deepEqual(parseField(seed, '1e99'), {error: 'The memories’ seed must be at most 2^53.'});
+  assert.deepEqual(parseField(seed, '4.2e1'), {value: 42});
+  assert.deepEqual(parseField(seed, '0.0'), {value: 0});
+  const m = FIELDS.find((f) => f.name === 'm');
+  assert.deepEqual(parseField(m, '2.0000000000000001'), {error: 'Memories M must be a whole number.'});
+  assert.deepEqual(parseField(m, '-1e40'), {error: 'Memories M must be at least 1.'});
+  assert.equal(exactInteger('9007199254740993'), 9007199254740993n);
+  assert.equal(exactInteger('12.50e1'), 125n);
+  assert.equal(exactInteger('1.25e1'), 'fraction');
+  assert.equal(exactInteger('1e-99999999'), 'fraction');
+  assert.equal(exactInteger('1e31'), 'huge');
+  // checkForm: the request never carries a seed other than the one typed.
+  const r = checkForm(form({querySeed: '9007199254740993'}));
+  assert.equal(r.request, undefined);
+  assert.equal(r.errors.querySeed, 'The queries’ seed must be at most 2^53.');
 });
