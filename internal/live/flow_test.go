@@ -173,7 +173,9 @@ func TestLiveCoarseWhilePlaying(t *testing.T) {
 		t.Fatalf("after pause: frame %d×%d at t %d, state t %d playing %v", full.NX, full.NY, full.T, st.T, st.Playing)
 	}
 	d := livetest.Dial(t, url)
-	want := d.UntilSeq(d.Send(`{"type": "load", "protocol": 1, "scenario": ` + string(st.Scenario) + `}`))
+	// A first load shows iteration 0 at once, then the iteration it asks for.
+	load := d.Send(`{"type": "load", "protocol": 1, "scenario": ` + string(st.Scenario) + `}`)
+	want := d.Until("the fresh session at the paused iteration", func(f *livetest.Frame) bool { return f.Seq >= load && f.T == full.T })
 	if want.T != full.T || len(want.Views) != len(full.Views) {
 		t.Fatalf("a fresh session: t %d, %d views; the paused one t %d, %d views", want.T, len(want.Views), full.T, len(full.Views))
 	}
