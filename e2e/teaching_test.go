@@ -144,11 +144,19 @@ func TestLessonLink(t *testing.T) {
 	st.mouse(t, chromedp.MouseMoved, point{(m0.X + p.X) / 2, (m0.Y + p.Y) / 2}, withButtons(1))
 	st.mouse(t, chromedp.MouseMoved, p, withButtons(1))
 	st.mouse(t, chromedp.MouseReleased, p, chromedp.ButtonLeft)
+	// The same edits by key on a focused panel: select, move, add.
+	st.eval(t, `document.querySelector('[data-testid="canvas-input-0"]').focus()`, nil)
+	for _, k := range []string{"n", kb.ArrowRight, "a"} {
+		if err := chromedp.Do(st.ctx, chromedp.KeyEvent(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.eval(t, `document.querySelector('[data-testid="canvas-input-0"]').dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))`, nil)
 	st.blur(t)
 	st.key(t, kb.ArrowRight)
 	st.waitIteration(t, 3)
 	for _, typ := range st.sentTypes(t) {
-		if typ == "play" || typ == "move" {
+		if typ == "play" || typ == "move" || typ == "add" {
 			t.Errorf("the lesson page sent %q; play and the memories are locked", typ)
 		}
 	}

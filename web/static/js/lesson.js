@@ -27,7 +27,7 @@ export const LESSON_CONTROLS = Object.freeze([
   {name: 'reseed', label: 'new random map', ids: ['reseed', 'map-seed'], wrap: '.tip-wrap'},
   {name: 'speed', label: 'speed', ids: ['speed'], wrap: '.field'},
   {name: 'scrubber', label: 'iteration slider', ids: ['scrubber'], wrap: '.field'},
-  {name: 'presets', label: 'presets and their seed', ids: ['presets', 'preset-seed'], wrap: '.presetbar'},
+  {name: 'presets', label: 'presets and their seed', ids: ['presets', 'preset-seed', 'present-preset'], wrap: '.presetbar, .present-bar .tip-wrap'},
   {name: 'beta', label: 'β', ids: ['param-beta', 'param-beta-range'], wrap: '.field'},
   {name: 'separations', label: 'separation maps', ids: ['param-separation-softmax'], wrap: '.field'},
   {name: 'retrieval', label: 'retrieval steps and tolerance', ids: ['param-steps', 'param-tolerance'], wrap: '.field'},

@@ -96,16 +96,20 @@ function start() {
   bindParams({store, send});
   bindPresets({store, actions});
   bindKeyboard(actions);
-  // Keys on a focused panel go the panels' pointer events' way (editing.js);
-  // a lesson that sets memories aside stops the keys' edits as it stops
-  // the pointer's (lesson.js).
-  const panelKeys = bindPanelKeys({store, onPanelEvent: editing.onPanelEvent});
-  const onPanelEvent = (ev) => {
+  // Keys on a focused panel go the panels' pointer events' way (editing.js).
+  // A lesson that sets memories or probes aside stops those edits, by key
+  // or by pointer, before editing sees them (lesson.js also stops the
+  // pointer's gestures at the canvas).
+  const edit = (ev) => {
     const lesson = getState().lesson;
     if (['move', 'add', 'remove'].includes(ev.type) && blocks(lesson, 'memories')) return;
     if (ev.type === 'probe' && blocks(lesson, 'probe')) return;
-    panelKeys.pointerEvent(ev);
     editing.onPanelEvent(ev);
+  };
+  const panelKeys = bindPanelKeys({store, onPanelEvent: edit});
+  const onPanelEvent = (ev) => {
+    panelKeys.pointerEvent(ev);
+    edit(ev);
   };
   const panels = bindPanels({store, onPanelEvent, timeline, onPainted: conn.painted});
   bindInspector({store, actions});
