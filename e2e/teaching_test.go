@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -534,4 +535,21 @@ func jsonEqual(a, b any) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// TestRefusedLinkSaysSo opens a link whose scenario the server refuses
+// (β < 0), with views and a speed: the page shows the default preset and
+// keeps saying why, and the not_loaded refusals of the link's views and
+// speed (sent before the fallback) do not replace that message.
+func TestRefusedLinkSaysSo(t *testing.T) {
+	payload := `{"v": 2, "scenario": {"memories": [[1, 0], [0, 1], [-1, 0]], "beta": -5}, "ui": {"views": ["input"], "speed": 5, "lesson": {"hide": ["play"], "lock": []}}}`
+	tb := openExplorerAt(t, "/#s="+base64.RawURLEncoding.EncodeToString([]byte(payload)))
+	tb.waitFor(t, "the link's refusal said", `document.querySelector('[data-testid="error"]').textContent.includes("The link's scenario was refused")`)
+	tb.waitFor(t, "the default preset", `__hoplab.preset !== null && __hoplab.frames > 0`)
+	time.Sleep(500 * time.Millisecond)
+	var msg string
+	tb.eval(t, `document.querySelector('[data-testid="error"]').textContent`, &msg)
+	if !strings.Contains(msg, "The link's scenario was refused") || !strings.Contains(msg, "beta") {
+		t.Errorf("the error area says %q; want the link's refusal, naming beta", msg)
+	}
 }

@@ -54,6 +54,7 @@ export function createConnection({path, store, initial, fieldOf}) {
   let timer = 0;
   let closed = false; // close() was called, or the protocol does not match
   let linkSeq = 0; // seq of the permalink's load, until a state answers it
+  let refusedLink = {from: 0, to: 0}; // a refused link's load and the fallback preset's seq
   const decoder = createFrameDecoder(() =>
     typeof Worker === 'function' ? new Worker(new URL('./framedecoder.worker.js', import.meta.url), {type: 'module'}) : null,
   );
@@ -147,16 +148,20 @@ export function createConnection({path, store, initial, fieldOf}) {
         store.dispatch({type: 'probe-reply', msg});
         break;
       case 'error':
+        // The link's views and speed, sent right after its refused load,
+        // are refused as not_loaded: they add nothing to the link's own
+        // error, which must stay on show.
+        if (msg.code === 'not_loaded' && msg.seq > refusedLink.from && msg.seq < refusedLink.to) break;
         store.dispatch({type: 'server-error', msg, name: fieldOf(msg)});
         // A divergence is not a refusal: the scenario was taken at its last
         // finite iteration, and its state follows.
         if (linkSeq && msg.seq === linkSeq && !store.getState().server && msg.code !== 'diverged') {
           // The permalink's scenario was refused: start with the default.
-          linkSeq = 0;
           const name = store.getState().hello.defaultPreset;
-          send({type: 'preset', name});
+          refusedLink = {from: linkSeq, to: send({type: 'preset', name})};
+          linkSeq = 0;
           store.dispatch({type: 'preset', name});
-          store.dispatch({type: 'general-error', message: `The link's scenario was refused (${msg.message}); showing the default preset instead.`});
+          store.dispatch({type: 'general-error', message: `The link's scenario was refused (${msg.field ? `${msg.field}: ` : ''}${msg.message}); showing the default preset instead.`});
         }
         break;
       default:
