@@ -58,6 +58,10 @@ const (
 	// acknowledgement: 25 ms, so that a frame is painted every 1/30 s with
 	// room for the page's other work (coarseScale).
 	clientBudget = 25 * time.Millisecond
+	// minClientScale is the smallest factor of the sides that the
+	// client's time alone asks for: 64×64 of 128×128, a quarter of the
+	// cells (the server's budget may ask for less).
+	minClientScale = 0.5
 	// frameWindow is the number of frames a client that acknowledges
 	// frames (msgAck) may have unacknowledged: one being painted and one
 	// on its way, so rendering overlaps painting.
@@ -573,14 +577,20 @@ func (s *session) coarseScale(fullCells int) (float64, bool) {
 	if !moving || budget <= 0 || s.cellCost <= 0 {
 		return 1, false
 	}
-	over := s.cellCost * float64(fullCells) / budget.Seconds()
+	f := min(1, math.Sqrt(budget.Seconds()/(s.cellCost*float64(fullCells))))
 	if s.flow && s.clientCost > 0 {
-		over = max(over, s.clientCost*float64(fullCells)/clientBudget.Seconds())
+		// Much of the client's time is the same for any grid (waiting
+		// for an animation frame, its other work), so its per-cell
+		// estimate overstates what a smaller grid saves: alone it would
+		// shrink the grid to the smallest and keep it there. It may take
+		// the sides down to minClientScale at most.
+		fc := math.Sqrt(clientBudget.Seconds() / (s.clientCost * float64(fullCells)))
+		f = min(f, max(minClientScale, min(1, fc)))
 	}
-	if over <= 1 {
+	if f >= 1 {
 		return 1, false
 	}
-	return math.Sqrt(1 / over), true
+	return f, true
 }
 
 // coarseSides scales the sides of an nx×ny grid by f, each at least

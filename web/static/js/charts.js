@@ -238,7 +238,7 @@ export function bindCharts({store}) {
 export function coarseNoteText(coarse) {
   const n = coarse ? coarse.size : 0;
   if (n === 0) return '';
-  return `· ${n} played iteration${n === 1 ? '' : 's'} measured on a coarser grid (approximate; a full-resolution frame of the iteration replaces it)`;
+  return `· ${n} played iteration${n === 1 ? '' : 's'} measured on a coarser grid while playing (approximate; step to one to see it at full resolution)`;
 }
 
 /**
