@@ -58,12 +58,6 @@ const (
 	// acknowledgement: 25 ms, so that a frame is painted every 1/30 s with
 	// room for the page's other work (coarseScale).
 	clientBudget = 25 * time.Millisecond
-	// minClientScale is the smallest factor of the sides that the
-	// client's time alone asks for: 48×48 of 128×128, about a seventh of
-	// the cells (the server's budget may ask for less). With 0.5 the
-	// browser benchmark's drag median missed 50 ms in 3 runs of 5; with
-	// 0.375 it met it in 5 (README, "In the browser").
-	minClientScale = 0.375
 	// frameWindow is the number of frames a client that acknowledges
 	// frames (msgAck) may have unacknowledged: one being painted and one
 	// on its way, so rendering overlaps painting.
@@ -579,27 +573,21 @@ func (s *session) coarseScale(fullCells int) (float64, bool) {
 	if !moving || budget <= 0 || s.cellCost <= 0 {
 		return 1, false
 	}
-	f := min(1, math.Sqrt(budget.Seconds()/(s.cellCost*float64(fullCells))))
+	over := s.cellCost * float64(fullCells) / budget.Seconds()
 	if s.flow && s.clientCost > 0 {
-		// Much of the client's time is the same for any grid (waiting
-		// for an animation frame, its other work), so its per-cell
-		// estimate overstates what a smaller grid saves: alone it would
-		// shrink the grid to the smallest and keep it there. While a
-		// memory is dragged it may take the sides down to minClientScale
-		// at most.
-		// While playing, the frame rate comes first and the pictures
-		// change at once anyway: there the client's time may take the
-		// grid as far down as it asks.
-		fc := min(1, math.Sqrt(clientBudget.Seconds()/(s.clientCost*float64(fullCells))))
-		if !s.playing {
-			fc = max(minClientScale, fc)
-		}
-		f = min(f, fc)
+		// The client's time is taken as all per cell, though much of it
+		// (waiting for an animation frame, the page's other work) is the
+		// same for any grid: on a slow browser this drives grids to the
+		// smallest side and keeps them there. A floor (0.5 or 0.375 of
+		// the sides) made the browser benchmark's drag median miss 50 ms
+		// in 3 runs of 5; a model of fixed plus per-cell time is left to
+		// do (README, "In the browser").
+		over = max(over, s.clientCost*float64(fullCells)/clientBudget.Seconds())
 	}
-	if f >= 1 {
+	if over <= 1 {
 		return 1, false
 	}
-	return f, true
+	return math.Sqrt(1 / over), true
 }
 
 // coarseSides scales the sides of an nx×ny grid by f, each at least
