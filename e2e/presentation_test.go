@@ -4,7 +4,57 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
+
+// canvasLabelRecorder records, from the page's start, the font size of
+// every text a canvas draws (fillText) while presentation mode is on:
+// window.__e2eLabels, {on, px, text} with on the canvas's data-testid, or
+// "offscreen" for a canvas not in the page (the panels' axes layer).
+const canvasLabelRecorder = `(() => {
+	window.__e2eLabels = [];
+	const fill = CanvasRenderingContext2D.prototype.fillText;
+	CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+		if (document.body && document.body.classList.contains('present')) {
+			const c = this.canvas;
+			const m = /([0-9.]+)px/.exec(this.font);
+			__e2eLabels.push({on: c.isConnected ? (c.dataset.testid || 'page') : 'offscreen', px: m ? parseFloat(m[1]) : 0, text: String(text)});
+			if (__e2eLabels.length > 5000) __e2eLabels.splice(0, 1000);
+		}
+		return fill.call(this, text, ...rest);
+	};
+})()`
+
+// canvasLabel is the smallest label of one kind drawn on the panels.
+type canvasLabel struct {
+	Kind string  `json:"kind"`
+	Px   float64 `json:"px"`
+	Text string  `json:"text"`
+}
+
+// canvasLabels waits for every kind of label drawn on the panels since
+// __e2eLabels was last emptied, ticks (the axes layer), the closest pair's
+// angle, the selected memory's name and a probe's step numbers, and gives
+// the smallest of each kind.
+func (tb *tab) canvasLabels(t testing.TB, where string) []canvasLabel {
+	t.Helper()
+	const kinds = `const kinds = () => {
+		const out = {};
+		for (const l of __e2eLabels) {
+			if (l.on !== 'offscreen' && !l.on.startsWith('canvas-')) continue;
+			const kind = l.on === 'offscreen' ? 'tick' : l.text.endsWith('°') ? 'angle' : /^[ξu]/.test(l.text) ? 'name' : /^[0-9]+$/.test(l.text) ? 'step' : 'other';
+			if (!out[kind] || l.px < out[kind].px) out[kind] = {kind, px: l.px, text: l.text};
+		}
+		return out;
+	};`
+	tb.waitFor(t, where+": ticks, the angle, a name and step numbers drawn", `(() => { `+kinds+` const k = kinds(); return Boolean(k.tick && k.angle && k.name && k.step); })()`)
+	var out []canvasLabel
+	tb.eval(t, `(() => { `+kinds+` return Object.values(kinds()); })()`, &out)
+	return out
+}
 
 // presentLayout is what the test measures of the explorer's layout.
 type presentLayout struct {
@@ -67,10 +117,38 @@ func TestExplorerPresentation(t *testing.T) {
 		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
 	hash := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(link))
 	tb := newTab(t)
+	if _, err := chromedp.Call(tb.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: canvasLabelRecorder}); err != nil {
+		t.Fatal(err)
+	}
 	tb.emulate(t, 1920, 1080, "light")
 	tb.open(t, "/?present=1"+hash)
 	tb.waitFor(t, "the link's scenario at t = 3", `window.__hoplab && __hoplab.status === 'live' && __hoplab.memories.length === 5 && __hoplab.iteration === 3 && __hoplab.metrics?.t === 3`)
 	tb.waitFor(t, "six panels", `document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6`)
+
+	// A probe traced from the keyboard (its step numbers), then memory 0
+	// selected (its name): n six times selects none and leaves the
+	// crosshair at memory 4, (0.6, 0.8); the arrows move it down 0.6.
+	tb.eval(t, `document.querySelector('[data-testid="canvas-input-0"]').focus()`, nil)
+	for range 6 {
+		tb.key(t, "n")
+	}
+	tb.waitFor(t, "no memory selected", `__hoplab.selected === null`)
+	for range 20 {
+		tb.key(t, kb.ArrowDown)
+	}
+	tb.key(t, "t")
+	tb.waitFor(t, "a probe traced", `document.querySelectorAll('[data-testid="probe-path"] details, [data-testid="probe-path"] table').length > 0`)
+	tb.key(t, "n")
+	tb.waitFor(t, "memory 0 selected", `__hoplab.selected === 0`)
+	labels := func(w string, min float64) {
+		for _, c := range tb.canvasLabels(t, w) {
+			if c.Px < min {
+				t.Errorf("%s: the panels' %s label %q is drawn at %.1f px, want ≥ %.0f", w, c.Kind, c.Text, c.Px, min)
+			}
+			t.Logf("%s: smallest %s label on the panels %.1f px (%q)", w, c.Kind, c.Px, c.Text)
+		}
+	}
+	labels("1920×1080", 28)
 
 	l := tb.layout(t)
 	if !l.Present || l.Search != "?present=1" {
@@ -93,8 +171,10 @@ func TestExplorerPresentation(t *testing.T) {
 	t.Logf("1920×1080: panels %v px, labels ≥ %.1f px, formulas ≥ %.1f px", l.Panels, l.MinLabel, l.MinMath)
 	tb.viewportShot(t, "present-1920x1080.png")
 
+	tb.eval(t, `__e2eLabels.length = 0`, nil)
 	tb.emulate(t, 1280, 720, "light")
 	tb.waitFor(t, "the 1280 px layout", `innerWidth === 1280`)
+	labels("1280×720", 20)
 	l = tb.layout(t)
 	if l.MinLabel < 20 || l.MinMath < 20 || l.Overflow > 0 || l.Wider > 0 {
 		t.Errorf("1280×720: smallest label %.1f px (%s), formula %.1f px, overflow %d×%d px; want ≥ 20 px and no scrolling", l.MinLabel, l.MinLabelAt, l.MinMath, l.Wider, l.Overflow)
