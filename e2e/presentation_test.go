@@ -195,6 +195,15 @@ func TestExplorerPresentation(t *testing.T) {
 	}
 	tb.key(t, "p")
 	tb.waitFor(t, "presentation mode again", `document.body.classList.contains('present') && location.search === '?present=1' && location.hash.startsWith('#s=')`)
+	// The focus goes to the panels, and no help tip is on show.
+	var focus struct {
+		On   string   `json:"on"`
+		Tips []string `json:"tips"`
+	}
+	tb.eval(t, `({on: document.activeElement?.dataset?.testid || document.activeElement?.tagName || '', tips: [...document.querySelectorAll('.help')].filter((h) => getComputedStyle(h).display !== 'none' && h.getClientRects().length > 0).map((h) => h.id)})`, &focus)
+	if focus.On != "panels" || len(focus.Tips) > 0 {
+		t.Errorf("after p, the focus is on %q and the tips on show are %v; want the panels and none", focus.On, focus.Tips)
+	}
 	tb.key(t, "Escape")
 	tb.waitFor(t, "Esc leaves it", `!document.body.classList.contains('present') && location.search === ''`)
 	tb.click(t, "present-toggle")
