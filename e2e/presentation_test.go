@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -223,5 +224,74 @@ func TestExplorerPresentation(t *testing.T) {
 	tb.waitFor(t, "full screen", `document.fullscreenElement === document.documentElement && document.querySelector('[data-testid="fullscreen"]').getAttribute('aria-pressed') === 'true'`)
 	tb.click(t, "present-leave")
 	tb.waitFor(t, "left: no longer full screen", `!document.fullscreenElement && !document.body.classList.contains('present')`)
+	tb.checkConsole(t, nil)
+}
+
+// TestExplorerPresentationSizes: in presentation mode, at every common
+// screen size, no formula reaches under the panels beside it (or below it,
+// on a narrow window) and the page
+// does not scroll sideways; at 1920 × 1080 the panels stay ≥ 400 px.
+func TestExplorerPresentationSizes(t *testing.T) {
+	link := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0], [0, -1], [0.6, 0.8]], "beta": 8,
+		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
+	hash := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(link))
+	tb := newTab(t)
+	tb.emulate(t, 1920, 1080, "light")
+	tb.open(t, "/?present=1"+hash)
+	tb.waitFor(t, "six panels", `document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6 && __hoplab.iteration === 3`)
+	for _, sz := range [][2]int64{{1920, 1080}, {1920, 1200}, {1400, 900}, {1280, 720}, {1024, 768}, {800, 600}} {
+		w, h := sz[0], sz[1]
+		tb.emulate(t, w, h, "light")
+		tb.waitFor(t, "the size", fmt.Sprintf(`innerWidth === %d && innerHeight === %d`, w, h))
+		var m struct {
+			Rows []struct {
+				Formula float64 `json:"formula"` // the right edge of the row's widest formula
+				Text    float64 `json:"text"`    // of its explanation
+				Meets   bool    `json:"meets"`   // a formula or the text meets the panels' block
+				Panel   float64 `json:"panel"`   // the left edge of the panels' block
+				Right   float64 `json:"right"`   // the right edge of the panels' block
+			} `json:"rows"`
+			Panels []int `json:"panels"`
+			Wider  int   `json:"wider"`
+		}
+		tb.eval(t, `(() => {
+			const rows = [...document.querySelectorAll('.view-row')].map((r) => {
+				// The panels' block (titles, canvases, colour bars) and the
+				// formulas: they overlap if their boxes meet both across and down.
+				const cells = r.querySelector('.row-cells').getBoundingClientRect();
+				const meets = (b) => b.right > cells.left && b.left < cells.right && b.bottom > cells.top && b.top < cells.bottom;
+				const maths = [...r.querySelectorAll('.row-explain math')].map((e) => e.getBoundingClientRect());
+				const ex = r.querySelector('.row-explain').getBoundingClientRect();
+				return {formula: Math.max(0, ...maths.map((b) => b.right)), meets: maths.some(meets) || meets(ex), text: ex.right, panel: cells.left, right: cells.right};
+			});
+			return {rows, panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => Math.round(c.getBoundingClientRect().width)), wider: Math.round(document.documentElement.scrollWidth - innerWidth)};
+		})()`, &m)
+		if len(m.Rows) != 2 {
+			t.Fatalf("%d×%d: %d rows of panels, want 2", w, h, len(m.Rows))
+		}
+		for i, r := range m.Rows {
+			if r.Formula == 0 {
+				t.Errorf("%d×%d: row %d has no formula", w, h, i)
+			}
+			if r.Meets {
+				t.Errorf("%d×%d: row %d: the formulas (ending at %.0f px) or their text (at %.0f px) meet the panels (from %.0f px)", w, h, i, r.Formula, r.Text, r.Panel)
+			}
+			if r.Right > float64(w) {
+				t.Errorf("%d×%d: row %d: the last panel ends at %.0f px, past the window", w, h, i, r.Right)
+			}
+		}
+		if m.Wider > 0 {
+			t.Errorf("%d×%d: the page scrolls sideways by %d px", w, h, m.Wider)
+		}
+		if w == 1920 && h == 1080 {
+			for i, p := range m.Panels {
+				if p < 400 {
+					t.Errorf("1920×1080: panel %d is %d px wide, want ≥ 400", i, p)
+				}
+			}
+		}
+		t.Logf("%d×%d: panels %v px; formulas end at %.0f and %.0f px, panels start at %.0f and %.0f px; %d px sideways", w, h, m.Panels, m.Rows[0].Formula, m.Rows[1].Formula, m.Rows[0].Panel, m.Rows[1].Panel, m.Wider)
+		tb.viewportShot(t, fmt.Sprintf("present-%dx%d.png", w, h))
+	}
 	tb.checkConsole(t, nil)
 }
