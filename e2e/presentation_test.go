@@ -291,7 +291,7 @@ func TestExplorerPresentationSizes(t *testing.T) {
 			}
 		}
 		t.Logf("%d×%d: panels %v px; formulas end at %.0f and %.0f px, panels start at %.0f and %.0f px; %d px sideways", w, h, m.Panels, m.Rows[0].Formula, m.Rows[1].Formula, m.Rows[0].Panel, m.Rows[1].Panel, m.Wider)
-		tb.viewportShot(t, fmt.Sprintf("present-%dx%d.png", w, h))
+		tb.viewportShot(t, fmt.Sprintf("present-sizes-%dx%d.png", w, h))
 	}
 	tb.checkConsole(t, nil)
 }
