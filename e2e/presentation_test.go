@@ -2,9 +2,60 @@ package e2e
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
+
+// canvasLabelRecorder records, from the page's start, the font size of
+// every text a canvas draws (fillText) while presentation mode is on:
+// window.__e2eLabels, {on, px, text} with on the canvas's data-testid, or
+// "offscreen" for a canvas not in the page (the panels' axes layer).
+const canvasLabelRecorder = `(() => {
+	window.__e2eLabels = [];
+	const fill = CanvasRenderingContext2D.prototype.fillText;
+	CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+		if (document.body && document.body.classList.contains('present')) {
+			const c = this.canvas;
+			const m = /([0-9.]+)px/.exec(this.font);
+			__e2eLabels.push({on: c.isConnected ? (c.dataset.testid || 'page') : 'offscreen', px: m ? parseFloat(m[1]) : 0, text: String(text)});
+			if (__e2eLabels.length > 5000) __e2eLabels.splice(0, 1000);
+		}
+		return fill.call(this, text, ...rest);
+	};
+})()`
+
+// canvasLabel is the smallest label of one kind drawn on the panels.
+type canvasLabel struct {
+	Kind string  `json:"kind"`
+	Px   float64 `json:"px"`
+	Text string  `json:"text"`
+}
+
+// canvasLabels waits for every kind of label drawn on the panels since
+// __e2eLabels was last emptied, ticks (the axes layer), the closest pair's
+// angle, the selected memory's name and a probe's step numbers, and gives
+// the smallest of each kind.
+func (tb *tab) canvasLabels(t testing.TB, where string) []canvasLabel {
+	t.Helper()
+	const kinds = `const kinds = () => {
+		const out = {};
+		for (const l of __e2eLabels) {
+			if (l.on !== 'offscreen' && !l.on.startsWith('canvas-')) continue;
+			const kind = l.on === 'offscreen' ? 'tick' : l.text.endsWith('°') ? 'angle' : /^[ξu]/.test(l.text) ? 'name' : /^[0-9]+$/.test(l.text) ? 'step' : 'other';
+			if (!out[kind] || l.px < out[kind].px) out[kind] = {kind, px: l.px, text: l.text};
+		}
+		return out;
+	};`
+	tb.waitFor(t, where+": ticks, the angle, a name and step numbers drawn", `(() => { `+kinds+` const k = kinds(); return Boolean(k.tick && k.angle && k.name && k.step); })()`)
+	var out []canvasLabel
+	tb.eval(t, `(() => { `+kinds+` return Object.values(kinds()); })()`, &out)
+	return out
+}
 
 // presentLayout is what the test measures of the explorer's layout.
 type presentLayout struct {
@@ -67,10 +118,38 @@ func TestExplorerPresentation(t *testing.T) {
 		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
 	hash := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(link))
 	tb := newTab(t)
+	if _, err := chromedp.Call(tb.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: canvasLabelRecorder}); err != nil {
+		t.Fatal(err)
+	}
 	tb.emulate(t, 1920, 1080, "light")
 	tb.open(t, "/?present=1"+hash)
 	tb.waitFor(t, "the link's scenario at t = 3", `window.__hoplab && __hoplab.status === 'live' && __hoplab.memories.length === 5 && __hoplab.iteration === 3 && __hoplab.metrics?.t === 3`)
 	tb.waitFor(t, "six panels", `document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6`)
+
+	// A probe traced from the keyboard (its step numbers), then memory 0
+	// selected (its name): n six times selects none and leaves the
+	// crosshair at memory 4, (0.6, 0.8); the arrows move it down 0.6.
+	tb.eval(t, `document.querySelector('[data-testid="canvas-input-0"]').focus()`, nil)
+	for range 6 {
+		tb.key(t, "n")
+	}
+	tb.waitFor(t, "no memory selected", `__hoplab.selected === null`)
+	for range 20 {
+		tb.key(t, kb.ArrowDown)
+	}
+	tb.key(t, "t")
+	tb.waitFor(t, "a probe traced", `document.querySelectorAll('[data-testid="probe-path"] details, [data-testid="probe-path"] table').length > 0`)
+	tb.key(t, "n")
+	tb.waitFor(t, "memory 0 selected", `__hoplab.selected === 0`)
+	labels := func(w string, min float64) {
+		for _, c := range tb.canvasLabels(t, w) {
+			if c.Px < min {
+				t.Errorf("%s: the panels' %s label %q is drawn at %.1f px, want ≥ %.0f", w, c.Kind, c.Text, c.Px, min)
+			}
+			t.Logf("%s: smallest %s label on the panels %.1f px (%q)", w, c.Kind, c.Px, c.Text)
+		}
+	}
+	labels("1920×1080", 28)
 
 	l := tb.layout(t)
 	if !l.Present || l.Search != "?present=1" {
@@ -93,8 +172,10 @@ func TestExplorerPresentation(t *testing.T) {
 	t.Logf("1920×1080: panels %v px, labels ≥ %.1f px, formulas ≥ %.1f px", l.Panels, l.MinLabel, l.MinMath)
 	tb.viewportShot(t, "present-1920x1080.png")
 
+	tb.eval(t, `__e2eLabels.length = 0`, nil)
 	tb.emulate(t, 1280, 720, "light")
 	tb.waitFor(t, "the 1280 px layout", `innerWidth === 1280`)
+	labels("1280×720", 20)
 	l = tb.layout(t)
 	if l.MinLabel < 20 || l.MinMath < 20 || l.Overflow > 0 || l.Wider > 0 {
 		t.Errorf("1280×720: smallest label %.1f px (%s), formula %.1f px, overflow %d×%d px; want ≥ 20 px and no scrolling", l.MinLabel, l.MinLabelAt, l.MinMath, l.Wider, l.Overflow)
@@ -115,6 +196,15 @@ func TestExplorerPresentation(t *testing.T) {
 	}
 	tb.key(t, "p")
 	tb.waitFor(t, "presentation mode again", `document.body.classList.contains('present') && location.search === '?present=1' && location.hash.startsWith('#s=')`)
+	// The focus goes to the panels, and no help tip is on show.
+	var focus struct {
+		On   string   `json:"on"`
+		Tips []string `json:"tips"`
+	}
+	tb.eval(t, `({on: document.activeElement?.dataset?.testid || document.activeElement?.tagName || '', tips: [...document.querySelectorAll('.help')].filter((h) => getComputedStyle(h).display !== 'none' && h.getClientRects().length > 0).map((h) => h.id)})`, &focus)
+	if focus.On != "panels" || len(focus.Tips) > 0 {
+		t.Errorf("after p, the focus is on %q and the tips on show are %v; want the panels and none", focus.On, focus.Tips)
+	}
 	tb.key(t, "Escape")
 	tb.waitFor(t, "Esc leaves it", `!document.body.classList.contains('present') && location.search === ''`)
 	tb.click(t, "present-toggle")
@@ -134,5 +224,74 @@ func TestExplorerPresentation(t *testing.T) {
 	tb.waitFor(t, "full screen", `document.fullscreenElement === document.documentElement && document.querySelector('[data-testid="fullscreen"]').getAttribute('aria-pressed') === 'true'`)
 	tb.click(t, "present-leave")
 	tb.waitFor(t, "left: no longer full screen", `!document.fullscreenElement && !document.body.classList.contains('present')`)
+	tb.checkConsole(t, nil)
+}
+
+// TestExplorerPresentationSizes: in presentation mode, at every common
+// screen size, no formula reaches under the panels beside it (or below it,
+// on a narrow window) and the page
+// does not scroll sideways; at 1920 × 1080 the panels stay ≥ 400 px.
+func TestExplorerPresentationSizes(t *testing.T) {
+	link := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0], [0, -1], [0.6, 0.8]], "beta": 8,
+		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
+	hash := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(link))
+	tb := newTab(t)
+	tb.emulate(t, 1920, 1080, "light")
+	tb.open(t, "/?present=1"+hash)
+	tb.waitFor(t, "six panels", `document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6 && __hoplab.iteration === 3`)
+	for _, sz := range [][2]int64{{1920, 1080}, {1920, 1200}, {1400, 900}, {1280, 720}, {1024, 768}, {800, 600}} {
+		w, h := sz[0], sz[1]
+		tb.emulate(t, w, h, "light")
+		tb.waitFor(t, "the size", fmt.Sprintf(`innerWidth === %d && innerHeight === %d`, w, h))
+		var m struct {
+			Rows []struct {
+				Formula float64 `json:"formula"` // the right edge of the row's widest formula
+				Text    float64 `json:"text"`    // of its explanation
+				Meets   bool    `json:"meets"`   // a formula or the text meets the panels' block
+				Panel   float64 `json:"panel"`   // the left edge of the panels' block
+				Right   float64 `json:"right"`   // the right edge of the panels' block
+			} `json:"rows"`
+			Panels []int `json:"panels"`
+			Wider  int   `json:"wider"`
+		}
+		tb.eval(t, `(() => {
+			const rows = [...document.querySelectorAll('.view-row')].map((r) => {
+				// The panels' block (titles, canvases, colour bars) and the
+				// formulas: they overlap if their boxes meet both across and down.
+				const cells = r.querySelector('.row-cells').getBoundingClientRect();
+				const meets = (b) => b.right > cells.left && b.left < cells.right && b.bottom > cells.top && b.top < cells.bottom;
+				const maths = [...r.querySelectorAll('.row-explain math')].map((e) => e.getBoundingClientRect());
+				const ex = r.querySelector('.row-explain').getBoundingClientRect();
+				return {formula: Math.max(0, ...maths.map((b) => b.right)), meets: maths.some(meets) || meets(ex), text: ex.right, panel: cells.left, right: cells.right};
+			});
+			return {rows, panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => Math.round(c.getBoundingClientRect().width)), wider: Math.round(document.documentElement.scrollWidth - innerWidth)};
+		})()`, &m)
+		if len(m.Rows) != 2 {
+			t.Fatalf("%d×%d: %d rows of panels, want 2", w, h, len(m.Rows))
+		}
+		for i, r := range m.Rows {
+			if r.Formula == 0 {
+				t.Errorf("%d×%d: row %d has no formula", w, h, i)
+			}
+			if r.Meets {
+				t.Errorf("%d×%d: row %d: the formulas (ending at %.0f px) or their text (at %.0f px) meet the panels (from %.0f px)", w, h, i, r.Formula, r.Text, r.Panel)
+			}
+			if r.Right > float64(w) {
+				t.Errorf("%d×%d: row %d: the last panel ends at %.0f px, past the window", w, h, i, r.Right)
+			}
+		}
+		if m.Wider > 0 {
+			t.Errorf("%d×%d: the page scrolls sideways by %d px", w, h, m.Wider)
+		}
+		if w == 1920 && h == 1080 {
+			for i, p := range m.Panels {
+				if p < 400 {
+					t.Errorf("1920×1080: panel %d is %d px wide, want ≥ 400", i, p)
+				}
+			}
+		}
+		t.Logf("%d×%d: panels %v px; formulas end at %.0f and %.0f px, panels start at %.0f and %.0f px; %d px sideways", w, h, m.Panels, m.Rows[0].Formula, m.Rows[1].Formula, m.Rows[0].Panel, m.Rows[1].Panel, m.Wider)
+		tb.viewportShot(t, fmt.Sprintf("present-sizes-%dx%d.png", w, h))
+	}
 	tb.checkConsole(t, nil)
 }

@@ -121,7 +121,7 @@ func Explorer(v ExplorerView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<div class=\"grid\" data-testid=\"panels\" aria-live=\"off\"><p class=\"placeholder\" data-testid=\"panels-placeholder\">Waiting for the first frame…</p></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<div class=\"grid\" data-testid=\"panels\" aria-live=\"off\" tabindex=\"-1\" role=\"region\" aria-label=\"panels\"><p class=\"placeholder\" data-testid=\"panels-placeholder\">Waiting for the first frame…</p></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -9,10 +9,8 @@
  */
 
 import {isPolygon} from './optimum.js';
-import {clipToPlot, strokeHalo, textHalo} from './overlays.js';
+import {clipToPlot, labelFont, strokeHalo, textHalo} from './overlays.js';
 import {INK} from './palette.js';
-
-const FONT = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif';
 
 /**
  * closestPair finds the two memories with the largest cosine similarity,
@@ -145,8 +143,9 @@ export function drawFeatureGuides(ctx, vp, points, m, optimum = null) {
  * @param {import('./viewport.js').Viewport} vp
  * @param {Float64Array} points
  * @param {{a: number, b: number, angleDeg: number}} pair
+ * @param {number} [labelScale] of the label (11 px)
  */
-export function drawPairAngle(ctx, vp, points, pair) {
+export function drawPairAngle(ctx, vp, points, pair, labelScale = 1) {
   const ta = Math.atan2(points[2 * pair.a + 1], points[2 * pair.a]);
   const tb = Math.atan2(points[2 * pair.b + 1], points[2 * pair.b]);
   // The bisector of the smaller angle between the two directions.
@@ -155,11 +154,11 @@ export function drawPairAngle(ctx, vp, points, pair) {
     bis = ta + Math.PI / 2; // antipodal pair: any perpendicular
   }
   const r = vp.scale;
-  const d = Math.max(0.45 * r, r - 30);
+  const d = Math.max(0.45 * r, r - 30 * labelScale);
   const x = vp.px(0) + d * Math.cos(bis);
   const y = vp.py(0) - d * Math.sin(bis);
   ctx.save();
-  ctx.font = FONT;
+  ctx.font = labelFont(11, labelScale, '600');
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   textHalo(ctx, `${pair.angleDeg.toFixed(1)}°`, x, y, '#ffffff', INK);

@@ -13,7 +13,7 @@ import {drawFeatureGuides, drawPairAngle, drawUnitCircle} from './feature.js';
 import {LABEL_UNDEFINED} from './frame.js';
 import {Heatmap} from './heatmap.js';
 import {EnergyLegend} from './legend.js';
-import {drawAxes, drawCrosshair, drawProbePath, textHalo} from './overlays.js';
+import {drawAxes, drawCrosshair, drawProbePath, labelFont, panelLabelScale, textHalo} from './overlays.js';
 import {drawMarker, INK} from './palette.js';
 import {Viewport} from './viewport.js';
 
@@ -108,7 +108,8 @@ export class PanelView {
     this.devW = 0;
     this.devH = 0;
     this.labelColor = INK;
-    this.scale = 1; // of the tick labels, gutters and markers (CSS --panel-scale: presentation mode)
+    this.scale = 1; // of the markers (CSS --panel-scale: presentation mode)
+    this.labelScale = 1; // of the labels drawn, their gutters and ticks (panelLabelScale)
     this.ariaSep = null;
 
     this.legendNext = null; // the range the legend is to show: {min, max, show}
@@ -217,11 +218,13 @@ export class PanelView {
     this.requestDraw();
   }
 
-  /** readStyle takes the tick colour and the scale from the canvas's CSS. */
+  /** readStyle takes the tick colour and the scales from the canvas's CSS. */
   readStyle() {
     const css = getComputedStyle(this.canvas);
     this.labelColor = css.color || INK;
     this.scale = parseFloat(css.getPropertyValue('--panel-scale')) || 1;
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    this.labelScale = panelLabelScale(css.getPropertyValue('--panel-label-rem'), rem);
   }
 
   /** destroy removes the panel from the page and stops all its work. */
@@ -258,7 +261,7 @@ export class PanelView {
       this.drawEmpty(frame ? `no ${this.space} view in this frame` : 'waiting for the first frame');
       return;
     }
-    vp.layout(this.cssW, this.cssH, dpr, view.box, frame.nx, frame.ny, this.scale);
+    vp.layout(this.cssW, this.cssH, dpr, view.box, frame.nx, frame.ny, this.labelScale);
     this.legend.align(vp.left, this.cssW - vp.left - vp.width);
     const show = ui.show || 'both';
     this.updateLegend(panel.energyMin, panel.energyMax, show);
@@ -279,9 +282,9 @@ export class PanelView {
     if (probe && probe.space === this.space && Array.isArray(probe.paths) && Array.isArray(ui.separations)) {
       const sep = ui.separations[this.panelIndex];
       const path = probe.paths.find((p) => p.separation === sep);
-      if (path) drawProbePath(ctx, vp, path);
+      if (path) drawProbePath(ctx, vp, path, this.labelScale);
     }
-    if (pair) drawPairAngle(ctx, vp, points, pair);
+    if (pair) drawPairAngle(ctx, vp, points, pair, this.labelScale);
   }
 
   /**
@@ -297,13 +300,13 @@ export class PanelView {
   drawPicture(panel, box, nx, ny, show, dpr) {
     const {ctx, vp, axes, base} = this;
     const layout = `${this.devW}x${this.devH}|${dpr}|${vp.left},${vp.top},${vp.width},${vp.height}|${vp.x0},${vp.x1},${vp.y0},${vp.y1}`;
-    const axesKey = `${layout}|${box.xmin},${box.xmax},${box.ymin},${box.ymax}|${this.labelColor}|${this.scale}`;
+    const axesKey = `${layout}|${box.xmin},${box.xmax},${box.ymin},${box.ymax}|${this.labelColor}|${this.labelScale}`;
     if (axes.key !== axesKey) {
       const c = sized(axes.canvas, this.devW, this.devH);
       c.setTransform(1, 0, 0, 1, 0, 0);
       c.clearRect(0, 0, this.devW, this.devH);
       c.setTransform(dpr, 0, 0, dpr, 0, 0);
-      drawAxes(c, vp, this.labelColor, this.scale);
+      drawAxes(c, vp, this.labelColor, this.labelScale);
       axes.key = axesKey;
     }
     const same = (k) => k.panel === panel && k.show === show && k.axes === axesKey;
@@ -430,9 +433,9 @@ export class PanelView {
       drawMarker(ctx, sel, cx, cy, r, {selected: true});
       const name = (this.space === 'input' ? 'ξ' : 'u') + subscript(sel);
       ctx.save();
-      ctx.font = `600 ${11 * this.scale}px system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif`;
+      ctx.font = labelFont(11, this.labelScale, '600');
       ctx.textBaseline = 'bottom';
-      ctx.textAlign = cx > vp.left + vp.width - 28 ? 'right' : 'left';
+      ctx.textAlign = cx > vp.left + vp.width - 28 * this.labelScale ? 'right' : 'left';
       const dx = ctx.textAlign === 'right' ? -2.2 * r : 2.2 * r;
       textHalo(ctx, name, cx + dx * 0.6, cy - 1.3 * r, '#ffffff', INK);
       ctx.restore();

@@ -75,8 +75,10 @@ export function bindPresentation({store, actions}) {
     if (!on && document.fullscreenElement) document.exitFullscreen().catch(() => {});
     if (!moved) return;
     if (on) {
-      // The controls the mode hides may have had the focus.
-      if (!document.activeElement || document.activeElement === document.body || !isShown(document.activeElement)) byTestId('play').focus();
+      // The controls the mode hides may have had the focus. It goes to the
+      // panels (not in the tab order; Tab goes on to them), not to play,
+      // whose help tip would cover the top-left corner.
+      if (!document.activeElement || document.activeElement === document.body || !isShown(document.activeElement)) byTestId('panels').focus({preventScroll: true});
     } else {
       toggleBtn.focus();
     }
