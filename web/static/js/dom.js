@@ -52,6 +52,17 @@ export function onFrame(fn) {
 }
 
 /**
+ * setProp sets el[name] = value only when it differs, so that unchanged
+ * controls are not rewritten (and the page not restyled) on every state.
+ * @param {object} el
+ * @param {string} name
+ * @param {any} value
+ */
+export function setProp(el, name, value) {
+  if (el[name] !== value) el[name] = value;
+}
+
+/**
  * onFrameSoon is onFrame that does not wait for the next animation frame
  * when fn has not run for minGapMs: it then runs fn in a microtask, after
  * the current task, so that a frame arriving just after an animation frame

@@ -6,7 +6,7 @@
 // settings. The controls show the server's scenario whenever it changes,
 // except the one being edited and those showing an error.
 
-import {byTestId, onFrame} from './dom.js';
+import {byTestId, onFrame, setProp} from './dom.js';
 import {CHOICE_FIELDS, NUMBER_FIELDS, checkNumber, formatNumber, patchFor, valueAt} from './fields.js';
 import {KNOWN_SEPARATIONS, VIEW_ORDER} from './store.js';
 
@@ -165,18 +165,14 @@ export function bindParams({store, send}) {
   const fieldsets = box.querySelectorAll('fieldset');
 
   // show puts the session's values into the controls.
-  // put writes a control's property only when it changes: a state message
-  // comes with every frame while a memory is dragged, and rewriting the
-  // same values would have the page restyle the form each time.
-  const put = (el, prop, v) => {
-    if (el[prop] !== v) el[prop] = v;
-  };
-
+  // Controls are written only when a value changes (setProp): a state
+  // message comes with every frame while a memory is dragged, and
+  // rewriting the same values would have the page restyle the form.
   function show(s, prev) {
     const live = s.status === 'live' && s.server !== null;
-    for (const fs of fieldsets) put(fs, 'disabled', !live);
+    for (const fs of fieldsets) setProp(fs, 'disabled', !live);
     if (s.ui.show !== prev?.ui.show) {
-      for (const input of showInputs) put(input, 'checked', input.value === s.ui.show);
+      for (const input of showInputs) setProp(input, 'checked', input.value === s.ui.show);
     }
     if (!s.server || (prev && s.server === prev.server && s.errors === prev.errors)) return;
     const sc = s.server.scenario;
@@ -186,32 +182,32 @@ export function bindParams({store, send}) {
       if (!f.path) continue;
       const input = byTestId(`param-${name}`);
       if (input === active || errs[name] || isPending(name, s)) continue;
-      put(input, 'value', formatNumber(valueAt(sc, f.path), DISPLAY_DIGITS));
+      setProp(input, 'value', formatNumber(valueAt(sc, f.path), DISPLAY_DIGITS));
     }
-    if (betaRange !== active && !errs.beta && !isPending('beta', s)) put(betaRange, 'value', String(sliderFromBeta(sc.beta)));
+    if (betaRange !== active && !errs.beta && !isPending('beta', s)) setProp(betaRange, 'value', String(sliderFromBeta(sc.beta)));
     for (const [name, f] of Object.entries(CHOICE_FIELDS)) {
       if (isPending(name, s)) continue;
       const el = byTestId(`param-${name}`);
       const v = valueAt(sc, f.path);
-      if (f.bool) put(el, 'checked', Boolean(v));
-      else if (v !== undefined) put(el, 'value', String(v));
+      if (f.bool) setProp(el, 'checked', Boolean(v));
+      else if (v !== undefined) setProp(el, 'value', String(v));
     }
-    put(byTestId('param-momentum'), 'disabled', sc.uhop?.optimizer !== 'sgd');
+    setProp(byTestId('param-momentum'), 'disabled', sc.uhop?.optimizer !== 'sgd');
     const nx = valueAt(sc, ['view', 'grid', 'nx']);
     if (nx !== undefined && !errs.grid && !isPending('grid', s)) {
       if (![...grid.options].some((o) => o.value === String(nx))) grid.append(new Option(String(nx), String(nx)));
-      put(grid, 'value', String(nx));
+      setProp(grid, 'value', String(nx));
     }
     if (!isPending('separations', s)) {
-      sepBoxes.forEach((b, i) => put(b, 'checked', (sc.separations || []).includes(KNOWN_SEPARATIONS[i])));
+      sepBoxes.forEach((b, i) => setProp(b, 'checked', (sc.separations || []).includes(KNOWN_SEPARATIONS[i])));
     }
     const dims = s.server.dims || {};
     const allowed = {input: dims.d === 2, feature: dims.k === 2};
     viewBoxes.forEach((b, i) => {
       const v = VIEW_ORDER[i];
-      put(b, 'disabled', !allowed[v]);
-      if (!isPending('views', s)) put(b, 'checked', s.server.views.includes(v));
-      put(b, 'title', allowed[v] ? viewHelp[i] : `Needs ${v === 'input' ? 'memories of dimension d' : 'a feature dimension'} = 2.`);
+      setProp(b, 'disabled', !allowed[v]);
+      if (!isPending('views', s)) setProp(b, 'checked', s.server.views.includes(v));
+      setProp(b, 'title', allowed[v] ? viewHelp[i] : `Needs ${v === 'input' ? 'memories of dimension d' : 'a feature dimension'} = 2.`);
     });
   }
 

@@ -2,7 +2,7 @@
 // step, back, reset, reseed, the speed slider and the scrubber. Buttons
 // send their protocol message; the bar shows the session's `state`.
 
-import {byTestId, onFrame} from './dom.js';
+import {byTestId, onFrame, setProp} from './dom.js';
 
 const SPEED_MIN = 0.5; // it/s; slider: speed = 0.5 · 400^(pos/1000), 0.5 … 200
 const SPEED_RATIO = 400;
@@ -112,7 +112,7 @@ export function mapSeedText(fm) {
   return 'W₀ = I';
 }
 
-// setText, setAttr and setProp change an element only when the value differs.
+// setText and setAttr change an element only when the value differs (setProp: dom.js).
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
@@ -121,6 +121,3 @@ function setAttr(el, name, value) {
   if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
-function setProp(el, name, value) {
-  if (el[name] !== value) el[name] = value;
-}
