@@ -372,3 +372,29 @@ func TestEnergyRange(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveViewsFallBack checks that frames always carry a view: when the
+// views asked for are none of those the dimensions allow (the input view
+// asked for, then memories of d = 3 loaded), the frames carry all the
+// available views, and the asked-for choice returns with d = 2.
+func TestLiveViewsFallBack(t *testing.T) {
+	_, url := startLive(t, scenario.Limits{})
+	c := livetest.Dial(t, url)
+	c.UntilSeq(c.Send(`{"type": "preset", "name": "basins"}`))
+	f := c.UntilSeq(c.Send(`{"type": "views", "views": ["input"]}`))
+	if len(f.Views) != 1 || f.Views[0].Space != 1 {
+		t.Fatalf("views input: %d views", len(f.Views))
+	}
+	f = c.UntilSeq(c.Send(`{"type": "load", "protocol": 1, "scenario": {"memories": [[1,0,0],[0,1,0],[0,0,1]], "featureMap": {"dim": 2, "init": "random"}}}`))
+	if len(f.Views) != 1 || f.Views[0].Space != 0 || strings.Join(c.State.Views, ",") != "feature" {
+		t.Fatalf("d = 3 after views input: %d views in the frame, state views %v", len(f.Views), c.State.Views)
+	}
+	f = c.UntilSeq(c.Send(`{"type": "views", "views": ["input"]}`))
+	if len(f.Views) != 1 || f.Views[0].Space != 0 || strings.Join(c.State.Views, ",") != "feature" {
+		t.Fatalf("views input at d = 3: %d views in the frame, state views %v", len(f.Views), c.State.Views)
+	}
+	f = c.UntilSeq(c.Send(`{"type": "preset", "name": "basins"}`))
+	if len(f.Views) != 1 || f.Views[0].Space != 1 || strings.Join(c.State.Views, ",") != "input" {
+		t.Fatalf("back to d = 2: %d views in the frame, state views %v", len(f.Views), c.State.Views)
+	}
+}

@@ -467,13 +467,20 @@ func (s *session) availableViews() []sim.Space {
 }
 
 // shownViews lists the views the frames carry: those asked for (all by
-// default) that the dimensions allow, input first.
+// default) that the dimensions allow, input first. When none of those asked
+// for is allowed (the input view asked for, then memories of d ≠ 2 loaded)
+// it is every allowed view, so that a frame never comes without a picture;
+// the choice itself is kept and applies again once the dimensions allow it.
 func (s *session) shownViews() []sim.Space {
+	avail := s.availableViews()
 	var out []sim.Space
-	for _, v := range s.availableViews() {
+	for _, v := range avail {
 		if s.views == nil || containsSpace(s.views, v) {
 			out = append(out, v)
 		}
+	}
+	if len(out) == 0 {
+		return avail
 	}
 	return out
 }
