@@ -161,7 +161,7 @@ func PresetNames() []string {
 func arc(n int, start, step float64) string {
 	rows := make([]string, n)
 	for i := range rows {
-		a := (start + float64(i)*step) * math.Pi / 180
+		a := (start + float64(float64(i)*step)) * math.Pi / 180
 		rows[i] = fmt.Sprintf("[%s, %s]", jsonFloat(math.Cos(a)), jsonFloat(math.Sin(a)))
 	}
 	return "[" + strings.Join(rows, ", ") + "]"
