@@ -308,7 +308,7 @@ func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int, lo, hi f
 	// run about to diverge) is measured in halves, which cannot overflow.
 	halves := math.IsInf(hi-lo, 1)
 	if halves {
-		scale = energyLevels / (hi/2 - lo/2)
+		scale = energyLevels / (float64(hi/2) - float64(lo/2))
 	}
 	// A range so narrow that its reciprocal overflows (subnormal
 	// differences) is divided by instead.
@@ -324,7 +324,7 @@ func (sg *segment) appendEnergy(b []byte, energy []float64, nx, ny int, lo, hi f
 		var x float64
 		switch {
 		case halves:
-			x = (v/2 - lo/2) * scale
+			x = (float64(v/2) - float64(lo/2)) * scale
 		case narrow:
 			x = d / (hi - lo) * energyLevels
 		default:

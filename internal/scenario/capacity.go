@@ -374,9 +374,9 @@ func (cp *CapacityPlan) updateNs(sep separation.Map) float64 {
 	m, d, k := cp.Dims()
 	mf, df, kf := float64(m), float64(d), float64(k)
 	sepNs := renderUnitNs(sep, m)
-	ns := 2 * mf * (2*df*capacityMulAddNs + sepNs)
+	ns := float64(2 * mf * (float64(2*df*capacityMulAddNs) + sepNs))
 	if cp.NormalizeFeatures {
-		ns += mf*((kf+df)*capacityMulAddNs+sepNs) + kf*df*capacityMulAddNs
+		ns += float64(mf*(float64((kf+df)*capacityMulAddNs)+sepNs)) + float64(kf*df*capacityMulAddNs)
 	}
 	return ns
 }
@@ -390,7 +390,7 @@ func (cp *CapacityPlan) queryNs() float64 {
 	if cp.NormalizeFeatures {
 		models = 3
 	}
-	return (models*float64(m*d) + float64(k*d)) * capacityMulAddNs
+	return (float64(models*float64(m*d)) + float64(k*d)) * capacityMulAddNs
 }
 
 // RetrievalWork is the estimated worst CPU time of the retrievals, in
@@ -403,7 +403,7 @@ func (cp *CapacityPlan) RetrievalWork() float64 {
 	q := float64(cp.NQueries)
 	work := 0.0
 	for _, sep := range cp.Frame.Separations {
-		work += (q*float64(cp.Frame.Steps)+float64(m))*cp.updateNs(sep) + q*cp.queryNs()
+		work += float64((float64(q*float64(cp.Frame.Steps))+float64(m))*cp.updateNs(sep)) + float64(q*cp.queryNs())
 	}
 	return work
 }
@@ -413,7 +413,7 @@ func (cp *CapacityPlan) RetrievalWork() float64 {
 // (RetrievalWork).
 func (cp *CapacityPlan) Work() float64 {
 	m, d, k := cp.Dims()
-	return float64(cp.Iterations+1)*StepNs(m, d, k) + cp.RetrievalWork()
+	return float64(float64(cp.Iterations+1)*StepNs(m, d, k)) + cp.RetrievalWork()
 }
 
 // CheckWork checks the estimated work against the limit of the endpoint

@@ -144,7 +144,7 @@ func settingsSentence(s *sim.Settings, fs *sim.FrameSettings) string {
 
 // betaText writes β, as a fraction where it is one (1/0.9).
 func betaText(beta float64) string {
-	if inv := 1 / beta; beta > 1 && beta < 2 && math.Abs(inv*10-math.Round(inv*10)) < 1e-9 {
+	if inv := 1 / beta; beta > 1 && beta < 2 && math.Abs(float64(inv*10)-math.Round(inv*10)) < 1e-9 {
 		return fmt.Sprintf("1/%g", math.Round(inv*10)/10)
 	}
 	return fmt.Sprintf("%g", beta)

@@ -274,7 +274,7 @@ func renderUnitNs(sep separation.Map, m int) float64 {
 	case separation.Softmax():
 		return 8 + float64(m)/40
 	case separation.Entmax15(), separation.Sparsemax():
-		return 12 + float64(m)/8
+		return 12 + float64(float64(m)/8)
 	}
 	return 3000 + 2*float64(m)
 }
@@ -287,7 +287,7 @@ func RenderWork(cellUpdates int64, m int, seps []separation.Map) float64 {
 	for _, sep := range seps {
 		perMemory += renderUnitNs(sep, m)
 	}
-	return float64(cellUpdates) * float64(m) * perMemory
+	return float64(float64(cellUpdates) * float64(m) * perMemory)
 }
 
 // trainUnitsPerStep is the work of one U-Hop+ step that MaxTrainWork
@@ -353,7 +353,7 @@ func (p *Plan) Work() float64 {
 	m, d, k := p.Dims()
 	g := &p.Frame.Grid
 	cells := int64(g.NX) * int64(g.NY) * int64(len(p.Snapshots)) * int64(p.Frame.Steps)
-	return float64(p.Iterations+1)*StepNs(m, d, k) + RenderWork(cells, m, p.Frame.Separations)
+	return float64(float64(p.Iterations+1)*StepNs(m, d, k)) + RenderWork(cells, m, p.Frame.Separations)
 }
 
 // RenderChunkNs is the estimated worst CPU time a chunk of a rendering

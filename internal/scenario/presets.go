@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"hoplab/internal/golden"
+	"hoplab/internal/sim/sphere"
 )
 
 // Preset is a named scenario of the explorer.
@@ -161,8 +162,9 @@ func PresetNames() []string {
 func arc(n int, start, step float64) string {
 	rows := make([]string, n)
 	for i := range rows {
-		a := (start + float64(i)*step) * math.Pi / 180
-		rows[i] = fmt.Sprintf("[%s, %s]", jsonFloat(math.Cos(a)), jsonFloat(math.Sin(a)))
+		a := (start + float64(float64(i)*step)) * math.Pi / 180
+		sin, cos := sphere.Sincos(a)
+		rows[i] = fmt.Sprintf("[%s, %s]", jsonFloat(cos), jsonFloat(sin))
 	}
 	return "[" + strings.Join(rows, ", ") + "]"
 }

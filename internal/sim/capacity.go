@@ -175,7 +175,7 @@ func (e *normalizedEvaluator) Update(next, q []float64, energy bool) Update {
 	for r := range k {
 		s := h.b[r] + dotWide(h.w[r*d:r*d+d], q)
 		e.f[r] = s
-		n2 += s * s
+		n2 += float64(s * s)
 	}
 	if n2 >= minNormal && n2 <= math.MaxFloat64 {
 		n := max(math.Sqrt(n2), normEps)
@@ -191,7 +191,7 @@ func (e *normalizedEvaluator) Update(next, q []float64, energy bool) Update {
 	u := Update{Energy: math.NaN()}
 	if energy {
 		psi := h.sep.SepPsi(e.p, e.z, e.ws)
-		u.Energy = 0.5*dot(e.f, e.f) - psi/h.beta
+		u.Energy = float64(0.5*dot(e.f, e.f)) - psi/h.beta
 	} else {
 		h.sep.Sep(e.p, e.z, e.ws)
 	}
@@ -200,7 +200,7 @@ func (e *normalizedEvaluator) Update(next, q []float64, energy bool) Update {
 		if pm != 0 {
 			pt := h.lab.pts[mu*d : mu*d+d]
 			for i := range next {
-				next[i] += pm * pt[i]
+				next[i] += float64(pm * pt[i])
 			}
 		}
 	}

@@ -475,7 +475,7 @@ func TestDotWide(t *testing.T) {
 	}
 	plain := 0.0
 	for i := range a {
-		plain += a[i] * b[i]
+		plain += float64(a[i] * b[i])
 	}
 	if plain == want {
 		t.Fatal("the case does not tell the orders apart")
@@ -486,7 +486,7 @@ func TestDotWide(t *testing.T) {
 		h.scores(z, b[:n])
 		seq := 0.0
 		for i := range n {
-			seq += a[i] * b[i]
+			seq += float64(a[i] * b[i])
 		}
 		w := seq
 		if n >= wideDot {

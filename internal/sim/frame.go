@@ -345,11 +345,11 @@ func linspace(dst []float64, lo, hi float64) {
 	if math.IsInf(step, 0) {
 		for j := range dst {
 			t := float64(j) / float64(n-1)
-			dst[j] = lo*(1-t) + hi*t
+			dst[j] = float64(lo*(1-t)) + float64(hi*t)
 		}
 	} else {
 		for j := range dst {
-			dst[j] = float64(j)*step + lo
+			dst[j] = float64(float64(j)*step) + lo
 		}
 	}
 	dst[n-1] = hi

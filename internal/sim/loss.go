@@ -40,10 +40,10 @@ func (lw *lossWork) features(x, w, b []float64) {
 			s := b[r]
 			wr := w[r*d : r*d+d]
 			for j, xv := range xr {
-				s += wr[j] * xv
+				s += float64(wr[j] * xv)
 			}
 			fr[r] = s
-			n2 += s * s
+			n2 += float64(s * s)
 		}
 		ur := lw.u[mu*k : mu*k+k]
 		if !(n2 >= minNormal && n2 <= math.MaxFloat64) {
@@ -78,7 +78,7 @@ func normalizeFeature(u, f []float64) float64 {
 func dot(a, b []float64) float64 {
 	s := 0.0
 	for i, v := range a {
-		s += v * b[i]
+		s += float64(v * b[i])
 	}
 	return s
 }
@@ -139,12 +139,12 @@ func (lw *lossWork) lossAndGrad(form LossForm, tau float64, x, w, b, gw, gb []fl
 			un := u[nu*k : nu*k+k]
 			c := math.Exp(dot(um, un)/tau-logZ) * scale
 			for r := range k {
-				gm[r] += c * un[r]
+				gm[r] += float64(c * un[r])
 			}
 			if form == LossPairs {
 				gn := lw.gu[nu*k : nu*k+k]
 				for r := range k {
-					gn[r] += c * um[r]
+					gn[r] += float64(c * um[r])
 				}
 			}
 		}
@@ -161,7 +161,7 @@ func (lw *lossWork) lossAndGrad(form LossForm, tau float64, x, w, b, gw, gb []fl
 		if n > normEps {
 			ug := dot(um, gm)
 			for r := range k {
-				gf[r] = (gm[r] - um[r]*ug) / n
+				gf[r] = (gm[r] - float64(um[r]*ug)) / n
 			}
 		} else {
 			for r := range k {
@@ -173,7 +173,7 @@ func (lw *lossWork) lossAndGrad(form LossForm, tau float64, x, w, b, gw, gb []fl
 			gb[r] += gf[r]
 			gwr := gw[r*d : r*d+d]
 			for j, xv := range xr {
-				gwr[j] += gf[r] * xv
+				gwr[j] += float64(gf[r] * xv)
 			}
 		}
 	}

@@ -223,9 +223,9 @@ func (r *Run) reduce(h *Hopfield, t int, space Space, beta float64) {
 			for i, fv := range f {
 				w := st.W[i*d : i*d+d]
 				for j := range row {
-					row[j] += fv * w[j]
+					row[j] += float64(fv * w[j])
 				}
-				c += fv * st.B[i]
+				c += float64(fv * st.B[i])
 			}
 			for j := range row {
 				row[j] *= beta
@@ -482,7 +482,7 @@ func distScaled(q, p []float64) float64 {
 	sum := 0.0
 	for i, v := range q {
 		r := (v - p[i]) / s
-		sum += r * r
+		sum += float64(r * r)
 	}
 	return s * math.Sqrt(sum)
 }

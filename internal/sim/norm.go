@@ -25,7 +25,7 @@ const minNormal = 0x1p-1022
 func norm(v []float64) float64 {
 	s := 0.0
 	for _, x := range v {
-		s += x * x
+		s += float64(x * x)
 	}
 	if s >= minNormal && s <= math.MaxFloat64 {
 		return math.Sqrt(s)
@@ -42,7 +42,7 @@ func scaledNorm(v []float64) float64 {
 	s := 0.0
 	for _, x := range v {
 		y := x / m
-		s += y * y
+		s += float64(y * y)
 	}
 	return m * math.Sqrt(s)
 }
@@ -63,7 +63,7 @@ func maxAbs(v []float64) float64 {
 func normalize(dst, v []float64) {
 	s := 0.0
 	for _, x := range v {
-		s += x * x
+		s += float64(x * x)
 	}
 	if s >= minNormal && s <= math.MaxFloat64 {
 		n := math.Sqrt(s)
@@ -84,7 +84,7 @@ func unitScaled(dst, v []float64) {
 	for j, x := range v {
 		y := x / m
 		dst[j] = y
-		s += y * y
+		s += float64(y * y)
 	}
 	n := math.Sqrt(s)
 	for j := range v {

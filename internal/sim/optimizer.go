@@ -39,7 +39,7 @@ func (o *optimizer) update(p, g []float64) {
 	case SGD:
 		if o.momentum == 0 {
 			for i, gi := range g {
-				p[i] -= o.lr * gi
+				p[i] -= float64(o.lr * gi)
 			}
 			return
 		}
@@ -47,17 +47,17 @@ func (o *optimizer) update(p, g []float64) {
 			if o.step == 1 {
 				o.buf[i] = gi
 			} else {
-				o.buf[i] = o.momentum*o.buf[i] + gi
+				o.buf[i] = float64(o.momentum*o.buf[i]) + gi
 			}
-			p[i] -= o.lr * o.buf[i]
+			p[i] -= float64(o.lr * o.buf[i])
 		}
 	case Adam:
 		t := float64(o.step)
 		stepSize := o.lr / (1 - math.Pow(adamBeta1, t))
 		bc2Sqrt := math.Sqrt(1 - math.Pow(adamBeta2, t))
 		for i, gi := range g {
-			o.buf[i] = adamBeta1*o.buf[i] + (1-adamBeta1)*gi
-			o.sq[i] = adamBeta2*o.sq[i] + (1-adamBeta2)*gi*gi
+			o.buf[i] = float64(adamBeta1*o.buf[i]) + float64((1-adamBeta1)*gi)
+			o.sq[i] = float64(adamBeta2*o.sq[i]) + float64((1-adamBeta2)*gi*gi)
 			p[i] -= stepSize * o.buf[i] / (math.Sqrt(o.sq[i])/bc2Sqrt + adamEps)
 		}
 	}

@@ -31,7 +31,8 @@ func torchLinearBias(b []float64, k, d int, seed uint64) {
 	}
 	bound := 1 / math.Sqrt(float64(d))
 	for i := range b {
-		b[i] = (2*rng.Float64() - 1) * bound
+		u := float64(rng.Float64()) // rounded: 2u would fuse with its inlined product
+		b[i] = (2*u - 1) * bound
 	}
 }
 

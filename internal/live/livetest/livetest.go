@@ -534,7 +534,7 @@ func decodeGrid2D(r *reader, m int, space byte, npanels int, levels float64) (Vi
 				p.Energy[c] = p.EnergyMin + float64(qc)*span/levels
 			} else { // a range beyond float64: the convex form of docs/protocol.md
 				t := float64(qc) / levels
-				p.Energy[c] = p.EnergyMin*(1-t) + p.EnergyMax*t
+				p.Energy[c] = float64(p.EnergyMin*(1-t)) + float64(p.EnergyMax*t)
 			}
 		}
 		for c := range labels {

@@ -63,7 +63,7 @@ func bisect(p, z, buf []float64, alpha float64, wantPsi bool) float64 {
 	dm := hi - lo
 	tm := lo
 	for range bisectIters {
-		dm /= 2
+		dm = float64(dm / 2)
 		tm = lo + dm
 		if tm == lo {
 			// dm is below the spacing of float64 at lo: every remaining
@@ -84,11 +84,11 @@ func bisect(p, z, buf []float64, alpha float64, wantPsi bool) float64 {
 	// D(τ_m) = Σ_j t_j p_j/α + (τ_m + 1/α)/(α−1) (see below).
 	var s, tp float64
 	for i, v := range z {
-		if t := am1*(v-m) - tm; t > 0 {
+		if t := float64(am1*(v-m)) - tm; t > 0 {
 			q := powExp(t, e, ek)
 			p[i] = q
 			s += q
-			tp += t * q
+			tp += float64(t * q)
 		} else {
 			p[i] = 0
 		}
@@ -114,7 +114,7 @@ func bisect(p, z, buf []float64, alpha float64, wantPsi bool) float64 {
 	// magnifies the rounding of τ in entries at the edge of the support.
 	// D(τ_m) is written as ((α−1)·Σ t_j p_j + 1 + α τ_m)/(α(α−1)), which is
 	// exactly 0 for a single entry (τ_m = −1, t = p = 1).
-	return m + (am1*tp+1+alpha*tm)/(alpha*am1)
+	return m + (float64(am1*tp)+1+float64(alpha*tm))/(alpha*am1)
 }
 
 // sumPow returns Σ_j [c_j − tau]_+^e, e = 1/(α−1) of kind ek.
@@ -135,7 +135,7 @@ func powExp(t, e float64, ek int) float64 {
 	case expOne:
 		return t
 	case expTwo:
-		return t * t
+		return float64(t * t)
 	case expHalf:
 		return math.Sqrt(t)
 	}

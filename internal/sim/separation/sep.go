@@ -136,7 +136,7 @@ func (m Map) Entropy(p []float64) float64 {
 		var h float64
 		for _, v := range p {
 			if v > 0 {
-				h -= v * math.Log(v)
+				h -= float64(v * math.Log(v))
 			}
 		}
 		return h

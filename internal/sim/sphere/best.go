@@ -53,6 +53,6 @@ func BestKnown(dim, m int) (c KnownCode, ok bool) {
 // degrees apart, computed as 2·sin²(θ/2) so that it keeps full relative
 // precision for small θ, where 1 − cos θ cancels (SCIENCE §5).
 func DeltaFromAngleDeg(deg float64) float64 {
-	s := math.Sin(deg * math.Pi / 360)
+	s, _ := Sincos(deg * math.Pi / 360)
 	return 2 * s * s
 }

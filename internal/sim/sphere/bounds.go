@@ -23,14 +23,14 @@ func Prop31Bounds(m, d int) (lower, upper float64) {
 	}
 	fm, fd := float64(m), float64(d)
 	lgHalfDPlusHalf := lgamma((fd + 1) / 2)
-	logSqrtPi := 0.5 * math.Log(math.Pi)
+	logSqrtPi := float64(0.5 * math.Log(math.Pi))
 
 	// log of (2√π/m) · Γ((d+1)/2)/Γ(d/2)
 	logU := math.Ln2 + logSqrtPi - math.Log(fm) + lgHalfDPlusHalf - lgamma(fd/2)
 	upper = 2 * math.Exp(logU/(fd-1))
 
 	// log of (√π/m) · Γ((d+1)/2)/Γ(d/2+1)
-	logL := logSqrtPi - math.Log(fm) + lgHalfDPlusHalf - lgamma(fd/2+1)
+	logL := logSqrtPi - math.Log(fm) + lgHalfDPlusHalf - lgamma(float64(fd/2)+1)
 	lower = 0.5 * math.Exp(2*logL/(fd-1))
 	return lower, upper
 }

@@ -49,7 +49,7 @@ func dist(a, b []float64) float64 {
 	s := 0.0
 	for k, x := range a {
 		d := x - b[k]
-		s += d * d
+		s += float64(d * d)
 	}
 	if s >= minNormal && s <= math.MaxFloat64 {
 		return math.Sqrt(s)
@@ -64,7 +64,7 @@ func dist(a, b []float64) float64 {
 	s = 0
 	for k, x := range a {
 		d := (x - b[k]) / m
-		s += d * d
+		s += float64(d * d)
 	}
 	return m * math.Sqrt(s)
 }

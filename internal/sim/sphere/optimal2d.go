@@ -18,7 +18,7 @@ func RegularPolygon(dst []float64, m int, phase float64) []float64 {
 	for k := 0; k < m; k++ {
 		// 2πk/m is computed as a multiple of the turn so that the angles of
 		// opposite points, e.g. k and k+m/2, are as exact as float64 allows.
-		sin, cos := math.Sincos(2*math.Pi*float64(k)/float64(m) + phase)
+		sin, cos := Sincos(2*math.Pi*float64(k)/float64(m) + phase)
 		dst[2*k], dst[2*k+1] = cos, sin
 	}
 	return dst
@@ -36,6 +36,6 @@ func OptimalAngle2DDeg(m int) float64 {
 // 2·sin(π/m) as 2·sin²(π/m), which keeps full relative precision for large
 // m. m must be >= 2.
 func OptimalDeltaMin2D(m int) float64 {
-	s := math.Sin(math.Pi / float64(m))
+	s, _ := Sincos(math.Pi / float64(m))
 	return 2 * s * s
 }
