@@ -505,6 +505,17 @@ func TestImportRoundTrip(t *testing.T) {
 	if sentAfter != sent {
 		t.Errorf("a refused file sent %d loads", sentAfter-sent)
 	}
+	// Semicolons between the numbers (and decimal commas): refused on line
+	// 1 at the first semicolon, naming it; nothing is sent.
+	tb.dropFile(t, "european.csv", "x;y\n0,5;0,3\n0,1;0,9\n")
+	msg = tb.importMessage(t, "refused")
+	if !strings.Contains(msg, "line 1, column 2") || !strings.Contains(msg, "found “;”") || !strings.Contains(msg, "separated by commas") {
+		t.Errorf("semicolon CSV message %q", msg)
+	}
+	tb.eval(t, loads, &sentAfter)
+	if sentAfter != sent {
+		t.Errorf("a refused file sent %d loads", sentAfter-sent)
+	}
 	// A file the server refuses (a map it does not know): its place is
 	// named, and the session keeps its scenario.
 	bad := "{\n  \"memories\": [[1, 0], [0, 1]],\n  \"separations\": [\"softmax\", \"softermax\"]\n}\n"
