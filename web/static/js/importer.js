@@ -503,6 +503,9 @@ export function bindImporter({store, send, blocked}) {
       return;
     }
     pending = {seq, plan, name: file.name};
+    // The caption under the presets says where the scenario came from,
+    // once the session has taken it (store.js, origin).
+    dispatch({type: 'origin', origin: {kind: 'file', name: file.name, m: plan.m, d: plan.d}, seq});
     say(`Loading ${file.name}…`, 'loading');
   }
 
