@@ -377,7 +377,7 @@ func TestExportPNGAndCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: %v", e.Name, err)
 	}
-	want := []string{"t", "loss", "deltaMin", "minAngleDeg", "white_input_softmax", "white_input_entmax15", "white_input_sparsemax", "white_feature_softmax", "white_feature_entmax15", "white_feature_sparsemax"}
+	want := []string{"t", "loss", "deltaMin", "minAngleDeg", "white_source", "white_input_softmax", "white_input_entmax15", "white_input_sparsemax", "white_feature_softmax", "white_feature_entmax15", "white_feature_sparsemax"}
 	if len(rows) != 5 || strings.Join(rows[0], ",") != strings.Join(want, ",") {
 		t.Fatalf("%s: %d lines, header %v; want 5 lines, %v", e.Name, len(rows), rows[0], want)
 	}
@@ -386,12 +386,12 @@ func TestExportPNGAndCSV(t *testing.T) {
 	tb.eval(t, `__hoplab.metrics.whiteFractions`, &white)
 	last := rows[4]
 	num := func(s string) float64 { return parseNum(t, s) }
-	if last[0] != "3" || num(last[1]) != *m.Loss || num(last[2]) != *m.DeltaMin || num(last[3]) != *m.MinAngleDeg {
-		t.Errorf("CSV line for t = 3: %v; the page: loss %v Δmin %v angle %v", last, *m.Loss, *m.DeltaMin, *m.MinAngleDeg)
+	if last[0] != "3" || num(last[1]) != *m.Loss || num(last[2]) != *m.DeltaMin || num(last[3]) != *m.MinAngleDeg || last[4] != "full" {
+		t.Errorf("CSV line for t = 3: %v; the page: loss %v Δmin %v angle %v, drawn in full", last, *m.Loss, *m.DeltaMin, *m.MinAngleDeg)
 	}
-	for k, col := range want[4:] {
+	for k, col := range want[5:] {
 		parts := strings.SplitN(strings.TrimPrefix(col, "white_"), "_", 2)
-		if got, page := num(last[4+k]), white[parts[1]+"|"+parts[0]]; got != page {
+		if got, page := num(last[5+k]), white[parts[1]+"|"+parts[0]]; got != page {
 			t.Errorf("CSV %s at t = 3: %v, the page %v", col, got, page)
 		}
 	}
@@ -723,4 +723,104 @@ func TestCaptionFollowsScenario(t *testing.T) {
 	other := openExplorerAt(t, "/#s="+base64.RawURLEncoding.EncodeToString([]byte(lesson)))
 	other.waitFor(t, "the lesson link's caption", caption+` === 'Opened from a lesson link: 3 memories, d = 2.'`)
 	other.checkConsole(t, nil)
+}
+
+// TestExportCSVAfterPlay plays the clustered preset fast, so that the
+// session skips the frames of many iterations (and may render others on
+// coarser grids), and exports the metrics CSV: every line says where its
+// white shares come from, white_source full, coarse or not_rendered; a
+// not_rendered line has no white shares, the others have the page's own,
+// and the coarse ones are exactly those the page measured on coarse
+// grids. The menu says how many of each there are.
+func TestExportCSVAfterPlay(t *testing.T) {
+	tb := openExplorer(t)
+	tb.click(t, "preset-clustered")
+	tb.waitFor(t, "the clustered preset", `__hoplab.memories.length === 8 && __hoplab.metrics.t === 0`)
+	tb.eval(t, `(() => {
+		const s = document.querySelector('[data-testid="speed"]');
+		s.value = s.max;
+		s.dispatchEvent(new Event('input', {bubbles: true}));
+	})()`, nil)
+	tb.waitFor(t, "speed 200", `document.querySelector('[data-testid="speed-value"]').textContent === '200 it/s'`)
+	tb.click(t, "play")
+	tb.waitFor(t, "300 iterations played", `__hoplab.iteration >= 300`)
+	tb.click(t, "play")
+	tb.waitFor(t, "paused at a full frame", `__hoplab.playing === false && __hoplab.metrics.t === __hoplab.iteration
+		&& String(__hoplab.iteration) in (__hoplab.whiteSeries['softmax|input'] || {}) && !__hoplab.whiteCoarse.includes(__hoplab.iteration)`)
+	dir := tb.downloadsTo(t)
+	e, data := tb.exportFrom(t, dir, "export-csv", "csv")
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", e.Name, err)
+	}
+	var page struct {
+		T      int                           `json:"t"`
+		White  map[string]map[string]float64 `json:"white"`
+		Coarse []int                         `json:"coarse"`
+		Counts map[string]int                `json:"counts"`
+		Note   string                        `json:"note"`
+	}
+	// The menu, open again, says what the CSV holds.
+	tb.click(t, "exports-open")
+	tb.waitFor(t, "the note on the CSV", `document.querySelector('[data-testid="export-csv-note"]').textContent !== ''`)
+	tb.eval(t, `({t: __hoplab.iteration, white: __hoplab.whiteSeries, coarse: __hoplab.whiteCoarse,
+		counts: JSON.parse(document.querySelector('[data-testid="exports"]').dataset.lastExport).whiteSources,
+		note: document.querySelector('[data-testid="export-csv-note"]').textContent})`, &page)
+	head := rows[0]
+	if len(head) < 6 || head[4] != "white_source" || len(rows) != page.T+2 {
+		t.Fatalf("%s: header %v and %d lines; want white_source in column 5 and a line per iteration 0 … %d", e.Name, head, len(rows)-1, page.T)
+	}
+	counts := map[string]int{}
+	coarse := map[int]bool{}
+	for _, it := range page.Coarse {
+		coarse[it] = true
+	}
+	for _, row := range rows[1:] {
+		it := row[0]
+		src := row[4]
+		counts[src]++
+		var n int
+		fmt.Sscan(it, &n)
+		empty := 0
+		for k, col := range head[5:] {
+			parts := strings.SplitN(strings.TrimPrefix(col, "white_"), "_", 2)
+			v, ok := page.White[parts[1]+"|"+parts[0]][it]
+			switch {
+			case row[5+k] == "":
+				empty++
+				if ok {
+					t.Errorf("t = %s: %s empty in the CSV, %v on the page", it, col, v)
+				}
+			case !ok || parseNum(t, row[5+k]) != v:
+				t.Errorf("t = %s: %s = %s in the CSV, the page has %v (%v)", it, col, row[5+k], v, ok)
+			}
+		}
+		want := "full"
+		if empty == len(head)-5 {
+			want = "not_rendered"
+		} else if coarse[n] {
+			want = "coarse"
+		}
+		if src != want {
+			t.Errorf("t = %s: white_source %q, want %q (%d of %d white fields empty, coarse on the page %v)", it, src, want, empty, len(head)-5, coarse[n])
+		}
+	}
+	t.Logf("played to t = %d: white_source %v", page.T, counts)
+	if counts["not_rendered"] == 0 {
+		t.Errorf("no line is not_rendered after playing 200 it/s to t = %d: the test played no frame away", page.T)
+	}
+	if counts["full"] == 0 || counts["full"]+counts["coarse"]+counts["not_rendered"] != page.T+1 {
+		t.Errorf("white_source counts %v for %d lines", counts, page.T+1)
+	}
+	for k, n := range counts {
+		if page.Counts[k] != n {
+			t.Errorf("the export's record counts %v, the CSV %v", page.Counts, counts)
+			break
+		}
+	}
+	if !strings.Contains(page.Note, fmt.Sprintf("%d iterations not drawn", counts["not_rendered"])) {
+		t.Errorf("the menu's note %q does not say that %d iterations were not drawn", page.Note, counts["not_rendered"])
+	}
+	tb.screenshot(t, "export-csv-after-play.png")
+	tb.checkConsole(t, nil)
 }

@@ -262,11 +262,11 @@ func teachingLinks() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = menuButton("export-csv", "metrics CSV", "Download the loss, Δmin, minimum angle and white share of every map and view, one line per iteration.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = menuButton("export-csv", "metrics CSV", "Download the loss, Δmin, minimum angle and white share of every map and view, one line per iteration. The column white_source says where a line's white shares come from: full (the full grid), coarse (a coarser grid while playing: approximate) or not_rendered (the frame was skipped while playing: empty; step to the iteration to measure it).").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</span></div></details> <span class=\"nav-item\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</span><p class=\"exports-note dim\" data-testid=\"export-csv-note\" aria-live=\"polite\"></p></div></details> <span class=\"nav-item\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

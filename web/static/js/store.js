@@ -308,6 +308,18 @@ export function addUnlabeled(cur, frame, playing = false) {
       series[key] = byT;
     });
   }
+  // A full frame of an iteration whose shares were coarse replaces them;
+  // those of views it does not carry go, so that an iteration not marked
+  // coarse holds full-resolution shares only.
+  if (!frame.coarse && was.has(frame.t)) {
+    const drawn = new Set(frame.views.flatMap((view) => view.panels.map((_, i) => `${frame.separations[i] ?? `map ${i + 1}`}|${view.space}`)));
+    for (const [key, byT] of Object.entries(series)) {
+      if (drawn.has(key) || !byT.has(frame.t)) continue;
+      const m = new Map(byT);
+      m.delete(frame.t);
+      series[key] = m;
+    }
+  }
   let coarse = was;
   if (frame.coarse !== was.has(frame.t)) {
     coarse = new Set(was);
@@ -328,10 +340,18 @@ export function addUnlabeled(cur, frame, playing = false) {
  */
 export function restoreUnlabeled(cur, kept) {
   if (cur.epoch === -1 || !kept) return cur;
-  const series = {...cur.series};
-  for (const [key, byT] of Object.entries(kept.series)) series[key] = new Map([...byT, ...(cur.series[key] || [])]);
-  const coarse = new Set(cur.coarse ?? []);
   const drawn = (t) => Object.values(cur.series).some((byT) => byT.has(t));
-  for (const t of kept.coarse ?? []) if (!drawn(t)) coarse.add(t);
+  const keptCoarse = new Set(kept.coarse ?? []);
+  // A kept coarse iteration drawn again here: only the new shares count
+  // (the kept ones would sit beside them unmarked).
+  const stale = (t) => keptCoarse.has(t) && drawn(t);
+  const series = {...cur.series};
+  for (const [key, byT] of Object.entries(kept.series)) {
+    const m = new Map([...byT].filter(([t]) => !stale(t)));
+    for (const [t, v] of cur.series[key] || []) m.set(t, v);
+    if (m.size > 0 || cur.series[key]) series[key] = m;
+  }
+  const coarse = new Set(cur.coarse ?? []);
+  for (const t of keptCoarse) if (!drawn(t)) coarse.add(t);
   return {epoch: cur.epoch, series, coarse};
 }

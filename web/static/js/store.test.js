@@ -371,3 +371,27 @@ test('origin: a refused load gives the origin before it back; a divergence is no
   s = last(run(s, {type: 'origin', origin: {kind: 'file', name: 'm.csv', key: 'K'}, seq: 6}, {type: 'state', msg: stateMsg(6, {scenario: sc, preset: null})}));
   assert.deepEqual(s.origin, {kind: 'file', name: 'm.csv', key: 'K', seq: 6});
 });
+
+test('a coarse share is never left under a full mark: a full frame of its iteration drops the coarse shares it does not replace', () => {
+  const frame = (t, coarse, views) => ({t, epoch: 1, coarse, separations: ['softmax'], views: views.map((space) => ({space, panels: [{unlabeledFraction: space === 'input' ? 0.5 : 0.25}]}))});
+  let u = addUnlabeled({epoch: -1, series: {}, coarse: new Set()}, frame(0, false, ['input', 'feature']));
+  u = addUnlabeled(u, frame(1, true, ['input', 'feature']), true);
+  assert.deepEqual([...u.coarse], [1]);
+  // t = 1 drawn in full with the input view alone: its feature share was
+  // of the coarse grid, so it goes (the iteration was not drawn in full
+  // in that view).
+  u = addUnlabeled(u, frame(1, false, ['input']));
+  assert.deepEqual([...u.coarse], []);
+  assert.equal(u.series['softmax|input'].get(1), 0.5);
+  assert.equal(u.series['softmax|feature'].has(1), false);
+  assert.equal(u.series['softmax|feature'].get(0), 0.25, 'full shares of other iterations stay');
+});
+
+test('restoreUnlabeled does not put kept coarse shares beside full ones of the same iteration', () => {
+  const kept = {series: {'softmax|input': new Map([[1, 0.4]]), 'softmax|feature': new Map([[1, 0.9]])}, coarse: new Set([1])};
+  const cur = {epoch: 7, series: {'softmax|input': new Map([[1, 0.5]])}, coarse: new Set()};
+  const got = restoreUnlabeled(cur, kept);
+  assert.deepEqual([...got.series['softmax|input']], [[1, 0.5]]);
+  assert.equal(got.series['softmax|feature']?.has(1) ?? false, false, 'the coarse feature share of t = 1 is not marked full');
+  assert.deepEqual([...got.coarse], []);
+});
