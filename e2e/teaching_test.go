@@ -686,7 +686,7 @@ func TestCaptionFollowsScenario(t *testing.T) {
 	tb.waitFor(t, "the file's caption again", caption+` === 'Imported from three.csv: 3 memories, d = 2.'`)
 
 	tb.click(t, "preset-clustered")
-	tb.waitFor(t, "the preset's caption", caption+`.startsWith('Clustered memories: ')`)
+	tb.waitFor(t, "the preset's caption and frame", caption+`.startsWith('Clustered memories: ') && __hoplab.memories.length === 8 && __hoplab.seq >= __e2eSent.filter(m => m.type === 'preset').at(-1).seq`)
 	// Dragging a memory: the caption changes and its box keeps its
 	// height, so that the panels do not jump under the pointer, during
 	// the drag or after it.
