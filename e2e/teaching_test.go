@@ -377,7 +377,7 @@ func TestExportPNGAndCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: %v", e.Name, err)
 	}
-	want := []string{"t", "loss", "deltaMin", "minAngleDeg", "white_input_softmax", "white_input_entmax15", "white_input_sparsemax", "white_feature_softmax", "white_feature_entmax15", "white_feature_sparsemax"}
+	want := []string{"t", "loss", "deltaMin", "minAngleDeg", "white_source", "white_input_softmax", "white_input_entmax15", "white_input_sparsemax", "white_feature_softmax", "white_feature_entmax15", "white_feature_sparsemax"}
 	if len(rows) != 5 || strings.Join(rows[0], ",") != strings.Join(want, ",") {
 		t.Fatalf("%s: %d lines, header %v; want 5 lines, %v", e.Name, len(rows), rows[0], want)
 	}
@@ -386,12 +386,12 @@ func TestExportPNGAndCSV(t *testing.T) {
 	tb.eval(t, `__hoplab.metrics.whiteFractions`, &white)
 	last := rows[4]
 	num := func(s string) float64 { return parseNum(t, s) }
-	if last[0] != "3" || num(last[1]) != *m.Loss || num(last[2]) != *m.DeltaMin || num(last[3]) != *m.MinAngleDeg {
-		t.Errorf("CSV line for t = 3: %v; the page: loss %v Δmin %v angle %v", last, *m.Loss, *m.DeltaMin, *m.MinAngleDeg)
+	if last[0] != "3" || num(last[1]) != *m.Loss || num(last[2]) != *m.DeltaMin || num(last[3]) != *m.MinAngleDeg || last[4] != "full" {
+		t.Errorf("CSV line for t = 3: %v; the page: loss %v Δmin %v angle %v, drawn in full", last, *m.Loss, *m.DeltaMin, *m.MinAngleDeg)
 	}
-	for k, col := range want[4:] {
+	for k, col := range want[5:] {
 		parts := strings.SplitN(strings.TrimPrefix(col, "white_"), "_", 2)
-		if got, page := num(last[4+k]), white[parts[1]+"|"+parts[0]]; got != page {
+		if got, page := num(last[5+k]), white[parts[1]+"|"+parts[0]]; got != page {
 			t.Errorf("CSV %s at t = 3: %v, the page %v", col, got, page)
 		}
 	}
@@ -505,6 +505,17 @@ func TestImportRoundTrip(t *testing.T) {
 	if sentAfter != sent {
 		t.Errorf("a refused file sent %d loads", sentAfter-sent)
 	}
+	// Semicolons between the numbers (and decimal commas): refused on line
+	// 1 at the first semicolon, naming it; nothing is sent.
+	tb.dropFile(t, "european.csv", "x;y\n0,5;0,3\n0,1;0,9\n")
+	msg = tb.importMessage(t, "refused")
+	if !strings.Contains(msg, "line 1, column 2") || !strings.Contains(msg, "found “;”") || !strings.Contains(msg, "separated by commas") {
+		t.Errorf("semicolon CSV message %q", msg)
+	}
+	tb.eval(t, loads, &sentAfter)
+	if sentAfter != sent {
+		t.Errorf("a refused file sent %d loads", sentAfter-sent)
+	}
 	// A file the server refuses (a map it does not know): its place is
 	// named, and the session keeps its scenario.
 	bad := "{\n  \"memories\": [[1, 0], [0, 1]],\n  \"separations\": [\"softmax\", \"softermax\"]\n}\n"
@@ -552,4 +563,264 @@ func TestRefusedLinkSaysSo(t *testing.T) {
 	if !strings.Contains(msg, "The link's scenario was refused") || !strings.Contains(msg, "beta") {
 		t.Errorf("the error area says %q; want the link's refusal, naming beta", msg)
 	}
+}
+
+// tourNotice is what the notice that answers an invalid tour link says
+// ("" when it is quiet).
+const tourNotice = `document.querySelector('[data-testid="tour-notice-text"]').textContent`
+
+// TestTourLinkOutOfRange opens and types tour links to steps the tour does
+// not have: each is answered by a polite notice that names the steps
+// there are and offers to start the tour, and changes nothing else: no
+// message to the session, the user's scenario as it was. Its "start the
+// tour" starts it at step 1; a valid link typed then moves the tour there.
+func TestTourLinkOutOfRange(t *testing.T) {
+	tb := openExplorerAt(t, "/#tour=9")
+	var n int
+	tb.eval(t, `import('/static/js/tour.js').then(m => m.TOUR_STEPS.length)`, &n)
+	steps := fmt.Sprintf("steps 1–%d", n)
+	tb.waitFor(t, "the notice of the fresh page", tourNotice+`.includes('“9”') && `+tourNotice+fmt.Sprintf(`.includes(%q)`, steps)+` && `+visible("tour-notice-start"))
+	tb.waitFor(t, "the page's own start", `document.querySelector('[data-testid="tour"]').hidden && __hoplab.preset !== null`)
+	var role string
+	tb.eval(t, `document.querySelector('[data-testid="tour-notice-text"]').getAttribute('role')`, &role)
+	if role != "status" {
+		t.Errorf("the notice's role is %q, want status (polite)", role)
+	}
+	tb.screenshot(t, "tour-link-invalid.png")
+
+	tb.typeInto(t, "param-beta", "7")
+	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7 && location.hash.startsWith('#s=')`)
+	var scenario map[string]any
+	tb.eval(t, `__hoplab.scenario`, &scenario)
+	for _, v := range []string{"0", fmt.Sprint(n + 1), "9", "99", "-1", "abc", "3x", "1.5", ""} {
+		tb.click(t, "tour-notice-dismiss")
+		tb.waitFor(t, "the notice quiet", tourNotice+` === '' && !`+visible("tour-notice-start"))
+		var sent int
+		tb.eval(t, `__e2eSent.length`, &sent)
+		tb.eval(t, fmt.Sprintf(`location.hash = %q`, "#tour="+v), nil)
+		want := fmt.Sprintf("“%s”", v)
+		if v == "" {
+			want = "names none"
+		}
+		tb.waitFor(t, "the notice for #tour="+v, tourNotice+fmt.Sprintf(`.includes(%q) && `, want)+tourNotice+fmt.Sprintf(`.includes(%q)`, steps)+` && `+visible("tour-notice-start"))
+		var after int
+		tb.eval(t, `__e2eSent.length`, &after)
+		var got map[string]any
+		tb.eval(t, `__hoplab.scenario`, &got)
+		var hidden bool
+		tb.eval(t, `document.querySelector('[data-testid="tour"]').hidden`, &hidden)
+		if after != sent || !jsonEqual(got, scenario) || !hidden {
+			t.Errorf("#tour=%s: %d messages sent, scenario kept %v, tour hidden %v; want nothing sent or changed", v, after-sent, jsonEqual(got, scenario), hidden)
+		}
+	}
+	tb.click(t, "tour-notice-start")
+	tb.waitFor(t, "the tour at step 1", `document.querySelector('[data-testid="tour"]').dataset.step === '1' && `+tourNotice+` === '' && location.hash === '#tour=1'`)
+	tb.eval(t, `location.hash = '#tour=3'`, nil)
+	tb.waitFor(t, "the tour at step 3", `document.querySelector('[data-testid="tour"]').dataset.step === '3' && __hoplab.preset === 'basins'`)
+	tb.click(t, "tour-leave")
+	tb.waitFor(t, "the user's scenario back", `document.querySelector('[data-testid="tour"]').hidden && __hoplab.scenario.beta === 7`)
+	tb.checkConsole(t, nil)
+}
+
+// caption is the text under the presets.
+const caption = `document.querySelector('[data-testid="preset-caption"]').textContent`
+
+// TestTourSurvivesReload edits the scenario, starts the tour, reloads the
+// page at step 3 and leaves the tour: the edited scenario, its iteration,
+// views and show come back, and the caption says what it is; the kept
+// copy is forgotten once given back.
+func TestTourSurvivesReload(t *testing.T) {
+	tb := openExplorer(t)
+	tb.typeInto(t, "param-beta", "7")
+	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7`)
+	tb.click(t, "step")
+	tb.waitIteration(t, 1)
+	tb.click(t, "step")
+	tb.waitIteration(t, 2)
+	tb.click(t, "param-view-feature")
+	tb.click(t, "show-energy")
+	tb.waitFor(t, "the user's own view", paintedViews+` === 'input' && `+showMode+` === 'energy' && __hoplab.iteration === 2`)
+	var own string
+	tb.eval(t, caption, &own)
+	if !strings.HasPrefix(own, "Your own scenario, changed from “Basins of attraction figure”") {
+		t.Errorf("caption of the edited preset: %q", own)
+	}
+
+	tb.click(t, "tour-open")
+	tb.waitFor(t, "tour step 1", `document.querySelector('[data-testid="tour"]').dataset.step === '1'`)
+	tb.click(t, "tour-next")
+	tb.click(t, "tour-next")
+	tb.waitFor(t, "tour step 3 in the address", `document.querySelector('[data-testid="tour"]').dataset.step === '3' && location.hash === '#tour=3' && sessionStorage.getItem('hoplab-tour-saved') !== null`)
+	if _, err := chromedp.Run(tb.ctx, chromedp.Reload()); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	tb.waitFor(t, "the tour at step 3 after the reload", `window.__hoplab && __hoplab.status === 'live' && __hoplab.frames > 0
+		&& document.querySelector('[data-testid="tour"]').dataset.step === '3' && __hoplab.preset === 'basins' && `+paintedViews+` === 'input,feature'`)
+	tb.click(t, "tour-leave")
+	tb.waitFor(t, "the edited scenario back", `document.querySelector('[data-testid="tour"]').hidden && __hoplab.scenario.beta === 7
+		&& __hoplab.iteration === 2 && __hoplab.metrics.t === 2 && `+paintedViews+` === 'input' && `+showMode+` === 'energy'
+		&& __hoplab.preset === null && sessionStorage.getItem('hoplab-tour-saved') === null`)
+	tb.waitFor(t, "the caption of the edited preset, as high as its text", caption+fmt.Sprintf(` === %q`, own)+
+		` && document.querySelector('[data-testid="preset-caption"]').style.minHeight === ''`)
+	// The white shares drawn before the tour are on the chart again.
+	tb.waitFor(t, "the white shares of before the tour", `['0', '1', '2'].every(t => t in (__hoplab.whiteSeries['softmax|input'] || {}))`)
+	tb.screenshot(t, "tour-after-reload.png")
+	tb.checkConsole(t, nil)
+}
+
+// TestCaptionFollowsScenario replaces the scenario in every way the page
+// has (a preset, an import, an edit, a link typed into the address bar, a
+// link opened): the caption under the presets describes the scenario on
+// show each time, never the preset chosen before; a refused file leaves it.
+func TestCaptionFollowsScenario(t *testing.T) {
+	tb := openExplorer(t)
+	tb.waitFor(t, "the preset's caption", caption+`.startsWith('Basins of attraction figure: ')`)
+	tb.dropFile(t, "three.csv", "x,y\n1,0\n0,1\n-1,0\n")
+	tb.importMessage(t, "loaded")
+	tb.waitFor(t, "the imported file's caption", caption+` === 'Imported from three.csv: 3 memories, d = 2.'`)
+	tb.screenshot(t, "caption-imported.png")
+	tb.typeInto(t, "param-beta", "7")
+	tb.waitFor(t, "the edited file's caption", caption+` === 'Your own scenario, changed since it was imported from three.csv: 3 memories, d = 2. Choose a preset to read its caption.'`)
+	// Back to the file's β: the file's scenario again.
+	tb.typeInto(t, "param-beta", "20")
+	tb.waitFor(t, "the file's caption again", caption+` === 'Imported from three.csv: 3 memories, d = 2.'`)
+
+	tb.click(t, "preset-clustered")
+	tb.waitFor(t, "the preset's caption and frame", caption+`.startsWith('Clustered memories: ') && __hoplab.memories.length === 8 && __hoplab.seq >= __e2eSent.filter(m => m.type === 'preset').at(-1).seq`)
+	// Dragging a memory: the caption changes and its box keeps its
+	// height, so that the panels do not jump under the pointer, during
+	// the drag or after it.
+	var m0 []float64
+	tb.eval(t, `__hoplab.memories[0]`, &m0)
+	from := tb.toClient(t, m0[0], m0[1])
+	to := point{from.X + 30, from.Y - 30}
+	tb.mouse(t, chromedp.MouseMoved, from)
+	tb.mouse(t, chromedp.MousePressed, from, chromedp.ButtonLeft, chromedp.ClickCount(1), withButtons(1))
+	tb.mouse(t, chromedp.MouseMoved, to, withButtons(1))
+	const ownClustered = `'Your own scenario, changed from “Clustered memories”: 8 memories, d = 2. Choose a preset to read its caption.'`
+	const captionBox = `document.querySelector('[data-testid="preset-caption"]').style.minHeight`
+	tb.waitFor(t, "the dragged preset's caption, its box as high as before", caption+` === `+ownClustered+` && `+captionBox+` !== ''`)
+	tb.mouse(t, chromedp.MouseReleased, to, chromedp.ButtonLeft, chromedp.ClickCount(1))
+	tb.waitFor(t, "the drag's end", `__hoplab.memories[0][0] !== `+fmt.Sprint(m0[0]))
+	tb.waitFor(t, "the caption's box as high as before", captionBox+` !== '' && `+caption+` === `+ownClustered)
+
+	payload := `{"v": 2, "scenario": {"memories": [[1, 0], [0, 1]], "beta": 3}, "ui": {}}`
+	link := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(payload))
+	tb.eval(t, fmt.Sprintf(`location.hash = %q`, link), nil)
+	tb.waitFor(t, "the link's caption", caption+` === 'Opened from a link: 2 memories, d = 2.' && __hoplab.scenario.beta === 3`)
+	// A file the server refuses changes nothing, the caption neither.
+	tb.dropFile(t, "maps.json", `{"memories": [[1, 0], [0, 1]], "separations": ["softermax"]}`)
+	tb.importMessage(t, "refused")
+	var c string
+	tb.eval(t, caption, &c)
+	if c != "Opened from a link: 2 memories, d = 2." {
+		t.Errorf("caption after a refused file: %q", c)
+	}
+	tb.checkConsole(t, nil)
+
+	// A link opened in a fresh page, a lesson link too.
+	lesson := `{"v": 2, "scenario": {"memories": [[1, 0], [0, 1], [-1, 0]], "beta": 3}, "ui": {"lesson": {"hide": ["training"], "lock": []}}}`
+	other := openExplorerAt(t, "/#s="+base64.RawURLEncoding.EncodeToString([]byte(lesson)))
+	other.waitFor(t, "the lesson link's caption", caption+` === 'Opened from a lesson link: 3 memories, d = 2.'`)
+	other.checkConsole(t, nil)
+}
+
+// TestExportCSVAfterPlay plays the clustered preset fast, so that the
+// session skips the frames of many iterations (and may render others on
+// coarser grids), and exports the metrics CSV: every line says where its
+// white shares come from, white_source full, coarse or not_rendered; a
+// not_rendered line has no white shares, the others have the page's own,
+// and the coarse ones are exactly those the page measured on coarse
+// grids. The menu says how many of each there are.
+func TestExportCSVAfterPlay(t *testing.T) {
+	tb := openExplorer(t)
+	tb.click(t, "preset-clustered")
+	tb.waitFor(t, "the clustered preset", `__hoplab.memories.length === 8 && __hoplab.metrics.t === 0`)
+	tb.eval(t, `(() => {
+		const s = document.querySelector('[data-testid="speed"]');
+		s.value = s.max;
+		s.dispatchEvent(new Event('input', {bubbles: true}));
+	})()`, nil)
+	tb.waitFor(t, "speed 200", `document.querySelector('[data-testid="speed-value"]').textContent === '200 it/s'`)
+	tb.click(t, "play")
+	tb.waitFor(t, "300 iterations played", `__hoplab.iteration >= 300`)
+	tb.click(t, "play")
+	tb.waitFor(t, "paused at a full frame", `__hoplab.playing === false && __hoplab.metrics.t === __hoplab.iteration
+		&& String(__hoplab.iteration) in (__hoplab.whiteSeries['softmax|input'] || {}) && !__hoplab.whiteCoarse.includes(__hoplab.iteration)`)
+	dir := tb.downloadsTo(t)
+	e, data := tb.exportFrom(t, dir, "export-csv", "csv")
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", e.Name, err)
+	}
+	var page struct {
+		T      int                           `json:"t"`
+		White  map[string]map[string]float64 `json:"white"`
+		Coarse []int                         `json:"coarse"`
+		Counts map[string]int                `json:"counts"`
+		Note   string                        `json:"note"`
+	}
+	// The menu, open again, says what the CSV holds.
+	tb.click(t, "exports-open")
+	tb.waitFor(t, "the note on the CSV", `document.querySelector('[data-testid="export-csv-note"]').textContent !== ''`)
+	tb.eval(t, `({t: __hoplab.iteration, white: __hoplab.whiteSeries, coarse: __hoplab.whiteCoarse,
+		counts: JSON.parse(document.querySelector('[data-testid="exports"]').dataset.lastExport).whiteSources,
+		note: document.querySelector('[data-testid="export-csv-note"]').textContent})`, &page)
+	head := rows[0]
+	if len(head) < 6 || head[4] != "white_source" || len(rows) != page.T+2 {
+		t.Fatalf("%s: header %v and %d lines; want white_source in column 5 and a line per iteration 0 … %d", e.Name, head, len(rows)-1, page.T)
+	}
+	counts := map[string]int{}
+	coarse := map[int]bool{}
+	for _, it := range page.Coarse {
+		coarse[it] = true
+	}
+	for _, row := range rows[1:] {
+		it := row[0]
+		src := row[4]
+		counts[src]++
+		var n int
+		fmt.Sscan(it, &n)
+		empty := 0
+		for k, col := range head[5:] {
+			parts := strings.SplitN(strings.TrimPrefix(col, "white_"), "_", 2)
+			v, ok := page.White[parts[1]+"|"+parts[0]][it]
+			switch {
+			case row[5+k] == "":
+				empty++
+				if ok {
+					t.Errorf("t = %s: %s empty in the CSV, %v on the page", it, col, v)
+				}
+			case !ok || parseNum(t, row[5+k]) != v:
+				t.Errorf("t = %s: %s = %s in the CSV, the page has %v (%v)", it, col, row[5+k], v, ok)
+			}
+		}
+		want := "full"
+		if empty == len(head)-5 {
+			want = "not_rendered"
+		} else if coarse[n] {
+			want = "coarse"
+		}
+		if src != want {
+			t.Errorf("t = %s: white_source %q, want %q (%d of %d white fields empty, coarse on the page %v)", it, src, want, empty, len(head)-5, coarse[n])
+		}
+	}
+	t.Logf("played to t = %d: white_source %v", page.T, counts)
+	if counts["not_rendered"] == 0 {
+		t.Errorf("no line is not_rendered after playing 200 it/s to t = %d: the test played no frame away", page.T)
+	}
+	if counts["full"] == 0 || counts["full"]+counts["coarse"]+counts["not_rendered"] != page.T+1 {
+		t.Errorf("white_source counts %v for %d lines", counts, page.T+1)
+	}
+	for k, n := range counts {
+		if page.Counts[k] != n {
+			t.Errorf("the export's record counts %v, the CSV %v", page.Counts, counts)
+			break
+		}
+	}
+	if !strings.Contains(page.Note, fmt.Sprintf("%d iterations not drawn", counts["not_rendered"])) {
+		t.Errorf("the menu's note %q does not say that %d iterations were not drawn", page.Note, counts["not_rendered"])
+	}
+	tb.screenshot(t, "export-csv-after-play.png")
+	tb.checkConsole(t, nil)
 }

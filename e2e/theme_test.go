@@ -40,12 +40,28 @@ type pageColours struct {
 	Scheme     string  `json:"scheme"`
 	Background float64 `json:"background"` // relative luminance of the body's background
 	Text       float64 `json:"text"`       // of the body's text
-	Pressed    string  `json:"pressed"`    // the toggle's aria-pressed
+	Label      string  `json:"label"`      // the toggle's visible label
+	Name       string  `json:"name"`       // its accessible name (aria-label)
+	Pressed    *string `json:"pressed"`    // its aria-pressed, if any
 	Stored     *string `json:"stored"`     // localStorage's choice
 }
 
 // colours reads the page's theme: its color-scheme, the luminances of its
 // background and text, the toggle and the stored choice.
+
+// offers checks that the theme toggle says what pressing it does: switch
+// to the theme next, in its label and its accessible name, with no
+// pressed state beside a name that changes.
+func (c pageColours) offers(t *testing.T, where, next string) {
+	t.Helper()
+	if c.Label != next+" theme" || c.Name != "Switch to the "+next+" theme" || c.Pressed != nil {
+		pressed := "none"
+		if c.Pressed != nil {
+			pressed = *c.Pressed
+		}
+		t.Errorf("%s: the theme toggle reads %q, named %q, aria-pressed %s; want %q, named %q, no aria-pressed", where, c.Label, c.Name, pressed, next+" theme", "Switch to the "+next+" theme")
+	}
+}
 func (tb *tab) colours(t testing.TB) pageColours {
 	t.Helper()
 	var c pageColours
@@ -59,6 +75,8 @@ func (tb *tab) colours(t testing.TB) pageColours {
 		};
 		const html = getComputedStyle(document.documentElement);
 		return {scheme: html.colorScheme, background: lum(html.backgroundColor), text: lum(getComputedStyle(document.body).color),
+			label: document.querySelector('[data-testid="theme-toggle"]').textContent.trim(),
+			name: document.querySelector('[data-testid="theme-toggle"]').getAttribute('aria-label'),
 			pressed: document.querySelector('[data-testid="theme-toggle"]').getAttribute('aria-pressed'),
 			stored: localStorage.getItem('hoplab-theme')};
 	})()`, &c)
@@ -78,9 +96,10 @@ func TestExplorerDarkTheme(t *testing.T) {
 	tb.waitFor(t, "the charts", `document.querySelectorAll('[data-testid^="chart-"] canvas').length >= 3`)
 
 	c := tb.colours(t)
-	if c.Scheme != "dark" || c.Background > 0.03 || c.Text < 0.6 || c.Pressed != "true" || c.Stored != nil {
-		t.Errorf("preferring dark: %+v, want a dark page (background luminance ≤ 0.03, text ≥ 0.6), the toggle pressed, nothing stored", c)
+	if c.Scheme != "dark" || c.Background > 0.03 || c.Text < 0.6 || c.Stored != nil {
+		t.Errorf("preferring dark: %+v, want a dark page (background luminance ≤ 0.03, text ≥ 0.6), nothing stored", c)
 	}
+	c.offers(t, "the explorer, the system preferring dark", "light")
 	// White is data: white cells are painted white in the dark theme too.
 	tb.eval(t, `document.querySelector('[data-testid="show-basins"]').click()`, nil)
 	tb.waitFor(t, "the basins painted", `document.querySelector('[data-testid="legend-feature-0"]').dataset.show === 'basins'`)
@@ -96,9 +115,10 @@ func TestExplorerDarkTheme(t *testing.T) {
 
 	tb.click(t, "theme-toggle")
 	c = tb.colours(t)
-	if c.Scheme != "light" || c.Background < 0.9 || c.Text > 0.1 || c.Pressed != "false" || c.Stored == nil || *c.Stored != "light" {
-		t.Errorf("after the toggle: %+v, want the light page, the toggle not pressed and light stored", c)
+	if c.Scheme != "light" || c.Background < 0.9 || c.Text > 0.1 || c.Stored == nil || *c.Stored != "light" {
+		t.Errorf("after the toggle: %+v, want the light page and light stored", c)
 	}
+	c.offers(t, "the explorer after choosing light", "dark")
 	var tickLight string
 	tb.eval(t, `getComputedStyle(document.querySelector('[data-testid="canvas-input-0"]')).color`, &tickLight)
 	if tick == tickLight {
@@ -108,15 +128,19 @@ func TestExplorerDarkTheme(t *testing.T) {
 	// The choice holds for the other pages and after a reload.
 	for _, path := range []string{"/figures", "/about", "/"} {
 		tb.open(t, path)
-		if c := tb.colours(t); c.Scheme != "light" || c.Background < 0.9 {
+		c := tb.colours(t)
+		if c.Scheme != "light" || c.Background < 0.9 {
 			t.Errorf("%s after choosing light: %+v", path, c)
 		}
+		c.offers(t, path+" after choosing light", "dark")
 	}
 	tb.click(t, "theme-toggle")
 	tb.open(t, "/about")
-	if c := tb.colours(t); c.Scheme != "dark" || c.Background > 0.03 || c.Stored != nil {
+	c = tb.colours(t)
+	if c.Scheme != "dark" || c.Background > 0.03 || c.Stored != nil {
 		t.Errorf("/about after choosing the system's dark again: %+v, want dark and nothing stored", c)
 	}
+	c.offers(t, "/about following the system's dark", "light")
 	tb.viewportShot(t, "dark-about.png")
 	tb.open(t, "/figures")
 	tb.waitFor(t, "the figures drawn", `window.__figures && document.querySelectorAll('[data-testid="panel"] canvas').length > 0`)
@@ -148,6 +172,9 @@ func TestExplorerProjector(t *testing.T) {
 	tb.viewportShot(t, "projector-1920x1080.png")
 	tb.emulate(t, 1920, 1080, "dark")
 	tb.waitFor(t, "the dark theme", `getComputedStyle(document.documentElement).colorScheme === 'dark'`)
+	// The system turned dark: the toggle now offers the light theme.
+	tb.waitFor(t, "the toggle to offer the light theme", `document.querySelector('[data-testid="theme-toggle"]').textContent === 'light theme'`)
+	tb.colours(t).offers(t, "the explorer after the system turned dark", "light")
 	tb.viewportShot(t, "projector-1920x1080-dark.png")
 
 	// Motion: the help tips fade in, unless the user asks for less motion.

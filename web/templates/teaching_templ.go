@@ -262,11 +262,11 @@ func teachingLinks() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = menuButton("export-csv", "metrics CSV", "Download the loss, Δmin, minimum angle and white share of every map and view, one line per iteration.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = menuButton("export-csv", "metrics CSV", "Download the loss, Δmin, minimum angle and white share of every map and view, one line per iteration. The column white_source says where a line's white shares come from: full (the full grid), coarse (a coarser grid while playing: approximate) or not_rendered (the frame was skipped while playing: empty; step to the iteration to measure it).").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</span></div></details> <span class=\"nav-item\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</span><p class=\"exports-note dim\" data-testid=\"export-csv-note\" aria-live=\"polite\"></p></div></details> <span class=\"nav-item\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -366,7 +366,9 @@ func importStatus() templ.Component {
 	})
 }
 
-// tourRegion is the guided tour's box above the panels.
+// tourRegion is the guided tour's box above the panels, and the notice
+// that answers a link to a step the tour does not have (a polite status:
+// its text is empty until then).
 func tourRegion() templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -388,7 +390,7 @@ func tourRegion() templ.Component {
 			templ_7745c5c3_Var18 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<section class=\"tour\" data-testid=\"tour\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"tour-title\" aria-describedby=\"tour-text\" hidden><p class=\"tour-count dim\" data-testid=\"tour-count\"></p><h2 id=\"tour-title\" data-testid=\"tour-title\" tabindex=\"-1\"></h2><div id=\"tour-text\" class=\"tour-text\" data-testid=\"tour-text\" aria-live=\"polite\"></div><div class=\"tour-buttons\"><button type=\"button\" class=\"tour-button\" data-testid=\"tour-back\">◀ back</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-next\">next ▶</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-leave\">leave the tour</button> <span class=\"dim tour-keys\">← → steps · Esc leaves</span></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<div class=\"tour-notice\" data-testid=\"tour-notice\" data-open=\"false\"><p data-testid=\"tour-notice-text\" role=\"status\"></p><p class=\"tour-buttons\" data-testid=\"tour-notice-buttons\" hidden><button type=\"button\" class=\"tour-button\" data-testid=\"tour-notice-start\">start the tour</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-notice-dismiss\">dismiss</button></p></div><section class=\"tour\" data-testid=\"tour\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"tour-title\" aria-describedby=\"tour-text\" hidden><p class=\"tour-count dim\" data-testid=\"tour-count\"></p><h2 id=\"tour-title\" data-testid=\"tour-title\" tabindex=\"-1\"></h2><div id=\"tour-text\" class=\"tour-text\" data-testid=\"tour-text\" aria-live=\"polite\"></div><div class=\"tour-buttons\"><button type=\"button\" class=\"tour-button\" data-testid=\"tour-back\">◀ back</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-next\">next ▶</button> <button type=\"button\" class=\"tour-button\" data-testid=\"tour-leave\">leave the tour</button> <span class=\"dim tour-keys\">← → steps · Esc leaves</span></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -10,7 +10,9 @@ import templruntime "github.com/a-h/templ/runtime"
 
 // themeToggle is the button that switches between the light and the dark
 // theme (js/theme.js); every page's header has one. Without a click the
-// page follows the system's prefers-color-scheme.
+// page follows the system's prefers-color-scheme. theme.js labels it with
+// what pressing it does ("dark theme" or "light theme") as soon as it
+// knows the theme on show; until then it names both.
 func themeToggle() templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -32,7 +34,7 @@ func themeToggle() templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<button type=\"button\" class=\"theme-toggle\" data-testid=\"theme-toggle\" aria-pressed=\"false\" title=\"Switch between the light and the dark theme.\">dark theme</button>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<button type=\"button\" class=\"theme-toggle\" data-testid=\"theme-toggle\" aria-label=\"Switch between the light and the dark theme\" title=\"Switch between the light and the dark theme.\">light or dark theme</button>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

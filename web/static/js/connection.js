@@ -190,6 +190,7 @@ export function createConnection({path, store, initial, fieldOf}) {
       const link = initial();
       if (link && link.scenario) {
         linkSeq = send({type: 'load', protocol: PROTOCOL, scenario: link.scenario});
+        store.dispatch({type: 'origin', origin: {kind: 'link'}, seq: linkSeq});
         const ui = link.ui || {};
         if (Array.isArray(ui.views) && ui.views.length) send({type: 'views', views: ui.views});
         if (typeof ui.speed === 'number') send({type: 'speed', itersPerSecond: ui.speed});

@@ -1,10 +1,13 @@
 // exportmenu.js: the "more exports" menu of the top bar: a PNG of the
 // chosen panel or of the whole view (exportpng.js) and the per-iteration
-// metrics as CSV (exportcsv.js). The menu's element records the last
-// export in data-last-export (JSON: kind, name, sizes), for tests.
+// metrics as CSV (exportcsv.js), with a note saying how many of its lines
+// have white shares of the full grid, of a coarser one, or none (frames
+// skipped while playing). The menu's element records the last export in
+// data-last-export (JSON: kind, name, sizes, the CSV's white sources),
+// for tests.
 
 import {byTestId} from './dom.js';
-import {metricsCSV} from './exportcsv.js';
+import {metricsCSV, whiteSourceCounts} from './exportcsv.js';
 import {composePNG, exportName, exportTargets} from './exportpng.js';
 
 /**
@@ -53,7 +56,19 @@ export function bindExportMenu({store}) {
     if (!s.server) return;
     const name = `hoplab-metrics-t${s.server.t}.csv`;
     download(name, new Blob([metricsCSV(s.metrics, s.unlabeled, s.server.separations)], {type: 'text/csv'}));
-    record({kind: 'csv', name, t: s.server.t});
+    record({kind: 'csv', name, t: s.server.t, whiteSources: whiteSourceCounts(s.metrics, s.unlabeled)});
+  });
+
+  // The note on the CSV's white shares, while the menu is open.
+  const note = byTestId('export-csv-note');
+  function writeNote() {
+    const s = store.getState();
+    const text = menu.open && s.server ? whiteNote(whiteSourceCounts(s.metrics, s.unlabeled)) : '';
+    if (note.textContent !== text) note.textContent = text;
+  }
+  menu.addEventListener('toggle', writeNote);
+  store.subscribe((s, prev) => {
+    if (menu.open && (s.unlabeled !== prev.unlabeled || s.metrics !== prev.metrics)) writeNote();
   });
 
   // The menu closes on a click elsewhere and on Esc.
@@ -79,4 +94,16 @@ export function bindExportMenu({store}) {
     target.replaceChildren(...exportTargets(f).map((o) => new Option(o.label, o.value)));
     if ([...target.options].some((o) => o.value === was)) target.value = was;
   });
+}
+
+/**
+ * whiteNote says how the metrics CSV's white shares were measured.
+ * @param {{full: number, coarse: number, not_rendered: number}} n
+ */
+export function whiteNote(n) {
+  const its = (k) => `${k} iteration${k === 1 ? '' : 's'}`;
+  const parts = [`${its(n.full)} on the full grid`];
+  if (n.coarse) parts.push(`${its(n.coarse)} on a coarser grid while playing (white_source: coarse)`);
+  if (n.not_rendered) parts.push(`${its(n.not_rendered)} not drawn, their frames skipped while playing (not_rendered: empty; step to one to measure it)`);
+  return `White shares in the CSV: ${parts.join('; ')}.`;
 }

@@ -4,7 +4,9 @@
 //   - a scenario JSON: the explorer's "export scenario" file (a Scenario
 //     of docs/api.md with its "ui"), or a link's payload {v, scenario, ui};
 //   - a CSV of memories: one memory per line, numbers separated by commas,
-//     an optional header line of names. It replaces the memories of the
+//     an optional header line of names (only a line of names is taken as
+//     one; semicolons, tabs or spaces between numbers are refused, named).
+//     It replaces the memories of the
 //     scenario on show (at t = 0, with the same settings). Memories of
 //     d ≠ 2 have no input view: they are loaded with a random 2-D feature
 //     map, whose view is drawn, and the page says so.
@@ -194,11 +196,23 @@ export function parseJSON(text) {
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+// Words for numbers that are not finite, which no memory may hold (and
+// which are not a header's names either).
+const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+// A header's name: it starts with a letter or "_", or is in double quotes
+// with a letter in it.
+const NAME = /^([\p{L}_][^"]*|"[^"]*\p{L}[^"]*")$/u;
+
+const COMMAS = 'the numbers of a memory must be separated by commas, one memory per line';
 
 /**
  * parseMemoriesCSV reads one memory per line, numbers separated by
- * commas. Blank lines are skipped. The first line is a header when none
- * of its fields is a number. Every memory must have the same length d.
+ * commas. Blank lines are skipped; a byte order mark and CRLF line ends
+ * are fine. The first line is a header only when it is clearly one: names
+ * (each starting with a letter or "_", or in double quotes) separated by
+ * commas. Every memory must have the same length d. A file whose numbers
+ * are separated by semicolons, tabs or spaces is refused at the first
+ * such separator, naming it.
  * @param {string} text
  * @returns {{memories: number[][], header: string[]|null, lines: number[]}} lines: each memory's line
  */
@@ -207,38 +221,61 @@ export function parseMemoriesCSV(text) {
   const memories = [];
   const lines = [];
   let header = null;
+  let headerLine = 0;
   let d = 0;
   raw.forEach((line, k) => {
     if (line.trim() === '') return;
+    const at = k + 1;
+    // A separator that is not a comma: said at once, before the line's
+    // fields could be mistaken for something else.
+    const sep = /[;\t]/.exec(line);
+    if (sep) {
+      const what = sep[0] === ';' ? 'found “;”' : 'found a tab';
+      const decimal = sep[0] === ';' && /\d,\d/.test(line) ? '; and a number takes a decimal point, not a comma (0.5, not 0,5)' : '';
+      throw new ImportError(`${what} — ${COMMAS}${decimal}`, at, sep.index + 1);
+    }
     const fields = [];
     let col = 1;
     for (const f of line.split(',')) {
       const lead = f.length - f.trimStart().length;
-      fields.push({text: f.trim(), column: col + lead});
+      fields.push({text: f.trim(), column: col + lead, end: col + f.length});
       col += f.length + 1;
     }
-    if (memories.length === 0 && header === null && fields.every((f) => !NUMBER.test(f.text))) {
-      header = fields.map((f) => f.text);
+    if (memories.length === 0 && header === null && fields.every((f) => NAME.test(f.text) && !NOT_FINITE.test(f.text))) {
+      header = fields.map((f) => f.text.replace(/^"(.*)"$/, '$1'));
+      headerLine = at;
       return;
     }
     const row = [];
-    for (const f of fields) {
-      if (f.text === '') throw new ImportError('an empty field; expected a number', k + 1, f.column);
-      if (!NUMBER.test(f.text)) throw new ImportError(`“${f.text.slice(0, 24)}” is not a number`, k + 1, f.column);
+    fields.forEach((f, j) => {
+      if (f.text === '') {
+        if (j === fields.length - 1 && j > 0) throw new ImportError('a comma at the end of the line; remove it (each line is one memory, its numbers separated by commas)', at, f.column - 1);
+        throw new ImportError('an empty field; expected a number', at, f.column);
+      }
+      if (NOT_FINITE.test(f.text)) throw new ImportError(`“${f.text}” is not a finite number; every number of a memory must be finite`, at, f.column);
+      if (!NUMBER.test(f.text)) {
+        const gap = /^(\S+)(\s+)\S/.exec(f.text);
+        if (gap && NUMBER.test(gap[1])) throw new ImportError(`found a space between two numbers — ${COMMAS}`, at, f.column + gap[1].length);
+        throw new ImportError(`“${f.text.slice(0, 24)}” is not a number`, at, f.column);
+      }
       const v = Number(f.text);
-      if (!Number.isFinite(v)) throw new ImportError(`${f.text} is beyond the range of numbers`, k + 1, f.column);
+      if (!Number.isFinite(v)) throw new ImportError(`${f.text} is beyond the range of numbers (about ±1.8e308)`, at, f.column);
       row.push(v);
-    }
+    });
     if (d === 0) d = row.length;
     if (row.length !== d) {
-      const at = row.length > d ? fields[d].column : line.length + 1;
-      throw new ImportError(`this memory has ${row.length} numbers, the one${memories.length > 1 ? 's' : ''} before ${d}`, k + 1, at);
+      const where = row.length > d ? fields[d].column : fields[fields.length - 1].end;
+      const n = (c) => `${c} number${c === 1 ? '' : 's'}`;
+      throw new ImportError(`this memory has ${n(row.length)}, the one${memories.length > 1 ? 's' : ''} before ${d}; every line must have the same count`, at, where);
     }
     memories.push(row);
-    lines.push(k + 1);
+    lines.push(at);
   });
-  if (memories.length === 0) throw new ImportError('the file holds no memories: one per line, numbers separated by commas');
-  if (header && header.length !== d) throw new ImportError(`the header names ${header.length} columns, the memories have ${d} numbers`, 1, 1);
+  if (memories.length === 0) {
+    if (header) throw new ImportError(`only a header line (${header.join(', ')}) and no memories: expected one memory per line below it, numbers separated by commas`, headerLine + 1, 1);
+    throw new ImportError('the file is empty: expected one memory per line, numbers separated by commas', 1, 1);
+  }
+  if (header && header.length !== d) throw new ImportError(`the header names ${header.length} columns, the memories have ${d} numbers`, headerLine, 1);
   return {memories, header, lines};
 }
 
@@ -376,7 +413,7 @@ function checkMemories(memories, lim, normalize, bad) {
     if (!Array.isArray(row) || row.length === 0) bad(k, null, 'a memory must be a non-empty list of numbers');
     if (d === -1) d = row.length;
     if (row.length !== d) bad(k, null, `this memory has ${row.length} numbers, memory 0 has ${d}; all must have the same length`);
-    if (d > lim.maxDim) bad(k, null, `memories of length ${d}; at most ${lim.maxDim}`);
+    if (d > lim.maxDim) bad(k, lim.maxDim, `a memory of ${d} numbers; a live session takes memories of at most ${lim.maxDim}`);
     row.forEach((v, j) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) bad(k, j, 'expected a finite number');
       if (Math.abs(v) > lim.maxAbsValue) bad(k, j, `|${v}| is beyond the limit of ${lim.maxAbsValue} on values`);
@@ -466,6 +503,9 @@ export function bindImporter({store, send, blocked}) {
       return;
     }
     pending = {seq, plan, name: file.name};
+    // The caption under the presets says where the scenario came from,
+    // once the session has taken it (store.js, origin).
+    dispatch({type: 'origin', origin: {kind: 'file', name: file.name, m: plan.m, d: plan.d}, seq});
     say(`Loading ${file.name}…`, 'loading');
   }
 

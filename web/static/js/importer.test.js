@@ -56,7 +56,53 @@ test('parseMemoriesCSV refuses a bad line with its line and column', () => {
   refused(() => parseMemoriesCSV('1,,0\n'), 1, 3, /an empty field/);
   refused(() => parseMemoriesCSV('1,0\nfoo,bar\n'), 2, 1, /“foo” is not a number/);
   refused(() => parseMemoriesCSV('a,b,c\n1,0\n'), 1, 1, /the header names 3 columns, the memories have 2/);
-  assert.throws(() => parseMemoriesCSV('x,y\n\n'), /holds no memories/);
+  refused(() => parseMemoriesCSV('x,y\n\n'), 2, 1, /only a header line/);
+});
+
+test('parseMemoriesCSV takes a first line as a header only when it is clearly one: names separated by commas', () => {
+  assert.deepEqual(parseMemoriesCSV('x1, y_2\n1,0\n').header, ['x1', 'y_2']);
+  assert.deepEqual(parseMemoriesCSV('"dim a","dim b"\r\n1,0\r\n').header, ['dim a', 'dim b']);
+  // Not names: the line is a memory, and is refused as one, where it is wrong.
+  refused(() => parseMemoriesCSV('NaN,Inf\n1,0\n'), 1, 1, /“NaN” is not a finite number/);
+  refused(() => parseMemoriesCSV('x,1\n1,0\n'), 1, 1, /“x” is not a number/);
+  refused(() => parseMemoriesCSV('-,-\n1,0\n'), 1, 1, /“-” is not a number/);
+});
+
+test('parseMemoriesCSV refuses semicolons and tabs as separators on line 1, naming the character', () => {
+  refused(() => parseMemoriesCSV('x;y\n1;0\n0;1\n'), 1, 2, /found “;” — the numbers of a memory must be separated by commas/);
+  refused(() => parseMemoriesCSV('1;0\n0;1\n'), 1, 2, /found “;”/);
+  refused(() => parseMemoriesCSV('x\ty\n1\t0\n'), 1, 2, /found a tab — the numbers of a memory must be separated by commas/);
+  refused(() => parseMemoriesCSV('1,0\n0\t1\n'), 2, 2, /found a tab/);
+  // European decimal commas with semicolons between the numbers.
+  refused(() => parseMemoriesCSV('0,5;0,3\n0,1;0,9\n'), 1, 4, /found “;” — the numbers of a memory must be separated by commas.*decimal point/);
+  // Spaces between the numbers.
+  refused(() => parseMemoriesCSV('1 0\n0 1\n'), 1, 2, /found a space between two numbers — the numbers of a memory must be separated by commas/);
+});
+
+test('parseMemoriesCSV: empty files, a header alone, and the odd line each say what and where', () => {
+  refused(() => parseMemoriesCSV(''), 1, 1, /the file is empty: expected one memory per line/);
+  refused(() => parseMemoriesCSV('\ufeff\r\n  \r\n'), 1, 1, /the file is empty/);
+  refused(() => parseMemoriesCSV('x,y\n'), 2, 1, /only a header line \(x, y\) and no memories/);
+  refused(() => parseMemoriesCSV('\n\nx,y\n\n'), 4, 1, /only a header line/);
+  refused(() => parseMemoriesCSV('1,0\n0,1,\n'), 2, 4, /a comma at the end of the line/);
+  refused(() => parseMemoriesCSV('1,0\n0,1\n1\n'), 3, 2, /this memory has 1 number, the ones before 2/);
+  refused(() => parseMemoriesCSV('1,0\nNaN,1\n'), 2, 1, /“NaN” is not a finite number/);
+  refused(() => parseMemoriesCSV('1,0\n0,-Infinity\n'), 2, 3, /“-Infinity” is not a finite number/);
+  refused(() => parseMemoriesCSV('1,0\n0, inf\n'), 2, 4, /“inf” is not a finite number/);
+  refused(() => parseMemoriesCSV('1,0\n1e400,1\n'), 2, 1, /1e400 is beyond the range of numbers/);
+  // BOM, CRLF and blank lines are fine; the lines are counted as they are in the file.
+  assert.deepEqual(parseMemoriesCSV('\ufeffx,y\r\n\r\n1,0\r\n\r\n0,1\r\n'), {memories: [[1, 0], [0, 1]], header: ['x', 'y'], lines: [3, 5]});
+  refused(() => parseMemoriesCSV('\ufeffx,y\r\n1,0\r\n0,z\r\n'), 3, 3, /“z” is not a number/);
+});
+
+test('a CSV beyond the server\'s limits is refused where it goes beyond them', () => {
+  const current = {memories: [[1, 0]], normalizeMemories: true};
+  const wide = `${Array.from({length: 513}, (_, j) => (j === 0 ? 1 : 0)).join(',')}\n`;
+  const col = wide.split(',').slice(0, 512).join(',').length + 2;
+  refused(() => planImport('w.csv', wide, {limits, current}), 1, col, /a memory of 513 numbers; a live session takes memories of at most 512/);
+  const many = `x,y\n${Array.from({length: 65}, (_, i) => `${Math.cos(i)},${Math.sin(i)}`).join('\n')}\n`;
+  refused(() => planImport('m.csv', many, {limits, current}), 66, 1, /65 memories; a live session takes at most 64/);
+  refused(() => planImport('m.csv', '1,0\n0,1e7\n', {limits, current}), 2, 3, /\|10000000\| is beyond the limit of 1000000/);
 });
 
 test('kindOf: by the name, else by the first character', () => {

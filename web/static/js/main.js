@@ -76,7 +76,8 @@ function start() {
       dispatch({type: 'preset', name});
     },
     load(l) {
-      send({type: 'load', protocol: PROTOCOL, scenario: l.scenario});
+      const seq = send({type: 'load', protocol: PROTOCOL, scenario: l.scenario});
+      if (seq) dispatch({type: 'origin', origin: {kind: 'link'}, seq});
       if (Array.isArray(l.ui.views) && l.ui.views.length) send({type: 'views', views: l.ui.views});
       if (typeof l.ui.speed === 'number') send({type: 'speed', itersPerSecond: l.ui.speed});
       dispatch({type: 'preset', name: null});

@@ -46,6 +46,14 @@ export function initialState() {
     // (0-based) while it runs, or null (tour.js).
     lesson: null,
     tour: null,
+    // origin: where the scenario on show came from, for the caption under
+    // the presets (presets.js): {kind: 'preset', name}, {kind: 'file',
+    // name, m, d} or {kind: 'link'}, with seq, the message that loaded it,
+    // and key, the scenarioKey of the scenario as it came (files and
+    // links; null for presets, whose state names them). Until the state
+    // that answers seq, it keeps the origin before it in prev, given back
+    // should the load be refused (nextOrigin).
+    origin: null,
   };
 }
 
@@ -138,6 +146,10 @@ export function reduce(s, a) {
       return {...s, unlabeled: restoreUnlabeled(s.unlabeled, a.kept)};
     case 'tour':
       return s.tour === (a.step ?? null) ? s : {...s, tour: a.step ?? null};
+    case 'origin': {
+      const {prev: _, ...o} = a.origin;
+      return {...s, origin: {...o, key: o.key ?? null, seq: a.seq ?? 0, prev: s.origin}};
+    }
     case 'field-error':
       return {...s, errors: {...s.errors, fields: {...s.errors.fields, [a.name]: a.message}}};
     case 'field-ok': {
@@ -181,8 +193,54 @@ function onState(s, msg) {
   let unlabeled = s.unlabeled;
   const empty = unlabeled.epoch === -1 && Object.keys(unlabeled.series).length === 0;
   if (!empty && s.server && renderKey(s.server.scenario) !== renderKey(msg.scenario)) unlabeled = {epoch: -1, series: {}, coarse: new Set()};
-  return {...s, server: msg, errors, ui, unlabeled};
+  return {...s, server: msg, errors, ui, unlabeled, origin: nextOrigin(s.origin, msg)};
 }
+
+// nextOrigin is the origin after a state message: the preset it names,
+// if any; else an origin waiting for this answer to its load is taken,
+// its key that of the scenario as it came. States that answer earlier
+// messages change nothing.
+function nextOrigin(origin, msg) {
+  if (!origin) return msg.preset ? {kind: 'preset', name: msg.preset, key: null, seq: 0} : null;
+  if (msg.seq < origin.seq) return origin;
+  if (msg.preset) {
+    if (origin.kind === 'preset' && origin.name === msg.preset && origin.prev === undefined) return origin;
+    return {kind: 'preset', name: msg.preset, key: null, seq: origin.seq};
+  }
+  if (origin.prev === undefined) return origin;
+  const {prev: _, ...o} = origin;
+  return {...o, key: o.kind === 'preset' ? null : (o.key ?? scenarioKey(msg.scenario))};
+}
+
+/**
+ * originEdited tells whether the scenario on show differs from the one its
+ * origin gave: a preset's no longer named by the state, a file's or a
+ * link's changed in anything but the iteration.
+ * @param {object|null} origin the store's origin
+ * @param {object|null} server the store's state message
+ */
+export function originEdited(origin, server) {
+  if (!origin || !server) return false;
+  if (origin.kind === 'preset') return server.preset !== origin.name;
+  return origin.key !== null && scenarioKey(server.scenario) !== origin.key;
+}
+
+/**
+ * scenarioKey is a scenario written without its iteration (uhop.iterations):
+ * equal keys are the same scenario at any iteration.
+ * @param {object} sc
+ */
+export function scenarioKey(sc) {
+  if (!sc || typeof sc !== 'object') return '';
+  let key = scenarioKeys.get(sc);
+  if (key === undefined) {
+    key = JSON.stringify(sc.uhop ? {...sc, uhop: {...sc.uhop, iterations: undefined}} : sc);
+    scenarioKeys.set(sc, key);
+  }
+  return key;
+}
+
+const scenarioKeys = new WeakMap();
 
 // onServerError files a server error next to its control (name) when there
 // is one, else in the general area. A divergence goes to both: it stops the
@@ -190,10 +248,13 @@ function onState(s, msg) {
 function onServerError(s, msg, name) {
   const text = msg.message || msg.code || 'error';
   let errors = s.errors;
+  // A refused load: the scenario stays, and so does where it came from.
+  let origin = s.origin;
+  if (origin && origin.prev !== undefined && msg.seq === origin.seq && msg.code !== 'diverged') origin = origin.prev;
   if (name) errors = {...errors, fields: {...errors.fields, [name]: text}};
   if (msg.code === 'diverged') errors = {...errors, general: {message: text, seq: msg.seq ?? 0, code: msg.code, epoch: s.server?.epoch ?? null}};
   else if (!name) errors = {...errors, general: {message: text, seq: msg.seq ?? 0}};
-  return {...s, errors, lastError: {...msg}};
+  return {...s, errors, lastError: {...msg}, origin};
 }
 
 // mergeMetrics writes a `metrics` message's arrays from index `from`; a new
@@ -247,6 +308,18 @@ export function addUnlabeled(cur, frame, playing = false) {
       series[key] = byT;
     });
   }
+  // A full frame of an iteration whose shares were coarse replaces them;
+  // those of views it does not carry go, so that an iteration not marked
+  // coarse holds full-resolution shares only.
+  if (!frame.coarse && was.has(frame.t)) {
+    const drawn = new Set(frame.views.flatMap((view) => view.panels.map((_, i) => `${frame.separations[i] ?? `map ${i + 1}`}|${view.space}`)));
+    for (const [key, byT] of Object.entries(series)) {
+      if (drawn.has(key) || !byT.has(frame.t)) continue;
+      const m = new Map(byT);
+      m.delete(frame.t);
+      series[key] = m;
+    }
+  }
   let coarse = was;
   if (frame.coarse !== was.has(frame.t)) {
     coarse = new Set(was);
@@ -267,10 +340,18 @@ export function addUnlabeled(cur, frame, playing = false) {
  */
 export function restoreUnlabeled(cur, kept) {
   if (cur.epoch === -1 || !kept) return cur;
-  const series = {...cur.series};
-  for (const [key, byT] of Object.entries(kept.series)) series[key] = new Map([...byT, ...(cur.series[key] || [])]);
-  const coarse = new Set(cur.coarse ?? []);
   const drawn = (t) => Object.values(cur.series).some((byT) => byT.has(t));
-  for (const t of kept.coarse ?? []) if (!drawn(t)) coarse.add(t);
+  const keptCoarse = new Set(kept.coarse ?? []);
+  // A kept coarse iteration drawn again here: only the new shares count
+  // (the kept ones would sit beside them unmarked).
+  const stale = (t) => keptCoarse.has(t) && drawn(t);
+  const series = {...cur.series};
+  for (const [key, byT] of Object.entries(kept.series)) {
+    const m = new Map([...byT].filter(([t]) => !stale(t)));
+    for (const [t, v] of cur.series[key] || []) m.set(t, v);
+    if (m.size > 0 || cur.series[key]) series[key] = m;
+  }
+  const coarse = new Set(cur.coarse ?? []);
+  for (const t of keptCoarse) if (!drawn(t)) coarse.add(t);
   return {epoch: cur.epoch, series, coarse};
 }

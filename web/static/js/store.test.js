@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {addUnlabeled, createStore, initialState, reduce, restoreUnlabeled} from './store.js';
+import {addUnlabeled, createStore, initialState, originEdited, reduce, restoreUnlabeled, scenarioKey} from './store.js';
 
 function deepFreeze(v) {
   if (v && typeof v === 'object' && !Object.isFrozen(v) && !ArrayBuffer.isView(v) && !(v instanceof Map)) {
@@ -330,4 +330,68 @@ test('lesson and tour: set, cleared, and the same tour step is no change', () =>
   assert.equal(reduce(s2, {type: 'tour', step: 2}), s2, 'the same step: no new state');
   assert.equal(reduce(s2, {type: 'tour', step: 0}).tour, 0, 'step 0 is a step, not the end');
   assert.equal(reduce(s2, {type: 'tour', step: null}).tour, null);
+});
+
+test('origin: where the scenario on show came from, taken when the state that answers its load comes', () => {
+  const sc = (beta, t = 0) => ({memories: [[1, 0], [0, 1]], beta, uhop: {iterations: t}});
+  const hello = {type: 'state', msg: stateMsg(1, {scenario: sc(20), preset: 'basins'})};
+  let s = last(run(initialState(), hello));
+  assert.deepEqual(s.origin, {kind: 'preset', name: 'basins', key: null, seq: 0});
+  // A file is loaded with message 5: until its answer the origin waits,
+  // and states answering earlier messages change nothing.
+  const file = {kind: 'file', name: 'm.csv', m: 2, d: 2};
+  const states = run(s, {type: 'origin', origin: file, seq: 5}, {type: 'state', msg: stateMsg(4, {scenario: sc(20), preset: 'basins'})}, {type: 'state', msg: stateMsg(5, {scenario: sc(3), preset: null})});
+  assert.equal(states[1].origin.prev, s.origin, 'the origin before it waits, in case the load is refused');
+  assert.equal(states[2].origin, states[1].origin);
+  s = last(states);
+  assert.deepEqual(s.origin, {...file, key: scenarioKey(sc(3)), seq: 5});
+  assert.equal(originEdited(s.origin, s.server), false);
+  // Playing (only the iteration changes) is the same scenario; β changed is not.
+  s = last(run(s, {type: 'state', msg: stateMsg(6, {scenario: sc(3, 40), preset: null})}));
+  assert.equal(originEdited(s.origin, s.server), false);
+  s = last(run(s, {type: 'state', msg: stateMsg(7, {scenario: sc(4, 40), preset: null})}));
+  assert.equal(originEdited(s.origin, s.server), true);
+  // The same scenario as a preset's: the preset is the origin.
+  s = last(run(s, {type: 'origin', origin: {kind: 'link'}, seq: 9}, {type: 'state', msg: stateMsg(9, {scenario: sc(20), preset: 'basins'})}));
+  assert.deepEqual(s.origin, {kind: 'preset', name: 'basins', key: null, seq: 9});
+  assert.equal(originEdited(s.origin, s.server), false);
+  s = last(run(s, {type: 'state', msg: stateMsg(10, {scenario: sc(21), preset: null})}));
+  assert.equal(originEdited(s.origin, s.server), true, 'a preset edited');
+});
+
+test('origin: a refused load gives the origin before it back; a divergence is no refusal', () => {
+  const sc = {memories: [[1, 0]], beta: 2, uhop: {iterations: 0}};
+  let s = last(run(initialState(), {type: 'state', msg: stateMsg(1, {scenario: sc, preset: 'basins'})}));
+  const before = s.origin;
+  s = last(run(s, {type: 'origin', origin: {kind: 'file', name: 'bad.json'}, seq: 3}, {type: 'server-error', msg: {type: 'error', seq: 3, code: 'invalid_field', field: 'beta', message: 'no'}}));
+  assert.equal(s.origin, before);
+  s = last(run(s, {type: 'origin', origin: {kind: 'file', name: 'far.json'}, seq: 4}, {type: 'server-error', msg: {type: 'error', seq: 4, code: 'diverged', message: 'diverged'}}));
+  assert.equal(s.origin.name, 'far.json');
+  // An origin that comes with its key (the tour gives one back) keeps it.
+  s = last(run(s, {type: 'origin', origin: {kind: 'file', name: 'm.csv', key: 'K'}, seq: 6}, {type: 'state', msg: stateMsg(6, {scenario: sc, preset: null})}));
+  assert.deepEqual(s.origin, {kind: 'file', name: 'm.csv', key: 'K', seq: 6});
+});
+
+test('a coarse share is never left under a full mark: a full frame of its iteration drops the coarse shares it does not replace', () => {
+  const frame = (t, coarse, views) => ({t, epoch: 1, coarse, separations: ['softmax'], views: views.map((space) => ({space, panels: [{unlabeledFraction: space === 'input' ? 0.5 : 0.25}]}))});
+  let u = addUnlabeled({epoch: -1, series: {}, coarse: new Set()}, frame(0, false, ['input', 'feature']));
+  u = addUnlabeled(u, frame(1, true, ['input', 'feature']), true);
+  assert.deepEqual([...u.coarse], [1]);
+  // t = 1 drawn in full with the input view alone: its feature share was
+  // of the coarse grid, so it goes (the iteration was not drawn in full
+  // in that view).
+  u = addUnlabeled(u, frame(1, false, ['input']));
+  assert.deepEqual([...u.coarse], []);
+  assert.equal(u.series['softmax|input'].get(1), 0.5);
+  assert.equal(u.series['softmax|feature'].has(1), false);
+  assert.equal(u.series['softmax|feature'].get(0), 0.25, 'full shares of other iterations stay');
+});
+
+test('restoreUnlabeled does not put kept coarse shares beside full ones of the same iteration', () => {
+  const kept = {series: {'softmax|input': new Map([[1, 0.4]]), 'softmax|feature': new Map([[1, 0.9]])}, coarse: new Set([1])};
+  const cur = {epoch: 7, series: {'softmax|input': new Map([[1, 0.5]])}, coarse: new Set()};
+  const got = restoreUnlabeled(cur, kept);
+  assert.deepEqual([...got.series['softmax|input']], [[1, 0.5]]);
+  assert.equal(got.series['softmax|feature']?.has(1) ?? false, false, 'the coarse feature share of t = 1 is not marked full');
+  assert.deepEqual([...got.coarse], []);
 });

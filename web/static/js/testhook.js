@@ -107,6 +107,10 @@ export function installTestHook({store, timeline = null, toClient, toClientIn}) 
       for (const [k, byT] of Object.entries(st().unlabeled.series)) out[k] = Object.freeze(Object.fromEntries(byT));
       return Object.freeze(out);
     },
+    /** whiteCoarse: the iterations whose white shares came from coarse frames (store.unlabeled.coarse), ascending. */
+    get whiteCoarse() {
+      return Object.freeze([...(st().unlabeled.coarse ?? [])].sort((a, b) => a - b));
+    },
     /** scenario: a copy of the session's scenario. */
     get scenario() {
       const s = st().server?.scenario;

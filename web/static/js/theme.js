@@ -52,8 +52,10 @@ export function toggled(onShow, systemDark) {
 
 /**
  * bindTheme applies the stored choice to the document and wires the
- * toggle buttons ([data-testid="theme-toggle"]): aria-pressed says whether
- * the dark theme is on show.
+ * toggle buttons ([data-testid="theme-toggle"]): each is labelled with
+ * what pressing it does, "dark theme" while the light one is on show and
+ * "light theme" while the dark one is, whether that came from a choice or
+ * from the system; its accessible name is "Switch to the … theme".
  * @param {{doc?: Document, storage?: Storage|null, media?: MediaQueryList|null,
  *   win?: EventTarget}} [deps] win gets the storage events of other tabs
  * @returns {{theme: () => string}} the theme on show
@@ -68,9 +70,15 @@ export function bindTheme({doc = document, storage = safeStorage(), media = matc
     if (choice) root.dataset.theme = choice;
     else delete root.dataset.theme;
     const theme = themeOnShow(choice, Boolean(media && media.matches));
+    // The button says what pressing it does, in its label and its name
+    // (the name holds the label, as speech input needs); a name that
+    // changes with the state must not also be a pressed state.
+    const next = theme === 'dark' ? 'light' : 'dark';
     for (const b of buttons) {
-      b.setAttribute('aria-pressed', String(theme === 'dark'));
-      b.title = theme === 'dark' ? 'Switch to the light theme.' : 'Switch to the dark theme.';
+      b.textContent = `${next} theme`;
+      b.setAttribute('aria-label', `Switch to the ${next} theme`);
+      b.removeAttribute('aria-pressed');
+      b.title = `Switch to the ${next} theme.`;
     }
     if (theme !== shown) {
       const first = shown === '';

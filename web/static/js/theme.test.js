@@ -35,6 +35,16 @@ test('toggled chooses the other theme, or none when that is the system one', () 
   assert.equal(toggled('light', true), null);
 });
 
+// says asserts that the toggle's label and accessible name say what
+// pressing it does: switch to the theme next, and that it is no
+// toggle-button with a state (its name changes instead).
+function says(button, next) {
+  assert.equal(button.textContent, `${next} theme`);
+  assert.equal(button.attrs['aria-label'], `Switch to the ${next} theme`);
+  assert.equal(button.attrs['aria-pressed'], undefined);
+  assert.equal(button.title, `Switch to the ${next} theme.`);
+}
+
 // A document with one toggle button, enough for bindTheme.
 function fakePage() {
   const doc = new EventTarget();
@@ -42,6 +52,8 @@ function fakePage() {
   const button = new EventTarget();
   button.attrs = {};
   button.setAttribute = (k, v) => (button.attrs[k] = v);
+  button.removeAttribute = (k) => delete button.attrs[k];
+  button.textContent = 'theme';
   doc.querySelectorAll = (sel) => (sel === '[data-testid="theme-toggle"]' ? [button] : []);
   const media = new EventTarget();
   media.matches = false;
@@ -55,7 +67,7 @@ test('bindTheme applies the stored choice and the toggle flips, keeps and announ
   doc.addEventListener(THEME_EVENT, (ev) => events.push(ev.detail.theme));
   const t = bindTheme({doc, storage, media, win});
   assert.equal(doc.documentElement.dataset.theme, 'dark');
-  assert.equal(button.attrs['aria-pressed'], 'true');
+  says(button, 'light');
   assert.equal(t.theme(), 'dark');
   assert.deepEqual(events, [], 'no event for the first theme');
 
@@ -64,7 +76,7 @@ test('bindTheme applies the stored choice and the toggle flips, keeps and announ
   assert.equal(t.theme(), 'light');
   assert.equal(doc.documentElement.dataset.theme, undefined);
   assert.equal(storage.getItem(STORAGE_KEY), null);
-  assert.equal(button.attrs['aria-pressed'], 'false');
+  says(button, 'dark');
   assert.deepEqual(events, ['light']);
 
   button.dispatchEvent(new Event('click'));
@@ -79,10 +91,11 @@ test('bindTheme follows the system while nothing is chosen', () => {
   doc.addEventListener(THEME_EVENT, (ev) => events.push(ev.detail.theme));
   const t = bindTheme({doc, storage: memoryStorage(), media, win});
   assert.equal(t.theme(), 'light');
+  says(button, 'dark');
   media.matches = true;
   media.dispatchEvent(new Event('change'));
   assert.equal(t.theme(), 'dark');
-  assert.equal(button.attrs['aria-pressed'], 'true');
+  says(button, 'light');
   assert.equal(doc.documentElement.dataset.theme, undefined, 'following, not choosing');
   assert.deepEqual(events, ['dark']);
 });

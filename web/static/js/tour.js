@@ -1,9 +1,13 @@
 // tour.js: the guided tour. Seven short steps, each of which sets up what
 // it talks about (a preset at an iteration, the views, what the panels
 // show) through the session's own messages. It can be skipped and
-// restarted, and linked to at a step (#tour=3). Entering it keeps the
-// user's own scenario, iteration, views, speed and what the panels show;
-// leaving it (the button, Esc) loads them back, so nothing is lost.
+// restarted, and linked to at a step (#tour=3); a link to a step it does
+// not have (#tour=9, #tour=abc) is answered with a polite notice saying
+// which steps there are and offering to start it, and changes nothing
+// else. Entering it keeps the user's own scenario, iteration, views,
+// speed, what the panels show and the white-share history, in memory and
+// in sessionStorage (so a reload during the tour loses nothing); leaving
+// it (the button, Esc) loads them back and forgets the kept copy.
 //
 // The box is a non-modal dialog: the focus goes to its title when it
 // opens and back where it was when it closes; ← and → move between steps
@@ -78,16 +82,41 @@ export const TOUR_STEPS = Object.freeze([
 ]);
 
 /**
- * tourStepFromHash reads #tour=N (1-based) into a step index, clamped to
- * the tour; null when the hash is no tour link.
+ * tourLink reads a location hash: null when it is no tour link; {step}
+ * (0-based) for #tour and for #tour=N with N a whole number from 1 to n;
+ * {invalid: what was asked for} for any other #tour=… (0, n + 1, -1,
+ * "abc", "3x", "1.5", nothing), which the page answers with
+ * invalidLinkText and nothing else.
  * @param {string} hash
  * @param {number} [n] the number of steps
+ * @returns {{step: number}|{invalid: string}|null}
  */
-export function tourStepFromHash(hash, n = TOUR_STEPS.length) {
-  const m = /^#tour(?:=(\d{1,3}))?$/.exec(hash || '');
+export function tourLink(hash, n = TOUR_STEPS.length) {
+  const m = /^#tour(?:=([^]*))?$/.exec(hash || '');
   if (!m) return null;
-  const k = m[1] === undefined ? 1 : Number(m[1]);
-  return Math.min(n, Math.max(1, k)) - 1;
+  if (m[1] === undefined) return {step: 0};
+  let raw = m[1];
+  try {
+    raw = decodeURIComponent(raw);
+  } catch {
+    // A broken escape: shown as it was written.
+  }
+  if (/^\d{1,3}$/.test(raw)) {
+    const k = Number(raw);
+    if (k >= 1 && k <= n) return {step: k - 1};
+  }
+  return {invalid: raw};
+}
+
+/**
+ * invalidLinkText is what the page says to an invalid tour link: the
+ * steps the tour has, that nothing changed, and an offer to start it.
+ * @param {string} raw the step asked for
+ * @param {number} [n] the number of steps
+ */
+export function invalidLinkText(raw, n = TOUR_STEPS.length) {
+  const asked = raw === '' ? 'a step of the guided tour but names none; the tour has' : `step “${raw.length > 24 ? `${raw.slice(0, 24)}…` : raw}” of the guided tour, which has`;
+  return `This link asks for ${asked} steps 1–${n}. Your scenario is unchanged. Start the tour at step 1?`;
 }
 
 /** stepMessages are the messages that set step up in the session, in order. */
@@ -101,12 +130,52 @@ export function stepMessages(step) {
 /**
  * savedView is what the tour keeps of the page to give back: the scenario
  * at the iteration on show, the views, the speed, what the panels show,
- * and the white shares drawn so far (the chart's series; the metrics come
- * back with the trajectory).
+ * the white shares drawn so far (the chart's series; the metrics come
+ * back with the trajectory) and where the scenario came from (the
+ * store's origin, for the preset caption).
  * @param {object} s the store's state
  */
 export function savedView(s) {
-  return {scenario: s.server.scenario, t: s.server.t, views: [...s.server.views], speed: s.server.speed, show: s.ui.show, white: s.unlabeled};
+  return {scenario: s.server.scenario, t: s.server.t, views: [...s.server.views], speed: s.server.speed, show: s.ui.show, white: s.unlabeled, origin: s.origin ?? null};
+}
+
+/** SAVED_KEY is the sessionStorage key of the view the tour gives back. */
+export const SAVED_KEY = 'hoplab-tour-saved';
+
+/**
+ * encodeSaved writes a savedView as text for sessionStorage, so that a
+ * reload during the tour (or the tour link opened again in the tab) still
+ * gives the user's own view back. white: false leaves the white shares
+ * out (they are the largest part, and only the chart's history).
+ * @param {object} saved
+ * @param {{white?: boolean}} [opts]
+ */
+export function encodeSaved(saved, {white = true} = {}) {
+  const w = white && saved.white
+    ? {epoch: saved.white.epoch, series: Object.fromEntries(Object.entries(saved.white.series).map(([k, byT]) => [k, [...byT]])), coarse: [...(saved.white.coarse ?? [])]}
+    : null;
+  return JSON.stringify({...saved, white: w});
+}
+
+/**
+ * decodeSaved reads what encodeSaved wrote, or null for anything else.
+ * @param {string|null} text
+ */
+export function decodeSaved(text) {
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object' || !v.scenario || typeof v.scenario !== 'object' || !Array.isArray(v.scenario.memories)) return null;
+  if (!Number.isInteger(v.t) || !Array.isArray(v.views) || v.views.length === 0 || typeof v.speed !== 'number' || typeof v.show !== 'string') return null;
+  let white = null;
+  if (v.white && typeof v.white === 'object' && v.white.series && typeof v.white.series === 'object') {
+    white = {epoch: v.white.epoch, series: Object.fromEntries(Object.entries(v.white.series).map(([k, pairs]) => [k, new Map(pairs)])), coarse: new Set(v.white.coarse ?? [])};
+  }
+  const origin = v.origin && typeof v.origin === 'object' ? v.origin : null;
+  return {scenario: v.scenario, t: v.t, views: v.views, speed: v.speed, show: v.show, white, origin};
 }
 
 /** restoreMessages load a savedView back. */
@@ -119,10 +188,13 @@ export function restoreMessages(saved) {
 }
 
 /**
- * bindTour wires the tour's box and its button.
- * @param {{store: object, send: (msg: object) => number}} deps
+ * bindTour wires the tour's box, its button and the notice that answers an
+ * invalid tour link.
+ * @param {{store: object, send: (msg: object) => number, storage?: Storage|null}} deps
+ *   storage: where the user's own view is kept while the tour runs
+ *   (sessionStorage: this tab only, and it survives a reload)
  */
-export function bindTour({store, send}) {
+export function bindTour({store, send, storage = sessionStore()}) {
   const {dispatch, getState} = store;
   const box = byTestId('tour');
   const title = byTestId('tour-title');
@@ -131,10 +203,59 @@ export function bindTour({store, send}) {
   const back = byTestId('tour-back');
   const next = byTestId('tour-next');
   const opener = byTestId('tour-open');
+  const notice = byTestId('tour-notice');
+  const noticeText = byTestId('tour-notice-text');
+  const noticeButtons = byTestId('tour-notice-buttons');
   let saved = null; // the user's own view, while the tour runs
   let restoring = null; // the view being given back, until its first frame
   let returnFocus = null;
-  let pending = tourStepFromHash(location.hash); // a tour link, once the session is up
+  const link = tourLink(location.hash);
+  let pending = link && 'step' in link ? link.step : null; // a tour link, once the session is up
+  // A view kept by a tour this tab ran before a reload is the user's only
+  // while the page opens at a step of the tour; otherwise it is stale.
+  if (pending === null) forget();
+
+  function keep(view) {
+    if (!storage) return;
+    try {
+      storage.setItem(SAVED_KEY, encodeSaved(view));
+    } catch {
+      try {
+        storage.setItem(SAVED_KEY, encodeSaved(view, {white: false})); // too large with the white shares
+      } catch {
+        // Not kept: the view comes back as long as the page is not reloaded.
+      }
+    }
+  }
+
+  function kept() {
+    try {
+      return storage ? decodeSaved(storage.getItem(SAVED_KEY)) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function forget() {
+    try {
+      if (storage) storage.removeItem(SAVED_KEY);
+    } catch {
+      // Storage refused: nothing was kept either.
+    }
+  }
+
+  // say answers an invalid tour link, politely (a status), changing
+  // nothing else; quiet() takes the answer away.
+  function say(raw) {
+    noticeText.textContent = invalidLinkText(raw);
+    noticeButtons.hidden = false;
+    notice.dataset.open = 'true';
+  }
+  function quiet() {
+    noticeText.textContent = '';
+    noticeButtons.hidden = true;
+    notice.dataset.open = 'false';
+  }
 
   function show(k) {
     const step = TOUR_STEPS[k];
@@ -145,13 +266,17 @@ export function bindTour({store, send}) {
   }
 
   function start(k) {
+    quiet();
     const s = getState();
     if (!s.server) {
       pending = k;
       return;
     }
     if (s.tour === null) {
-      saved = savedView(s);
+      // After a reload during the tour the user's own view is the one
+      // kept before it, not the page's fresh start.
+      saved = kept() ?? savedView(s);
+      keep(saved);
       returnFocus = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : opener;
     }
     show(k);
@@ -162,11 +287,15 @@ export function bindTour({store, send}) {
     if (getState().tour === null) return;
     if (saved) {
       restoring = saved;
-      for (const msg of restoreMessages(saved)) send(msg);
+      const [load, ...rest] = restoreMessages(saved);
+      const seq = send(load);
+      for (const msg of rest) send(msg);
       dispatch({type: 'preset', name: null});
       dispatch({type: 'show', value: saved.show});
+      if (saved.origin && seq) dispatch({type: 'origin', origin: saved.origin, seq});
     }
     saved = null;
+    forget();
     dispatch({type: 'tour', step: null});
     (returnFocus && returnFocus.isConnected ? returnFocus : opener).focus();
     returnFocus = null;
@@ -185,6 +314,11 @@ export function bindTour({store, send}) {
   back.addEventListener('click', () => go(-1));
   next.addEventListener('click', () => go(1));
   byTestId('tour-leave').addEventListener('click', leave);
+  byTestId('tour-notice-start').addEventListener('click', () => start(0));
+  byTestId('tour-notice-dismiss').addEventListener('click', () => {
+    quiet();
+    opener.focus();
+  });
 
   box.addEventListener('keydown', (ev) => {
     if (ev.ctrlKey || ev.altKey || ev.metaKey || isTyping(ev.target)) return;
@@ -207,9 +341,13 @@ export function bindTour({store, send}) {
 
   // A tour link typed into the address bar of this tab.
   addEventListener('hashchange', () => {
-    const k = tourStepFromHash(location.hash);
-    if (k !== null && k !== getState().tour) start(k);
+    const l = tourLink(location.hash);
+    if (!l) return;
+    if ('invalid' in l) say(l.invalid);
+    else if (l.step !== getState().tour) start(l.step);
   });
+  if (link && 'invalid' in link) say(link.invalid);
+  else quiet();
 
   function draw(s, prev) {
     // The first full frame of the view given back: its white shares
@@ -217,7 +355,7 @@ export function bindTour({store, send}) {
     if (restoring && s.unlabeled !== prev.unlabeled && s.unlabeled.epoch !== -1 && s.frame && s.frame.t === restoring.t && s.server && renderKey(s.server.scenario) === renderKey(restoring.scenario)) {
       const white = restoring.white;
       restoring = null;
-      dispatch({type: 'unlabeled-restore', kept: white});
+      if (white) dispatch({type: 'unlabeled-restore', kept: white});
     }
     if (pending !== null && s.server && s.status === 'live') {
       const k = pending;
@@ -239,4 +377,12 @@ export function bindTour({store, send}) {
   }
   store.subscribe(draw);
   draw(getState(), null);
+}
+
+function sessionStore() {
+  try {
+    return sessionStorage;
+  } catch {
+    return null; // storage refused (privacy settings): the view is kept in memory only
+  }
 }
