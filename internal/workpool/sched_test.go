@@ -93,8 +93,10 @@ func TestInteractiveFirst(t *testing.T) {
 // TestOwnersTakeTurns queues a heavy owner's three big jobs before a light
 // owner's small one behind a held worker, all of chunks that take about a
 // millisecond: the owners then take turns, so the light job is done long
-// before the heavy ones (within the first dozen chunks, where a queue in
-// order of submission would run it last).
+// before the heavy ones, where a queue in order of submission would run it
+// last (95th of 95). Turns go by wall time charged, so with equal chunks
+// the light job ends 10th; on a loaded machine one light chunk that was
+// preempted is charged several heavy ones, so the bound is the first 40.
 func TestOwnersTakeTurns(t *testing.T) {
 	p := New(1)
 	defer p.Close()
@@ -122,8 +124,8 @@ func TestOwnersTakeTurns(t *testing.T) {
 			last = i
 		}
 	}
-	if last < 0 || last >= 12 {
-		t.Errorf("the light owner's last chunk ran %dth of %d (%v); want within the first 12", last+1, len(got), strings.Join(got[:15], ""))
+	if last < 0 || last >= 40 {
+		t.Errorf("the light owner's last chunk ran %dth of %d (%v); want within the first 40", last+1, len(got), strings.Join(got[:45], ""))
 	}
 }
 
