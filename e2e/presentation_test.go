@@ -63,40 +63,47 @@ type presentLayout struct {
 	Search     string   `json:"search"`
 	Hash       string   `json:"hash"`
 	Panels     []int    `json:"panels"`     // CSS widths of the canvases
-	MinLabel   float64  `json:"minLabel"`   // the smallest font size (px) of visible text outside formulas
+	MinLabel   float64  `json:"minLabel"`   // the smallest font size (px) of visible text, formulas' scripts included
 	MinLabelAt string   `json:"minLabelAt"` // where it is
-	MinMath    float64  `json:"minMath"`    // the smallest font size of a visible formula
 	Shown      []string `json:"shown"`      // the controls on show, by data-testid
 	Overflow   int      `json:"overflow"`   // how far the page is taller than the viewport (px)
 	Wider      int      `json:"wider"`      // how far it is wider
 }
+
+// smallestTextJS is a JavaScript function expression that walks every
+// visible text node of the page (the visually hidden ones, for screen
+// readers, and help tips excepted) and gives the smallest computed font
+// size of their parents, {px, at}: a formula's every part counts, its
+// sub- and superscripts and the numbers of its fractions too.
+const smallestTextJS = `(() => {
+	// Visually hidden (clipped to nothing, for screen readers) is not shown.
+	const clipped = (el) => { for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).clipPath === 'inset(50%)') return true; return false; };
+	const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !clipped(el);
+	let px = Infinity, at = '';
+	const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+		const el = n.parentElement;
+		if (!n.textContent.trim() || !el || el.closest('template, script, .help') || !shown(el)) continue;
+		const size = parseFloat(getComputedStyle(el).fontSize);
+		if (size < px) { px = size; at = (el.dataset?.testid || el.getAttribute('class') || el.tagName) + ': ' + n.textContent.trim().slice(0, 30); }
+	}
+	return {px, at};
+})`
 
 // layout measures the explorer as the viewport shows it.
 func (tb *tab) layout(t testing.TB) presentLayout {
 	t.Helper()
 	var l presentLayout
 	tb.eval(t, `(() => {
-		// Visually hidden (clipped to nothing, for screen readers) is not shown.
 		const clipped = (el) => { for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).clipPath === 'inset(50%)') return true; return false; };
 		const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !clipped(el);
-		let minLabel = Infinity, minLabelAt = '', minMath = Infinity;
-		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-			const el = n.parentElement;
-			if (!n.textContent.trim() || !el || !shown(el) || el.closest('template, script, .help')) continue;
-			// A formula's sub- and superscripts are smaller by design: a
-			// formula is measured by its base size.
-			const math = el.closest('math') || el.closest('sub, sup')?.parentElement;
-			const size = parseFloat(getComputedStyle(math || el).fontSize);
-			if (math) minMath = Math.min(minMath, size);
-			else if (size < minLabel) { minLabel = size; minLabelAt = (el.dataset.testid || el.className || el.tagName) + ': ' + n.textContent.trim().slice(0, 30); }
-		}
+		const small = `+smallestTextJS+`();
 		const ids = ['play', 'step', 'back', 'reset', 'reseed', 'speed', 'scrubber', 'iteration', 'preset-clustered', 'present-preset', 'fullscreen', 'present-leave', 'param-beta', 'chart-loss', 'present-toggle', 'theme-toggle'];
 		return {
 			present: document.body.classList.contains('present'),
 			search: location.search, hash: location.hash,
 			panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => Math.round(c.getBoundingClientRect().width)),
-			minLabel, minLabelAt, minMath,
+			minLabel: small.px, minLabelAt: small.at,
 			shown: ids.filter((id) => { const el = document.querySelector('[data-testid="' + id + '"]'); return el && shown(el); }),
 			overflow: Math.round(document.documentElement.scrollHeight - innerHeight),
 			wider: Math.round(document.documentElement.scrollWidth - innerWidth),
@@ -160,8 +167,8 @@ func TestExplorerPresentation(t *testing.T) {
 			t.Errorf("1920×1080: panel %d is %d px wide, want ≥ 400", i, w)
 		}
 	}
-	if l.MinLabel < 28 || l.MinMath < 28 {
-		t.Errorf("1920×1080: smallest label %.1f px (%s), smallest formula %.1f px; want ≥ 28", l.MinLabel, l.MinLabelAt, l.MinMath)
+	if l.MinLabel < 28 {
+		t.Errorf("1920×1080: smallest text %.1f px (%s); want ≥ 28", l.MinLabel, l.MinLabelAt)
 	}
 	if l.Overflow > 0 || l.Wider > 0 {
 		t.Errorf("1920×1080: the page is %d px taller and %d px wider than the viewport; want it to fit", l.Overflow, l.Wider)
@@ -169,7 +176,7 @@ func TestExplorerPresentation(t *testing.T) {
 	if got := strings.Join(l.Shown, ","); got != "play,step,iteration,present-preset,fullscreen,present-leave" {
 		t.Errorf("controls on show in presentation mode: %s", got)
 	}
-	t.Logf("1920×1080: panels %v px, labels ≥ %.1f px, formulas ≥ %.1f px", l.Panels, l.MinLabel, l.MinMath)
+	t.Logf("1920×1080: panels %v px, text ≥ %.1f px (%s)", l.Panels, l.MinLabel, l.MinLabelAt)
 	tb.viewportShot(t, "present-1920x1080.png")
 
 	tb.eval(t, `__e2eLabels.length = 0`, nil)
@@ -177,8 +184,8 @@ func TestExplorerPresentation(t *testing.T) {
 	tb.waitFor(t, "the 1280 px layout", `innerWidth === 1280`)
 	labels("1280×720", 20)
 	l = tb.layout(t)
-	if l.MinLabel < 20 || l.MinMath < 20 || l.Overflow > 0 || l.Wider > 0 {
-		t.Errorf("1280×720: smallest label %.1f px (%s), formula %.1f px, overflow %d×%d px; want ≥ 20 px and no scrolling", l.MinLabel, l.MinLabelAt, l.MinMath, l.Wider, l.Overflow)
+	if l.MinLabel < 20 || l.Overflow > 0 || l.Wider > 0 {
+		t.Errorf("1280×720: smallest text %.1f px (%s), overflow %d×%d px; want ≥ 20 px and no scrolling", l.MinLabel, l.MinLabelAt, l.Wider, l.Overflow)
 	}
 	t.Logf("1280×720: panels %v px, labels ≥ %.1f px", l.Panels, l.MinLabel)
 	tb.viewportShot(t, "present-1280x720.png")
@@ -228,9 +235,14 @@ func TestExplorerPresentation(t *testing.T) {
 }
 
 // TestExplorerPresentationSizes: in presentation mode, at every common
-// screen size, no formula reaches under the panels beside it (or below it,
-// on a narrow window) and the page
-// does not scroll sideways; at 1920 × 1080 the panels stay ≥ 400 px.
+// screen size, all six panels are the same size, the formulas' column is
+// as wide in both rows, no formula is parted from its punctuation (a
+// line that starts with a comma), no formula reaches under the panels
+// beside it (or below it, on a narrow window), and the page does not
+// scroll sideways. From 1024 × 768 up everything (the bar, both rows with
+// their titles and colour bars) fits without scrolling down and every
+// text is at least 20 px, at 1920 wide at least 28 px; at 1920 × 1080 the
+// panels are ≥ 400 px.
 func TestExplorerPresentationSizes(t *testing.T) {
 	link := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0], [0, -1], [0.6, 0.8]], "beta": 8,
 		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
@@ -245,14 +257,21 @@ func TestExplorerPresentationSizes(t *testing.T) {
 		tb.waitFor(t, "the size", fmt.Sprintf(`innerWidth === %d && innerHeight === %d`, w, h))
 		var m struct {
 			Rows []struct {
-				Formula float64 `json:"formula"` // the right edge of the row's widest formula
-				Text    float64 `json:"text"`    // of its explanation
-				Meets   bool    `json:"meets"`   // a formula or the text meets the panels' block
-				Panel   float64 `json:"panel"`   // the left edge of the panels' block
-				Right   float64 `json:"right"`   // the right edge of the panels' block
+				Formula float64  `json:"formula"` // the right edge of the row's widest formula
+				Text    float64  `json:"text"`    // of its explanation
+				Head    float64  `json:"head"`    // the width of its explanation's column
+				Meets   bool     `json:"meets"`   // a formula or the text meets the panels' block
+				Panel   float64  `json:"panel"`   // the left edge of the panels' block
+				Right   float64  `json:"right"`   // the right edge of the panels' block
+				Broken  []string `json:"broken"`  // formulas laid out on more than one line
 			} `json:"rows"`
-			Panels []int `json:"panels"`
-			Wider  int   `json:"wider"`
+			Panels   []float64 `json:"panels"`
+			Wider    int       `json:"wider"`
+			Overflow int       `json:"overflow"`
+			Small    struct {
+				Px float64 `json:"px"`
+				At string  `json:"at"`
+			} `json:"small"`
 		}
 		tb.eval(t, `(() => {
 			const rows = [...document.querySelectorAll('.view-row')].map((r) => {
@@ -262,9 +281,21 @@ func TestExplorerPresentationSizes(t *testing.T) {
 				const meets = (b) => b.right > cells.left && b.left < cells.right && b.bottom > cells.top && b.top < cells.bottom;
 				const maths = [...r.querySelectorAll('.row-explain math')].map((e) => e.getBoundingClientRect());
 				const ex = r.querySelector('.row-explain').getBoundingClientRect();
-				return {formula: Math.max(0, ...maths.map((b) => b.right)), meets: maths.some(meets) || meets(ex), text: ex.right, panel: cells.left, right: cells.right};
+				// A formula's punctuation on the line after it: the first
+				// character after the formula lies below its box.
+				const broken = [...r.querySelectorAll('.row-explain math')].filter((f) => {
+					const n = f.nextSibling;
+					if (!n || n.nodeType !== Node.TEXT_NODE || !/^[,.;:)]/.test(n.textContent)) return false;
+					const range = document.createRange();
+					range.setStart(n, 0);
+					range.setEnd(n, 1);
+					return range.getBoundingClientRect().top >= f.getBoundingClientRect().bottom - 1;
+				}).map((f) => f.textContent.replace(/\s+/g, '').slice(0, 24) + f.nextSibling.textContent[0]);
+				return {formula: Math.max(0, ...maths.map((b) => b.right)), meets: maths.some(meets) || meets(ex), text: ex.right, head: r.querySelector('.row-head').getBoundingClientRect().width, panel: cells.left, right: cells.right, broken};
 			});
-			return {rows, panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => Math.round(c.getBoundingClientRect().width)), wider: Math.round(document.documentElement.scrollWidth - innerWidth)};
+			return {rows, panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => c.getBoundingClientRect().width),
+				wider: Math.round(document.documentElement.scrollWidth - innerWidth), overflow: Math.round(document.documentElement.scrollHeight - innerHeight),
+				small: `+smallestTextJS+`()};
 		})()`, &m)
 		if len(m.Rows) != 2 {
 			t.Fatalf("%d×%d: %d rows of panels, want 2", w, h, len(m.Rows))
@@ -279,18 +310,42 @@ func TestExplorerPresentationSizes(t *testing.T) {
 			if r.Right > float64(w) {
 				t.Errorf("%d×%d: row %d: the last panel ends at %.0f px, past the window", w, h, i, r.Right)
 			}
+			if len(r.Broken) > 0 {
+				t.Errorf("%d×%d: row %d: formulas whose punctuation starts the next line: %q", w, h, i, r.Broken)
+			}
+		}
+		if d := m.Rows[0].Head - m.Rows[1].Head; d > 1 || d < -1 {
+			t.Errorf("%d×%d: the formulas' column is %.0f px wide beside the first row, %.0f px beside the second; want the same", w, h, m.Rows[0].Head, m.Rows[1].Head)
+		}
+		for i, p := range m.Panels {
+			if p > m.Panels[0]+1 || p < m.Panels[0]-1 {
+				t.Errorf("%d×%d: panel %d is %.1f px wide, panel 0 %.1f px; want all the same (±1 px)", w, h, i, p, m.Panels[0])
+			}
 		}
 		if m.Wider > 0 {
 			t.Errorf("%d×%d: the page scrolls sideways by %d px", w, h, m.Wider)
 		}
+		if w >= 1024 && m.Overflow > 0 {
+			t.Errorf("%d×%d: the page is %d px taller than the window; want everything in sight", w, h, m.Overflow)
+		}
+		least := 0.0
+		switch {
+		case w >= 1920:
+			least = 28
+		case w >= 1024:
+			least = 20
+		}
+		if m.Small.Px < least {
+			t.Errorf("%d×%d: the smallest text is %.1f px (%s); want ≥ %.0f", w, h, m.Small.Px, m.Small.At, least)
+		}
 		if w == 1920 && h == 1080 {
 			for i, p := range m.Panels {
 				if p < 400 {
-					t.Errorf("1920×1080: panel %d is %d px wide, want ≥ 400", i, p)
+					t.Errorf("1920×1080: panel %d is %.0f px wide, want ≥ 400", i, p)
 				}
 			}
 		}
-		t.Logf("%d×%d: panels %v px; formulas end at %.0f and %.0f px, panels start at %.0f and %.0f px; %d px sideways", w, h, m.Panels, m.Rows[0].Formula, m.Rows[1].Formula, m.Rows[0].Panel, m.Rows[1].Panel, m.Wider)
+		t.Logf("%d×%d: panels %.0f px; formulas' column %.0f and %.0f px, formulas end at %.0f and %.0f px, panels start at %.0f and %.0f px; text ≥ %.1f px; %d px sideways, %d px down", w, h, m.Panels, m.Rows[0].Head, m.Rows[1].Head, m.Rows[0].Formula, m.Rows[1].Formula, m.Rows[0].Panel, m.Rows[1].Panel, m.Small.Px, m.Wider, m.Overflow)
 		tb.viewportShot(t, fmt.Sprintf("present-sizes-%dx%d.png", w, h))
 	}
 	tb.checkConsole(t, nil)
