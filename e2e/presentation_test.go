@@ -3,9 +3,12 @@ package e2e
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -348,5 +351,92 @@ func TestExplorerPresentationSizes(t *testing.T) {
 		t.Logf("%d×%d: panels %.0f px; formulas' column %.0f and %.0f px, formulas end at %.0f and %.0f px, panels start at %.0f and %.0f px; text ≥ %.1f px; %d px sideways, %d px down", w, h, m.Panels, m.Rows[0].Head, m.Rows[1].Head, m.Rows[0].Formula, m.Rows[1].Formula, m.Rows[0].Panel, m.Rows[1].Panel, m.Small.Px, m.Wider, m.Overflow)
 		tb.viewportShot(t, fmt.Sprintf("present-sizes-%dx%d.png", w, h))
 	}
+	tb.checkConsole(t, nil)
+}
+
+// TestExplorerPresentationDrag: in presentation mode at 1920 × 1080 a
+// memory dragged with the mouse, then one dragged with a finger, moves
+// (the painted frame's memories, a new epoch, the panel's pixels), and the
+// panels are painted again at full resolution afterwards: the scenario's
+// grid, not a coarse one, on a canvas with one backing pixel per device
+// pixel of its larger presentation size.
+func TestExplorerPresentationDrag(t *testing.T) {
+	link := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0], [0, -1], [0.6, 0.8]], "beta": 8,
+		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
+	hash := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(link))
+	tb := newTab(t)
+	tb.emulate(t, 1920, 1080, "light")
+	if _, err := chromedp.Call(tb.ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 1}); err != nil {
+		t.Fatal(err)
+	}
+	tb.open(t, "/?present=1"+hash)
+	const full = `__hoplab.grid && __hoplab.grid.nx === __hoplab.scenario.view.grid.nx && __hoplab.grid.ny === __hoplab.scenario.view.grid.ny`
+	// The canvas has one backing pixel per device pixel of its CSS box.
+	const sharp = `[...document.querySelectorAll('canvas[data-testid^="canvas-"]')].every((c) => { const r = c.getBoundingClientRect(); return r.width >= 400 && Math.abs(c.width - r.width * devicePixelRatio) <= 1 && Math.abs(c.height - r.height * devicePixelRatio) <= 1; })`
+	tb.waitFor(t, "six panels at full resolution", `document.body.classList.contains('present') && document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6 && __hoplab.iteration === 3 && __hoplab.metrics?.t === 3 && `+full+` && `+sharp)
+
+	drag := func(what string, i int, to [2]float64, byTouch bool) {
+		t.Helper()
+		var mems [][2]float64
+		tb.eval(t, `__hoplab.memories`, &mems)
+		var epoch int
+		tb.eval(t, `__hoplab.epoch`, &epoch)
+		tb.canvasPixels(t, "before")
+		from := tb.toClient(t, mems[i][0], mems[i][1])
+		end := tb.toClient(t, to[0], to[1])
+		const n = 12
+		if byTouch {
+			tb.touch(t, input.DispatchTouchEventTypeTouchStart, from)
+			for k := 1; k <= n; k++ {
+				f := float64(k) / n
+				tb.touch(t, input.DispatchTouchEventTypeTouchMove, point{from.X + f*(end.X-from.X), from.Y + f*(end.Y-from.Y)})
+			}
+			tb.touch(t, input.DispatchTouchEventTypeTouchEnd, end)
+		} else {
+			steps := []chromedp.Action[chromedp.Void]{
+				chromedp.MouseEvent(chromedp.MouseMoved, from.X, from.Y),
+				chromedp.MouseEvent(chromedp.MousePressed, from.X, from.Y, chromedp.ButtonLeft, chromedp.ClickCount(1), withButtons(1)),
+			}
+			for k := 1; k <= n; k++ {
+				f := float64(k) / n
+				steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, from.X+f*(end.X-from.X), from.Y+f*(end.Y-from.Y), chromedp.ButtonLeft, withButtons(1)))
+			}
+			steps = append(steps, chromedp.MouseEvent(chromedp.MouseReleased, end.X, end.Y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+			if err := chromedp.Do(tb.ctx, steps...); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		}
+		// Memories are normalised: it lands on the unit circle towards the target.
+		nrm := math.Hypot(to[0], to[1])
+		tb.waitFor(t, what+": the memory at the drop point, a new epoch painted at full resolution", fmt.Sprintf(
+			`(() => { const m = __hoplab.memories[%d]; return m && Math.hypot(m[0] - (%g), m[1] - (%g)) < 0.03 && __hoplab.epoch > %d && __hoplab.metrics.epoch === __hoplab.epoch && `+full+` && `+sharp+`; })()`,
+			i, to[0]/nrm, to[1]/nrm, epoch))
+		var after [][2]float64
+		tb.eval(t, `__hoplab.memories`, &after)
+		for k := range mems {
+			if k != i && k < len(after) && math.Hypot(after[k][0]-mems[k][0], after[k][1]-mems[k][1]) > 1e-9 {
+				t.Errorf("%s: memory %d moved from %v to %v; only memory %d was dragged", what, k, mems[k], after[k], i)
+			}
+		}
+		// The last painted frame is not a coarse one.
+		var last struct {
+			Coarse bool `json:"coarse"`
+			Nx     int  `json:"nx"`
+		}
+		tb.eval(t, `(() => { const p = __hoplab.timeline.paints; return p[p.length - 1]; })()`, &last)
+		if last.Coarse {
+			t.Errorf("%s: the last frame painted is a coarse one (%d cells a side)", what, last.Nx)
+		}
+		size := tb.canvasPixels(t, "after")
+		changed := tb.pixelsChanged(t, "before", "after")
+		if changed < size/50 {
+			t.Errorf("%s: %d of %d pixels of the panel changed, want at least 2%%", what, changed, size)
+		}
+		t.Logf("%s: memory %d from %v to %v; %d of %d pixels changed; last paint %d cells a side", what, i, mems[i], after[i], changed, size, last.Nx)
+	}
+	drag("mouse", 0, [2]float64{-0.3, -0.9}, false)
+	tb.viewportShot(t, "present-drag-mouse.png")
+	drag("touch", 1, [2]float64{0.9, -0.4}, true)
+	tb.viewportShot(t, "present-drag-touch.png")
 	tb.checkConsole(t, nil)
 }
