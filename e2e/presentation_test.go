@@ -254,10 +254,12 @@ func TestExplorerPresentationSizes(t *testing.T) {
 	tb.emulate(t, 1920, 1080, "light")
 	tb.open(t, "/?present=1"+hash)
 	tb.waitFor(t, "six panels", `document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6 && __hoplab.iteration === 3`)
-	for _, sz := range [][2]int64{{1920, 1080}, {1920, 1200}, {1400, 900}, {1280, 720}, {1024, 768}, {800, 600}} {
+	for _, sz := range [][2]int64{{1920, 1080}, {1920, 1200}, {1400, 900}, {1280, 720}, {1024, 768}, {800, 600}, {360, 740}} {
 		w, h := sz[0], sz[1]
 		tb.emulate(t, w, h, "light")
-		tb.waitFor(t, "the size", fmt.Sprintf(`innerWidth === %d && innerHeight === %d`, w, h))
+		// A phone's window grows to a page wider than the screen: its
+		// layout width is the screen's.
+		tb.waitFor(t, "the size", fmt.Sprintf(`document.documentElement.clientWidth === %d || (innerWidth === %d && innerHeight === %d)`, w, w, h))
 		var m struct {
 			Rows []struct {
 				Formula float64  `json:"formula"` // the right edge of the row's widest formula
@@ -297,7 +299,7 @@ func TestExplorerPresentationSizes(t *testing.T) {
 				return {formula: Math.max(0, ...maths.map((b) => b.right)), meets: maths.some(meets) || meets(ex), text: ex.right, head: r.querySelector('.row-head').getBoundingClientRect().width, panel: cells.left, right: cells.right, broken};
 			});
 			return {rows, panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => c.getBoundingClientRect().width),
-				wider: Math.round(document.documentElement.scrollWidth - innerWidth), overflow: Math.round(document.documentElement.scrollHeight - innerHeight),
+				wider: Math.round(document.documentElement.scrollWidth - document.documentElement.clientWidth), overflow: Math.round(document.documentElement.scrollHeight - document.documentElement.clientHeight),
 				small: `+smallestTextJS+`()};
 		})()`, &m)
 		if len(m.Rows) != 2 {
