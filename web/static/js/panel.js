@@ -20,6 +20,8 @@ import {Viewport} from './viewport.js';
 /** Marker radius in CSS px, and for crowded panels (more than 16 memories). */
 const MARKER_RADIUS = 6;
 const MARKER_RADIUS_CROWDED = 4.5;
+/** The selected marker's ring, in marker radii (palette.js, drawMarker). */
+const SELECTED_RING = 1.85;
 /** A press within this many CSS px of a marker's centre grabs it. */
 const HIT_RADIUS = 10;
 /** A press that moves less than this (CSS px) is a click, not a drag. */
@@ -110,7 +112,7 @@ export class PanelView {
     this.labelColor = INK;
     this.scale = 1; // of the markers (CSS --panel-scale: presentation mode)
     this.labelScale = 1; // of the labels drawn, their gutters and ticks (panelLabelScale)
-    this.nameBox = null; // where the selected memory's name was drawn, CSS px (drawMarkers)
+    this.selectedBoxes = []; // where the selected memory's ring and name were drawn, CSS px (drawMarkers)
     this.ariaSep = null;
 
     this.legendNext = null; // the range the legend is to show: {min, max, show}
@@ -285,7 +287,7 @@ export class PanelView {
       const path = probe.paths.find((p) => p.separation === sep);
       if (path) drawProbePath(ctx, vp, path, this.labelScale);
     }
-    if (pair) drawPairAngle(ctx, vp, points, m, pair, this.labelScale, {markerR: 1.2 * this.markerRadius(m), avoid: this.nameBox ? [this.nameBox] : []});
+    if (pair) drawPairAngle(ctx, vp, points, m, pair, this.labelScale, {markerR: 1.2 * this.markerRadius(m), avoid: this.selectedBoxes});
   }
 
   /**
@@ -419,14 +421,14 @@ export class PanelView {
   }
 
   /**
-   * drawMarkers draws the memories, the selected one last, with its name
-   * (whose box it keeps in nameBox, for the closest pair's angle to keep
-   * clear of); a dragged one at the pointer.
+   * drawMarkers draws the memories, the selected one last, with its ring
+   * and name (whose boxes it keeps in selectedBoxes, for the closest
+   * pair's angle to keep clear of); a dragged one at the pointer.
    */
   drawMarkers(points, m, selected) {
     const {ctx, vp} = this;
     const r = this.markerRadius(m);
-    this.nameBox = null;
+    this.selectedBoxes = [];
     const sel = Number.isInteger(selected) && selected >= 0 && selected < m ? selected : -1;
     const moving = this.movingMemory();
     if (moving) {
@@ -453,7 +455,8 @@ export class PanelView {
       textHalo(ctx, name, nx, ny, '#ffffff', INK);
       const w = ctx.measureText(name).width;
       const h = 11 * this.labelScale;
-      this.nameBox = {x: ctx.textAlign === 'right' ? nx - w : nx, y: ny - h, w, h};
+      const ring = SELECTED_RING * r + 2.5; // drawMarker's ring and its halo
+      this.selectedBoxes = [{x: cx - ring, y: cy - ring, w: 2 * ring, h: 2 * ring}, {x: ctx.textAlign === 'right' ? nx - w : nx, y: ny - h, w, h}];
       ctx.restore();
     }
   }
