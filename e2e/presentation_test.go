@@ -3,9 +3,12 @@ package e2e
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -63,40 +66,47 @@ type presentLayout struct {
 	Search     string   `json:"search"`
 	Hash       string   `json:"hash"`
 	Panels     []int    `json:"panels"`     // CSS widths of the canvases
-	MinLabel   float64  `json:"minLabel"`   // the smallest font size (px) of visible text outside formulas
+	MinLabel   float64  `json:"minLabel"`   // the smallest font size (px) of visible text, formulas' scripts included
 	MinLabelAt string   `json:"minLabelAt"` // where it is
-	MinMath    float64  `json:"minMath"`    // the smallest font size of a visible formula
 	Shown      []string `json:"shown"`      // the controls on show, by data-testid
 	Overflow   int      `json:"overflow"`   // how far the page is taller than the viewport (px)
 	Wider      int      `json:"wider"`      // how far it is wider
 }
+
+// smallestTextJS is a JavaScript function expression that walks every
+// visible text node of the page (the visually hidden ones, for screen
+// readers, and help tips excepted) and gives the smallest computed font
+// size of their parents, {px, at}: a formula's every part counts, its
+// sub- and superscripts and the numbers of its fractions too.
+const smallestTextJS = `(() => {
+	// Visually hidden (clipped to nothing, for screen readers) is not shown.
+	const clipped = (el) => { for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).clipPath === 'inset(50%)') return true; return false; };
+	const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !clipped(el);
+	let px = Infinity, at = '';
+	const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+		const el = n.parentElement;
+		if (!n.textContent.trim() || !el || el.closest('template, script, .help') || !shown(el)) continue;
+		const size = parseFloat(getComputedStyle(el).fontSize);
+		if (size < px) { px = size; at = (el.dataset?.testid || el.getAttribute('class') || el.tagName) + ': ' + n.textContent.trim().slice(0, 30); }
+	}
+	return {px, at};
+})`
 
 // layout measures the explorer as the viewport shows it.
 func (tb *tab) layout(t testing.TB) presentLayout {
 	t.Helper()
 	var l presentLayout
 	tb.eval(t, `(() => {
-		// Visually hidden (clipped to nothing, for screen readers) is not shown.
 		const clipped = (el) => { for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).clipPath === 'inset(50%)') return true; return false; };
 		const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !clipped(el);
-		let minLabel = Infinity, minLabelAt = '', minMath = Infinity;
-		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-		for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-			const el = n.parentElement;
-			if (!n.textContent.trim() || !el || !shown(el) || el.closest('template, script, .help')) continue;
-			// A formula's sub- and superscripts are smaller by design: a
-			// formula is measured by its base size.
-			const math = el.closest('math') || el.closest('sub, sup')?.parentElement;
-			const size = parseFloat(getComputedStyle(math || el).fontSize);
-			if (math) minMath = Math.min(minMath, size);
-			else if (size < minLabel) { minLabel = size; minLabelAt = (el.dataset.testid || el.className || el.tagName) + ': ' + n.textContent.trim().slice(0, 30); }
-		}
+		const small = `+smallestTextJS+`();
 		const ids = ['play', 'step', 'back', 'reset', 'reseed', 'speed', 'scrubber', 'iteration', 'preset-clustered', 'present-preset', 'fullscreen', 'present-leave', 'param-beta', 'chart-loss', 'present-toggle', 'theme-toggle'];
 		return {
 			present: document.body.classList.contains('present'),
 			search: location.search, hash: location.hash,
 			panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => Math.round(c.getBoundingClientRect().width)),
-			minLabel, minLabelAt, minMath,
+			minLabel: small.px, minLabelAt: small.at,
 			shown: ids.filter((id) => { const el = document.querySelector('[data-testid="' + id + '"]'); return el && shown(el); }),
 			overflow: Math.round(document.documentElement.scrollHeight - innerHeight),
 			wider: Math.round(document.documentElement.scrollWidth - innerWidth),
@@ -160,8 +170,8 @@ func TestExplorerPresentation(t *testing.T) {
 			t.Errorf("1920×1080: panel %d is %d px wide, want ≥ 400", i, w)
 		}
 	}
-	if l.MinLabel < 28 || l.MinMath < 28 {
-		t.Errorf("1920×1080: smallest label %.1f px (%s), smallest formula %.1f px; want ≥ 28", l.MinLabel, l.MinLabelAt, l.MinMath)
+	if l.MinLabel < 28 {
+		t.Errorf("1920×1080: smallest text %.1f px (%s); want ≥ 28", l.MinLabel, l.MinLabelAt)
 	}
 	if l.Overflow > 0 || l.Wider > 0 {
 		t.Errorf("1920×1080: the page is %d px taller and %d px wider than the viewport; want it to fit", l.Overflow, l.Wider)
@@ -169,7 +179,7 @@ func TestExplorerPresentation(t *testing.T) {
 	if got := strings.Join(l.Shown, ","); got != "play,step,iteration,present-preset,fullscreen,present-leave" {
 		t.Errorf("controls on show in presentation mode: %s", got)
 	}
-	t.Logf("1920×1080: panels %v px, labels ≥ %.1f px, formulas ≥ %.1f px", l.Panels, l.MinLabel, l.MinMath)
+	t.Logf("1920×1080: panels %v px, text ≥ %.1f px (%s)", l.Panels, l.MinLabel, l.MinLabelAt)
 	tb.viewportShot(t, "present-1920x1080.png")
 
 	tb.eval(t, `__e2eLabels.length = 0`, nil)
@@ -177,8 +187,8 @@ func TestExplorerPresentation(t *testing.T) {
 	tb.waitFor(t, "the 1280 px layout", `innerWidth === 1280`)
 	labels("1280×720", 20)
 	l = tb.layout(t)
-	if l.MinLabel < 20 || l.MinMath < 20 || l.Overflow > 0 || l.Wider > 0 {
-		t.Errorf("1280×720: smallest label %.1f px (%s), formula %.1f px, overflow %d×%d px; want ≥ 20 px and no scrolling", l.MinLabel, l.MinLabelAt, l.MinMath, l.Wider, l.Overflow)
+	if l.MinLabel < 20 || l.Overflow > 0 || l.Wider > 0 {
+		t.Errorf("1280×720: smallest text %.1f px (%s), overflow %d×%d px; want ≥ 20 px and no scrolling", l.MinLabel, l.MinLabelAt, l.Wider, l.Overflow)
 	}
 	t.Logf("1280×720: panels %v px, labels ≥ %.1f px", l.Panels, l.MinLabel)
 	tb.viewportShot(t, "present-1280x720.png")
@@ -228,9 +238,14 @@ func TestExplorerPresentation(t *testing.T) {
 }
 
 // TestExplorerPresentationSizes: in presentation mode, at every common
-// screen size, no formula reaches under the panels beside it (or below it,
-// on a narrow window) and the page
-// does not scroll sideways; at 1920 × 1080 the panels stay ≥ 400 px.
+// screen size, all six panels are the same size, the formulas' column is
+// as wide in both rows, no formula is parted from its punctuation (a
+// line that starts with a comma), no formula reaches under the panels
+// beside it (or below it, on a narrow window), and the page does not
+// scroll sideways. From 1024 × 768 up everything (the bar, both rows with
+// their titles and colour bars) fits without scrolling down and every
+// text is at least 20 px, at 1920 wide at least 28 px; at 1920 × 1080 the
+// panels are ≥ 400 px.
 func TestExplorerPresentationSizes(t *testing.T) {
 	link := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0], [0, -1], [0.6, 0.8]], "beta": 8,
 		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
@@ -239,20 +254,29 @@ func TestExplorerPresentationSizes(t *testing.T) {
 	tb.emulate(t, 1920, 1080, "light")
 	tb.open(t, "/?present=1"+hash)
 	tb.waitFor(t, "six panels", `document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6 && __hoplab.iteration === 3`)
-	for _, sz := range [][2]int64{{1920, 1080}, {1920, 1200}, {1400, 900}, {1280, 720}, {1024, 768}, {800, 600}} {
+	for _, sz := range [][2]int64{{1920, 1080}, {1920, 1200}, {1400, 900}, {1280, 720}, {1024, 768}, {800, 600}, {360, 740}} {
 		w, h := sz[0], sz[1]
 		tb.emulate(t, w, h, "light")
-		tb.waitFor(t, "the size", fmt.Sprintf(`innerWidth === %d && innerHeight === %d`, w, h))
+		// A phone's window grows to a page wider than the screen: its
+		// layout width is the screen's.
+		tb.waitFor(t, "the size", fmt.Sprintf(`document.documentElement.clientWidth === %d || (innerWidth === %d && innerHeight === %d)`, w, w, h))
 		var m struct {
 			Rows []struct {
-				Formula float64 `json:"formula"` // the right edge of the row's widest formula
-				Text    float64 `json:"text"`    // of its explanation
-				Meets   bool    `json:"meets"`   // a formula or the text meets the panels' block
-				Panel   float64 `json:"panel"`   // the left edge of the panels' block
-				Right   float64 `json:"right"`   // the right edge of the panels' block
+				Formula float64  `json:"formula"` // the right edge of the row's widest formula
+				Text    float64  `json:"text"`    // of its explanation
+				Head    float64  `json:"head"`    // the width of its explanation's column
+				Meets   bool     `json:"meets"`   // a formula or the text meets the panels' block
+				Panel   float64  `json:"panel"`   // the left edge of the panels' block
+				Right   float64  `json:"right"`   // the right edge of the panels' block
+				Broken  []string `json:"broken"`  // formulas laid out on more than one line
 			} `json:"rows"`
-			Panels []int `json:"panels"`
-			Wider  int   `json:"wider"`
+			Panels   []float64 `json:"panels"`
+			Wider    int       `json:"wider"`
+			Overflow int       `json:"overflow"`
+			Small    struct {
+				Px float64 `json:"px"`
+				At string  `json:"at"`
+			} `json:"small"`
 		}
 		tb.eval(t, `(() => {
 			const rows = [...document.querySelectorAll('.view-row')].map((r) => {
@@ -262,9 +286,21 @@ func TestExplorerPresentationSizes(t *testing.T) {
 				const meets = (b) => b.right > cells.left && b.left < cells.right && b.bottom > cells.top && b.top < cells.bottom;
 				const maths = [...r.querySelectorAll('.row-explain math')].map((e) => e.getBoundingClientRect());
 				const ex = r.querySelector('.row-explain').getBoundingClientRect();
-				return {formula: Math.max(0, ...maths.map((b) => b.right)), meets: maths.some(meets) || meets(ex), text: ex.right, panel: cells.left, right: cells.right};
+				// A formula's punctuation on the line after it: the first
+				// character after the formula lies below its box.
+				const broken = [...r.querySelectorAll('.row-explain math')].filter((f) => {
+					const n = f.nextSibling;
+					if (!n || n.nodeType !== Node.TEXT_NODE || !/^[,.;:)]/.test(n.textContent)) return false;
+					const range = document.createRange();
+					range.setStart(n, 0);
+					range.setEnd(n, 1);
+					return range.getBoundingClientRect().top >= f.getBoundingClientRect().bottom - 1;
+				}).map((f) => f.textContent.replace(/\s+/g, '').slice(0, 24) + f.nextSibling.textContent[0]);
+				return {formula: Math.max(0, ...maths.map((b) => b.right)), meets: maths.some(meets) || meets(ex), text: ex.right, head: r.querySelector('.row-head').getBoundingClientRect().width, panel: cells.left, right: cells.right, broken};
 			});
-			return {rows, panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => Math.round(c.getBoundingClientRect().width)), wider: Math.round(document.documentElement.scrollWidth - innerWidth)};
+			return {rows, panels: [...document.querySelectorAll('canvas[data-testid^="canvas-"]')].map((c) => c.getBoundingClientRect().width),
+				wider: Math.round(document.documentElement.scrollWidth - document.documentElement.clientWidth), overflow: Math.round(document.documentElement.scrollHeight - document.documentElement.clientHeight),
+				small: `+smallestTextJS+`()};
 		})()`, &m)
 		if len(m.Rows) != 2 {
 			t.Fatalf("%d×%d: %d rows of panels, want 2", w, h, len(m.Rows))
@@ -279,19 +315,130 @@ func TestExplorerPresentationSizes(t *testing.T) {
 			if r.Right > float64(w) {
 				t.Errorf("%d×%d: row %d: the last panel ends at %.0f px, past the window", w, h, i, r.Right)
 			}
+			if len(r.Broken) > 0 {
+				t.Errorf("%d×%d: row %d: formulas whose punctuation starts the next line: %q", w, h, i, r.Broken)
+			}
+		}
+		if d := m.Rows[0].Head - m.Rows[1].Head; d > 1 || d < -1 {
+			t.Errorf("%d×%d: the formulas' column is %.0f px wide beside the first row, %.0f px beside the second; want the same", w, h, m.Rows[0].Head, m.Rows[1].Head)
+		}
+		for i, p := range m.Panels {
+			if p > m.Panels[0]+1 || p < m.Panels[0]-1 {
+				t.Errorf("%d×%d: panel %d is %.1f px wide, panel 0 %.1f px; want all the same (±1 px)", w, h, i, p, m.Panels[0])
+			}
 		}
 		if m.Wider > 0 {
 			t.Errorf("%d×%d: the page scrolls sideways by %d px", w, h, m.Wider)
 		}
+		if w >= 1024 && m.Overflow > 0 {
+			t.Errorf("%d×%d: the page is %d px taller than the window; want everything in sight", w, h, m.Overflow)
+		}
+		least := 0.0
+		switch {
+		case w >= 1920:
+			least = 28
+		case w >= 1024:
+			least = 20
+		}
+		if m.Small.Px < least {
+			t.Errorf("%d×%d: the smallest text is %.1f px (%s); want ≥ %.0f", w, h, m.Small.Px, m.Small.At, least)
+		}
 		if w == 1920 && h == 1080 {
 			for i, p := range m.Panels {
 				if p < 400 {
-					t.Errorf("1920×1080: panel %d is %d px wide, want ≥ 400", i, p)
+					t.Errorf("1920×1080: panel %d is %.0f px wide, want ≥ 400", i, p)
 				}
 			}
 		}
-		t.Logf("%d×%d: panels %v px; formulas end at %.0f and %.0f px, panels start at %.0f and %.0f px; %d px sideways", w, h, m.Panels, m.Rows[0].Formula, m.Rows[1].Formula, m.Rows[0].Panel, m.Rows[1].Panel, m.Wider)
+		t.Logf("%d×%d: panels %.0f px; formulas' column %.0f and %.0f px, formulas end at %.0f and %.0f px, panels start at %.0f and %.0f px; text ≥ %.1f px; %d px sideways, %d px down", w, h, m.Panels, m.Rows[0].Head, m.Rows[1].Head, m.Rows[0].Formula, m.Rows[1].Formula, m.Rows[0].Panel, m.Rows[1].Panel, m.Small.Px, m.Wider, m.Overflow)
 		tb.viewportShot(t, fmt.Sprintf("present-sizes-%dx%d.png", w, h))
 	}
+	tb.checkConsole(t, nil)
+}
+
+// TestExplorerPresentationDrag: in presentation mode at 1920 × 1080 a
+// memory dragged with the mouse, then one dragged with a finger, moves
+// (the painted frame's memories, a new epoch, the panel's pixels), and the
+// panels are painted again at full resolution afterwards: the scenario's
+// grid, not a coarse one, on a canvas with one backing pixel per device
+// pixel of its larger presentation size.
+func TestExplorerPresentationDrag(t *testing.T) {
+	link := `{"scenario": {"memories": [[1, 0], [0, 1], [-1, 0], [0, -1], [0.6, 0.8]], "beta": 8,
+		"uhop": {"iterations": 3}}, "ui": {"views": ["input", "feature"], "speed": 10, "show": "both"}}`
+	hash := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(link))
+	tb := newTab(t)
+	tb.emulate(t, 1920, 1080, "light")
+	if _, err := chromedp.Call(tb.ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 1}); err != nil {
+		t.Fatal(err)
+	}
+	tb.open(t, "/?present=1"+hash)
+	const full = `__hoplab.grid && __hoplab.grid.nx === __hoplab.scenario.view.grid.nx && __hoplab.grid.ny === __hoplab.scenario.view.grid.ny`
+	// The canvas has one backing pixel per device pixel of its CSS box.
+	const sharp = `[...document.querySelectorAll('canvas[data-testid^="canvas-"]')].every((c) => { const r = c.getBoundingClientRect(); return r.width >= 400 && Math.abs(c.width - r.width * devicePixelRatio) <= 1 && Math.abs(c.height - r.height * devicePixelRatio) <= 1; })`
+	tb.waitFor(t, "six panels at full resolution", `document.body.classList.contains('present') && document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6 && __hoplab.iteration === 3 && __hoplab.metrics?.t === 3 && `+full+` && `+sharp)
+
+	drag := func(what string, i int, to [2]float64, byTouch bool) {
+		t.Helper()
+		var mems [][2]float64
+		tb.eval(t, `__hoplab.memories`, &mems)
+		var epoch int
+		tb.eval(t, `__hoplab.epoch`, &epoch)
+		tb.canvasPixels(t, "before")
+		from := tb.toClient(t, mems[i][0], mems[i][1])
+		end := tb.toClient(t, to[0], to[1])
+		const n = 12
+		if byTouch {
+			tb.touch(t, input.DispatchTouchEventTypeTouchStart, from)
+			for k := 1; k <= n; k++ {
+				f := float64(k) / n
+				tb.touch(t, input.DispatchTouchEventTypeTouchMove, point{from.X + f*(end.X-from.X), from.Y + f*(end.Y-from.Y)})
+			}
+			tb.touch(t, input.DispatchTouchEventTypeTouchEnd, end)
+		} else {
+			steps := []chromedp.Action[chromedp.Void]{
+				chromedp.MouseEvent(chromedp.MouseMoved, from.X, from.Y),
+				chromedp.MouseEvent(chromedp.MousePressed, from.X, from.Y, chromedp.ButtonLeft, chromedp.ClickCount(1), withButtons(1)),
+			}
+			for k := 1; k <= n; k++ {
+				f := float64(k) / n
+				steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, from.X+f*(end.X-from.X), from.Y+f*(end.Y-from.Y), chromedp.ButtonLeft, withButtons(1)))
+			}
+			steps = append(steps, chromedp.MouseEvent(chromedp.MouseReleased, end.X, end.Y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+			if err := chromedp.Do(tb.ctx, steps...); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		}
+		// Memories are normalised: it lands on the unit circle towards the target.
+		nrm := math.Hypot(to[0], to[1])
+		tb.waitFor(t, what+": the memory at the drop point, a new epoch painted at full resolution", fmt.Sprintf(
+			`(() => { const m = __hoplab.memories[%d]; return m && Math.hypot(m[0] - (%g), m[1] - (%g)) < 0.03 && __hoplab.epoch > %d && __hoplab.metrics.epoch === __hoplab.epoch && `+full+` && `+sharp+`; })()`,
+			i, to[0]/nrm, to[1]/nrm, epoch))
+		var after [][2]float64
+		tb.eval(t, `__hoplab.memories`, &after)
+		for k := range mems {
+			if k != i && k < len(after) && math.Hypot(after[k][0]-mems[k][0], after[k][1]-mems[k][1]) > 1e-9 {
+				t.Errorf("%s: memory %d moved from %v to %v; only memory %d was dragged", what, k, mems[k], after[k], i)
+			}
+		}
+		// The last painted frame is not a coarse one.
+		var last struct {
+			Coarse bool `json:"coarse"`
+			Nx     int  `json:"nx"`
+		}
+		tb.eval(t, `(() => { const p = __hoplab.timeline.paints; return p[p.length - 1]; })()`, &last)
+		if last.Coarse {
+			t.Errorf("%s: the last frame painted is a coarse one (%d cells a side)", what, last.Nx)
+		}
+		size := tb.canvasPixels(t, "after")
+		changed := tb.pixelsChanged(t, "before", "after")
+		if changed < size/50 {
+			t.Errorf("%s: %d of %d pixels of the panel changed, want at least 2%%", what, changed, size)
+		}
+		t.Logf("%s: memory %d from %v to %v; %d of %d pixels changed; last paint %d cells a side", what, i, mems[i], after[i], changed, size, last.Nx)
+	}
+	drag("mouse", 0, [2]float64{-0.3, -0.9}, false)
+	tb.viewportShot(t, "present-drag-mouse.png")
+	drag("touch", 1, [2]float64{0.9, -0.4}, true)
+	tb.viewportShot(t, "present-drag-touch.png")
 	tb.checkConsole(t, nil)
 }

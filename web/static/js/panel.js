@@ -20,6 +20,8 @@ import {Viewport} from './viewport.js';
 /** Marker radius in CSS px, and for crowded panels (more than 16 memories). */
 const MARKER_RADIUS = 6;
 const MARKER_RADIUS_CROWDED = 4.5;
+/** The selected marker's ring, in marker radii (palette.js, drawMarker). */
+const SELECTED_RING = 1.85;
 /** A press within this many CSS px of a marker's centre grabs it. */
 const HIT_RADIUS = 10;
 /** A press that moves less than this (CSS px) is a click, not a drag. */
@@ -110,6 +112,7 @@ export class PanelView {
     this.labelColor = INK;
     this.scale = 1; // of the markers (CSS --panel-scale: presentation mode)
     this.labelScale = 1; // of the labels drawn, their gutters and ticks (panelLabelScale)
+    this.selectedBoxes = []; // where the selected memory's ring and name were drawn, CSS px (drawMarkers)
     this.ariaSep = null;
 
     this.legendNext = null; // the range the legend is to show: {min, max, show}
@@ -284,7 +287,7 @@ export class PanelView {
       const path = probe.paths.find((p) => p.separation === sep);
       if (path) drawProbePath(ctx, vp, path, this.labelScale);
     }
-    if (pair) drawPairAngle(ctx, vp, points, pair, this.labelScale);
+    if (pair) drawPairAngle(ctx, vp, points, m, pair, this.labelScale, {markerR: 1.2 * this.markerRadius(m), avoid: this.selectedBoxes});
   }
 
   /**
@@ -412,10 +415,20 @@ export class PanelView {
     ctx.restore();
   }
 
-  /** drawMarkers draws the memories, the selected one last; a dragged one at the pointer. */
+  /** markerRadius is the radius of the markers of m memories, CSS px. */
+  markerRadius(m) {
+    return (m > 16 ? MARKER_RADIUS_CROWDED : MARKER_RADIUS) * this.scale;
+  }
+
+  /**
+   * drawMarkers draws the memories, the selected one last, with its ring
+   * and name (whose boxes it keeps in selectedBoxes, for the closest
+   * pair's angle to keep clear of); a dragged one at the pointer.
+   */
   drawMarkers(points, m, selected) {
     const {ctx, vp} = this;
-    const r = (m > 16 ? MARKER_RADIUS_CROWDED : MARKER_RADIUS) * this.scale;
+    const r = this.markerRadius(m);
+    this.selectedBoxes = [];
     const sel = Number.isInteger(selected) && selected >= 0 && selected < m ? selected : -1;
     const moving = this.movingMemory();
     if (moving) {
@@ -437,7 +450,13 @@ export class PanelView {
       ctx.textBaseline = 'bottom';
       ctx.textAlign = cx > vp.left + vp.width - 28 * this.labelScale ? 'right' : 'left';
       const dx = ctx.textAlign === 'right' ? -2.2 * r : 2.2 * r;
-      textHalo(ctx, name, cx + dx * 0.6, cy - 1.3 * r, '#ffffff', INK);
+      const nx = cx + dx * 0.6;
+      const ny = cy - 1.3 * r;
+      textHalo(ctx, name, nx, ny, '#ffffff', INK);
+      const w = ctx.measureText(name).width;
+      const h = 11 * this.labelScale;
+      const ring = SELECTED_RING * r + 2.5; // drawMarker's ring and its halo
+      this.selectedBoxes = [{x: cx - ring, y: cy - ring, w: 2 * ring, h: 2 * ring}, {x: ctx.textAlign === 'right' ? nx - w : nx, y: ny - h, w, h}];
       ctx.restore();
     }
   }
