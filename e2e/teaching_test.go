@@ -824,3 +824,28 @@ func TestExportCSVAfterPlay(t *testing.T) {
 	tb.screenshot(t, "export-csv-after-play.png")
 	tb.checkConsole(t, nil)
 }
+
+// TestLessonTypoSaysSo opens a lesson link whose lesson names a control
+// that does not exist and gives lock as a word, not a list: the page hides
+// what it names rightly, and says what it could not read (it was silent,
+// leaving a teacher's locks off without a word).
+func TestLessonTypoSaysSo(t *testing.T) {
+	payload := `{"v": 2, "scenario": {"memories": [[1, 0], [0, 1], [-1, 0]]}, "ui": {"lesson": {"hide": ["presets", "prestes"], "lock": "play"}}}`
+	tb := openExplorerAt(t, "/#s="+base64.RawURLEncoding.EncodeToString([]byte(payload)))
+	tb.waitFor(t, "the link's scenario", `__hoplab.frames > 0`)
+	time.Sleep(300 * time.Millisecond)
+	var got struct {
+		Msg           string
+		PresetsHidden bool
+		PlayEnabled   bool
+	}
+	tb.eval(t, `({msg: document.querySelector('[data-testid="error"]').textContent,
+		presetsHidden: document.querySelector('[data-testid="presets"]').offsetParent === null,
+		playEnabled: !document.querySelector('[data-testid="play"]').disabled})`, &got)
+	if !strings.Contains(got.Msg, "lesson was read in part") || !strings.Contains(got.Msg, "“prestes”") || !strings.Contains(got.Msg, "lock is not a list") {
+		t.Errorf("the error area says %q; want the lesson's typo and lock's word named", got.Msg)
+	}
+	if !got.PresetsHidden || !got.PlayEnabled {
+		t.Errorf("presets hidden %v (want true), play enabled %v (want true: lock was not a list)", got.PresetsHidden, got.PlayEnabled)
+	}
+}

@@ -65,6 +65,42 @@ export function parseLesson(raw) {
   return out.hide.length || out.lock.length ? out : null;
 }
 
+/**
+ * lessonProblems says what parseLesson had to leave out of a link's
+ * ui.lesson, or '' when it read all of it (or there is none): a lesson that
+ * is not an object, fields other than hide and lock, lists that are not
+ * lists, and names that are not controls (docs/lessons.md), the first five
+ * of each list named. A teacher's typo is then said, not silently shown.
+ * @param {unknown} raw
+ * @returns {string}
+ */
+export function lessonProblems(raw) {
+  if (raw === undefined || raw === null) return '';
+  if (typeof raw !== 'object' || Array.isArray(raw)) return 'the lesson is not an object with hide and lock lists';
+  const out = [];
+  for (const key of Object.keys(raw)) {
+    if (key !== 'hide' && key !== 'lock') out.push(`“${clip(key)}” is neither hide nor lock`);
+  }
+  for (const key of ['hide', 'lock']) {
+    const list = raw[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      out.push(`${key} is not a list of control names`);
+      continue;
+    }
+    const unknown = [...new Set(list.filter((n) => typeof n !== 'string' || !NAMES.has(n)).map((n) => clip(typeof n === 'string' ? n : JSON.stringify(n))))];
+    if (unknown.length) {
+      const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+      out.push(`${key} names what is no control: ${unknown.slice(0, 5).map((n) => `“${n}”`).join(', ')}${more}`);
+    }
+  }
+  return out.join('; ');
+}
+
+function clip(s) {
+  return s.length > 24 ? `${s.slice(0, 24)}…` : s;
+}
+
 /** lessonMode is what lesson does to control name: 'hide', 'lock' or 'show'. */
 export function lessonMode(lesson, name) {
   if (!lesson) return 'show';

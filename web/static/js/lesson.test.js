@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {ACTION_CONTROLS, LESSON_CONTROLS, blocks, checkChoice, gateActions, lessonLink, lessonMode, parseLesson} from './lesson.js';
+import {ACTION_CONTROLS, LESSON_CONTROLS, blocks, checkChoice, gateActions, lessonLink, lessonMode, lessonProblems, parseLesson} from './lesson.js';
 import {decodeLink, encodeLink, LINK_VERSION} from './permalink.js';
 
 test('the control names are the documented ones, each once', () => {
@@ -76,4 +76,19 @@ test('checkChoice wants a view and a map', () => {
   assert.equal(checkChoice({views: ['input'], maps: ['softmax']}), '');
   assert.match(checkChoice({views: [], maps: ['softmax']}), /view/);
   assert.match(checkChoice({views: ['feature'], maps: []}), /map/);
+});
+
+test('lessonProblems says what a link\'s lesson had that parseLesson left out', () => {
+  assert.equal(lessonProblems(undefined), '');
+  assert.equal(lessonProblems({hide: ['presets'], lock: ['play', 'beta']}), '');
+  assert.equal(lessonProblems({}), '');
+  assert.match(lessonProblems('play'), /not an object/);
+  assert.match(lessonProblems(['play']), /not an object/);
+  assert.match(lessonProblems({hide: ['presets'], lock: 'play'}), /^lock is not a list of control names$/);
+  assert.match(lessonProblems({hide: ['presets', 'prestes', 7]}), /^hide names what is no control: “prestes”, “7”$/);
+  const many = lessonProblems({hide: Array.from({length: 10000}, (_, i) => `x${i}`)});
+  assert.match(many, /“x0”, “x1”, “x2”, “x3”, “x4” and 9995 more$/);
+  assert.ok(many.length < 200, 'a huge list gives a short message');
+  assert.match(lessonProblems({hide: [], lokc: []}), /“lokc” is neither hide nor lock/);
+  assert.match(lessonProblems({hide: ['y'.repeat(5000)]}), /“y{24}…”/);
 });

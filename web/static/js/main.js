@@ -21,7 +21,7 @@ import {bindInspector} from './inspector.js';
 import {bindPanelKeys} from './kbdmemory.js';
 import {bindKeyboard} from './keyboard.js';
 import {bindImporter} from './importer.js';
-import {bindLesson, blocks, gateActions, parseLesson} from './lesson.js';
+import {bindLesson, blocks, gateActions, lessonProblems, parseLesson} from './lesson.js';
 import {bindLiveRegion} from './liveregion.js';
 import {bindPanels} from './panels.js';
 import {bindParams} from './params.js';
@@ -43,10 +43,17 @@ function start() {
   // The permalink this page was opened with, read once; its page-only
   // settings apply at once.
   const link = readHash(location.hash, (message) => dispatch({type: 'general-error', message}));
+  // A lesson a link carries, and what of it could not be read: a teacher's
+  // typo is said, not silently left unlocked.
+  const applyLesson = (ui) => {
+    dispatch({type: 'lesson', lesson: parseLesson(ui.lesson)});
+    const problems = lessonProblems(ui.lesson);
+    if (problems) dispatch({type: 'general-error', message: `The link's lesson was read in part (${problems}); what it names rightly is hidden or locked. docs/lessons.md lists the names.`});
+  };
   if (link) {
     const show = showFromLink(link.ui, SHOW_MODES);
     if (show) dispatch({type: 'show', value: show});
-    dispatch({type: 'lesson', lesson: parseLesson(link.ui.lesson)});
+    applyLesson(link.ui);
   }
 
   const conn = createConnection({
@@ -122,7 +129,7 @@ function start() {
       actions.load(l);
       const show = showFromLink(l.ui, SHOW_MODES);
       if (show) dispatch({type: 'show', value: show});
-      dispatch({type: 'lesson', lesson: parseLesson(l.ui.lesson)});
+      applyLesson(l.ui);
     },
   });
   bindLesson({store});

@@ -49,17 +49,19 @@ export function decodeLink(s) {
 
 /**
  * readHash returns the permalink of a location hash, or null when it holds
- * none. A malformed link is reported through onError and ignored.
+ * none. A malformed link is reported through onError and ignored; fallback
+ * says what the page shows instead (the default preset when it opens, the
+ * scenario already on show when the hash changes).
  * @param {string} hash location.hash
  * @param {(msg: string) => void} onError
  */
-export function readHash(hash, onError) {
+export function readHash(hash, onError, fallback = 'showing the default preset') {
   const m = /^#s=([A-Za-z0-9_-]+)$/.exec(hash || '');
   if (!m) return null;
   try {
     return decodeLink(m[1]);
   } catch (err) {
-    onError(`The link's scenario cannot be read (${err.message}); showing the default preset.`);
+    onError(`The link's scenario cannot be read (${err.message}); ${fallback}.`);
     return null;
   }
 }
@@ -119,7 +121,7 @@ export function bindPermalink({store, onLink}) {
 
   addEventListener('hashchange', () => {
     if (location.hash === written) return;
-    const link = readHash(location.hash, (message) => store.dispatch({type: 'general-error', message}));
+    const link = readHash(location.hash, (message) => store.dispatch({type: 'general-error', message}), 'the scenario on show stays');
     written = location.hash;
     if (link) onLink(link);
   });

@@ -112,6 +112,11 @@ test('a bad link is reported with its reason and ignored', () => {
     assert.match(errors[0], reason, name);
   }
   assert.throws(() => decodeLink(b64url('[1, 2]')), /the link holds no scenario/);
+  // A link pasted into an open page's address bar changes nothing: the
+  // message says the scenario on show stays, not that the default comes.
+  const errors = [];
+  readHash(`#s=${b64url('{"v": 3, "scenario": {}, "ui": {}}')}`, (m) => errors.push(m), 'the scenario on show stays');
+  assert.match(errors[0], /version 3, made by a newer hoplab .*; the scenario on show stays\.$/);
 });
 
 test('showFromLink reads show, and the basin opacity of links made before it', () => {
