@@ -135,6 +135,12 @@ func TestExplorerPresentation(t *testing.T) {
 	tb.open(t, "/?present=1"+hash)
 	tb.waitFor(t, "the link's scenario at t = 3", `window.__hoplab && __hoplab.status === 'live' && __hoplab.memories.length === 5 && __hoplab.iteration === 3 && __hoplab.metrics?.t === 3`)
 	tb.waitFor(t, "six panels", `document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6`)
+	// Opened by the URL flag, as by p: the focus is on the panels.
+	var opened string
+	tb.eval(t, `document.activeElement?.dataset?.testid || document.activeElement?.tagName || ''`, &opened)
+	if opened != "panels" {
+		t.Errorf("opened with ?present=1, the focus is on %q; want the panels", opened)
+	}
 
 	// A probe traced from the keyboard (its step numbers), then memory 0
 	// selected (its name): n six times selects none and leaves the

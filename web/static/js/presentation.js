@@ -64,16 +64,15 @@ export function bindPresentation({store, actions}) {
   const chooser = byTestId('present-preset');
   let on = false;
 
-  // set enters or leaves the mode; moved: the user did it here (not the
-  // URL), so the focus goes where the next key is wanted.
-  function set(want, moved = true) {
+  // set enters or leaves the mode, and puts the focus where the next key
+  // is wanted.
+  function set(want) {
     if (want === on) return;
     on = want;
     body.classList.toggle('present', on);
     toggleBtn.setAttribute('aria-pressed', String(on));
     history.replaceState(history.state, '', hrefWithPresent(location.href, on));
     if (!on && document.fullscreenElement) document.exitFullscreen().catch(() => {});
-    if (!moved) return;
     if (on) {
       // The controls the mode hides may have had the focus. It goes to the
       // panels (not in the tab order; Tab goes on to them), not to play,
@@ -128,7 +127,9 @@ export function bindPresentation({store, actions}) {
     chooser.value = choices.find((c) => c.selected).value;
   });
 
-  set(presentFromSearch(location.search), false);
+  // Opened by the URL flag, the focus goes to the panels as it does for p
+  // (set leaves a focus the page already placed).
+  set(presentFromSearch(location.search));
   showFull();
   return {
     toggle: () => set(!on),
