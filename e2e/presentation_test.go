@@ -448,3 +448,27 @@ func TestExplorerPresentationDrag(t *testing.T) {
 	tb.viewportShot(t, "present-drag-touch.png")
 	tb.checkConsole(t, nil)
 }
+
+// TestExplorerFormulasKeepPunctuation: outside presentation mode too, at
+// widths from a desktop to a phone, no formula beside the panels is parted
+// from its comma or full stop (at 1400 px a lone "." began a line).
+func TestExplorerFormulasKeepPunctuation(t *testing.T) {
+	tb := newTab(t)
+	for _, w := range []int64{1400, 1280, 1024, 800, 360} {
+		tb.emulate(t, w, 900, "light")
+		tb.open(t, "/")
+		tb.waitFor(t, "two rows of panels", `document.querySelectorAll('.view-row .row-explain math').length >= 4`)
+		var broken []string
+		tb.eval(t, `[...document.querySelectorAll('.row-explain math')].filter((f) => {
+			const n = f.nextSibling;
+			if (!n || n.nodeType !== Node.TEXT_NODE || !/^[,.;:)]/.test(n.textContent)) return false;
+			const range = document.createRange();
+			range.setStart(n, 0);
+			range.setEnd(n, 1);
+			return range.getBoundingClientRect().top >= f.getBoundingClientRect().bottom - 1;
+		}).map((f) => f.textContent.replace(/\s+/g, '').slice(0, 24) + f.nextSibling.textContent[0])`, &broken)
+		if len(broken) > 0 {
+			t.Errorf("%d px wide: formulas whose punctuation starts the next line: %q", w, broken)
+		}
+	}
+}
