@@ -472,3 +472,26 @@ func TestExplorerFormulasKeepPunctuation(t *testing.T) {
 		}
 	}
 }
+
+// TestExplorerPresentationMessage: a message on show (a bad link pasted
+// into the address bar) floats over the bottom of presentation mode's view
+// at 1024 × 768, in sight, instead of pushing the second row below the
+// fold (it took a row: 81 px of scrolling).
+func TestExplorerPresentationMessage(t *testing.T) {
+	tb := newTab(t)
+	tb.emulate(t, 1024, 768, "light")
+	tb.open(t, "/?present=1")
+	tb.waitFor(t, "six panels", `window.__hoplab && __hoplab.frames > 0 && document.querySelectorAll('canvas[data-testid^="canvas-"]').length === 6`)
+	tb.eval(t, `location.hash = '#s=A'`, nil)
+	tb.waitFor(t, "the message", `document.querySelector('[data-testid="error"]').textContent.includes("cannot be read")`)
+	var m struct {
+		Overflow int     `json:"overflow"`
+		Top      float64 `json:"top"`
+		Bottom   float64 `json:"bottom"`
+	}
+	tb.eval(t, `(() => { const b = document.querySelector('[data-testid="error"]').closest('.errors').getBoundingClientRect();
+		return {overflow: Math.round(document.documentElement.scrollHeight - document.documentElement.clientHeight), top: b.top, bottom: b.bottom}; })()`, &m)
+	if m.Overflow > 0 || m.Top < 0 || m.Bottom > 768 {
+		t.Errorf("with a message: %d px of scrolling, message at %.0f…%.0f px; want none, and the message in sight", m.Overflow, m.Top, m.Bottom)
+	}
+}
