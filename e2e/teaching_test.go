@@ -202,12 +202,10 @@ type tourStep struct {
 	Show   string
 }
 
-// TestGuidedTour takes the tour from the page's button with the keyboard:
-// every step sets up its preset, iteration, views and what the panels
-// show; Esc leaves it and the user's own scenario, iteration, views and
-// show come back, with the same numbers. A #tour=3 link starts at step 3.
-func TestGuidedTour(t *testing.T) {
-	tb := openExplorer(t)
+// makeOwnView gives the page a view of the user's own before a tour: β = 7,
+// iteration 2, the input view alone, the energy shown.
+func makeOwnView(t *testing.T, tb *tab) {
+	t.Helper()
 	tb.typeInto(t, "param-beta", "7")
 	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7`)
 	tb.click(t, "step")
@@ -216,6 +214,15 @@ func TestGuidedTour(t *testing.T) {
 	tb.waitIteration(t, 2)
 	tb.click(t, "param-view-feature")
 	tb.click(t, "show-energy")
+}
+
+// TestGuidedTour takes the tour from the page's button with the keyboard:
+// every step sets up its preset, iteration, views and what the panels
+// show; Esc leaves it and the user's own scenario, iteration, views and
+// show come back, with the same numbers. A #tour=3 link starts at step 3.
+func TestGuidedTour(t *testing.T) {
+	tb := openExplorer(t)
+	makeOwnView(t, tb)
 	tb.waitFor(t, "the user's own view", paintedViews+` === 'input' && `+showMode+` === 'energy' && __hoplab.scenario.beta === 7 && __hoplab.iteration === 2`)
 	before := tb.metrics(t)
 	var whiteBefore map[string]map[string]float64
@@ -436,14 +443,7 @@ func (tb *tab) importMessage(t *testing.T, outcome string) string {
 // place, and nothing changes either.
 func TestImportRoundTrip(t *testing.T) {
 	tb := openExplorer(t)
-	tb.typeInto(t, "param-beta", "7")
-	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7`)
-	tb.click(t, "step")
-	tb.waitIteration(t, 1)
-	tb.click(t, "step")
-	tb.waitIteration(t, 2)
-	tb.click(t, "param-view-feature")
-	tb.click(t, "show-energy")
+	makeOwnView(t, tb)
 	tb.waitFor(t, "the view to export", paintedViews+` === 'input' && `+showMode+` === 'energy'`)
 	before := tb.metrics(t)
 
@@ -631,14 +631,7 @@ const caption = `document.querySelector('[data-testid="preset-caption"]').textCo
 // copy is forgotten once given back.
 func TestTourSurvivesReload(t *testing.T) {
 	tb := openExplorer(t)
-	tb.typeInto(t, "param-beta", "7")
-	tb.waitFor(t, "β = 7", `__hoplab.scenario.beta === 7`)
-	tb.click(t, "step")
-	tb.waitIteration(t, 1)
-	tb.click(t, "step")
-	tb.waitIteration(t, 2)
-	tb.click(t, "param-view-feature")
-	tb.click(t, "show-energy")
+	makeOwnView(t, tb)
 	tb.waitFor(t, "the user's own view", paintedViews+` === 'input' && `+showMode+` === 'energy' && __hoplab.iteration === 2`)
 	var own string
 	tb.eval(t, caption, &own)
